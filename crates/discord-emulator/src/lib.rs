@@ -1,0 +1,1 @@
+//! Discord API emulator (placeholder, replaced by the emulator work).
