@@ -1,0 +1,107 @@
+"""`discordproxymessage direct|channel ID CONTENT [--host H] [--port P]`: ours (Rust) and, for
+comparison, the original one from the PyPI package, both against our server."""
+
+from __future__ import annotations
+
+import subprocess
+
+import pytest
+
+from support import (
+    API,
+    GENERAL_ID,
+    UNKNOWN_CHANNEL_ID,
+    UNKNOWN_USER_ID,
+    assert_calls,
+    describe,
+    dm_channel_id_from,
+    find_program,
+    free_port,
+    binary,
+)
+
+
+def rust_cli():
+    return str(binary("discordproxymessage"))
+
+
+def python_cli():
+    path = find_program("discordproxymessage")
+    if path is None or "target" in path:
+        pytest.fail("the PyPI discordproxymessage console script is not installed in this venv")
+    return path
+
+
+CLIS = {"rust": rust_cli, "pypi": python_cli}
+
+
+def run(cli: str, *args, port: int, host: str = "127.0.0.1"):
+    proc = subprocess.run(
+        [cli, *map(str, args), "--host", host, "--port", str(port)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        stdin=subprocess.DEVNULL,
+    )
+    return proc.returncode, proc.stdout, proc.stderr
+
+
+@pytest.mark.parametrize("which", ["rust", "pypi"])
+def test_cli_direct_message(which, server, rest, fresh_user):
+    content = f"Hello from the {which} CLI"
+    rc, out, err = run(CLIS[which](), "direct", fresh_user, content, port=server.port)
+    assert (rc, out.strip()) == (0, "Message sent"), f"rc={rc} stdout={out!r} stderr={err!r}"
+    calls = rest.requests()
+    dm_id = dm_channel_id_from(calls)
+    assert_calls(
+        calls,
+        [
+            ("GET", f"{API}/users/{fresh_user}", 200),
+            ("POST", f"{API}/users/@me/channels", 200),
+            ("POST", f"{API}/channels/{dm_id}/messages", 200),
+        ],
+    )
+    assert calls[1].body == {"recipient_id": str(fresh_user)}, describe(calls)
+    assert calls[2].body == {"content": content}, describe(calls)
+
+
+@pytest.mark.parametrize("which", ["rust", "pypi"])
+def test_cli_channel_message(which, server, rest):
+    content = f"@everyone from the {which} CLI"
+    rc, out, err = run(CLIS[which](), "channel", GENERAL_ID, content, port=server.port)
+    assert (rc, out.strip()) == (0, "Message sent"), f"rc={rc} stdout={out!r} stderr={err!r}"
+    calls = rest.requests()
+    assert_calls(
+        calls,
+        [
+            ("GET", f"{API}/channels/{GENERAL_ID}", 200),
+            ("POST", f"{API}/channels/{GENERAL_ID}/messages", 200),
+        ],
+    )
+    assert calls[1].body == {"content": content}, describe(calls)
+
+
+def test_rust_cli_unknown_channel_prints_error_exit_1(server, rest):
+    rc, out, err = run(rust_cli(), "channel", UNKNOWN_CHANNEL_ID, "hello?", port=server.port)
+    assert rc == 1, f"rc={rc} stdout={out!r} stderr={err!r}"
+    assert out.startswith("ERROR: "), f"stdout={out!r} stderr={err!r}"
+    assert "Message sent" not in out
+    assert "Unknown Channel" in out or "10003" in out, f"the error names no cause: {out!r}"
+    assert_calls(rest.requests(), [("GET", f"{API}/channels/{UNKNOWN_CHANNEL_ID}", 404)])
+
+
+def test_rust_cli_unknown_user_prints_error_exit_1(server, rest):
+    rc, out, err = run(rust_cli(), "direct", UNKNOWN_USER_ID, "hello?", port=server.port)
+    assert rc == 1, f"rc={rc} stdout={out!r} stderr={err!r}"
+    assert out.startswith("ERROR: "), f"stdout={out!r} stderr={err!r}"
+    assert "Unknown User" in out or "10013" in out, f"the error names no cause: {out!r}"
+    assert_calls(rest.requests(), [("GET", f"{API}/users/{UNKNOWN_USER_ID}", 404)])
+
+
+@pytest.mark.parametrize("which", ["rust", "pypi"])
+def test_cli_server_down_prints_error_exit_1(which, rest):
+    port = free_port()  # nothing listens here
+    rc, out, err = run(CLIS[which](), "channel", GENERAL_ID, "anyone?", port=port)
+    assert rc == 1, f"rc={rc} stdout={out!r} stderr={err!r}"
+    assert out.startswith("ERROR: "), f"stdout={out!r} stderr={err!r}"
+    assert_calls(rest.requests(), [])
