@@ -13,7 +13,7 @@ from discordproxy.discord_api_pb2 import SendChannelMessageRequest
 from discordproxy.discord_api_pb2_grpc import DiscordApiStub
 from discordproxy.exceptions import DiscordProxyGrpcError, DiscordProxyHttpError
 
-from support import API, GENERAL_ID, Server, assert_calls, binary
+from support import API, GENERAL_ID, Server, assert_calls, binary, free_port
 
 
 @pytest.fixture(scope="module")
@@ -65,7 +65,7 @@ def test_sigterm_stops_server_gracefully_with_exit_0(stopped_server):
 def test_no_token_prints_error_and_exits_1(tmp_path):
     env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
     proc = subprocess.run(
-        [str(binary("discordproxyserver")), "--port", "0", "--log-file-path", str(tmp_path)],
+        [str(binary("discordproxyserver")), "--port", str(free_port()), "--log-file-path", str(tmp_path)],
         capture_output=True,
         text=True,
         env=env,
@@ -80,9 +80,11 @@ def test_no_token_prints_error_and_exits_1(tmp_path):
 
 def test_invalid_token_exits_nonzero_without_leaking_it(emulator, rest, tmp_path):
     token = "definitely-not-the-token-4f1c2b"
+    started = time.monotonic()
     srv = Server(emulator, tmp_path, token=token)
     try:
         rc = srv.proc.wait(timeout=15)
+        took = time.monotonic() - started
     except subprocess.TimeoutExpired:
         srv.stop()
         pytest.fail("server with an invalid token still running after 15 s:\n" + srv.output()[-3000:])
@@ -90,6 +92,7 @@ def test_invalid_token_exits_nonzero_without_leaking_it(emulator, rest, tmp_path
     out = srv.output()
     logs = "".join(p.read_text(errors="replace") for p in srv.log_dir.glob("*"))
     assert rc == 1, f"exit code {rc}:\n{out[-3000:]}"
+    assert took < 6, f"took {took:.1f}s to exit after an invalid token (limit 5 s)"
     assert "invalid Discord bot token" in out + logs, out[-3000:]
     assert token not in out + logs, "the token must never be logged"
     calls = rest.requests(include_background=True)
