@@ -1,0 +1,345 @@
+//! Command line → validated [`Config`].
+//!
+//! Flags follow the original `discordproxyserver` (same names and defaults) plus our additions.
+//! Environment variables are read through an injected lookup so tests never touch the process
+//! environment.
+
+use crate::token::BotToken;
+use clap::{Parser, ValueEnum};
+use std::{net::SocketAddr, path::PathBuf, time::Duration};
+use thiserror::Error;
+
+/// Environment variable holding the bot token (used when `--token` is absent).
+pub const TOKEN_ENV: &str = "DISCORD_BOT_TOKEN";
+/// Environment variable holding the Discord REST base URL (used when `--discord-api-url` is
+/// absent).
+pub const API_URL_ENV: &str = "DISCORDPROXY_API_URL";
+/// Discord's REST base URL.
+pub const DEFAULT_API_URL: &str = "https://discord.com/api/v10";
+
+/// Log levels, spelled as the original server spells them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+#[value(rename_all = "UPPER")]
+pub enum LogLevel {
+    /// Everything, including message content.
+    Debug,
+    /// One line per RPC and lifecycle events.
+    Info,
+    /// Failed RPCs and recoverable problems.
+    #[value(alias = "WARNING")]
+    Warn,
+    /// Errors only.
+    Error,
+    /// Only fatal problems (we log those at error level, so this equals `ERROR`).
+    Critical,
+}
+
+impl LogLevel {
+    /// The `tracing` level filter for this level.
+    pub fn filter(self) -> tracing::level_filters::LevelFilter {
+        use tracing::level_filters::LevelFilter;
+        match self {
+            Self::Debug => LevelFilter::DEBUG,
+            Self::Info => LevelFilter::INFO,
+            Self::Warn => LevelFilter::WARN,
+            Self::Error | Self::Critical => LevelFilter::ERROR,
+        }
+    }
+}
+
+/// `discordproxyserver` command line.
+#[derive(Debug, Parser)]
+#[command(
+    name = "discordproxyserver",
+    version,
+    about = "Server with a gRPC API for sending messages to Discord"
+)]
+pub struct Cli {
+    /// Discord bot token. Can alternatively be given as environment variable
+    /// DISCORD_BOT_TOKEN (preferred: command lines are visible to other users).
+    #[arg(long)]
+    pub token: Option<String>,
+    /// Server host address.
+    #[arg(long, default_value = "127.0.0.1")]
+    pub host: String,
+    /// Server port (0 picks a free port, logged at start-up).
+    #[arg(long, default_value_t = 50051)]
+    pub port: u16,
+    /// Log level of the console (stdout).
+    #[arg(long, value_enum, ignore_case = true, default_value = "CRITICAL")]
+    pub log_console_level: LogLevel,
+    /// Log level of the log file.
+    #[arg(long, value_enum, ignore_case = true, default_value = "INFO")]
+    pub log_file_level: LogLevel,
+    /// Folder for the log file `discordproxyserver.log` (default: the working directory).
+    #[arg(long)]
+    pub log_file_path: Option<PathBuf>,
+    /// Sets both the console and the file log level (overrides the two flags above).
+    #[arg(long, value_enum, ignore_case = true)]
+    pub log_level: Option<LogLevel>,
+    /// Discord REST base URL [env: DISCORDPROXY_API_URL] [default: https://discord.com/api/v10].
+    /// `http://` is accepted (e.g. for the emulator).
+    #[arg(long)]
+    pub discord_api_url: Option<String>,
+    /// Start the bundled Discord emulator in-process and use it instead of Discord: no token
+    /// needed, nothing reaches Discord.
+    #[arg(long)]
+    pub sandbox: bool,
+    /// Upper bound in seconds for calls that carry no gRPC deadline.
+    #[arg(long, default_value_t = 300.0)]
+    pub request_timeout: f64,
+}
+
+/// Where REST requests go, in the form twilight-http's proxy mode takes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ApiBase {
+    /// Discord itself (`https://discord.com/api/v10`).
+    Discord,
+    /// Another host serving Discord's paths under `/api/v10` (the emulator, an HTTP proxy).
+    Custom {
+        /// `host[:port]`.
+        authority: String,
+        /// Plain HTTP instead of HTTPS.
+        use_http: bool,
+    },
+}
+
+impl ApiBase {
+    /// Parses a base URL such as `http://127.0.0.1:8080/api/v10`.
+    ///
+    /// # Errors
+    /// [`ConfigError::ApiUrl`] unless the scheme is `http`/`https` and the path is `/api/v10`.
+    pub fn parse(url: &str) -> Result<Self, ConfigError> {
+        let invalid = |why: &str| ConfigError::ApiUrl(format!("{url}: {why}"));
+        let uri: http::Uri = url.parse().map_err(|_| invalid("not a URL"))?;
+        let use_http = match uri.scheme_str() {
+            Some("http") => true,
+            Some("https") => false,
+            _ => return Err(invalid("scheme must be http or https")),
+        };
+        let authority = uri
+            .authority()
+            .ok_or_else(|| invalid("no host"))?
+            .to_string();
+        if uri.path().trim_end_matches('/') != "/api/v10" {
+            return Err(invalid("path must be /api/v10"));
+        }
+        if !use_http && authority == "discord.com" {
+            return Ok(Self::Discord);
+        }
+        Ok(Self::Custom {
+            authority,
+            use_http,
+        })
+    }
+}
+
+/// Validated server configuration.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Bot token; `None` only with `sandbox` (the emulator's token is used then).
+    pub token: Option<BotToken>,
+    /// Address to bind the gRPC server to (default `127.0.0.1:50051`).
+    pub listen: SocketAddr,
+    /// Host as given (for the log line; may be a name).
+    pub host: String,
+    /// Port as given.
+    pub port: u16,
+    /// Console log level (default CRITICAL).
+    pub log_console_level: LogLevel,
+    /// File log level (default INFO).
+    pub log_file_level: LogLevel,
+    /// Log file folder (default: working directory).
+    pub log_file_path: Option<PathBuf>,
+    /// Where REST requests go (default Discord).
+    pub api_base: ApiBase,
+    /// Run against the in-process emulator.
+    pub sandbox: bool,
+    /// Bound for calls without a deadline (default 300 s).
+    pub request_timeout: Duration,
+}
+
+/// Why the command line could not become a [`Config`].
+#[derive(Debug, Error, PartialEq, Eq)]
+pub enum ConfigError {
+    /// Neither `--token` nor `DISCORD_BOT_TOKEN` (and not `--sandbox`).
+    #[error("No Discord bot token provided")]
+    NoToken,
+    /// `--discord-api-url` is not usable.
+    #[error("invalid Discord API URL {0}")]
+    ApiUrl(String),
+    /// `--host`/`--port` do not form an address.
+    #[error("invalid listen address {0}")]
+    Listen(String),
+    /// `--request-timeout` is not a positive number of seconds.
+    #[error("--request-timeout must be a positive number of seconds")]
+    RequestTimeout,
+}
+
+impl Config {
+    /// Validates the parsed command line; `env` looks up environment variables.
+    ///
+    /// # Errors
+    /// See [`ConfigError`].
+    pub fn from_cli(cli: Cli, env: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let token = cli
+            .token
+            .or_else(|| env(TOKEN_ENV))
+            .map(BotToken::new)
+            .filter(|token| !token.is_empty());
+        if token.is_none() && !cli.sandbox {
+            return Err(ConfigError::NoToken);
+        }
+        let url = cli
+            .discord_api_url
+            .or_else(|| env(API_URL_ENV))
+            .unwrap_or_else(|| DEFAULT_API_URL.to_owned());
+        let api_base = ApiBase::parse(&url)?;
+        let listen = resolve_listen(&cli.host, cli.port)?;
+        if !(cli.request_timeout.is_finite() && cli.request_timeout > 0.0) {
+            return Err(ConfigError::RequestTimeout);
+        }
+        let (console, file) = match cli.log_level {
+            Some(level) => (level, level),
+            None => (cli.log_console_level, cli.log_file_level),
+        };
+        Ok(Self {
+            token,
+            listen,
+            host: cli.host,
+            port: cli.port,
+            log_console_level: console,
+            log_file_level: file,
+            log_file_path: cli.log_file_path,
+            api_base,
+            sandbox: cli.sandbox,
+            request_timeout: Duration::from_secs_f64(cli.request_timeout),
+        })
+    }
+}
+
+fn resolve_listen(host: &str, port: u16) -> Result<SocketAddr, ConfigError> {
+    use std::net::ToSocketAddrs;
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    (host, port)
+        .to_socket_addrs()
+        .map_err(|e| ConfigError::Listen(format!("{host}:{port}: {e}")))?
+        .next()
+        .ok_or_else(|| ConfigError::Listen(format!("{host}:{port}: no address")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(args: &[&str], env: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let cli =
+            Cli::try_parse_from(std::iter::once("discordproxyserver").chain(args.iter().copied()))
+                .expect("arguments parse");
+        Config::from_cli(cli, |name| {
+            env.iter()
+                .find(|(key, _)| *key == name)
+                .map(|(_, value)| (*value).to_owned())
+        })
+    }
+
+    #[test]
+    fn defaults_match_the_original_server() {
+        let config = parse(&["--token", "abc"], &[]).unwrap();
+        assert_eq!(config.listen, "127.0.0.1:50051".parse().unwrap());
+        assert_eq!(config.log_console_level, LogLevel::Critical);
+        assert_eq!(config.log_file_level, LogLevel::Info);
+        assert_eq!(config.api_base, ApiBase::Discord);
+        assert_eq!(config.request_timeout, Duration::from_secs(300));
+        assert!(!config.sandbox);
+    }
+
+    #[test]
+    fn token_comes_from_flag_or_environment() {
+        assert_eq!(parse(&[], &[]).unwrap_err(), ConfigError::NoToken);
+        assert_eq!(
+            parse(&["--token", " "], &[]).unwrap_err(),
+            ConfigError::NoToken
+        );
+        let from_env = parse(&[], &[(TOKEN_ENV, "envtoken")]).unwrap();
+        assert_eq!(from_env.token.unwrap().expose(), "envtoken");
+        let flag_wins = parse(&["--token", "flag"], &[(TOKEN_ENV, "envtoken")]).unwrap();
+        assert_eq!(flag_wins.token.unwrap().expose(), "flag");
+        assert!(parse(&["--sandbox"], &[]).unwrap().token.is_none());
+    }
+
+    #[test]
+    fn api_url_accepts_http_and_rejects_other_paths() {
+        let config = parse(
+            &[
+                "--token",
+                "t",
+                "--discord-api-url",
+                "http://127.0.0.1:9000/api/v10",
+            ],
+            &[],
+        )
+        .unwrap();
+        assert_eq!(
+            config.api_base,
+            ApiBase::Custom {
+                authority: "127.0.0.1:9000".into(),
+                use_http: true
+            }
+        );
+        let from_env = parse(
+            &["--token", "t"],
+            &[(API_URL_ENV, "https://proxy.example/api/v10/")],
+        )
+        .unwrap();
+        assert_eq!(
+            from_env.api_base,
+            ApiBase::Custom {
+                authority: "proxy.example".into(),
+                use_http: false
+            }
+        );
+        assert!(matches!(
+            parse(
+                &[
+                    "--token",
+                    "t",
+                    "--discord-api-url",
+                    "http://127.0.0.1:9000/api/v9"
+                ],
+                &[]
+            ),
+            Err(ConfigError::ApiUrl(_))
+        ));
+        assert!(matches!(
+            parse(
+                &["--token", "t", "--discord-api-url", "ftp://x/api/v10"],
+                &[]
+            ),
+            Err(ConfigError::ApiUrl(_))
+        ));
+    }
+
+    #[test]
+    fn log_levels_parse_case_insensitively_and_log_level_sets_both() {
+        let config = parse(&["--token", "t", "--log-console-level", "debug"], &[]).unwrap();
+        assert_eq!(config.log_console_level, LogLevel::Debug);
+        let config = parse(&["--token", "t", "--log-level", "WARNING"], &[]).unwrap();
+        assert_eq!(
+            (config.log_console_level, config.log_file_level),
+            (LogLevel::Warn, LogLevel::Warn)
+        );
+    }
+
+    #[test]
+    fn bad_request_timeout_and_host_are_rejected() {
+        assert_eq!(
+            parse(&["--token", "t", "--request-timeout", "0"], &[]).unwrap_err(),
+            ConfigError::RequestTimeout
+        );
+        assert!(matches!(
+            parse(&["--token", "t", "--host", "not a host name!"], &[]),
+            Err(ConfigError::Listen(_))
+        ));
+    }
+}

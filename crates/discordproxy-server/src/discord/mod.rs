@@ -1,0 +1,5 @@
+//! Talking to Discord: the REST client, its error decoding and the DM channel cache.
+
+pub mod api_error;
+pub mod dm_channels;
+pub mod rest;

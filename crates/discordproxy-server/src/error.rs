@@ -1,0 +1,43 @@
+//! The server's error type. Every failure of an RPC is one of these; `status.rs` turns it into a
+//! `tonic::Status`.
+
+use thiserror::Error;
+
+/// An error answered by Discord over HTTP: its status, JSON error code and message.
+///
+/// `text` follows py-cord's `HTTPException.text` (what the original server sent): Discord's
+/// `message`, plus one `In <dotted.path>: <msg>` line per nested form error.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DiscordHttpError {
+    /// HTTP status code of Discord's response (e.g. 403).
+    pub status: u16,
+    /// Discord's JSON error code (e.g. 50007), 0 when the body has none.
+    /// <https://discord.com/developers/docs/topics/opcodes-and-status-codes#json>
+    pub code: u64,
+    /// Error message with flattened form errors.
+    pub text: String,
+}
+
+/// Everything that can make an RPC fail.
+#[derive(Debug, Error)]
+pub enum Error {
+    /// Discord answered with an HTTP error status.
+    #[error("Discord answered HTTP {} (code {}): {}", .0.status, .0.code, .0.text)]
+    Discord(DiscordHttpError),
+    /// The request is malformed (e.g. an id of 0); no Discord request was made.
+    #[error("{0}")]
+    InvalidArgument(String),
+    /// Discord could not be reached (connection refused, reset, TLS failure, timeout of one
+    /// HTTP request).
+    #[error("Discord is unreachable: {0}")]
+    Unavailable(String),
+    /// The call's deadline (the client's gRPC deadline or `--request-timeout`) passed.
+    #[error("deadline exceeded: {0}")]
+    DeadlineExceeded(String),
+    /// Discord answered 2xx with a body we could not understand, or another internal failure.
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+/// Result type of the server's fallible functions.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,29 @@
+//! `GetGuildChannels`: `GET /guilds/{id}` (existence), then `GET /guilds/{id}/channels`.
+//! <https://discord.com/developers/docs/resources/guild#get-guild-channels>
+
+use super::required_id;
+use crate::{app::AppState, convert, error::Result};
+use discordproxy_proto::{GetGuildChannelsRequest, GetGuildChannelsResponse};
+use std::sync::Arc;
+
+/// Handles one call. Every channel comes back in Discord's order; channel types the proto does
+/// not name come back as `UNDEFINED`.
+///
+/// # Errors
+/// `INVALID_ARGUMENT` for `guild_id` 0; Discord's errors by the status table (e.g. 404/10004
+/// Unknown Guild); `UNAVAILABLE` when Discord is unreachable.
+pub async fn handle(
+    state: Arc<AppState>,
+    request: GetGuildChannelsRequest,
+) -> Result<GetGuildChannelsResponse> {
+    let guild_id = required_id(request.guild_id, "guild_id")?;
+    tracing::info!(rpc = "GetGuildChannels", guild_id, "received request");
+    state.rest.check_guild(guild_id).await?;
+    let channels = state.rest.guild_channels(guild_id).await?;
+    Ok(GetGuildChannelsResponse {
+        channels: channels
+            .iter()
+            .map(convert::channel::from_channel)
+            .collect(),
+    })
+}

@@ -1,0 +1,112 @@
+//! The `discord_api.DiscordApi` gRPC service: one file per RPC, plus the common call wrapper
+//! (deadline, start-up gate, error → status, logging).
+
+mod get_guild_channels;
+mod send_channel_message;
+mod send_direct_message;
+
+use crate::{
+    app::AppState,
+    deadline,
+    error::{Error, Result},
+};
+use discordproxy_proto::{
+    GetGuildChannelsRequest, GetGuildChannelsResponse, SendChannelMessageRequest,
+    SendChannelMessageResponse, SendDirectMessageRequest, SendDirectMessageResponse,
+    discord_api_server::DiscordApi,
+};
+use std::{future::Future, sync::Arc, time::Instant};
+use tonic::{Request, Response, Status};
+
+/// Implementation of `discord_api.DiscordApi`.
+#[derive(Debug, Clone)]
+pub struct DiscordApiService {
+    state: Arc<AppState>,
+}
+
+impl DiscordApiService {
+    /// A service answering with `state`.
+    pub fn new(state: Arc<AppState>) -> Self {
+        Self { state }
+    }
+
+    /// Runs one call: waits for the start-up check, bounds the whole call by its deadline (no
+    /// Discord request starts after it: the work is dropped), and maps errors to statuses.
+    async fn call<Req, Resp, F, Fut>(
+        &self,
+        method: &'static str,
+        request: Request<Req>,
+        handler: F,
+    ) -> std::result::Result<Response<Resp>, Status>
+    where
+        F: FnOnce(Arc<AppState>, Req) -> Fut,
+        Fut: Future<Output = Result<Resp>>,
+    {
+        let budget = deadline::budget(request.metadata(), self.state.request_timeout);
+        let state = Arc::clone(&self.state);
+        let started = Instant::now();
+        let work = async move {
+            state.readiness.wait().await?;
+            handler(state, request.into_inner()).await
+        };
+        let outcome = tokio::time::timeout(budget, work)
+            .await
+            .unwrap_or_else(|_| {
+                Err(Error::DeadlineExceeded(format!(
+                    "{method} did not finish within its deadline of {:.3} s",
+                    budget.as_secs_f64()
+                )))
+            });
+        let elapsed_ms = started.elapsed().as_secs_f64() * 1000.0;
+        match outcome {
+            Ok(response) => {
+                tracing::info!(rpc = method, elapsed_ms, "RPC succeeded");
+                Ok(Response::new(response))
+            }
+            Err(error) => {
+                tracing::warn!(rpc = method, elapsed_ms, %error, "RPC failed");
+                Err(error.into())
+            }
+        }
+    }
+}
+
+/// A required snowflake: 0 (unset) is refused before any Discord request.
+///
+/// # Errors
+/// [`Error::InvalidArgument`] naming `field`.
+fn required_id(value: u64, field: &str) -> Result<u64> {
+    if value == 0 {
+        return Err(Error::InvalidArgument(format!(
+            "{field} must be set to a Discord snowflake (got 0)"
+        )));
+    }
+    Ok(value)
+}
+
+#[tonic::async_trait]
+impl DiscordApi for DiscordApiService {
+    async fn send_channel_message(
+        &self,
+        request: Request<SendChannelMessageRequest>,
+    ) -> std::result::Result<Response<SendChannelMessageResponse>, Status> {
+        self.call("SendChannelMessage", request, send_channel_message::handle)
+            .await
+    }
+
+    async fn send_direct_message(
+        &self,
+        request: Request<SendDirectMessageRequest>,
+    ) -> std::result::Result<Response<SendDirectMessageResponse>, Status> {
+        self.call("SendDirectMessage", request, send_direct_message::handle)
+            .await
+    }
+
+    async fn get_guild_channels(
+        &self,
+        request: Request<GetGuildChannelsRequest>,
+    ) -> std::result::Result<Response<GetGuildChannelsResponse>, Status> {
+        self.call("GetGuildChannels", request, get_guild_channels::handle)
+            .await
+    }
+}

@@ -1,0 +1,51 @@
+//! `SendDirectMessage`: for a user not seen before `GET /users/{id}`, `POST /users/@me/channels`,
+//! then `POST /channels/{dm.id}/messages`; for a user whose DM channel is cached only the last.
+//! <https://discord.com/developers/docs/resources/user#create-dm>
+
+use super::required_id;
+use crate::{
+    app::AppState,
+    convert,
+    error::{Error, Result},
+};
+use discordproxy_proto::{SendDirectMessageRequest, SendDirectMessageResponse};
+use std::sync::Arc;
+
+/// Discord's JSON code for "Unknown Channel".
+const UNKNOWN_CHANNEL: u64 = 10003;
+
+/// Handles one call.
+///
+/// # Errors
+/// `INVALID_ARGUMENT` for `user_id` 0; Discord's errors by the status table (e.g. 404/10013
+/// Unknown User, 403/50007 Cannot send messages to this user); `UNAVAILABLE` when Discord is
+/// unreachable.
+pub async fn handle(
+    state: Arc<AppState>,
+    request: SendDirectMessageRequest,
+) -> Result<SendDirectMessageResponse> {
+    let user_id = required_id(request.user_id, "user_id")?;
+    tracing::info!(rpc = "SendDirectMessage", user_id, "received request");
+    tracing::debug!(content = %request.content, embed = ?request.embed, "request content");
+    let body = convert::message_body::create_message(&request.content, request.embed.as_ref());
+
+    if let Some(channel_id) = state.dm_channels.get(user_id) {
+        match state.rest.create_message(channel_id, &body).await {
+            Err(Error::Discord(error)) if error.code == UNKNOWN_CHANNEL => {
+                // The cached DM channel is gone; open it again below.
+                state.dm_channels.remove(user_id);
+            }
+            result => return reply(result?),
+        }
+    }
+    state.rest.user(user_id).await?;
+    let channel = state.rest.create_dm(user_id).await?;
+    state.dm_channels.insert(user_id, channel.id.get());
+    reply(state.rest.create_message(channel.id.get(), &body).await?)
+}
+
+fn reply(created: serde_json::Value) -> Result<SendDirectMessageResponse> {
+    Ok(SendDirectMessageResponse {
+        message: Some(convert::message::from_json(&created, None)),
+    })
+}

@@ -1,0 +1,44 @@
+//! The start-up token check: `GET /users/@me` before RPCs are answered.
+
+use crate::{
+    discord::rest::DiscordRest,
+    error::{DiscordHttpError, Error},
+    readiness::Readiness,
+};
+
+/// Result of the start-up check.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TokenCheck {
+    /// Discord accepted the token (or could not be asked; RPCs then report their own errors).
+    Accepted,
+    /// Discord answered 401: the process must exit with status 1.
+    Invalid,
+}
+
+/// Asks Discord who the bot is and opens (or fails) the start-up gate.
+///
+/// A 401 fails the gate and logs `invalid Discord bot token` (never the token itself). Any other
+/// failure (Discord unreachable, 5xx) is logged as a warning and the gate opens: each RPC will
+/// then report Discord's state itself.
+pub async fn check_token(rest: &DiscordRest, readiness: &Readiness) -> TokenCheck {
+    match rest.current_user().await {
+        Ok(user) => {
+            tracing::info!(bot_id = user.id.get(), bot = %user.name, "logged in to Discord");
+            readiness.set_ready();
+            TokenCheck::Accepted
+        }
+        Err(Error::Discord(DiscordHttpError { status: 401, .. })) => {
+            tracing::error!(
+                "invalid Discord bot token: Discord answered 401 Unauthorized to GET /users/@me; \
+                 check --token or DISCORD_BOT_TOKEN"
+            );
+            readiness.set_failed("invalid Discord bot token; the server is exiting");
+            TokenCheck::Invalid
+        }
+        Err(error) => {
+            tracing::warn!(%error, "could not check the bot token at start-up; serving anyway");
+            readiness.set_ready();
+            TokenCheck::Accepted
+        }
+    }
+}

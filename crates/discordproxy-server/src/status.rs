@@ -1,0 +1,126 @@
+//! The one table from [`Error`] to `tonic::Status`.
+//!
+//! Discord HTTP errors keep the original discordproxy contract: the gRPC code follows the HTTP
+//! status and the status message is the JSON
+//! `{"type": "HTTPException", "status": <int>, "code": <int>, "text": <str>}` that the original
+//! Python client parses into `DiscordProxyHttpError`. All other failures carry plain text.
+
+use crate::error::{DiscordHttpError, Error};
+use tonic::{Code, Status};
+
+/// gRPC code for a Discord HTTP status, as the original server mapped it.
+pub fn code_for_http_status(status: u16) -> Code {
+    match status {
+        400 | 405 => Code::InvalidArgument,
+        401 => Code::Unauthenticated,
+        403 => Code::PermissionDenied,
+        404 => Code::NotFound,
+        429 => Code::ResourceExhausted,
+        500 => Code::Internal,
+        502 => Code::Unavailable,
+        504 => Code::DeadlineExceeded,
+        501..=599 => Code::Internal,
+        _ => Code::Unknown,
+    }
+}
+
+/// The JSON status message of a Discord HTTP error.
+pub fn http_error_details(error: &DiscordHttpError) -> String {
+    serde_json::json!({
+        "type": "HTTPException",
+        "status": error.status,
+        "code": error.code,
+        "text": error.text,
+    })
+    .to_string()
+}
+
+impl From<Error> for Status {
+    fn from(error: Error) -> Self {
+        match error {
+            Error::Discord(http) => {
+                Status::new(code_for_http_status(http.status), http_error_details(&http))
+            }
+            Error::InvalidArgument(message) => Status::invalid_argument(message),
+            Error::Unavailable(message) => {
+                Status::unavailable(format!("Discord is unreachable: {message}"))
+            }
+            Error::DeadlineExceeded(message) => Status::deadline_exceeded(message),
+            Error::Internal(message) => Status::internal(message),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn discord(status: u16, code: u64, text: &str) -> Status {
+        Error::Discord(DiscordHttpError {
+            status,
+            code,
+            text: text.to_owned(),
+        })
+        .into()
+    }
+
+    #[test]
+    fn http_status_table() {
+        let table = [
+            (400, Code::InvalidArgument),
+            (401, Code::Unauthenticated),
+            (403, Code::PermissionDenied),
+            (404, Code::NotFound),
+            (405, Code::InvalidArgument),
+            (429, Code::ResourceExhausted),
+            (500, Code::Internal),
+            (502, Code::Unavailable),
+            (503, Code::Internal),
+            (504, Code::DeadlineExceeded),
+            (418, Code::Unknown),
+            (302, Code::Unknown),
+        ];
+        for (http, grpc) in table {
+            assert_eq!(discord(http, 0, "x").code(), grpc, "HTTP {http}");
+        }
+    }
+
+    #[test]
+    fn discord_errors_carry_the_original_json_details() {
+        let status = discord(403, 50007, "Cannot send messages to this user");
+        let details: serde_json::Value = serde_json::from_str(status.message()).unwrap();
+        assert_eq!(
+            details,
+            serde_json::json!({
+                "type": "HTTPException",
+                "status": 403,
+                "code": 50007,
+                "text": "Cannot send messages to this user",
+            })
+        );
+    }
+
+    #[test]
+    fn other_errors_are_plain_text() {
+        let cases: [(Error, Code); 4] = [
+            (
+                Error::InvalidArgument("user_id must not be 0".into()),
+                Code::InvalidArgument,
+            ),
+            (
+                Error::Unavailable("connection refused".into()),
+                Code::Unavailable,
+            ),
+            (
+                Error::DeadlineExceeded("deadline passed".into()),
+                Code::DeadlineExceeded,
+            ),
+            (Error::Internal("bad body".into()), Code::Internal),
+        ];
+        for (error, code) in cases {
+            let status = Status::from(error);
+            assert_eq!(status.code(), code);
+            assert!(serde_json::from_str::<serde_json::Value>(status.message()).is_err());
+        }
+    }
+}

@@ -1,0 +1,68 @@
+//! Logging set-up for the binary: a console layer (stdout) and a size-rotated log file
+//! `discordproxyserver.log` (10 MiB, 10 old files kept, like the original server).
+
+use crate::config::Config;
+use file_rotate::{ContentLimit, FileRotate, compression::Compression, suffix::AppendCount};
+use std::path::PathBuf;
+use tracing::level_filters::LevelFilter;
+use tracing_appender::non_blocking::WorkerGuard;
+use tracing_subscriber::{Layer, filter::Targets, layer::SubscriberExt, util::SubscriberInitExt};
+
+/// File name of the log file.
+pub const LOG_FILE_NAME: &str = "discordproxyserver.log";
+/// Size at which the log file is rotated.
+pub const LOG_FILE_MAX_BYTES: usize = 10 * 1024 * 1024;
+/// Rotated log files kept (`discordproxyserver.log.1` … `.10`).
+pub const LOG_FILES_KEPT: usize = 10;
+
+/// Path of the log file for `config`.
+pub fn log_file(config: &Config) -> PathBuf {
+    config
+        .log_file_path
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("."))
+        .join(LOG_FILE_NAME)
+}
+
+/// Installs the global subscriber. Keep the guard alive until exit so the file is flushed.
+///
+/// # Errors
+/// When the log folder cannot be created.
+pub fn init(config: &Config) -> std::io::Result<WorkerGuard> {
+    let path = log_file(config);
+    if let Some(folder) = path.parent() {
+        std::fs::create_dir_all(folder)?;
+    }
+    let writer = FileRotate::new(
+        &path,
+        AppendCount::new(LOG_FILES_KEPT),
+        ContentLimit::BytesSurpassed(LOG_FILE_MAX_BYTES),
+        Compression::None,
+        None,
+    );
+    let (file_writer, guard) = tracing_appender::non_blocking(writer);
+    let console = tracing_subscriber::fmt::layer()
+        .with_writer(std::io::stdout)
+        .with_target(false)
+        .without_time()
+        .with_filter(targets(config.log_console_level.filter()));
+    let file = tracing_subscriber::fmt::layer()
+        .with_writer(file_writer)
+        .with_ansi(false)
+        .with_filter(targets(config.log_file_level.filter()));
+    tracing_subscriber::registry()
+        .with(console)
+        .with(file)
+        .init();
+    Ok(guard)
+}
+
+/// Our crates at `level`; dependencies (hyper, h2, twilight) at most at WARN so DEBUG stays
+/// readable.
+fn targets(level: LevelFilter) -> Targets {
+    Targets::new()
+        .with_default(std::cmp::min(level, LevelFilter::WARN))
+        .with_target("discordproxy_server", level)
+        .with_target("discordproxyserver", level)
+        .with_target("discord_emulator", level)
+}
