@@ -130,6 +130,40 @@ fn emoji(reaction: &EmojiReactionType) -> Emoji {
     }
 }
 
+/// Converts Discord's message JSON. When the JSON does not fit twilight-model's `Message` (a
+/// shape Discord introduced later), the message was still created: answer with the fields we
+/// can read (id, channel id, content, timestamp) rather than an error that would make the
+/// client send it again.
+pub fn from_json(value: &serde_json::Value, guild_id: Option<u64>) -> Message {
+    match DiscordMessage::deserialize(value) {
+        Ok(msg) => from_discord(&msg, guild_id),
+        Err(error) => {
+            tracing::warn!(%error, "message from Discord did not fit the model; partial reply");
+            let id = |key: &str| {
+                value
+                    .get(key)
+                    .and_then(|v| v.as_str())
+                    .and_then(|s| s.parse().ok())
+            };
+            let text = |key: &str| {
+                value
+                    .get(key)
+                    .and_then(|v| v.as_str())
+                    .unwrap_or_default()
+                    .to_owned()
+            };
+            Message {
+                id: id("id").unwrap_or(0),
+                channel_id: id("channel_id").unwrap_or(0),
+                guild_id: id("guild_id").or(guild_id).unwrap_or(0),
+                content: text("content"),
+                timestamp: text("timestamp"),
+                ..Message::default()
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -171,38 +205,16 @@ mod tests {
         let discord: DiscordMessage = serde_json::from_str(CREATED).unwrap();
         assert_eq!(from_discord(&discord, None).guild_id, 0);
     }
-}
 
-/// Converts Discord's message JSON. When the JSON does not fit twilight-model's `Message` (a
-/// shape Discord introduced later), the message was still created: answer with the fields we
-/// can read (id, channel id, content, timestamp) rather than an error that would make the
-/// client send it again.
-pub fn from_json(value: &serde_json::Value, guild_id: Option<u64>) -> Message {
-    match DiscordMessage::deserialize(value) {
-        Ok(msg) => from_discord(&msg, guild_id),
-        Err(error) => {
-            tracing::warn!(%error, "message from Discord did not fit the model; partial reply");
-            let id = |key: &str| {
-                value
-                    .get(key)
-                    .and_then(|v| v.as_str())
-                    .and_then(|s| s.parse().ok())
-            };
-            let text = |key: &str| {
-                value
-                    .get(key)
-                    .and_then(|v| v.as_str())
-                    .unwrap_or_default()
-                    .to_owned()
-            };
-            Message {
-                id: id("id").unwrap_or(0),
-                channel_id: id("channel_id").unwrap_or(0),
-                guild_id: id("guild_id").or(guild_id).unwrap_or(0),
-                content: text("content"),
-                timestamp: text("timestamp"),
-                ..Message::default()
-            }
-        }
+    #[test]
+    fn unexpected_message_shape_still_gives_the_created_ids() {
+        let value =
+            serde_json::json!({"id": "18014398509481987", "channel_id": "5", "content": "x"});
+        let proto = from_json(&value, Some(7));
+        assert_eq!(
+            (proto.id, proto.channel_id, proto.guild_id),
+            (18_014_398_509_481_987, 5, 7)
+        );
+        assert_eq!(proto.content, "x");
     }
 }

@@ -31,10 +31,11 @@ impl DmChannels {
     /// Remembers the DM channel of `user_id`.
     pub fn insert(&self, user_id: u64, channel_id: u64) {
         let mut map = self.lock();
-        if map.len() >= self.capacity && !map.contains_key(&user_id) {
-            if let Some(evict) = map.keys().next().copied() {
-                map.remove(&evict);
-            }
+        if map.len() >= self.capacity
+            && !map.contains_key(&user_id)
+            && let Some(evict) = map.keys().next().copied()
+        {
+            map.remove(&evict);
         }
         map.insert(user_id, channel_id);
     }
