@@ -1,1 +1,184 @@
-//! Discord API emulator (placeholder, replaced by the emulator work).
+//! A Discord REST API v10 emulator for tests, benchmarks and `discordproxyserver --sandbox`.
+//!
+//! It serves Discord's paths under `/api/v10` (also `/api/v9` and unversioned `/api`) with
+//! Discord's status codes, JSON error bodies and object shapes (snowflakes as exact strings),
+//! from a [`Fixture`] of users, guilds and channels; plus inspection endpoints under
+//! `/_emulator/`. The crate README lists every route, the fixture format and what is not
+//! emulated yet.
+//!
+//! ```no_run
+//! # async fn demo() -> std::io::Result<()> {
+//! use discord_emulator::{Emulator, Fixture, Options};
+//!
+//! let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+//! let emulator = Emulator::start(listener, Options::new(Fixture::default_fixture())).await?;
+//! // Point a Discord client at emulator.api_base_url() with token emulator.token() …
+//! let requests = emulator.requests(); // what the client sent
+//! emulator.shutdown().await;
+//! # Ok(()) }
+//! ```
+
+pub mod config;
+
+mod auth;
+mod control;
+mod error;
+mod fixture;
+mod recorder;
+mod rest;
+mod state;
+mod validate;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::middleware::from_fn_with_state;
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+pub use fixture::{Fixture, FixtureError};
+pub use state::RecordedRequest;
+
+use state::State;
+
+/// How long [`Emulator::shutdown`] waits for open connections before closing them.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
+
+/// How to run an [`Emulator`].
+///
+/// Build it with [`Options::new`] or [`Options::default`] (the default fixture); later versions
+/// add fields (rate limits, faults), so prefer those constructors over a struct literal.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// The users, guilds, channels and bot token to serve. Default: [`Fixture::default_fixture`].
+    pub fixture: Fixture,
+}
+
+impl Options {
+    /// Options serving `fixture`.
+    pub fn new(fixture: Fixture) -> Self {
+        Self { fixture }
+    }
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self::new(Fixture::default_fixture())
+    }
+}
+
+/// A running emulator; stops when [`Emulator::shutdown`] is called or it is dropped.
+#[derive(Debug)]
+pub struct Emulator {
+    addr: SocketAddr,
+    token: String,
+    state: Arc<State>,
+    stop: Option<oneshot::Sender<()>>,
+    task: Option<JoinHandle<std::io::Result<()>>>,
+}
+
+impl Emulator {
+    /// Serves on an already-bound listener (tests bind `127.0.0.1:0`) and returns at once; the
+    /// server runs in a spawned tokio task.
+    ///
+    /// # Errors
+    ///
+    /// When the listener's local address cannot be read.
+    pub async fn start(listener: TcpListener, options: Options) -> std::io::Result<Emulator> {
+        let addr = listener.local_addr()?;
+        let state = Arc::new(State::new(&options.fixture, format!("ws://{addr}")));
+        let app = app(&state);
+        let (stop, stopped) = oneshot::channel::<()>();
+        let task = tokio::spawn(async move {
+            axum::serve(
+                listener,
+                app.into_make_service_with_connect_info::<SocketAddr>(),
+            )
+            .with_graceful_shutdown(async {
+                let _ = stopped.await;
+            })
+            .await
+        });
+        tracing::info!(%addr, "discord emulator listening");
+        Ok(Emulator {
+            addr,
+            token: options.fixture.token,
+            state,
+            stop: Some(stop),
+            task: Some(task),
+        })
+    }
+
+    /// The address the emulator listens on.
+    pub fn local_addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// `http://127.0.0.1:PORT` (the listener's address).
+    pub fn base_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// `http://127.0.0.1:PORT/api/v10`, the REST base a Discord client should use.
+    pub fn api_base_url(&self) -> String {
+        format!("{}/api/v10", self.base_url())
+    }
+
+    /// The bot token the emulator accepts.
+    pub fn token(&self) -> &str {
+        &self.token
+    }
+
+    /// Every REST request received under `/api` so far, oldest first (the same data as
+    /// `GET /_emulator/requests`; at most the last 100,000).
+    pub fn requests(&self) -> Vec<RecordedRequest> {
+        self.state.log().snapshot()
+    }
+
+    /// Forgets the recorded requests (like `DELETE /_emulator/requests`).
+    pub fn clear_requests(&self) {
+        self.state.log().clear();
+    }
+
+    /// Stops accepting connections, lets in-flight requests finish (up to 5 s), then returns.
+    pub async fn shutdown(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(mut task) = self.task.take() {
+            match tokio::time::timeout(SHUTDOWN_GRACE, &mut task).await {
+                Ok(Ok(Ok(()))) => {}
+                Ok(Ok(Err(error))) => tracing::warn!(%error, "emulator server failed"),
+                Ok(Err(error)) => tracing::warn!(%error, "emulator task failed"),
+                Err(_) => {
+                    tracing::warn!("emulator connections still open after the grace period");
+                    task.abort();
+                }
+            }
+        }
+        tracing::info!(addr = %self.addr, "discord emulator stopped");
+    }
+}
+
+impl Drop for Emulator {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
+
+/// The whole HTTP application: REST routes, control routes, fallbacks and the request log.
+fn app(state: &Arc<State>) -> Router {
+    rest::router(state)
+        .merge(control::router())
+        .fallback(rest::not_found)
+        .method_not_allowed_fallback(rest::method_not_allowed)
+        .layer(from_fn_with_state(Arc::clone(state), recorder::record))
+        .layer(DefaultBodyLimit::max(recorder::BODY_LIMIT))
+        .with_state(Arc::clone(state))
+}

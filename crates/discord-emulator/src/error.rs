@@ -1,0 +1,308 @@
+//! Discord's JSON error bodies, as one enum that turns into an HTTP response.
+//!
+//! Every error the REST API answers with is a JSON object `{"message": …, "code": …}` (plus
+//! `"errors"` for 50035 Invalid Form Body). The codes and messages are those of Discord's
+//! [JSON error code table](https://discord.com/developers/docs/topics/opcodes-and-status-codes#json).
+
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde_json::{Map, Value, json};
+
+/// An error answered by the emulated REST API, in Discord's shape.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub(crate) enum ApiError {
+    /// Missing or wrong `Authorization: Bot <token>` header (HTTP 401, code 0).
+    #[error("401: Unauthorized")]
+    Unauthorized,
+    /// No route matches the path (HTTP 404, code 0).
+    #[error("404: Not Found")]
+    NotFound,
+    /// The path exists but not with this method (HTTP 405, code 0).
+    #[error("405: Method Not Allowed")]
+    MethodNotAllowed,
+    /// 10003: the channel does not exist (HTTP 404).
+    #[error("Unknown Channel")]
+    UnknownChannel,
+    /// 10004: the guild does not exist (HTTP 404).
+    #[error("Unknown Guild")]
+    UnknownGuild,
+    /// 10013: the user does not exist (HTTP 404).
+    #[error("Unknown User")]
+    UnknownUser,
+    /// 50001: the bot cannot see the resource (HTTP 403).
+    #[error("Missing Access")]
+    MissingAccess,
+    /// 50006: a message with nothing in it (HTTP 400).
+    #[error("Cannot send an empty message")]
+    EmptyMessage,
+    /// 50007: the user does not accept DMs from the bot (HTTP 403).
+    #[error("Cannot send messages to this user")]
+    CannotMessageUser,
+    /// 50008: messages cannot be sent in this kind of channel (HTTP 400).
+    #[error("Cannot send messages in a non-text channel")]
+    NonTextChannel,
+    /// 50013: the bot sees the channel but lacks a permission (HTTP 403).
+    #[error("Missing Permissions")]
+    MissingPermissions,
+    /// 50033: a DM recipient that cannot be used (HTTP 400).
+    #[error("Invalid Recipient(s)")]
+    InvalidRecipients,
+    /// 50035: the body or a parameter failed validation (HTTP 400), with the nested errors.
+    #[error("Invalid Form Body")]
+    InvalidFormBody(FormErrors),
+    /// 40005: the body is larger than the emulator accepts (HTTP 413).
+    #[error("Request entity too large")]
+    EntityTooLarge,
+    /// 50109: the body is not JSON (HTTP 400).
+    #[error("The request body contains invalid JSON.")]
+    InvalidJson,
+}
+
+impl ApiError {
+    /// The HTTP status Discord answers this error with.
+    pub(crate) fn status(&self) -> StatusCode {
+        match self {
+            Self::Unauthorized => StatusCode::UNAUTHORIZED,
+            Self::NotFound | Self::UnknownChannel | Self::UnknownGuild | Self::UnknownUser => {
+                StatusCode::NOT_FOUND
+            }
+            Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            Self::EntityTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::MissingAccess | Self::CannotMessageUser | Self::MissingPermissions => {
+                StatusCode::FORBIDDEN
+            }
+            Self::EmptyMessage
+            | Self::NonTextChannel
+            | Self::InvalidRecipients
+            | Self::InvalidFormBody(_)
+            | Self::InvalidJson => StatusCode::BAD_REQUEST,
+        }
+    }
+
+    /// Discord's JSON error code (`0` for the generic HTTP errors).
+    pub(crate) fn code(&self) -> u32 {
+        match self {
+            Self::Unauthorized | Self::NotFound | Self::MethodNotAllowed => 0,
+            Self::EntityTooLarge => 40005,
+            Self::UnknownChannel => 10003,
+            Self::UnknownGuild => 10004,
+            Self::UnknownUser => 10013,
+            Self::MissingAccess => 50001,
+            Self::EmptyMessage => 50006,
+            Self::CannotMessageUser => 50007,
+            Self::NonTextChannel => 50008,
+            Self::MissingPermissions => 50013,
+            Self::InvalidRecipients => 50033,
+            Self::InvalidFormBody(_) => 50035,
+            Self::InvalidJson => 50109,
+        }
+    }
+
+    /// The JSON body Discord sends for this error (keys in Discord's order: message, code, errors).
+    fn wire_body(&self) -> ErrorBody {
+        ErrorBody {
+            message: self.to_string(),
+            code: self.code(),
+            errors: match self {
+                Self::InvalidFormBody(errors) => Some(errors.to_value()),
+                _ => None,
+            },
+        }
+    }
+
+    /// The JSON body Discord sends for this error, as a value.
+    #[cfg(test)]
+    pub(crate) fn body(&self) -> Value {
+        serde_json::to_value(self.wire_body()).expect("error bodies serialize")
+    }
+
+    /// A 50035 error with one message at one field path.
+    pub(crate) fn form(path: &[&str], code: &str, message: impl Into<String>) -> Self {
+        let mut errors = FormErrors::default();
+        errors.add(path.iter().map(|s| (*s).to_owned()), code, message);
+        Self::InvalidFormBody(errors)
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        (self.status(), Json(self.wire_body())).into_response()
+    }
+}
+
+/// Serialized error body; a struct so the key order is Discord's whatever serde_json's map is.
+#[derive(Debug, serde::Serialize)]
+struct ErrorBody {
+    message: String,
+    code: u32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    errors: Option<Value>,
+}
+
+/// The nested `errors` object of a 50035 Invalid Form Body answer.
+///
+/// Discord nests one object per path segment (keys, and array indices as strings) and puts the
+/// messages for a field in `_errors`:
+/// `{"embeds": {"0": {"title": {"_errors": [{"code": "BASE_TYPE_MAX_LENGTH", "message": …}]}}}}`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct FormErrors {
+    root: Map<String, Value>,
+}
+
+impl FormErrors {
+    /// Records one error at `path` (empty path: the body itself).
+    pub(crate) fn add(
+        &mut self,
+        path: impl IntoIterator<Item = String>,
+        code: &str,
+        message: impl Into<String>,
+    ) {
+        let mut node = &mut self.root;
+        for segment in path {
+            node = node
+                .entry(segment)
+                .or_insert_with(|| Value::Object(Map::new()))
+                .as_object_mut()
+                .expect("form error nodes are objects");
+        }
+        let list = node
+            .entry("_errors")
+            .or_insert_with(|| Value::Array(Vec::new()))
+            .as_array_mut()
+            .expect("_errors is an array");
+        list.push(json!({ "code": code, "message": message.into() }));
+    }
+
+    /// Whether no error was recorded.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.root.is_empty()
+    }
+
+    /// The `errors` object.
+    pub(crate) fn to_value(&self) -> Value {
+        Value::Object(self.root.clone())
+    }
+
+    /// `Ok(())` when empty, else the 50035 error.
+    pub(crate) fn into_result(self) -> Result<(), ApiError> {
+        if self.is_empty() {
+            Ok(())
+        } else {
+            Err(ApiError::InvalidFormBody(self))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn generic_errors_have_code_zero() {
+        assert_eq!(
+            ApiError::Unauthorized.body(),
+            json!({"message": "401: Unauthorized", "code": 0})
+        );
+        assert_eq!(ApiError::Unauthorized.status(), StatusCode::UNAUTHORIZED);
+        assert_eq!(
+            ApiError::NotFound.body(),
+            json!({"message": "404: Not Found", "code": 0})
+        );
+        assert_eq!(
+            ApiError::MethodNotAllowed.body(),
+            json!({"message": "405: Method Not Allowed", "code": 0})
+        );
+        assert_eq!(ApiError::MethodNotAllowed.status().as_u16(), 405);
+    }
+
+    #[test]
+    fn discord_codes_and_statuses() {
+        let table = [
+            (ApiError::UnknownChannel, 404, 10003, "Unknown Channel"),
+            (ApiError::UnknownGuild, 404, 10004, "Unknown Guild"),
+            (ApiError::UnknownUser, 404, 10013, "Unknown User"),
+            (ApiError::MissingAccess, 403, 50001, "Missing Access"),
+            (
+                ApiError::EmptyMessage,
+                400,
+                50006,
+                "Cannot send an empty message",
+            ),
+            (
+                ApiError::CannotMessageUser,
+                403,
+                50007,
+                "Cannot send messages to this user",
+            ),
+            (
+                ApiError::MissingPermissions,
+                403,
+                50013,
+                "Missing Permissions",
+            ),
+            (
+                ApiError::InvalidRecipients,
+                400,
+                50033,
+                "Invalid Recipient(s)",
+            ),
+            (
+                ApiError::InvalidJson,
+                400,
+                50109,
+                "The request body contains invalid JSON.",
+            ),
+        ];
+        for (error, status, code, message) in table {
+            assert_eq!(error.status().as_u16(), status, "{error:?}");
+            assert_eq!(error.body(), json!({"message": message, "code": code}));
+        }
+    }
+
+    #[test]
+    fn form_errors_nest_like_discord() {
+        let mut errors = FormErrors::default();
+        errors.add(
+            ["embeds", "0", "fields", "3", "value"].map(String::from),
+            "BASE_TYPE_REQUIRED",
+            "This field is required",
+        );
+        errors.add(
+            ["embeds", "0", "title"].map(String::from),
+            "BASE_TYPE_MAX_LENGTH",
+            "Must be 256 or fewer in length.",
+        );
+        let error = ApiError::InvalidFormBody(errors);
+        assert_eq!(error.status().as_u16(), 400);
+        assert_eq!(
+            error.body(),
+            json!({
+                "message": "Invalid Form Body",
+                "code": 50035,
+                "errors": {"embeds": {"0": {
+                    "fields": {"3": {"value": {"_errors": [
+                        {"code": "BASE_TYPE_REQUIRED", "message": "This field is required"}
+                    ]}}},
+                    "title": {"_errors": [
+                        {"code": "BASE_TYPE_MAX_LENGTH", "message": "Must be 256 or fewer in length."}
+                    ]}
+                }}}
+            })
+        );
+    }
+
+    #[test]
+    fn form_error_at_the_root_and_key_order() {
+        let error = ApiError::form(
+            &[],
+            "DICT_TYPE_CONVERT",
+            "Only dictionaries may be used in a DictType",
+        );
+        let text = serde_json::to_string(&error.wire_body()).unwrap();
+        assert!(
+            text.starts_with(r#"{"message":"Invalid Form Body","code":50035,"errors":{"_errors""#),
+            "{text}"
+        );
+    }
+}

@@ -1,0 +1,84 @@
+//! Records every request under `/api` into the request log (`GET /_emulator/requests`).
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use axum::body::{Body, to_bytes};
+use axum::extract::{Request, State as AxumState};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use time::OffsetDateTime;
+
+use crate::error::ApiError;
+use crate::state::{RecordedRequest, State, format_timestamp};
+
+/// Largest request body the emulator reads (bytes).
+pub(crate) const BODY_LIMIT: usize = 8 * 1024 * 1024;
+
+/// Whether `path` is a REST path (`/api` or below).
+fn is_api_path(path: &str) -> bool {
+    path == "/api" || path.starts_with("/api/")
+}
+
+/// Middleware: logs the request (method, path, query, JSON body, arrival time) before it is
+/// handled, then its response status.
+pub(crate) async fn record(
+    AxumState(state): AxumState<Arc<State>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    if !is_api_path(request.uri().path()) {
+        return next.run(request).await;
+    }
+    let started = Instant::now();
+    let (parts, body) = request.into_parts();
+    let mut entry = RecordedRequest {
+        method: parts.method.to_string(),
+        path: parts.uri.path().to_owned(),
+        query: parts.uri.query().unwrap_or_default().to_owned(),
+        body: None,
+        status: None,
+        time: format_timestamp(OffsetDateTime::now_utc()),
+    };
+    let bytes = match to_bytes(body, BODY_LIMIT).await {
+        Ok(bytes) => bytes,
+        Err(_) => {
+            let response = ApiError::EntityTooLarge.into_response();
+            entry.status = Some(response.status().as_u16());
+            state.log().begin(entry);
+            return response;
+        }
+    };
+    if !bytes.is_empty() {
+        entry.body = serde_json::from_slice(&bytes).ok();
+    }
+    let (method, path) = (entry.method.clone(), entry.path.clone());
+    let seq = state.log().begin(entry);
+    let response = next
+        .run(Request::from_parts(parts, Body::from(bytes)))
+        .await;
+    let status = response.status().as_u16();
+    state.log().finish(seq, status);
+    tracing::debug!(
+        %method,
+        %path,
+        status,
+        elapsed_us = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX),
+        "request"
+    );
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_api_paths_are_recorded() {
+        assert!(is_api_path("/api"));
+        assert!(is_api_path("/api/v10/users/@me"));
+        assert!(!is_api_path("/apix"));
+        assert!(!is_api_path("/_emulator/requests"));
+        assert!(!is_api_path("/"));
+    }
+}

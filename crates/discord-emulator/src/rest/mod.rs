@@ -1,0 +1,118 @@
+//! The REST API router: Discord's paths under `/api/v10`, `/api/v9` and unversioned `/api`.
+//!
+//! One file per resource: [`users`], [`channels`], [`guilds`], [`gateway`]. Every route except
+//! `GET /gateway` needs the bot token (see [`crate::auth`]). Unknown paths answer 404
+//! `{"message": "404: Not Found", "code": 0}` and known paths with another method 405
+//! `{"message": "405: Method Not Allowed", "code": 0}`.
+
+mod channels;
+mod gateway;
+mod guilds;
+mod users;
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::middleware::from_fn_with_state;
+use axum::routing::get;
+use serde_json::Value;
+
+use crate::auth::require_bot_token;
+use crate::error::ApiError;
+use crate::fixture::parse_snowflake_str;
+use crate::state::State;
+
+/// API version prefixes served (Discord also serves the unversioned `/api`).
+const PREFIXES: [&str; 3] = ["/api/v10", "/api/v9", "/api"];
+
+/// The REST routes, nested under every prefix.
+pub(crate) fn router(state: &Arc<State>) -> Router<Arc<State>> {
+    let authenticated = Router::new()
+        .route("/users/@me", get(users::current_user))
+        .route("/users/@me/channels", axum::routing::post(users::create_dm))
+        .route("/users/{user_id}", get(users::get_user))
+        .route("/channels/{channel_id}", get(channels::get_channel))
+        .route(
+            "/channels/{channel_id}/messages",
+            get(channels::list_messages).post(channels::create_message),
+        )
+        .route("/guilds/{guild_id}", get(guilds::get_guild))
+        .route("/guilds/{guild_id}/channels", get(guilds::guild_channels))
+        .route("/gateway/bot", get(gateway::get_gateway_bot))
+        .route_layer(from_fn_with_state(Arc::clone(state), require_bot_token));
+    // `GET /gateway` needs no token on Discord.
+    let api = authenticated.route("/gateway", get(gateway::get_gateway));
+    PREFIXES.iter().fold(Router::new(), |router, prefix| {
+        router.nest(prefix, api.clone())
+    })
+}
+
+/// Fallback for unknown paths.
+pub(crate) async fn not_found() -> ApiError {
+    ApiError::NotFound
+}
+
+/// Fallback for a known path with another method.
+pub(crate) async fn method_not_allowed() -> ApiError {
+    ApiError::MethodNotAllowed
+}
+
+/// Parses a snowflake path or query parameter; Discord answers a malformed one with 50035
+/// `{"<name>": {"_errors": [{"code": "NUMBER_TYPE_COERCE", "message": "Value \"x\" is not snowflake."}]}}`.
+pub(crate) fn snowflake_param(name: &str, raw: &str) -> Result<u64, ApiError> {
+    parse_snowflake_str(raw).ok_or_else(|| {
+        ApiError::form(
+            &[name],
+            "NUMBER_TYPE_COERCE",
+            format!("Value \"{raw}\" is not snowflake."),
+        )
+    })
+}
+
+/// Parses a JSON body: `None` when empty, 50109 when not JSON.
+pub(crate) fn json_body(bytes: &Bytes) -> Result<Option<Value>, ApiError> {
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Ok(None);
+    }
+    serde_json::from_slice(bytes)
+        .map(Some)
+        .map_err(|_| ApiError::InvalidJson)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn malformed_snowflakes_are_form_errors() {
+        assert_eq!(
+            snowflake_param("channel_id", "18014398509481985"),
+            Ok(18014398509481985)
+        );
+        let error = snowflake_param("channel_id", "abc").unwrap_err();
+        assert_eq!(
+            error.body(),
+            json!({"message": "Invalid Form Body", "code": 50035, "errors": {"channel_id": {"_errors": [
+                {"code": "NUMBER_TYPE_COERCE", "message": "Value \"abc\" is not snowflake."}
+            ]}}})
+        );
+        assert!(snowflake_param("user_id", "-1").is_err());
+        assert!(snowflake_param("user_id", "99999999999999999999").is_err());
+    }
+
+    #[test]
+    fn json_bodies() {
+        assert_eq!(json_body(&Bytes::from_static(b"")), Ok(None));
+        assert_eq!(json_body(&Bytes::from_static(b" \n")), Ok(None));
+        assert_eq!(
+            json_body(&Bytes::from_static(b"{\"a\":1}")),
+            Ok(Some(json!({"a": 1})))
+        );
+        assert_eq!(
+            json_body(&Bytes::from_static(b"{\"a\":")),
+            Err(ApiError::InvalidJson)
+        );
+    }
+}
