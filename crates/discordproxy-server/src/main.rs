@@ -4,8 +4,6 @@ use clap::Parser;
 use discordproxy_server::{
     app::AppState,
     config::{Cli, Config, ConfigError},
-    discord::{dm_channels::DmChannels, rest::DiscordRest},
-    readiness::Readiness,
     rpc::DiscordApiService,
     server,
     startup::{self, TokenCheck},
@@ -106,12 +104,7 @@ async fn run(config: Config) -> ExitCode {
         println!("gRPC server listening on {address}");
     }
 
-    let state = Arc::new(AppState {
-        rest: DiscordRest::new(&token, &api_base),
-        dm_channels: DmChannels::default(),
-        readiness: Readiness::pending(),
-        request_timeout: config.request_timeout,
-    });
+    let state = Arc::new(AppState::new(&token, &api_base, config.request_timeout));
     let (fatal_tx, fatal_rx) = tokio::sync::oneshot::channel::<()>();
     tokio::spawn({
         let state = Arc::clone(&state);

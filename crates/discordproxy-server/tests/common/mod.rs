@@ -1,0 +1,97 @@
+//! Shared set-up of the end-to-end tests: the emulator and our server in this process, talking
+//! over real loopback sockets, and a generated tonic client.
+
+#![allow(dead_code)]
+
+use discord_emulator::{Emulator, Fixture, Options};
+use discordproxy_proto::discord_api_client::DiscordApiClient;
+use discordproxy_server::{
+    app::AppState, config::ApiBase, rpc::DiscordApiService, server, startup, token::BotToken,
+};
+use std::{net::SocketAddr, sync::Arc, time::Duration};
+use tokio::{net::TcpListener, sync::oneshot};
+use tonic::transport::Channel;
+
+/// A running emulator + server pair.
+pub struct Stack {
+    pub emulator: Emulator,
+    pub addr: SocketAddr,
+    pub state: Arc<AppState>,
+    /// Requests the emulator had received when the server was ready (the token check).
+    baseline: usize,
+    stop: Option<oneshot::Sender<()>>,
+    server: tokio::task::JoinHandle<Result<(), tonic::transport::Error>>,
+}
+
+impl Stack {
+    /// Emulator with the default fixture and a server using its token.
+    pub async fn start() -> Self {
+        Self::start_with(Fixture::default_fixture(), None).await
+    }
+
+    /// Emulator with `fixture`; the server uses `token` (default: the fixture's).
+    pub async fn start_with(fixture: Fixture, token: Option<&str>) -> Self {
+        let emulator = Emulator::start(bind().await, Options { fixture })
+            .await
+            .unwrap();
+        let token = BotToken::new(token.unwrap_or(emulator.token()));
+        let api = ApiBase::Custom {
+            authority: emulator.local_addr().to_string(),
+            use_http: true,
+        };
+        let state = Arc::new(AppState::new(&token, &api, Duration::from_secs(300)));
+        Self::serve(emulator, state).await
+    }
+
+    /// Serves `state` (whose start-up check is run first) next to `emulator`.
+    pub async fn serve(emulator: Emulator, state: Arc<AppState>) -> Self {
+        startup::check_token(&state.rest, &state.readiness).await;
+        let baseline = emulator.requests().len();
+        let listener = bind().await;
+        let addr = listener.local_addr().unwrap();
+        let (stop, stopped) = oneshot::channel::<()>();
+        let service = DiscordApiService::new(Arc::clone(&state));
+        let server = tokio::spawn(server::run(listener, service, async {
+            let _ = stopped.await;
+        }));
+        Self {
+            emulator,
+            addr,
+            state,
+            baseline,
+            stop: Some(stop),
+            server,
+        }
+    }
+
+    /// A client connected to the server.
+    pub async fn client(&self) -> DiscordApiClient<Channel> {
+        DiscordApiClient::connect(format!("http://{}", self.addr))
+            .await
+            .unwrap()
+    }
+
+    /// `METHOD path` of every REST request the emulator received since start-up, in order (path
+    /// without the `/api/v10` prefix).
+    pub fn rest_calls(&self) -> Vec<String> {
+        self.emulator
+            .requests()
+            .iter()
+            .skip(self.baseline)
+            .map(|r| format!("{} {}", r.method, r.path.trim_start_matches("/api/v10")))
+            .collect()
+    }
+
+    /// Stops the server and waits for it.
+    pub async fn stop(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        (&mut self.server).await.unwrap().unwrap();
+    }
+}
+
+/// A listener on a free loopback port.
+pub async fn bind() -> TcpListener {
+    TcpListener::bind("127.0.0.1:0").await.unwrap()
+}
