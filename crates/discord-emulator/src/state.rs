@@ -223,35 +223,28 @@ impl Store {
     /// The id of the DM channel with `recipient_id`, created on first use (same id every time
     /// after). The caller has checked that the user exists.
     pub(crate) fn open_dm(&mut self, recipient_id: u64) -> u64 {
-        let channel_id = match self.dm_channels.get(&recipient_id) {
-            Some(id) => *id,
-            None => {
-                let id = self.snowflakes.next();
-                let recipient = self.users[&recipient_id].object.clone();
-                let object = json!({
-                    "id": id.to_string(),
-                    "type": 1,
-                    "last_message_id": null,
-                    "flags": 0,
-                    "recipients": [recipient],
-                });
-                let Value::Object(object) = object else {
-                    unreachable!("json! object")
-                };
-                self.channels.insert(
-                    id,
-                    ChannelState {
-                        kind: 1,
-                        owner: ChannelOwner::Dm { recipient_id },
-                        object,
-                        messages: VecDeque::new(),
-                    },
-                );
-                self.dm_channels.insert(recipient_id, id);
-                id
-            }
-        };
-        channel_id
+        if let Some(id) = self.dm_channels.get(&recipient_id) {
+            return *id;
+        }
+        let id = self.snowflakes.next();
+        let recipient = self.users[&recipient_id].object.clone();
+        let mut object = Object::new();
+        object.insert("id".into(), Value::String(id.to_string()));
+        object.insert("type".into(), json!(1));
+        object.insert("last_message_id".into(), Value::Null);
+        object.insert("flags".into(), json!(0));
+        object.insert("recipients".into(), json!([recipient]));
+        self.channels.insert(
+            id,
+            ChannelState {
+                kind: 1,
+                owner: ChannelOwner::Dm { recipient_id },
+                object,
+                messages: VecDeque::new(),
+            },
+        );
+        self.dm_channels.insert(recipient_id, id);
+        id
     }
 
     /// Stores a message in `channel_id` and updates the channel's `last_message_id`.
