@@ -278,7 +278,7 @@ fn strip_emulator_keys(object: &mut Object) {
     }
 }
 
-/// Normalizes a user object (`bot`: whether it is the fixture's bot).
+/// Normalizes a user object (`is_bot`: whether it is the fixture's bot).
 fn parse_user(value: Value, path: &str, is_bot: bool) -> Result<FixtureUser, FixtureError> {
     let mut object = as_object(value, path)?;
     let id = required_id(&object, "id", path)?;
@@ -325,7 +325,7 @@ fn parse_user(value: Value, path: &str, is_bot: bool) -> Result<FixtureUser, Fix
     })
 }
 
-/// Normalizes a role object of guild `guild_id`.
+/// Normalizes a role object; returns its id and the served object.
 fn parse_role(value: Value, path: &str) -> Result<(u64, Object), FixtureError> {
     let object = as_object(value, path)?;
     let id = required_id(&object, "id", path)?;
@@ -394,7 +394,8 @@ fn parse_channel(value: Value, path: &str, guild_id: u64) -> Result<FixtureChann
     };
     strip_emulator_keys(&mut object);
     let mut defaults: Vec<(&str, Value)> = vec![("id", Value::Null), ("type", json!(kind))];
-    let texty = matches!(kind, 0 | 2 | 5 | 13 | 15 | 16);
+    // Channels that hold messages (or posts) have `last_message_id` and a slowmode.
+    let texty = matches!(kind, 0 | 2 | 5 | 10 | 11 | 12 | 13 | 15 | 16);
     if texty {
         defaults.push(("last_message_id", Value::Null));
     }
