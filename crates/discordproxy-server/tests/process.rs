@@ -1,8 +1,6 @@
 //! The `discordproxyserver` binary as a process: start-up failures, the token check, sandbox
 //! mode and graceful shutdown.
 
-mod common;
-
 use discord_emulator::{Emulator, Fixture, Options};
 use std::{
     io::{BufRead, BufReader},
@@ -49,7 +47,7 @@ fn no_token_prints_the_original_error_and_exits_1() {
 #[tokio::test(flavor = "multi_thread")]
 async fn invalid_token_exits_1_within_5_s_and_never_logs_the_token() {
     let emulator = Emulator::start(
-        common::bind().await,
+        tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap(),
         Options {
             fixture: Fixture::default_fixture(),
         },

@@ -1,7 +1,5 @@
-//! Shared set-up of the end-to-end tests: the emulator and our server in this process, talking
-//! over real loopback sockets, and a generated tonic client.
-
-#![allow(dead_code)]
+//! The emulator and our server in this process, talking over real loopback sockets, with a
+//! generated tonic client: the set-up of the end-to-end tests.
 
 use discord_emulator::{Emulator, Fixture, Options};
 use discordproxy_proto::discord_api_client::DiscordApiClient;
@@ -14,8 +12,11 @@ use tonic::transport::Channel;
 
 /// A running emulator + server pair.
 pub struct Stack {
+    /// The Discord emulator.
     pub emulator: Emulator,
+    /// The gRPC server's address.
     pub addr: SocketAddr,
+    /// The server's shared state (DM cache, readiness).
     pub state: Arc<AppState>,
     /// Requests the emulator had received when the server was ready (the token check).
     baseline: usize,
@@ -25,6 +26,9 @@ pub struct Stack {
 
 impl Stack {
     /// Emulator with the default fixture and a server using its token.
+    ///
+    /// # Panics
+    /// When a loopback port cannot be bound (also for the other constructors).
     pub async fn start() -> Self {
         Self::start_with(Fixture::default_fixture(), None).await
     }

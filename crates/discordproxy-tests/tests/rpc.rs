@@ -1,13 +1,11 @@
 //! End-to-end: generated tonic client → our server → twilight-http → the Discord emulator, all
 //! over loopback sockets. Asserts both the gRPC answer and the REST calls Discord received.
 
-mod common;
-
-use common::Stack;
 use discordproxy_proto::{
     Embed, GetGuildChannelsRequest, SendChannelMessageRequest, SendDirectMessageRequest,
     channel::Type, embed,
 };
+use discordproxy_tests::stack::{self, Stack};
 use tonic::Code;
 
 const BOT: u64 = 100_000_000_000_000_001;
@@ -330,7 +328,7 @@ async fn unreachable_discord_is_unavailable_in_plain_text() {
     use discordproxy_server::{app::AppState, config::ApiBase, token::BotToken};
     use std::sync::Arc;
     // A port that was free a moment ago: connection refused.
-    let port = common::bind().await.local_addr().unwrap().port();
+    let port = stack::bind().await.local_addr().unwrap().port();
     let api = ApiBase::Custom {
         authority: format!("127.0.0.1:{port}"),
         use_http: true,
@@ -341,7 +339,7 @@ async fn unreachable_discord_is_unavailable_in_plain_text() {
         std::time::Duration::from_secs(20),
     ));
     let emulator = discord_emulator::Emulator::start(
-        common::bind().await,
+        stack::bind().await,
         discord_emulator::Options {
             fixture: discord_emulator::Fixture::default_fixture(),
         },

@@ -1,0 +1,7 @@
+//! Test support shared by the end-to-end suites: an in-process [`stack::Stack`] of emulator
+//! and server, and a judge built from Discord's official OpenAPI
+//! description (`shared/reference/discord-api-spec/openapi.json`), so that neither our emulator
+//! nor our server is only checked against our own understanding of Discord.
+
+pub mod openapi;
+pub mod stack;
