@@ -10,6 +10,7 @@ import pytest
 from support import (
     API,
     GENERAL_ID,
+    STAFF_ONLY_ID,
     UNKNOWN_CHANNEL_ID,
     UNKNOWN_USER_ID,
     assert_calls,
@@ -105,3 +106,28 @@ def test_cli_server_down_prints_error_exit_1(which, rest):
     assert rc == 1, f"rc={rc} stdout={out!r} stderr={err!r}"
     assert out.startswith("ERROR: "), f"stdout={out!r} stderr={err!r}"
     assert_calls(rest.requests(), [])
+
+
+@pytest.mark.parametrize(
+    "args, calls",
+    [
+        (
+            ("channel", UNKNOWN_CHANNEL_ID, "hello?"),
+            [("GET", f"{API}/channels/{UNKNOWN_CHANNEL_ID}", 404)],
+        ),
+        (("direct", UNKNOWN_USER_ID, "hello?"), [("GET", f"{API}/users/{UNKNOWN_USER_ID}", 404)]),
+        (("channel", STAFF_ONLY_ID, "psst"), [("GET", f"{API}/channels/{STAFF_ONLY_ID}", 403)]),
+        (("channel", 0, "zero"), []),
+    ],
+    ids=["unknown-channel", "unknown-user", "forbidden-channel", "id-zero"],
+)
+def test_rust_cli_errors_print_what_the_pypi_cli_prints(args, calls, server, rest):
+    """Same error, same line: a script that parses the original CLI's output keeps working."""
+    rust = run(rust_cli(), *args, port=server.port)
+    assert_calls(rest.requests(), calls)
+    rest.clear_requests()
+    pypi = run(python_cli(), *args, port=server.port)
+    assert_calls(rest.requests(), calls)
+    assert rust[0] == pypi[0] == 1, f"exit codes rust={rust[0]} pypi={pypi[0]}"
+    assert rust[1] == pypi[1], f"stdout differs:\n rust: {rust[1]!r}\n pypi: {pypi[1]!r}"
+    assert rust[1].startswith("ERROR: ")
