@@ -2,11 +2,18 @@
 
 use crate::{
     config::ApiBase,
-    discord::{dm_channels::DmChannels, rest::DiscordRest},
+    discord::{
+        cache::GuildCache, dm_channels::DmChannels, rest::DiscordRest, shard_status::ShardBoard,
+    },
+    events::EventBus,
     readiness::Readiness,
     token::BotToken,
 };
-use std::time::Duration;
+use std::{
+    sync::{Arc, OnceLock},
+    time::Duration,
+};
+use tokio::sync::watch;
 
 /// Everything an RPC handler needs, shared behind an `Arc`.
 #[derive(Debug)]
@@ -19,6 +26,14 @@ pub struct AppState {
     pub readiness: Readiness,
     /// Bound for calls without a gRPC deadline (`--request-timeout`, default 300 s).
     pub request_timeout: Duration,
+    /// Gateway dispatch events for `StreamEvents`.
+    pub events: EventBus,
+    /// Gateway-fed cache (empty without a gateway).
+    pub cache: Arc<GuildCache>,
+    /// Shard state, set once the gateway started.
+    pub shards: OnceLock<Arc<ShardBoard>>,
+    /// `true` once shutdown began (ends event streams with `UNAVAILABLE`).
+    pub shutdown: watch::Sender<bool>,
 }
 
 impl AppState {
@@ -30,6 +45,17 @@ impl AppState {
             dm_channels: DmChannels::default(),
             readiness: Readiness::pending(),
             request_timeout,
+            events: EventBus::default(),
+            cache: Arc::new(GuildCache::new()),
+            shards: OnceLock::new(),
+            shutdown: watch::Sender::new(false),
         }
+    }
+
+    /// Sets the event buffer (`--event-buffer`); call before serving.
+    #[must_use]
+    pub fn with_event_buffer(mut self, capacity: usize) -> Self {
+        self.events = EventBus::new(capacity);
+        self
     }
 }

@@ -4,10 +4,16 @@
 //! Environment variables are read through an injected lookup so tests never touch the process
 //! environment.
 
-use crate::token::BotToken;
+use crate::{
+    discord::gateway::{GatewayOptions, ShardCount},
+    events::DEFAULT_EVENT_BUFFER,
+    token::BotToken,
+};
 use clap::{Parser, ValueEnum};
 use std::{net::SocketAddr, path::PathBuf, time::Duration};
 use thiserror::Error;
+use twilight_gateway::Intents;
+use twilight_model::gateway::presence::Status;
 
 /// Environment variable holding the bot token (used when `--token` is absent).
 pub const TOKEN_ENV: &str = "DISCORD_BOT_TOKEN";
@@ -88,6 +94,69 @@ pub struct Cli {
     /// Upper bound in seconds for calls that carry no gRPC deadline.
     #[arg(long, default_value_t = 300.0)]
     pub request_timeout: f64,
+    /// Gateway intents, comma-separated, as Discord spells them.
+    #[arg(long, default_value = DEFAULT_INTENTS)]
+    pub intents: String,
+    /// Presence status shown for the bot.
+    #[arg(long, value_enum, default_value = "online")]
+    pub status: PresenceStatus,
+    /// Activity text shown for the bot ("Playing TEXT").
+    #[arg(long)]
+    pub activity: Option<String>,
+    /// Number of gateway shards: `auto` (Discord's recommendation) or a number.
+    #[arg(long, default_value = "auto")]
+    pub shards: String,
+    /// Events a StreamEvents subscriber may fall behind before it is ended.
+    #[arg(long, default_value_t = DEFAULT_EVENT_BUFFER)]
+    pub event_buffer: usize,
+    /// Do not connect to the gateway (REST only; no events, no cache).
+    #[arg(long)]
+    pub no_gateway: bool,
+}
+
+/// Default `--intents`: the non-privileged intents a message proxy needs.
+pub const DEFAULT_INTENTS: &str = "GUILDS,GUILD_MESSAGES,DIRECT_MESSAGES,GUILD_MESSAGE_REACTIONS";
+
+/// `--status` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PresenceStatus {
+    /// Online (green).
+    Online,
+    /// Idle (yellow).
+    Idle,
+    /// Do not disturb (red).
+    Dnd,
+    /// Shown as offline.
+    Invisible,
+}
+
+impl From<PresenceStatus> for Status {
+    fn from(status: PresenceStatus) -> Self {
+        match status {
+            PresenceStatus::Online => Status::Online,
+            PresenceStatus::Idle => Status::Idle,
+            PresenceStatus::Dnd => Status::DoNotDisturb,
+            PresenceStatus::Invisible => Status::Invisible,
+        }
+    }
+}
+
+/// Parses `--intents`: comma-separated names (`GUILDS,GUILD_MESSAGES`), case-insensitive.
+///
+/// # Errors
+/// [`ConfigError::Intents`] naming the unknown intent.
+pub fn parse_intents(list: &str) -> Result<Intents, ConfigError> {
+    let mut intents = Intents::empty();
+    for name in list
+        .split(',')
+        .map(str::trim)
+        .filter(|name| !name.is_empty())
+    {
+        let intent = Intents::from_name(&name.to_ascii_uppercase())
+            .ok_or_else(|| ConfigError::Intents(format!("unknown intent {name:?}")))?;
+        intents |= intent;
+    }
+    Ok(intents)
 }
 
 /// Where REST requests go, in the form twilight-http's proxy mode takes.
@@ -157,6 +226,10 @@ pub struct Config {
     pub sandbox: bool,
     /// Bound for calls without a deadline (default 300 s).
     pub request_timeout: Duration,
+    /// Gateway settings; `None` with `--no-gateway`.
+    pub gateway: Option<GatewayOptions>,
+    /// `--event-buffer` (default 1024).
+    pub event_buffer: usize,
 }
 
 /// Why the command line could not become a [`Config`].
@@ -174,6 +247,15 @@ pub enum ConfigError {
     /// `--request-timeout` is not a positive number of seconds.
     #[error("--request-timeout must be a positive number of seconds")]
     RequestTimeout,
+    /// `--intents` names an unknown intent.
+    #[error("invalid --intents: {0}")]
+    Intents(String),
+    /// `--shards` is neither `auto` nor a positive number.
+    #[error("invalid --shards {0:?}: use auto or a positive number")]
+    Shards(String),
+    /// `--event-buffer` is 0.
+    #[error("--event-buffer must be at least 1")]
+    EventBuffer,
 }
 
 impl Config {
@@ -199,6 +281,22 @@ impl Config {
         if !(cli.request_timeout.is_finite() && cli.request_timeout > 0.0) {
             return Err(ConfigError::RequestTimeout);
         }
+        let shards = match cli.shards.trim() {
+            "auto" => ShardCount::Auto,
+            number => match number.parse::<u32>() {
+                Ok(count) if count > 0 => ShardCount::Fixed(count),
+                _ => return Err(ConfigError::Shards(cli.shards.clone())),
+            },
+        };
+        let gateway = GatewayOptions {
+            intents: parse_intents(&cli.intents)?,
+            status: cli.status.into(),
+            activity: cli.activity.clone(),
+            shards,
+        };
+        if cli.event_buffer == 0 {
+            return Err(ConfigError::EventBuffer);
+        }
         let (console, file) = match cli.log_level {
             Some(level) => (level, level),
             None => (cli.log_console_level, cli.log_file_level),
@@ -214,6 +312,8 @@ impl Config {
             api_base,
             sandbox: cli.sandbox,
             request_timeout: Duration::from_secs_f64(cli.request_timeout),
+            gateway: (!cli.no_gateway).then_some(gateway),
+            event_buffer: cli.event_buffer,
         })
     }
 }
@@ -328,6 +428,60 @@ mod tests {
         assert_eq!(
             (config.log_console_level, config.log_file_level),
             (LogLevel::Warn, LogLevel::Warn)
+        );
+    }
+
+    #[test]
+    fn gateway_flags() {
+        let config = parse(&["--token", "t"], &[]).unwrap();
+        let gateway = config.gateway.unwrap();
+        assert_eq!(
+            gateway.intents,
+            Intents::GUILDS
+                | Intents::GUILD_MESSAGES
+                | Intents::DIRECT_MESSAGES
+                | Intents::GUILD_MESSAGE_REACTIONS
+        );
+        assert_eq!(
+            (gateway.shards, gateway.status),
+            (ShardCount::Auto, Status::Online)
+        );
+        let config = parse(
+            &[
+                "--token",
+                "t",
+                "--intents",
+                "guilds, message_content",
+                "--shards",
+                "3",
+                "--status",
+                "dnd",
+            ],
+            &[],
+        )
+        .unwrap();
+        let gateway = config.gateway.unwrap();
+        assert_eq!(gateway.intents, Intents::GUILDS | Intents::MESSAGE_CONTENT);
+        assert_eq!(
+            (gateway.shards, gateway.status),
+            (ShardCount::Fixed(3), Status::DoNotDisturb)
+        );
+        assert!(
+            parse(&["--token", "t", "--no-gateway"], &[])
+                .unwrap()
+                .gateway
+                .is_none()
+        );
+        assert!(
+            matches!(parse(&["--token", "t", "--intents", "GUILDZ"], &[]), Err(ConfigError::Intents(m)) if m.contains("GUILDZ"))
+        );
+        assert!(matches!(
+            parse(&["--token", "t", "--shards", "0"], &[]),
+            Err(ConfigError::Shards(_))
+        ));
+        assert_eq!(
+            parse(&["--token", "t", "--event-buffer", "0"], &[]).unwrap_err(),
+            ConfigError::EventBuffer
         );
     }
 

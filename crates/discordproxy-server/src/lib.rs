@@ -11,6 +11,8 @@ pub mod convert;
 pub mod deadline;
 pub mod discord;
 pub mod error;
+pub mod events;
+pub mod health;
 pub mod readiness;
 pub mod rpc;
 #[cfg(feature = "sandbox")]

@@ -4,12 +4,20 @@ use clap::Parser;
 use discordproxy_server::{
     app::AppState,
     config::{Cli, Config, ConfigError},
-    rpc::DiscordApiService,
+    discord::{
+        self,
+        gateway::{Gateway, GatewayOptions, Sinks},
+    },
     server,
     startup::{self, TokenCheck},
     telemetry,
+    token::BotToken,
 };
-use std::{process::ExitCode, sync::Arc};
+use std::{
+    process::ExitCode,
+    sync::{Arc, Mutex, PoisonError},
+    time::Duration,
+};
 use tokio::net::TcpListener;
 
 fn main() -> ExitCode {
@@ -104,28 +112,44 @@ async fn run(config: Config) -> ExitCode {
         println!("gRPC server listening on {address}");
     }
 
-    let state = Arc::new(AppState::new(&token, &api_base, config.request_timeout));
-    let (fatal_tx, fatal_rx) = tokio::sync::oneshot::channel::<()>();
-    tokio::spawn({
-        let state = Arc::clone(&state);
-        async move {
-            if startup::check_token(&state.rest, &state.readiness).await == TokenCheck::Invalid {
-                let _ = fatal_tx.send(());
-            }
-        }
-    });
+    let state = Arc::new(
+        AppState::new(&token, &api_base, config.request_timeout)
+            .with_event_buffer(config.event_buffer),
+    );
+    let (fatal_tx, mut fatal_rx) = tokio::sync::mpsc::channel::<String>(4);
+    let gateway_slot = Arc::new(Mutex::new(None::<Gateway>));
+    tokio::spawn(start_up(
+        Arc::clone(&state),
+        token,
+        config.gateway.clone(),
+        fatal_tx,
+        Arc::clone(&gateway_slot),
+    ));
 
     let mut fatal = false;
     let shutdown = async {
         tokio::select! {
             () = shutdown_signal() => tracing::info!("received shutdown signal"),
-            Ok(()) = fatal_rx => {
+            Some(reason) = fatal_rx.recv() => {
                 fatal = true;
-                eprintln!("ERROR: invalid Discord bot token");
+                eprintln!("ERROR: {reason}");
             }
         }
     };
-    let result = server::run(listener, DiscordApiService::new(state), shutdown).await;
+    let result = server::run(
+        listener,
+        Arc::clone(&state),
+        config.gateway.is_some(),
+        shutdown,
+    )
+    .await;
+    let gateway = gateway_slot
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .take();
+    if let Some(gateway) = gateway {
+        gateway.close(Duration::from_secs(3)).await;
+    }
     tracing::info!("gRPC server has shut down");
     match result {
         Err(error) => {
@@ -134,6 +158,40 @@ async fn run(config: Config) -> ExitCode {
         }
         Ok(()) if fatal => ExitCode::FAILURE,
         Ok(()) => ExitCode::SUCCESS,
+    }
+}
+
+/// The token check, then the gateway. Problems that must end the process go to `fatal`.
+async fn start_up(
+    state: Arc<AppState>,
+    token: BotToken,
+    gateway: Option<GatewayOptions>,
+    fatal: tokio::sync::mpsc::Sender<String>,
+    slot: Arc<Mutex<Option<Gateway>>>,
+) {
+    if startup::check_token(&state.rest, &state.readiness).await == TokenCheck::Invalid {
+        let _ = fatal.send("invalid Discord bot token".to_owned()).await;
+        return;
+    }
+    let Some(options) = gateway else { return };
+    let sinks = Sinks {
+        bus: state.events.clone(),
+        cache: Arc::clone(&state.cache),
+    };
+    match discord::gateway::start(&state.rest, &token, &options, sinks).await {
+        Ok((gateway, mut closes)) => {
+            let _ = state.shards.set(Arc::clone(&gateway.board));
+            slot.lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .replace(gateway);
+            if let Some(close) = closes.recv().await {
+                let _ = fatal.send(close.reason).await;
+            }
+        }
+        Err(error) => tracing::error!(
+            %error,
+            "could not start the gateway session; REST calls keep working, no events"
+        ),
     }
 }
 

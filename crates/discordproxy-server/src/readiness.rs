@@ -42,6 +42,17 @@ impl Readiness {
         self.tx.send_replace(State::Failed(reason.into()));
     }
 
+    /// Whether the start-up check passed.
+    pub fn is_ready(&self) -> bool {
+        *self.tx.borrow() == State::Ready
+    }
+
+    /// Resolves on the next change of the gate.
+    pub async fn changed(&self) {
+        let mut rx = self.tx.subscribe();
+        let _ = rx.changed().await;
+    }
+
     /// Waits until the start-up check finished.
     ///
     /// # Errors

@@ -11,13 +11,7 @@ use tokio::net::TcpListener;
 /// When no loopback port can be bound.
 pub async fn start() -> std::io::Result<(Emulator, BotToken, ApiBase)> {
     let listener = TcpListener::bind("127.0.0.1:0").await?;
-    let emulator = Emulator::start(
-        listener,
-        Options {
-            fixture: Fixture::default_fixture(),
-        },
-    )
-    .await?;
+    let emulator = Emulator::start(listener, Options::new(Fixture::default_fixture())).await?;
     let token = BotToken::new(emulator.token());
     let api = ApiBase::Custom {
         authority: emulator.local_addr().to_string(),

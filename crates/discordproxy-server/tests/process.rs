@@ -48,9 +48,7 @@ fn no_token_prints_the_original_error_and_exits_1() {
 async fn invalid_token_exits_1_within_5_s_and_never_logs_the_token() {
     let emulator = Emulator::start(
         tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap(),
-        Options {
-            fixture: Fixture::default_fixture(),
-        },
+        Options::new(Fixture::default_fixture()),
     )
     .await
     .unwrap();

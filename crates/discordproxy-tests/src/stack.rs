@@ -3,9 +3,7 @@
 
 use discord_emulator::{Emulator, Fixture, Options};
 use discordproxy_proto::discord_api_client::DiscordApiClient;
-use discordproxy_server::{
-    app::AppState, config::ApiBase, rpc::DiscordApiService, server, startup, token::BotToken,
-};
+use discordproxy_server::{app::AppState, config::ApiBase, server, startup, token::BotToken};
 use std::{net::SocketAddr, sync::Arc, time::Duration};
 use tokio::{net::TcpListener, sync::oneshot};
 use tonic::transport::Channel;
@@ -35,7 +33,7 @@ impl Stack {
 
     /// Emulator with `fixture`; the server uses `token` (default: the fixture's).
     pub async fn start_with(fixture: Fixture, token: Option<&str>) -> Self {
-        let emulator = Emulator::start(bind().await, Options { fixture })
+        let emulator = Emulator::start(bind().await, Options::new(fixture))
             .await
             .unwrap();
         let token = BotToken::new(token.unwrap_or(emulator.token()));
@@ -54,8 +52,7 @@ impl Stack {
         let listener = bind().await;
         let addr = listener.local_addr().unwrap();
         let (stop, stopped) = oneshot::channel::<()>();
-        let service = DiscordApiService::new(Arc::clone(&state));
-        let server = tokio::spawn(server::run(listener, service, async {
+        let server = tokio::spawn(server::run(listener, Arc::clone(&state), false, async {
             let _ = stopped.await;
         }));
         Self {

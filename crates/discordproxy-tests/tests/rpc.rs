@@ -340,9 +340,7 @@ async fn unreachable_discord_is_unavailable_in_plain_text() {
     ));
     let emulator = discord_emulator::Emulator::start(
         stack::bind().await,
-        discord_emulator::Options {
-            fixture: discord_emulator::Fixture::default_fixture(),
-        },
+        discord_emulator::Options::new(discord_emulator::Fixture::default_fixture()),
     )
     .await
     .unwrap();

@@ -3,6 +3,7 @@
 
 pub mod channel;
 pub mod embed;
+pub mod event;
 pub mod message;
 pub mod message_body;
 pub mod user;

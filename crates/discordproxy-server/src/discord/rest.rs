@@ -20,7 +20,7 @@ use twilight_http::{
     request::{Method, Request},
     routing::Route,
 };
-use twilight_model::{channel::Channel, user::User};
+use twilight_model::{channel::Channel, gateway::connection_info::BotConnectionInfo, user::User};
 
 /// Timeout of one HTTP request to Discord (the whole call is bounded by its deadline too).
 pub const HTTP_TIMEOUT: Duration = Duration::from_secs(30);
@@ -125,6 +125,15 @@ impl DiscordRest {
     /// [`Error::Discord`], [`Error::Unavailable`], [`Error::Internal`].
     pub async fn guild_channels(&self, guild_id: u64) -> Result<Vec<Channel>> {
         self.json(&Route::GetChannels { guild_id }, None).await
+    }
+
+    /// `GET /gateway/bot`: gateway URL, recommended shard count and identify limits.
+    /// <https://discord.com/developers/docs/events/gateway#get-gateway-bot>
+    ///
+    /// # Errors
+    /// [`Error::Discord`], [`Error::Unavailable`], [`Error::Internal`].
+    pub async fn gateway_bot(&self) -> Result<BotConnectionInfo> {
+        self.json(&Route::GetGatewayBot, None).await
     }
 
     async fn json<T: DeserializeOwned>(

@@ -1,4 +1,5 @@
-//! `GetGuildChannels`: `GET /guilds/{id}` (existence), then `GET /guilds/{id}/channels`.
+//! `GetGuildChannels`: from the gateway cache when the guild is cached (no REST call), else
+//! `GET /guilds/{id}` (existence), then `GET /guilds/{id}/channels`.
 //! <https://discord.com/developers/docs/resources/guild#get-guild-channels>
 
 use super::required_id;
@@ -18,6 +19,10 @@ pub async fn handle(
 ) -> Result<GetGuildChannelsResponse> {
     let guild_id = required_id(request.guild_id, "guild_id")?;
     tracing::info!(rpc = "GetGuildChannels", guild_id, "received request");
+    if let Some(channels) = state.cache.guild_channels(guild_id) {
+        tracing::debug!(guild_id, "answered from the gateway cache");
+        return Ok(GetGuildChannelsResponse { channels });
+    }
     state.rest.check_guild(guild_id).await?;
     let channels = state.rest.guild_channels(guild_id).await?;
     Ok(GetGuildChannelsResponse {

@@ -1,9 +1,11 @@
 //! The `discord_api.DiscordApi` gRPC service: one file per RPC, plus the common call wrapper
 //! (deadline, start-up gate, error → status, logging).
 
+mod get_gateway_status;
 mod get_guild_channels;
 mod send_channel_message;
 mod send_direct_message;
+pub mod stream_events;
 
 use crate::{
     app::AppState,
@@ -11,8 +13,9 @@ use crate::{
     error::{Error, Result},
 };
 use discordproxy_proto::{
-    GetGuildChannelsRequest, GetGuildChannelsResponse, SendChannelMessageRequest,
-    SendChannelMessageResponse, SendDirectMessageRequest, SendDirectMessageResponse,
+    GetGatewayStatusRequest, GetGatewayStatusResponse, GetGuildChannelsRequest,
+    GetGuildChannelsResponse, SendChannelMessageRequest, SendChannelMessageResponse,
+    SendDirectMessageRequest, SendDirectMessageResponse, StreamEventsRequest,
     discord_api_server::DiscordApi,
 };
 use std::{future::Future, sync::Arc, time::Instant};
@@ -108,5 +111,24 @@ impl DiscordApi for DiscordApiService {
     ) -> std::result::Result<Response<GetGuildChannelsResponse>, Status> {
         self.call("GetGuildChannels", request, get_guild_channels::handle)
             .await
+    }
+
+    type StreamEventsStream = stream_events::EventStream;
+
+    async fn stream_events(
+        &self,
+        request: Request<StreamEventsRequest>,
+    ) -> std::result::Result<Response<Self::StreamEventsStream>, Status> {
+        Ok(Response::new(stream_events::handle(
+            &self.state,
+            request.get_ref(),
+        )))
+    }
+
+    async fn get_gateway_status(
+        &self,
+        _request: Request<GetGatewayStatusRequest>,
+    ) -> std::result::Result<Response<GetGatewayStatusResponse>, Status> {
+        Ok(Response::new(get_gateway_status::handle(&self.state)))
     }
 }

@@ -1,0 +1,105 @@
+//! `StreamEvents`: gateway dispatch events as a server stream, filtered by event name and guild.
+
+use crate::app::AppState;
+use discordproxy_proto::{GatewayEvent, StreamEventsRequest};
+use futures_util::Stream;
+use std::{collections::HashSet, pin::Pin, sync::Arc};
+use tokio::sync::broadcast::error::RecvError;
+use tonic::Status;
+
+/// The stream type of `StreamEvents`.
+pub type EventStream = Pin<Box<dyn Stream<Item = Result<GatewayEvent, Status>> + Send>>;
+
+/// Which events a subscriber wants.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Filter {
+    names: HashSet<String>,
+    guilds: HashSet<u64>,
+}
+
+impl Filter {
+    /// From the request; names are matched case-insensitively (Discord spells them upper case).
+    pub fn new(request: &StreamEventsRequest) -> Self {
+        Self {
+            names: request
+                .event_names
+                .iter()
+                .map(|name| name.trim().to_ascii_uppercase())
+                .collect(),
+            guilds: request.guild_ids.iter().copied().collect(),
+        }
+    }
+
+    /// Whether `event` passes.
+    pub fn matches(&self, event: &GatewayEvent) -> bool {
+        (self.names.is_empty() || self.names.contains(&event.name))
+            && (self.guilds.is_empty() || self.guilds.contains(&event.guild_id))
+    }
+}
+
+/// Subscribes and returns the stream. It ends with `RESOURCE_EXHAUSTED` when the subscriber
+/// fell more than the event buffer behind (saying how many events it missed), and with
+/// `UNAVAILABLE` when the server shuts down.
+pub fn handle(state: &Arc<AppState>, request: &StreamEventsRequest) -> EventStream {
+    let filter = Filter::new(request);
+    tracing::info!(rpc = "StreamEvents", names = ?request.event_names, guilds = ?request.guild_ids, "subscriber joined");
+    let receiver = state.events.subscribe();
+    let shutdown = state.shutdown.subscribe();
+    let capacity = state.events.capacity();
+    let stream = futures_util::stream::unfold(Some((receiver, shutdown)), move |slot| {
+        let filter = filter.clone();
+        async move {
+            let (mut receiver, mut shutdown) = slot?;
+            loop {
+                if *shutdown.borrow() {
+                    return Some((Err(Status::unavailable("server shutting down")), None));
+                }
+                tokio::select! {
+                    received = receiver.recv() => match received {
+                        Ok(event) if filter.matches(&event) => {
+                            return Some((Ok((*event).clone()), Some((receiver, shutdown))));
+                        }
+                        Ok(_) => {}
+                        Err(RecvError::Lagged(missed)) => {
+                            let status = Status::resource_exhausted(format!(
+                                "subscriber fell more than {capacity} events behind and missed {missed} events; subscribe again (and read faster) to continue"
+                            ));
+                            return Some((Err(status), None));
+                        }
+                        Err(RecvError::Closed) => {
+                            return Some((Err(Status::unavailable("server shutting down")), None));
+                        }
+                    },
+                    _ = shutdown.changed() => {}
+                }
+            }
+        }
+    });
+    Box::pin(stream)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn event(name: &str, guild_id: u64) -> GatewayEvent {
+        GatewayEvent {
+            name: name.into(),
+            guild_id,
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn empty_filter_passes_everything_and_filters_combine() {
+        let all = Filter::new(&StreamEventsRequest::default());
+        assert!(all.matches(&event("READY", 0)));
+        let filter = Filter::new(&StreamEventsRequest {
+            event_names: vec!["message_create".into()],
+            guild_ids: vec![5],
+        });
+        assert!(filter.matches(&event("MESSAGE_CREATE", 5)));
+        assert!(!filter.matches(&event("MESSAGE_CREATE", 6)));
+        assert!(!filter.matches(&event("GUILD_MEMBER_ADD", 5)));
+    }
+}
