@@ -2,14 +2,19 @@
 //!
 //! ```text
 //! discord-emulator [--listen 127.0.0.1:0] [--fixture FILE] [--rate-limits discord|off]
+//!                  [--scope-header on-429|always] [--latency-ms N]
+//!                  [--route-limit 'METHOD /route=LIMIT/PER_MS']... [--global-limit N]
+//!                  [--invalid-request-limit N] [--ban-ms N]
 //! ```
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use clap::{Parser, ValueEnum};
 
-use crate::{Fixture, FixtureError, Options};
+use crate::ratelimit::config::parse_route_flag;
+use crate::{Fixture, FixtureError, Options, RouteLimit, ScopeHeader};
 
 /// `discord-emulator` flags.
 #[derive(Debug, Clone, Parser)]
@@ -25,17 +30,40 @@ pub struct Cli {
     /// Fixture file (JSON, see the README); default: the shipped default fixture.
     #[arg(long, value_name = "FILE")]
     pub fixture: Option<PathBuf>,
-    /// Rate limiting: `discord` (Discord's limits; accepted, not enforced yet) or `off`.
+    /// Rate limiting: `discord` (Discord's limits, headers and ban) or `off` (benchmarks).
     #[arg(long, value_enum, value_name = "MODE", default_value_t = RateLimits::Discord)]
     pub rate_limits: RateLimits,
+    /// When to send `X-RateLimit-Scope`: `on-429` (Discord's documented behaviour) or `always`
+    /// (also `user` on every response with rate-limit headers). Default: the fixture's
+    /// `rate_limits.scope_header`, else `on-429`.
+    #[arg(long, value_enum, value_name = "WHEN")]
+    pub scope_header: Option<ScopeHeader>,
+    /// Milliseconds added before every REST answer (imitates Discord's round trip).
+    #[arg(long, value_name = "MS", default_value_t = 0)]
+    pub latency_ms: u64,
+    /// A route's limit, e.g. `'POST /channels/{channel_id}/messages=5/5000'` (5 per 5000 ms per
+    /// channel); repeatable; overrides the fixture.
+    #[arg(long = "route-limit", value_name = "ROUTE=LIMIT/PER_MS", value_parser = parse_route_flag)]
+    pub route_limits: Vec<(String, RouteLimit)>,
+    /// Global requests per second per bot token (default: the fixture's, else 50).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub global_limit: Option<u32>,
+    /// Invalid requests (401, 403, non-shared 429) per client IP in 10 minutes before the
+    /// Cloudflare ban (default: the fixture's, else 10000).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub invalid_request_limit: Option<u32>,
+    /// How long a ban lasts in milliseconds (default: the fixture's, else 3600000).
+    #[arg(long, value_name = "MS", value_parser = clap::value_parser!(u64).range(1..))]
+    pub ban_ms: Option<u64>,
 }
 
 /// The `--rate-limits` modes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum)]
 pub enum RateLimits {
-    /// Discord's rate limits. Not enforced yet: currently the same as `off`.
+    /// Discord's rate limits: buckets, the global limit, headers, 429s and the Cloudflare ban.
+    #[default]
     Discord,
-    /// No rate limits (for throughput benchmarks).
+    /// No rate limits, no rate-limit headers, no ban (for throughput benchmarks).
     Off,
 }
 
@@ -44,10 +72,9 @@ pub enum RateLimits {
 pub struct Config {
     /// Address to bind. Default `127.0.0.1:0`.
     pub listen: SocketAddr,
-    /// Emulator options (the fixture). Default: the shipped default fixture.
+    /// Emulator options: the fixture (default: the shipped one), rate limits (Discord's, with
+    /// the fixture's and the flags' overrides) and added latency (default none).
     pub options: Options,
-    /// Rate limiting mode. Default [`RateLimits::Discord`].
-    pub rate_limits: RateLimits,
 }
 
 impl Config {
@@ -61,10 +88,28 @@ impl Config {
             Some(path) => Fixture::from_file(path)?,
             None => Fixture::default_fixture(),
         };
+        let mut options = Options::new(fixture);
+        let limits = &mut options.rate_limits;
+        limits.mode = cli.rate_limits;
+        if let Some(scope_header) = cli.scope_header {
+            limits.scope_header = scope_header;
+        }
+        for (route, limit) in cli.route_limits {
+            limits.set_route(&route, limit);
+        }
+        if let Some(global) = cli.global_limit {
+            limits.global_per_second = global;
+        }
+        if let Some(invalid) = cli.invalid_request_limit {
+            limits.invalid_request_limit = invalid;
+        }
+        if let Some(ban_ms) = cli.ban_ms {
+            limits.ban_duration = Duration::from_millis(ban_ms);
+        }
+        options.latency = Duration::from_millis(cli.latency_ms);
         Ok(Config {
             listen: cli.listen,
-            options: Options::new(fixture),
-            rate_limits: cli.rate_limits,
+            options,
         })
     }
 }
@@ -81,6 +126,55 @@ mod tests {
         assert_eq!(cli.rate_limits, RateLimits::Discord);
         let config = Config::from_cli(cli).unwrap();
         assert_eq!(config.options.fixture.token(), "sandbox-bot-token");
+        assert_eq!(
+            config.options.rate_limits,
+            crate::RateLimitConfig::default()
+        );
+        assert_eq!(config.options.latency, Duration::ZERO);
+    }
+
+    #[test]
+    fn rate_limit_flags() {
+        let cli = Cli::try_parse_from([
+            "discord-emulator",
+            "--scope-header",
+            "always",
+            "--latency-ms",
+            "40",
+            "--route-limit",
+            "POST /channels/{channel_id}/messages=2/500",
+            "--route-limit",
+            "GET /users/@me=1/100",
+            "--global-limit",
+            "7",
+            "--invalid-request-limit",
+            "3",
+            "--ban-ms",
+            "1500",
+        ])
+        .unwrap();
+        let config = Config::from_cli(cli).unwrap();
+        let limits = &config.options.rate_limits;
+        assert_eq!(limits.scope_header, ScopeHeader::Always);
+        assert_eq!(config.options.latency, Duration::from_millis(40));
+        assert_eq!(limits.global_per_second, 7);
+        assert_eq!(limits.invalid_request_limit, 3);
+        assert_eq!(limits.ban_duration, Duration::from_millis(1500));
+        let message = limits
+            .routes
+            .iter()
+            .find(|(key, _)| key == "POST /channels/{channel_id}/messages")
+            .unwrap();
+        assert_eq!(message.1, RouteLimit::new(2, Duration::from_millis(500)));
+        for bad in [
+            ["--scope-header", "sometimes"],
+            ["--route-limit", "POST /x"],
+            ["--global-limit", "0"],
+        ] {
+            let mut args = vec!["discord-emulator"];
+            args.extend(bad);
+            assert!(Cli::try_parse_from(args).is_err(), "{bad:?}");
+        }
     }
 
     #[test]
@@ -97,6 +191,7 @@ mod tests {
         .unwrap();
         assert_eq!(cli.listen.port(), 4000);
         assert_eq!(cli.rate_limits, RateLimits::Off);
+        assert_eq!(cli.scope_header, None);
         assert!(matches!(
             Config::from_cli(cli),
             Err(FixtureError::Io { .. })

@@ -40,6 +40,8 @@ pub struct Fixture {
     pub(crate) bot_private: Object,
     pub(crate) users: Vec<FixtureUser>,
     pub(crate) guilds: Vec<FixtureGuild>,
+    /// The optional `rate_limits` section (see the crate README).
+    pub(crate) rate_limits: crate::ratelimit::config::RateLimitOverrides,
 }
 
 /// Why a fixture was rejected.
@@ -661,15 +663,21 @@ fn parse_guild(
 /// Parses a whole fixture document.
 fn parse_fixture(value: Value) -> Result<Fixture, FixtureError> {
     let mut top = as_object(value, "$")?;
-    if let Some(key) = top
-        .keys()
-        .find(|key| !matches!(key.as_str(), "token" | "bot" | "users" | "guilds"))
-    {
+    if let Some(key) = top.keys().find(|key| {
+        !matches!(
+            key.as_str(),
+            "token" | "bot" | "users" | "guilds" | "rate_limits"
+        )
+    }) {
         return Err(invalid(
             format!("$.{key}"),
-            "unknown key (expected token, bot, users, guilds)",
+            "unknown key (expected token, bot, users, guilds, rate_limits)",
         ));
     }
+    let rate_limits = match top.remove("rate_limits") {
+        None | Some(Value::Null) => Default::default(),
+        Some(section) => crate::ratelimit::config::parse_overrides(section)?,
+    };
     let token = match top.remove("token") {
         Some(Value::String(token)) if !token.is_empty() && !token.contains(char::is_whitespace) => {
             token
@@ -746,6 +754,7 @@ fn parse_fixture(value: Value) -> Result<Fixture, FixtureError> {
         bot_private,
         users,
         guilds,
+        rate_limits,
     })
 }
 

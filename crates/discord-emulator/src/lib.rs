@@ -21,9 +21,15 @@
 pub mod config;
 
 mod auth;
+mod content_type;
 mod control;
+mod edge;
+mod edge_control;
 mod error;
+mod faults;
 mod fixture;
+mod nonce;
+mod ratelimit;
 mod recorder;
 mod rest;
 mod state;
@@ -41,6 +47,11 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 pub use fixture::{Fixture, FixtureError};
+pub use ratelimit::config::{
+    DEFAULT_BAN_DURATION, DEFAULT_GLOBAL_PER_SECOND, DEFAULT_INVALID_REQUEST_LIMIT,
+    DEFAULT_INVALID_REQUEST_WINDOW, parse_route_flag,
+};
+pub use ratelimit::{RateLimitConfig, RouteLimit, ScopeHeader};
 pub use state::RecordedRequest;
 
 use state::State;
@@ -56,12 +67,22 @@ const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
 pub struct Options {
     /// The users, guilds, channels and bot token to serve. Default: [`Fixture::default_fixture`].
     pub fixture: Fixture,
+    /// Rate limits: mode, scope header, route table, global limit, ban. Default: Discord's
+    /// behaviour with the documented table, overridden by the fixture's `rate_limits` section
+    /// ([`RateLimitConfig::for_fixture`]).
+    pub rate_limits: RateLimitConfig,
+    /// Added before every REST answer, to imitate Discord's round trip. Default zero.
+    pub latency: Duration,
 }
 
 impl Options {
     /// Options serving `fixture`.
     pub fn new(fixture: Fixture) -> Self {
-        Self { fixture }
+        Self {
+            rate_limits: RateLimitConfig::for_fixture(&fixture),
+            latency: Duration::ZERO,
+            fixture,
+        }
     }
 }
 
@@ -90,7 +111,10 @@ impl Emulator {
     /// When the listener's local address cannot be read.
     pub async fn start(listener: TcpListener, options: Options) -> std::io::Result<Emulator> {
         let addr = listener.local_addr()?;
-        let state = Arc::new(State::new(&options.fixture, format!("ws://{addr}")));
+        let state = Arc::new(
+            State::new(&options.fixture, format!("ws://{addr}"))
+                .with_edge(edge::Edge::new(options.rate_limits, options.latency)),
+        );
         let app = app(&state);
         let (stop, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(async move {
@@ -144,8 +168,35 @@ impl Emulator {
         self.state.log().clear();
     }
 
+    /// The counters and rate-limit state of `GET /_emulator/stats` (see the crate README).
+    pub fn stats(&self) -> serde_json::Value {
+        self.state.edge.stats()
+    }
+
+    /// Injects a REST fault, described as for `POST /_emulator/faults`; returns its id.
+    ///
+    /// # Errors
+    ///
+    /// A message saying what is wrong with the description.
+    pub fn add_fault(&self, fault: serde_json::Value) -> Result<u64, String> {
+        self.state.edge.faults().add(fault)
+    }
+
+    /// Removes every pending fault and ends stalled answers (like `DELETE /_emulator/faults`).
+    pub fn clear_faults(&self) {
+        self.state.edge.clear_faults();
+    }
+
+    /// Puts messages, DM channels, the request log, rate-limit state and faults back to the
+    /// fixture's start (like `POST /_emulator/reset`).
+    pub fn reset(&self) {
+        self.state.reset();
+    }
+
     /// Stops accepting connections, lets in-flight requests finish (up to 5 s), then returns.
+    /// Stalled fault answers are ended first.
     pub async fn shutdown(mut self) {
+        self.state.edge.release_stalls();
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }
@@ -166,6 +217,7 @@ impl Emulator {
 
 impl Drop for Emulator {
     fn drop(&mut self) {
+        self.state.edge.release_stalls();
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }
@@ -176,8 +228,10 @@ impl Drop for Emulator {
 fn app(state: &Arc<State>) -> Router {
     rest::router(state)
         .merge(control::router())
+        .merge(edge_control::router())
         .fallback(rest::not_found)
         .method_not_allowed_fallback(rest::method_not_allowed)
+        .layer(from_fn_with_state(Arc::clone(state), edge::edge))
         .layer(from_fn_with_state(Arc::clone(state), recorder::record))
         .layer(DefaultBodyLimit::max(recorder::BODY_LIMIT))
         .with_state(Arc::clone(state))

@@ -8,7 +8,7 @@ use std::io::Write;
 use anyhow::Context;
 use clap::Parser;
 use discord_emulator::Emulator;
-use discord_emulator::config::{Cli, Config, RateLimits};
+use discord_emulator::config::{Cli, Config};
 use tracing_subscriber::EnvFilter;
 
 #[tokio::main]
@@ -19,9 +19,7 @@ async fn main() -> anyhow::Result<()> {
         .with_writer(std::io::stderr)
         .init();
     let config = Config::from_cli(cli)?;
-    if config.rate_limits == RateLimits::Discord {
-        tracing::info!("--rate-limits discord is accepted but not enforced yet");
-    }
+    tracing::info!(rate_limits = ?config.options.rate_limits, "rate limits");
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
         .with_context(|| format!("cannot listen on {}", config.listen))?;

@@ -10,7 +10,8 @@ use axum::response::{IntoResponse, Response};
 use time::OffsetDateTime;
 
 use crate::error::ApiError;
-use crate::state::{RecordedRequest, State, format_timestamp};
+use crate::faults::FaultAnswer;
+use crate::state::{RESPONSE_BODY_MAX, RecordedRequest, State, format_timestamp};
 
 /// Largest request body the emulator reads (bytes).
 pub(crate) const BODY_LIMIT: usize = 8 * 1024 * 1024;
@@ -20,8 +21,19 @@ fn is_api_path(path: &str) -> bool {
     path == "/api" || path.starts_with("/api/")
 }
 
+/// Whether a `Content-Type` value is JSON.
+fn is_json(content_type: Option<&str>) -> bool {
+    content_type.is_some_and(|value| {
+        value
+            .split(';')
+            .next()
+            .is_some_and(|essence| essence.trim().eq_ignore_ascii_case("application/json"))
+    })
+}
+
 /// Middleware: logs the request (method, path, query, JSON body, arrival time) before it is
-/// handled, then its response status.
+/// handled, then its response status and JSON response body (up to 64 KiB; streamed fault
+/// bodies are not read).
 pub(crate) async fn record(
     AxumState(state): AxumState<Arc<State>>,
     request: Request,
@@ -39,6 +51,7 @@ pub(crate) async fn record(
         body: None,
         status: None,
         time: format_timestamp(OffsetDateTime::now_utc()),
+        response: None,
     };
     let bytes = match to_bytes(body, BODY_LIMIT).await {
         Ok(bytes) => bytes,
@@ -58,7 +71,29 @@ pub(crate) async fn record(
         .run(Request::from_parts(parts, Body::from(bytes)))
         .await;
     let status = response.status().as_u16();
-    state.log().finish(seq, status);
+    let fault = response
+        .extensions()
+        .get::<FaultAnswer>()
+        .copied()
+        .unwrap_or_default();
+    let json = is_json(
+        response
+            .headers()
+            .get(axum::http::header::CONTENT_TYPE)
+            .and_then(|value| value.to_str().ok()),
+    );
+    let response = if fault.streamed || !json {
+        let answered = (!fault.disconnect).then_some(status);
+        state.log().finish(seq, answered, None);
+        response
+    } else {
+        // Handler bodies are already in memory: reading them is cheap and cannot fail.
+        let (parts, body) = response.into_parts();
+        let body = to_bytes(body, usize::MAX).await.unwrap_or_default();
+        let kept = (body.len() <= RESPONSE_BODY_MAX).then(|| body.clone());
+        state.log().finish(seq, Some(status), kept);
+        Response::from_parts(parts, Body::from(body))
+    };
     tracing::debug!(
         %method,
         %path,
@@ -72,6 +107,14 @@ pub(crate) async fn record(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn json_content_types() {
+        assert!(is_json(Some("application/json")));
+        assert!(is_json(Some("application/JSON; charset=utf-8")));
+        assert!(!is_json(Some("text/plain")));
+        assert!(!is_json(None));
+    }
 
     #[test]
     fn only_api_paths_are_recorded() {

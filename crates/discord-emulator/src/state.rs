@@ -8,12 +8,15 @@ use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use axum::body::Bytes;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use time::OffsetDateTime;
 use time::macros::format_description;
 
+use crate::edge::Edge;
 use crate::fixture::{Access, Fixture, FixtureUser, Object};
+use crate::nonce::NonceCache;
 
 /// Discord's epoch (2015-01-01T00:00:00Z) in Unix milliseconds.
 pub(crate) const DISCORD_EPOCH_MS: u64 = 1_420_070_400_000;
@@ -23,6 +26,12 @@ pub(crate) const REQUEST_LOG_CAPACITY: usize = 100_000;
 
 /// How many messages a channel keeps (the oldest are dropped first).
 pub(crate) const MESSAGES_PER_CHANNEL: usize = 10_000;
+
+/// Largest response body kept by the request log (bigger ones are recorded as `null`).
+pub(crate) const RESPONSE_BODY_MAX: usize = 64 * 1024;
+
+/// Total size of the response bodies the request log keeps; beyond it the oldest are dropped.
+const RESPONSE_BYTES_BUDGET: usize = 256 * 1024 * 1024;
 
 /// Worker id written into generated snowflakes (bits 17–21).
 const WORKER_ID: u64 = 1;
@@ -147,6 +156,8 @@ pub(crate) struct Store {
     /// Recipient user id → DM channel id.
     pub(crate) dm_channels: HashMap<u64, u64>,
     pub(crate) snowflakes: SnowflakeGenerator,
+    /// Nonces of recently created messages (`enforce_nonce`).
+    pub(crate) nonces: NonceCache,
 }
 
 impl Store {
@@ -212,6 +223,7 @@ impl Store {
             channels,
             dm_channels: HashMap::new(),
             snowflakes: SnowflakeGenerator::new(reserved),
+            nonces: NonceCache::default(),
         }
     }
 
@@ -275,52 +287,104 @@ pub struct RecordedRequest {
     pub query: String,
     /// The JSON body, or `None` (serialized as `null`) when empty or not JSON.
     pub body: Option<Value>,
-    /// The response status; `None` while the request is still being answered.
+    /// The response status; `None` while the request is still being answered, or when an
+    /// injected `disconnect` fault closed the connection without an answer.
     pub status: Option<u16>,
     /// When the request arrived (ISO-8601, UTC, microseconds).
     pub time: String,
+    /// The JSON response body; `None` (`null`) when it is not JSON, larger than 64 KiB,
+    /// streamed by a fault, dropped to keep the log's memory bounded, or not answered yet.
+    #[serde(default)]
+    pub response: Option<Value>,
+}
+
+/// One entry of the log: the request and its raw JSON response body.
+#[derive(Debug)]
+struct LogEntry {
+    request: RecordedRequest,
+    response: Option<Bytes>,
 }
 
 /// The bounded request log.
 #[derive(Debug, Default)]
 pub(crate) struct RequestLog {
-    entries: VecDeque<RecordedRequest>,
+    entries: VecDeque<LogEntry>,
     /// Sequence number of `entries[0]`.
     first_seq: u64,
+    /// Total size of the kept response bodies.
+    response_bytes: usize,
+    /// Entries before this sequence number have had their response bodies dropped.
+    bodies_from: u64,
 }
 
 impl RequestLog {
     /// Appends a request that just arrived; returns its sequence number for [`Self::finish`].
     pub(crate) fn begin(&mut self, request: RecordedRequest) -> u64 {
         let seq = self.first_seq + self.entries.len() as u64;
-        self.entries.push_back(request);
+        self.entries.push_back(LogEntry {
+            request,
+            response: None,
+        });
         while self.entries.len() > REQUEST_LOG_CAPACITY {
-            self.entries.pop_front();
+            if let Some(evicted) = self.entries.pop_front() {
+                self.response_bytes -= evicted.response.map_or(0, |body| body.len());
+            }
             self.first_seq += 1;
         }
         seq
     }
 
-    /// Records the response status of request `seq` (ignored if it was dropped or cleared).
-    pub(crate) fn finish(&mut self, seq: u64, status: u16) {
-        if let Some(index) = seq.checked_sub(self.first_seq)
-            && let Some(entry) = usize::try_from(index)
+    /// Records the response status (`None`: no answer) and JSON body (at most
+    /// [`RESPONSE_BODY_MAX`] bytes) of request `seq` (ignored if it was dropped or cleared).
+    pub(crate) fn finish(&mut self, seq: u64, status: Option<u16>, response: Option<Bytes>) {
+        let Some(index) = seq
+            .checked_sub(self.first_seq)
+            .and_then(|index| usize::try_from(index).ok())
+        else {
+            return;
+        };
+        let Some(entry) = self.entries.get_mut(index) else {
+            return;
+        };
+        entry.request.status = status;
+        if let Some(body) = response.filter(|body| body.len() <= RESPONSE_BODY_MAX) {
+            self.response_bytes += body.len();
+            entry.response = Some(body);
+        }
+        // Keep memory bounded: drop the oldest bodies beyond the budget.
+        self.bodies_from = self.bodies_from.max(self.first_seq);
+        while self.response_bytes > RESPONSE_BYTES_BUDGET {
+            let Some(entry) = usize::try_from(self.bodies_from - self.first_seq)
                 .ok()
                 .and_then(|index| self.entries.get_mut(index))
-        {
-            entry.status = Some(status);
+            else {
+                break;
+            };
+            self.response_bytes -= entry.response.take().map_or(0, |body| body.len());
+            self.bodies_from += 1;
         }
     }
 
-    /// Every kept request, oldest first.
+    /// Every kept request, oldest first, with its response body parsed.
     pub(crate) fn snapshot(&self) -> Vec<RecordedRequest> {
-        self.entries.iter().cloned().collect()
+        self.entries
+            .iter()
+            .map(|entry| {
+                let mut request = entry.request.clone();
+                request.response = entry
+                    .response
+                    .as_ref()
+                    .and_then(|body| serde_json::from_slice(body).ok());
+                request
+            })
+            .collect()
     }
 
     /// Forgets every request.
     pub(crate) fn clear(&mut self) {
         self.first_seq += self.entries.len() as u64;
         self.entries.clear();
+        self.response_bytes = 0;
     }
 }
 
@@ -331,8 +395,12 @@ pub(crate) struct State {
     pub(crate) token: String,
     /// `ws://host:port`, returned by `GET /gateway` and `GET /gateway/bot`.
     pub(crate) gateway_url: String,
+    /// The fixture, for `POST /_emulator/reset`.
+    fixture: Fixture,
     store: Mutex<Store>,
     log: Mutex<RequestLog>,
+    /// Rate limits, faults and latency in front of the REST routes.
+    pub(crate) edge: Edge,
 }
 
 impl State {
@@ -341,9 +409,33 @@ impl State {
         Self {
             token: fixture.token.clone(),
             gateway_url,
+            fixture: fixture.clone(),
             store: Mutex::new(Store::new(fixture)),
             log: Mutex::new(RequestLog::default()),
+            edge: Edge::new(
+                crate::ratelimit::RateLimitConfig::for_fixture(fixture),
+                std::time::Duration::ZERO,
+            ),
         }
+    }
+
+    /// Replaces the edge (rate limits, latency) built by [`State::new`].
+    pub(crate) fn with_edge(mut self, edge: Edge) -> Self {
+        self.edge = edge;
+        self
+    }
+
+    /// Puts messages, DM channels, nonces, the request log, rate-limit state and faults back
+    /// to the fixture's start (snowflakes keep increasing).
+    pub(crate) fn reset(&self) {
+        {
+            let mut store = self.store();
+            let mut fresh = Store::new(&self.fixture);
+            std::mem::swap(&mut fresh.snowflakes, &mut store.snowflakes);
+            *store = fresh;
+        }
+        self.log().clear();
+        self.edge.reset();
     }
 
     /// Locks the Discord data.
@@ -405,6 +497,7 @@ mod tests {
             body: None,
             status: None,
             time: String::new(),
+            response: None,
         }
     }
 
@@ -413,18 +506,20 @@ mod tests {
         let mut log = RequestLog::default();
         let a = log.begin(request("/a"));
         let b = log.begin(request("/b"));
-        log.finish(b, 404);
-        log.finish(a, 200);
+        log.finish(b, Some(404), None);
+        log.finish(a, Some(200), Some(Bytes::from_static(b"{\"a\":1}")));
         let entries = log.snapshot();
         assert_eq!(entries[0].path, "/a");
         assert_eq!(entries[0].status, Some(200));
+        assert_eq!(entries[0].response, Some(json!({"a": 1})));
         assert_eq!(entries[1].status, Some(404));
+        assert_eq!(entries[1].response, None);
         let c = log.begin(request("/c"));
         log.clear();
-        log.finish(c, 200);
+        log.finish(c, Some(200), None);
         assert!(log.snapshot().is_empty());
         let d = log.begin(request("/d"));
-        log.finish(d, 201);
+        log.finish(d, Some(201), None);
         assert_eq!(log.snapshot()[0].status, Some(201));
     }
 
@@ -438,7 +533,7 @@ mod tests {
         assert_eq!(entries.len(), REQUEST_LOG_CAPACITY);
         assert_eq!(entries[0].path, "/5");
         // An evicted request's late status is ignored.
-        log.finish(0, 500);
+        log.finish(0, Some(500), None);
         assert!(log.snapshot().iter().all(|entry| entry.status.is_none()));
     }
 

@@ -138,6 +138,9 @@ pub(super) async fn list_messages(
 /// 403/50001; `"read"` → 403/50013; DM with a `dm_closed` user → 403/50007; a channel that
 /// cannot hold messages → 400/50008; malformed JSON → 400/50109; invalid body → 400/50035;
 /// nothing to send → 400/50006.
+///
+/// With `"enforce_nonce": true`, a `nonce` already used for a message in this channel within the
+/// last 5 minutes returns that message (200) and creates nothing.
 pub(super) async fn create_message(
     AxumState(state): AxumState<Arc<State>>,
     Path(channel_id): Path<String>,
@@ -168,7 +171,17 @@ pub(super) async fn create_message(
     }
     let body = json_body(&body)?;
     let input = validate::message_create(body.as_ref())?;
+    let enforce_nonce = crate::nonce::enforce_nonce(body.as_ref())?;
+    let nonce = input.nonce.as_ref().and_then(crate::nonce::nonce_key);
+    let now = std::time::Instant::now();
     let mut store = state.store();
+    if enforce_nonce
+        && let Some(nonce) = &nonce
+        && let Some(existing) = existing_message(&mut store, channel_id, nonce, now)
+    {
+        tracing::debug!(channel_id, "enforce_nonce: returning the earlier message");
+        return Ok(Json(existing));
+    }
     let message = build_message(&mut store, channel_id, input);
     let id = parse_snowflake(&message["id"]).expect("generated id");
     tracing::debug!(channel_id, message_id = id, "message created");
@@ -179,7 +192,26 @@ pub(super) async fn create_message(
             object: message.clone(),
         },
     );
+    if let Some(nonce) = nonce {
+        store.nonces.remember(channel_id, nonce, id, now);
+    }
     Ok(Json(message))
+}
+
+/// The message created in `channel_id` with `nonce` within the nonce TTL, if still stored.
+fn existing_message(
+    store: &mut Store,
+    channel_id: u64,
+    nonce: &str,
+    now: std::time::Instant,
+) -> Option<Value> {
+    let id = store.nonces.find(channel_id, nonce, now)?;
+    let messages = &store.channels.get(&channel_id)?.messages;
+    let index = messages.partition_point(|message| message.id < id);
+    messages
+        .get(index)
+        .filter(|message| message.id == id)
+        .map(|message| message.object.clone())
 }
 
 /// Builds the message object Discord returns for a create (keys in Discord's order).

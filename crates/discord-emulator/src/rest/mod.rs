@@ -40,6 +40,7 @@ pub(crate) fn router(state: &Arc<State>) -> Router<Arc<State>> {
         .route("/guilds/{guild_id}", get(guilds::get_guild))
         .route("/guilds/{guild_id}/channels", get(guilds::guild_channels))
         .route("/gateway/bot", get(gateway::get_gateway_bot))
+        .route_layer(axum::middleware::from_fn(crate::content_type::check))
         .route_layer(from_fn_with_state(Arc::clone(state), require_bot_token));
     // `GET /gateway` needs no token on Discord.
     let api = authenticated.route("/gateway", get(gateway::get_gateway));

@@ -1,0 +1,462 @@
+//! Rate-limit settings: Discord-like defaults, overridden by the fixture's `rate_limits` key,
+//! then by command-line flags or [`Options`](crate::Options) fields.
+
+use std::fmt;
+use std::time::Duration;
+
+use serde_json::{Map, Value};
+
+use super::route::normalize_key;
+use crate::FixtureError;
+use crate::config::RateLimits;
+
+/// Requests per bot token per second before the global limit answers 429 (Discord: 50).
+pub const DEFAULT_GLOBAL_PER_SECOND: u32 = 50;
+/// Invalid requests (401, 403, 429 except `shared`) per client IP in the window before the
+/// Cloudflare ban (Discord: 10,000 per 10 minutes).
+pub const DEFAULT_INVALID_REQUEST_LIMIT: u32 = 10_000;
+/// The sliding window of the invalid-request count (10 minutes).
+pub const DEFAULT_INVALID_REQUEST_WINDOW: Duration = Duration::from_secs(600);
+/// How long a Cloudflare ban lasts (1 hour).
+pub const DEFAULT_BAN_DURATION: Duration = Duration::from_secs(3600);
+
+/// When `X-RateLimit-Scope` is sent.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum ScopeHeader {
+    /// Only on 429 answers, as Discord documents (the default).
+    #[default]
+    #[value(name = "on-429")]
+    On429,
+    /// Also `X-RateLimit-Scope: user` on every response that carries rate-limit headers.
+    Always,
+}
+
+impl ScopeHeader {
+    /// The flag / fixture spelling: `on-429` or `always`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::On429 => "on-429",
+            Self::Always => "always",
+        }
+    }
+}
+
+/// The limit of one route's bucket: `limit` requests per `per`, per major parameter.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RouteLimit {
+    /// Requests allowed per window.
+    pub limit: u32,
+    /// The window, starting at the first request after a reset.
+    pub per: Duration,
+    /// Routes with the same bucket name share one bucket (and one `X-RateLimit-Bucket` hash);
+    /// `None`: the route is its own bucket.
+    pub bucket: Option<String>,
+}
+
+impl RouteLimit {
+    /// `limit` requests per `per`, in a bucket of its own.
+    pub fn new(limit: u32, per: Duration) -> Self {
+        Self {
+            limit,
+            per,
+            bucket: None,
+        }
+    }
+}
+
+/// Every rate-limit setting of an emulator.
+///
+/// [`RateLimitConfig::default`] is Discord's behaviour with the documented default table (see
+/// the crate README): message create 5 per 5 s per channel, other routes 50 per second per
+/// route and major parameter, global 50 per second, a Cloudflare ban after 10,000 invalid
+/// requests in 10 minutes.
+#[derive(Clone, PartialEq, Eq)]
+pub struct RateLimitConfig {
+    /// `Discord` (enforced) or `Off` (no limits, no rate-limit headers, no ban). Default
+    /// `Discord`.
+    pub mode: RateLimits,
+    /// When to send `X-RateLimit-Scope`. Default [`ScopeHeader::On429`].
+    pub scope_header: ScopeHeader,
+    /// Per-route limits keyed by `METHOD /template` (`{name}` segments are parameters, names
+    /// do not matter). Default: see [`RateLimitConfig::default_routes`].
+    pub routes: Vec<(String, RouteLimit)>,
+    /// The limit of routes not in `routes`. Default 50 per second.
+    pub default_route: RouteLimit,
+    /// Global requests per second per bot token. Default 50.
+    pub global_per_second: u32,
+    /// Invalid requests per client IP allowed in the window; one more and the IP is banned.
+    /// Default 10,000.
+    pub invalid_request_limit: u32,
+    /// The sliding window of the invalid-request count. Default 10 minutes.
+    pub invalid_request_window: Duration,
+    /// How long a ban lasts. Default 1 hour.
+    pub ban_duration: Duration,
+}
+
+impl fmt::Debug for RateLimitConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RateLimitConfig")
+            .field("mode", &self.mode)
+            .field("scope_header", &self.scope_header)
+            .field("routes", &self.routes.len())
+            .field("global_per_second", &self.global_per_second)
+            .field("invalid_request_limit", &self.invalid_request_limit)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Default for RateLimitConfig {
+    fn default() -> Self {
+        Self {
+            mode: RateLimits::Discord,
+            scope_header: ScopeHeader::On429,
+            routes: Self::default_routes(),
+            default_route: RouteLimit::new(50, Duration::from_secs(1)),
+            global_per_second: DEFAULT_GLOBAL_PER_SECOND,
+            invalid_request_limit: DEFAULT_INVALID_REQUEST_LIMIT,
+            invalid_request_window: DEFAULT_INVALID_REQUEST_WINDOW,
+            ban_duration: DEFAULT_BAN_DURATION,
+        }
+    }
+}
+
+impl RateLimitConfig {
+    /// The default per-route table: message create 5 per 5 s per channel; every other emulated
+    /// route 50 per second (so the global limit binds first).
+    pub fn default_routes() -> Vec<(String, RouteLimit)> {
+        let second = Duration::from_secs(1);
+        [
+            (
+                "POST /channels/{channel_id}/messages",
+                RouteLimit::new(5, Duration::from_secs(5)),
+            ),
+            (
+                "GET /channels/{channel_id}/messages",
+                RouteLimit::new(50, second),
+            ),
+            ("GET /channels/{channel_id}", RouteLimit::new(50, second)),
+            ("GET /guilds/{guild_id}", RouteLimit::new(50, second)),
+            (
+                "GET /guilds/{guild_id}/channels",
+                RouteLimit::new(50, second),
+            ),
+            ("GET /users/@me", RouteLimit::new(50, second)),
+            ("GET /users/{user_id}", RouteLimit::new(50, second)),
+            ("POST /users/@me/channels", RouteLimit::new(50, second)),
+            ("GET /gateway/bot", RouteLimit::new(50, second)),
+        ]
+        .into_iter()
+        .map(|(key, limit)| (key.to_owned(), limit))
+        .collect()
+    }
+
+    /// The defaults with the fixture's `rate_limits` section applied.
+    pub fn for_fixture(fixture: &crate::Fixture) -> Self {
+        let mut config = Self::default();
+        config.apply(&fixture.rate_limits);
+        config
+    }
+
+    /// Sets (or replaces) the limit of the route `key` (`METHOD /template`).
+    pub fn set_route(&mut self, key: &str, limit: RouteLimit) {
+        let wanted = normalize_key(key);
+        self.routes
+            .retain(|(existing, _)| normalize_key(existing) != wanted);
+        self.routes.push((key.trim().to_owned(), limit));
+    }
+
+    /// Applies a fixture's `rate_limits` section.
+    pub(crate) fn apply(&mut self, overrides: &RateLimitOverrides) {
+        for (key, limit) in &overrides.routes {
+            self.set_route(key, limit.clone());
+        }
+        if let Some(default) = &overrides.default_route {
+            self.default_route = default.clone();
+        }
+        if let Some(value) = overrides.global_per_second {
+            self.global_per_second = value;
+        }
+        if let Some(value) = overrides.invalid_request_limit {
+            self.invalid_request_limit = value;
+        }
+        if let Some(value) = overrides.invalid_request_window {
+            self.invalid_request_window = value;
+        }
+        if let Some(value) = overrides.ban_duration {
+            self.ban_duration = value;
+        }
+        if let Some(value) = overrides.scope_header {
+            self.scope_header = value;
+        }
+    }
+}
+
+/// The fixture's `rate_limits` section, parsed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct RateLimitOverrides {
+    pub(crate) routes: Vec<(String, RouteLimit)>,
+    pub(crate) default_route: Option<RouteLimit>,
+    pub(crate) global_per_second: Option<u32>,
+    pub(crate) invalid_request_limit: Option<u32>,
+    pub(crate) invalid_request_window: Option<Duration>,
+    pub(crate) ban_duration: Option<Duration>,
+    pub(crate) scope_header: Option<ScopeHeader>,
+}
+
+/// HTTP methods a route key may start with.
+const METHODS: [&str; 5] = ["GET", "POST", "PUT", "PATCH", "DELETE"];
+
+/// Builds a fixture error at `path`.
+fn invalid(path: &str, message: impl Into<String>) -> FixtureError {
+    FixtureError::Invalid {
+        path: path.to_owned(),
+        message: message.into(),
+    }
+}
+
+/// A positive integer setting.
+fn positive(value: &Value, path: &str) -> Result<u64, FixtureError> {
+    value
+        .as_u64()
+        .filter(|value| *value > 0)
+        .ok_or_else(|| invalid(path, format!("expected a positive integer, found {value}")))
+}
+
+/// A positive integer that fits `u32`.
+fn positive_u32(value: &Value, path: &str) -> Result<u32, FixtureError> {
+    u32::try_from(positive(value, path)?).map_err(|_| invalid(path, "too large"))
+}
+
+/// Parses `{"limit": 5, "per_ms": 5000, "bucket": "name"}`.
+fn parse_route_limit(value: &Value, path: &str) -> Result<RouteLimit, FixtureError> {
+    let Value::Object(object) = value else {
+        return Err(invalid(
+            path,
+            "expected an object {\"limit\": N, \"per_ms\": MS}",
+        ));
+    };
+    if let Some(key) = object
+        .keys()
+        .find(|key| !matches!(key.as_str(), "limit" | "per_ms" | "bucket"))
+    {
+        return Err(invalid(
+            &format!("{path}.{key}"),
+            "unknown key (expected limit, per_ms, bucket)",
+        ));
+    }
+    let limit = positive_u32(
+        object
+            .get("limit")
+            .ok_or_else(|| invalid(&format!("{path}.limit"), "required"))?,
+        &format!("{path}.limit"),
+    )?;
+    let per_ms = positive(
+        object
+            .get("per_ms")
+            .ok_or_else(|| invalid(&format!("{path}.per_ms"), "required"))?,
+        &format!("{path}.per_ms"),
+    )?;
+    let bucket = match object.get("bucket") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(name)) if !name.is_empty() => Some(name.clone()),
+        Some(other) => {
+            return Err(invalid(
+                &format!("{path}.bucket"),
+                format!("expected a non-empty string, found {other}"),
+            ));
+        }
+    };
+    Ok(RouteLimit {
+        limit,
+        per: Duration::from_millis(per_ms),
+        bucket,
+    })
+}
+
+/// Whether `key` looks like `METHOD /path`.
+fn is_route_key(key: &str) -> bool {
+    key.split_once(' ').is_some_and(|(method, path)| {
+        METHODS.contains(&method.to_ascii_uppercase().as_str()) && path.trim().starts_with('/')
+    })
+}
+
+/// Parses the fixture's `rate_limits` object (found at `$.rate_limits`).
+pub(crate) fn parse_overrides(value: Value) -> Result<RateLimitOverrides, FixtureError> {
+    const PATH: &str = "$.rate_limits";
+    let object: Map<String, Value> = match value {
+        Value::Object(object) => object,
+        other => return Err(invalid(PATH, format!("expected an object, found {other}"))),
+    };
+    let mut overrides = RateLimitOverrides::default();
+    for (key, value) in &object {
+        let path = format!("{PATH}.{key}");
+        match key.as_str() {
+            "default" => overrides.default_route = Some(parse_route_limit(value, &path)?),
+            "global_per_second" => overrides.global_per_second = Some(positive_u32(value, &path)?),
+            "invalid_request_limit" => {
+                overrides.invalid_request_limit = Some(positive_u32(value, &path)?);
+            }
+            "invalid_request_window_ms" => {
+                overrides.invalid_request_window =
+                    Some(Duration::from_millis(positive(value, &path)?));
+            }
+            "ban_ms" => {
+                overrides.ban_duration = Some(Duration::from_millis(positive(value, &path)?))
+            }
+            "scope_header" => {
+                overrides.scope_header = Some(match value.as_str() {
+                    Some("on-429") => ScopeHeader::On429,
+                    Some("always") => ScopeHeader::Always,
+                    _ => {
+                        return Err(invalid(
+                            &path,
+                            format!("expected \"on-429\" or \"always\", found {value}"),
+                        ));
+                    }
+                });
+            }
+            route if is_route_key(route) => overrides
+                .routes
+                .push((route.to_owned(), parse_route_limit(value, &path)?)),
+            _ => {
+                return Err(invalid(
+                    &path,
+                    "unknown key (expected \"METHOD /route\", default, global_per_second, \
+                     invalid_request_limit, invalid_request_window_ms, ban_ms, scope_header)",
+                ));
+            }
+        }
+    }
+    Ok(overrides)
+}
+
+/// Parses a `--route-limit` flag value: `METHOD /template=LIMIT/PER_MS`.
+///
+/// # Errors
+///
+/// A message saying what is malformed.
+pub fn parse_route_flag(text: &str) -> Result<(String, RouteLimit), String> {
+    let (key, limit) = text
+        .rsplit_once('=')
+        .ok_or_else(|| format!("expected METHOD /route=LIMIT/PER_MS, found {text:?}"))?;
+    if !is_route_key(key.trim()) {
+        return Err(format!(
+            "expected a route like \"POST /channels/{{channel_id}}/messages\", found {key:?}"
+        ));
+    }
+    let (count, per_ms) = limit
+        .split_once('/')
+        .ok_or_else(|| format!("expected LIMIT/PER_MS after '=', found {limit:?}"))?;
+    let count: u32 = count
+        .trim()
+        .parse()
+        .ok()
+        .filter(|count| *count > 0)
+        .ok_or_else(|| format!("expected a positive limit, found {count:?}"))?;
+    let per_ms: u64 = per_ms
+        .trim()
+        .parse()
+        .ok()
+        .filter(|ms| *ms > 0)
+        .ok_or_else(|| format!("expected a positive window in ms, found {per_ms:?}"))?;
+    Ok((
+        key.trim().to_owned(),
+        RouteLimit::new(count, Duration::from_millis(per_ms)),
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn fixture_section_overrides_defaults() {
+        let overrides = parse_overrides(json!({
+            "POST /channels/{channel_id}/messages": {"limit": 2, "per_ms": 500},
+            "GET /users/@me": {"limit": 1, "per_ms": 100, "bucket": "me"},
+            "default": {"limit": 7, "per_ms": 700},
+            "global_per_second": 3,
+            "invalid_request_limit": 4,
+            "invalid_request_window_ms": 1000,
+            "ban_ms": 2000,
+            "scope_header": "always",
+        }))
+        .unwrap();
+        let mut config = RateLimitConfig::default();
+        config.apply(&overrides);
+        let message = config
+            .routes
+            .iter()
+            .filter(|(key, _)| normalize_key(key) == "POST /channels/{}/messages")
+            .collect::<Vec<_>>();
+        assert_eq!(message.len(), 1);
+        assert_eq!(message[0].1, RouteLimit::new(2, Duration::from_millis(500)));
+        assert_eq!(config.default_route.limit, 7);
+        assert_eq!(config.global_per_second, 3);
+        assert_eq!(config.invalid_request_limit, 4);
+        assert_eq!(config.invalid_request_window, Duration::from_secs(1));
+        assert_eq!(config.ban_duration, Duration::from_secs(2));
+        assert_eq!(config.scope_header, ScopeHeader::Always);
+        assert_eq!(config.routes.len(), RateLimitConfig::default_routes().len());
+    }
+
+    #[test]
+    fn malformed_sections_name_the_key() {
+        let cases = [
+            (json!([]), "$.rate_limits"),
+            (json!({"nope": 1}), "$.rate_limits.nope"),
+            (
+                json!({"POST /x": {"limit": 0, "per_ms": 1}}),
+                "$.rate_limits.POST /x.limit",
+            ),
+            (
+                json!({"POST /x": {"limit": 1}}),
+                "$.rate_limits.POST /x.per_ms",
+            ),
+            (
+                json!({"POST /x": {"limit": 1, "per_ms": 1, "extra": 1}}),
+                "$.rate_limits.POST /x.extra",
+            ),
+            (
+                json!({"global_per_second": -1}),
+                "$.rate_limits.global_per_second",
+            ),
+            (json!({"scope_header": "x"}), "$.rate_limits.scope_header"),
+        ];
+        for (value, expected) in cases {
+            match parse_overrides(value.clone()) {
+                Err(FixtureError::Invalid { path, .. }) => assert_eq!(path, expected, "{value}"),
+                other => panic!("{value}: {other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn route_flags() {
+        let (key, limit) = parse_route_flag("POST /channels/{channel_id}/messages=5/500").unwrap();
+        assert_eq!(key, "POST /channels/{channel_id}/messages");
+        assert_eq!(limit, RouteLimit::new(5, Duration::from_millis(500)));
+        assert!(parse_route_flag("POST /x").is_err());
+        assert!(parse_route_flag("FETCH /x=1/1").is_err());
+        assert!(parse_route_flag("POST /x=0/1").is_err());
+        assert!(parse_route_flag("POST /x=1/0").is_err());
+        assert!(parse_route_flag("POST /x=1").is_err());
+    }
+
+    #[test]
+    fn set_route_replaces_by_normalized_key() {
+        let mut config = RateLimitConfig::default();
+        config.set_route(
+            "post /api/v10/channels/{id}/messages",
+            RouteLimit::new(1, Duration::from_millis(10)),
+        );
+        let matching: Vec<_> = config
+            .routes
+            .iter()
+            .filter(|(key, _)| normalize_key(key) == "POST /channels/{}/messages")
+            .collect();
+        assert_eq!(matching.len(), 1);
+        assert_eq!(matching[0].1.limit, 1);
+    }
+}
