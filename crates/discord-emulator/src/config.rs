@@ -33,6 +33,14 @@ pub struct Cli {
     /// Rate limiting: `discord` (Discord's limits, headers and ban) or `off` (benchmarks).
     #[arg(long, value_enum, value_name = "MODE", default_value_t = RateLimits::Discord)]
     pub rate_limits: RateLimits,
+    /// Gateway HELLO's `heartbeat_interval` in milliseconds (a client missing heartbeats for
+    /// 1.5 intervals plus 0.5 s is closed with 4009).
+    #[arg(long, value_name = "MS", default_value_t = 41_250, value_parser = clap::value_parser!(u64).range(1..))]
+    pub heartbeat_interval_ms: u64,
+    /// Privileged gateway intents the bot may identify with: a comma-separated list of
+    /// `guild_members`, `guild_presences`, `message_content`, or `all` / `none` (others: 4014).
+    #[arg(long, value_name = "LIST", default_value = "all", value_parser = crate::gateway::intents::parse_privileged)]
+    pub privileged_intents: u64,
     /// When to send `X-RateLimit-Scope`: `on-429` (Discord's documented behaviour) or `always`
     /// (also `user` on every response with rate-limit headers). Default: the fixture's
     /// `rate_limits.scope_header`, else `on-429`.
@@ -89,6 +97,9 @@ impl Config {
             None => Fixture::default_fixture(),
         };
         let mut options = Options::new(fixture);
+        options.gateway.heartbeat_interval =
+            std::time::Duration::from_millis(cli.heartbeat_interval_ms);
+        options.gateway.privileged_intents = cli.privileged_intents;
         let limits = &mut options.rate_limits;
         limits.mode = cli.rate_limits;
         if let Some(scope_header) = cli.scope_header {
@@ -127,10 +138,42 @@ mod tests {
         let config = Config::from_cli(cli).unwrap();
         assert_eq!(config.options.fixture.token(), "sandbox-bot-token");
         assert_eq!(
+            config.options.gateway.heartbeat_interval,
+            std::time::Duration::from_millis(41_250)
+        );
+        assert_eq!(
+            config.options.gateway.privileged_intents,
+            crate::gateway::intents::PRIVILEGED
+        );
+        assert_eq!(
             config.options.rate_limits,
             crate::RateLimitConfig::default()
         );
         assert_eq!(config.options.latency, Duration::ZERO);
+    }
+
+    #[test]
+    fn gateway_flags() {
+        let cli = Cli::try_parse_from([
+            "discord-emulator",
+            "--heartbeat-interval-ms",
+            "250",
+            "--privileged-intents",
+            "guild_members,message_content",
+        ])
+        .unwrap();
+        let config = Config::from_cli(cli).unwrap();
+        assert_eq!(
+            config.options.gateway.heartbeat_interval,
+            std::time::Duration::from_millis(250)
+        );
+        assert_eq!(config.options.gateway.privileged_intents, (1 << 1) | (1 << 15));
+        assert!(
+            Cli::try_parse_from(["discord-emulator", "--privileged-intents", "guilds"]).is_err()
+        );
+        assert!(
+            Cli::try_parse_from(["discord-emulator", "--heartbeat-interval-ms", "0"]).is_err()
+        );
     }
 
     #[test]

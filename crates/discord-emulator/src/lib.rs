@@ -19,6 +19,7 @@
 //! ```
 
 pub mod config;
+pub mod gateway;
 
 mod auth;
 mod content_type;
@@ -47,6 +48,7 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 pub use fixture::{Fixture, FixtureError};
+pub use gateway::{Gateway, GatewayOptions, ReceivedCommand, SessionInfo};
 pub use ratelimit::config::{
     DEFAULT_BAN_DURATION, DEFAULT_GLOBAL_PER_SECOND, DEFAULT_INVALID_REQUEST_LIMIT,
     DEFAULT_INVALID_REQUEST_WINDOW, parse_route_flag,
@@ -67,6 +69,9 @@ const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
 pub struct Options {
     /// The users, guilds, channels and bot token to serve. Default: [`Fixture::default_fixture`].
     pub fixture: Fixture,
+    /// The websocket gateway: heartbeat interval, allowed privileged intents, session expiry.
+    /// Default: [`GatewayOptions::default`].
+    pub gateway: GatewayOptions,
     /// Rate limits: mode, scope header, route table, global limit, ban. Default: Discord's
     /// behaviour with the documented table, overridden by the fixture's `rate_limits` section
     /// ([`RateLimitConfig::for_fixture`]).
@@ -79,6 +84,7 @@ impl Options {
     /// Options serving `fixture`.
     pub fn new(fixture: Fixture) -> Self {
         Self {
+            gateway: GatewayOptions::default(),
             rate_limits: RateLimitConfig::for_fixture(&fixture),
             latency: Duration::ZERO,
             fixture,
@@ -113,6 +119,7 @@ impl Emulator {
         let addr = listener.local_addr()?;
         let state = Arc::new(
             State::new(&options.fixture, format!("ws://{addr}"))
+                .with_gateway(options.gateway.clone())
                 .with_edge(edge::Edge::new(options.rate_limits, options.latency)),
         );
         let app = app(&state);
@@ -150,6 +157,17 @@ impl Emulator {
     /// `http://127.0.0.1:PORT/api/v10`, the REST base a Discord client should use.
     pub fn api_base_url(&self) -> String {
         format!("{}/api/v10", self.base_url())
+    }
+
+    /// `ws://127.0.0.1:PORT`, the gateway URL (what `GET /api/v10/gateway` returns).
+    pub fn gateway_url(&self) -> String {
+        format!("ws://{}", self.addr)
+    }
+
+    /// The websocket gateway: its sessions, and events, reconnects and disconnects to push to
+    /// them (the same as the `/_emulator/gateway/…` routes).
+    pub fn gateway(&self) -> &Gateway {
+        &self.state.gateway
     }
 
     /// The bot token the emulator accepts.
@@ -196,6 +214,7 @@ impl Emulator {
     /// Stops accepting connections, lets in-flight requests finish (up to 5 s), then returns.
     /// Stalled fault answers are ended first.
     pub async fn shutdown(mut self) {
+        self.state.gateway.shutdown();
         self.state.edge.release_stalls();
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
@@ -217,6 +236,7 @@ impl Emulator {
 
 impl Drop for Emulator {
     fn drop(&mut self) {
+        self.state.gateway.shutdown();
         self.state.edge.release_stalls();
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
@@ -228,6 +248,7 @@ impl Drop for Emulator {
 fn app(state: &Arc<State>) -> Router {
     rest::router(state)
         .merge(control::router())
+        .merge(gateway::router())
         .merge(edge_control::router())
         .fallback(rest::not_found)
         .method_not_allowed_fallback(rest::method_not_allowed)

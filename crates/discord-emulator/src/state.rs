@@ -395,6 +395,8 @@ pub(crate) struct State {
     pub(crate) token: String,
     /// `ws://host:port`, returned by `GET /gateway` and `GET /gateway/bot`.
     pub(crate) gateway_url: String,
+    /// The websocket gateway's sessions (lock the store before it when both are needed).
+    pub(crate) gateway: crate::gateway::Gateway,
     /// The fixture, for `POST /_emulator/reset`.
     fixture: Fixture,
     store: Mutex<Store>,
@@ -408,6 +410,10 @@ impl State {
     pub(crate) fn new(fixture: &Fixture, gateway_url: String) -> Self {
         Self {
             token: fixture.token.clone(),
+            gateway: crate::gateway::Gateway::new(
+                crate::gateway::GatewayOptions::default(),
+                gateway_url.clone(),
+            ),
             gateway_url,
             fixture: fixture.clone(),
             store: Mutex::new(Store::new(fixture)),
@@ -417,6 +423,12 @@ impl State {
                 std::time::Duration::ZERO,
             ),
         }
+    }
+
+    /// Replaces the gateway built by [`State::new`] with one configured by `options`.
+    pub(crate) fn with_gateway(mut self, options: crate::gateway::GatewayOptions) -> Self {
+        self.gateway = crate::gateway::Gateway::new(options, self.gateway_url.clone());
+        self
     }
 
     /// Replaces the edge (rate limits, latency) built by [`State::new`].

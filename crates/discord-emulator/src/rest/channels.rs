@@ -192,6 +192,8 @@ pub(super) async fn create_message(
             object: message.clone(),
         },
     );
+    // MESSAGE_CREATE to the gateway sessions, in message order (the store is still locked).
+    state.gateway.message_created(&store, channel_id, &message);
     if let Some(nonce) = nonce {
         store.nonces.remember(channel_id, nonce, id, now);
     }

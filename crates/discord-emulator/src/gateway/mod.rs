@@ -1,0 +1,326 @@
+//! The websocket gateway ([docs](https://discord.com/developers/docs/events/gateway)), API v10
+//! with `encoding=json`.
+//!
+//! Served at the URL `GET /api/v10/gateway` returns (`ws://127.0.0.1:PORT`, any path works
+//! for the upgrade: twilight connects to `/?v=10…`, py-cord to `?v=10…`), with optional
+//! `compress=zlib-stream` or `compress=zstd-stream`. A connection gets HELLO, identifies
+//! (READY, then one GUILD_CREATE per guild of its shard) or resumes (the missed dispatches,
+//! then RESUMED), heartbeats, and receives MESSAGE_CREATE for every message created over REST
+//! that its intents allow. The crate README lists opcodes, close codes and the control API.
+//!
+//! Files: [`session`] (one connection), [`registry`] (sessions, sequence numbers, dispatch),
+//! [`replay`] (per-session replay buffer), [`payload`] (opcodes and payload shapes),
+//! [`intents`], [`compression`], [`control`] (`/_emulator/gateway/…`).
+
+mod compression;
+mod control;
+pub mod intents;
+mod payload;
+mod registry;
+mod replay;
+mod session;
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::ws::rejection::WebSocketUpgradeRejection;
+use axum::extract::ws::WebSocketUpgrade;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State as AxumState};
+use axum::response::{IntoResponse, Response};
+use axum::routing::any;
+use serde_json::Value;
+use tokio::sync::watch;
+
+pub use registry::{ReceivedCommand, SessionInfo};
+
+use compression::Compression;
+use payload::{CloseCode, MessagePlace};
+use registry::Registry;
+use session::ConnectParams;
+
+use crate::error::ApiError;
+use crate::state::{State, Store};
+
+/// How the gateway behaves. Build it with [`GatewayOptions::default`] and change fields.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct GatewayOptions {
+    /// HELLO's `heartbeat_interval`. Default 41.25 s (Discord's). A connection that sends no
+    /// heartbeat for 1.5 intervals plus 0.5 s is closed with 4009.
+    pub heartbeat_interval: Duration,
+    /// The privileged intents (GUILD_MEMBERS, GUILD_PRESENCES, MESSAGE_CONTENT bits) the bot
+    /// may use; IDENTIFY asking for another one is closed with 4014. Default: all three (like a
+    /// bot with every privileged intent switched on in the developer portal).
+    pub privileged_intents: u64,
+    /// How long a session without a connection can still be resumed. Default 5 minutes.
+    pub session_ttl: Duration,
+    /// How many dispatches each session keeps for RESUME. Default 1,000.
+    pub replay_capacity: usize,
+}
+
+impl Default for GatewayOptions {
+    fn default() -> Self {
+        Self {
+            heartbeat_interval: Duration::from_millis(41_250),
+            privileged_intents: intents::PRIVILEGED,
+            session_ttl: Duration::from_secs(300),
+            replay_capacity: 1000,
+        }
+    }
+}
+
+/// What the connection tasks share.
+#[derive(Debug)]
+pub(crate) struct GatewayInner {
+    pub(crate) options: GatewayOptions,
+    pub(crate) registry: Registry,
+    /// `ws://host:port`: READY's `resume_gateway_url`.
+    pub(crate) url: String,
+    /// Set to `true` when the emulator stops: connections close with 1001.
+    pub(crate) shutdown: watch::Sender<bool>,
+}
+
+/// The running gateway: its sessions and the means to push events to them. Cheap to clone.
+///
+/// Every method that takes a `session_id` acts on that session only, or on every session when
+/// it is `None`, and returns the ids of the sessions it acted on.
+#[derive(Debug, Clone)]
+pub struct Gateway {
+    pub(crate) inner: Arc<GatewayInner>,
+}
+
+impl Gateway {
+    /// A gateway served at `url` (`ws://host:port`).
+    pub(crate) fn new(options: GatewayOptions, url: String) -> Self {
+        let registry = Registry::new(options.session_ttl, options.replay_capacity);
+        Self {
+            inner: Arc::new(GatewayInner {
+                options,
+                registry,
+                url,
+                shutdown: watch::Sender::new(false),
+            }),
+        }
+    }
+
+    /// The gateway URL (`ws://127.0.0.1:PORT`), as `GET /gateway` and READY's
+    /// `resume_gateway_url` give it.
+    pub fn url(&self) -> &str {
+        &self.inner.url
+    }
+
+    /// Every session (connected or waiting to be resumed), oldest first.
+    pub fn sessions(&self) -> Vec<SessionInfo> {
+        self.inner.registry.sessions()
+    }
+
+    /// Every payload received from clients (opcode, connection, session), oldest first; at most
+    /// the last 10,000.
+    pub fn commands(&self) -> Vec<ReceivedCommand> {
+        self.inner.registry.commands()
+    }
+
+    /// Dispatches event `event` with data `data` to the sessions whose intents allow it (see
+    /// the README's intent table; unknown event names need no intent).
+    ///
+    /// `guild_id` (or else `data.guild_id`) makes it a guild event: only the sessions whose
+    /// shard has that guild get it. Without one, message, reaction, typing and poll events are
+    /// DM events (shard 0 only, DM intents); other events go to every session.
+    pub fn dispatch(
+        &self,
+        event: &str,
+        data: &Value,
+        guild_id: Option<u64>,
+        session_id: Option<&str>,
+    ) -> Vec<String> {
+        let guild_id = guild_id.or_else(|| {
+            data.get("guild_id")
+                .and_then(crate::fixture::parse_snowflake)
+        });
+        let required = intents::required_for(event, guild_id.is_none());
+        let dm_only = guild_id.is_none()
+            && required.is_some_and(|bits| {
+                bits & (intents::DIRECT_MESSAGES
+                    | intents::DIRECT_MESSAGE_REACTIONS
+                    | intents::DIRECT_MESSAGE_TYPING
+                    | intents::DIRECT_MESSAGE_POLLS)
+                    != 0
+            });
+        self.inner.registry.dispatch(event, |view| {
+            let chosen = session_id.is_none_or(|id| id == view.id);
+            let intended = required.is_none_or(|bits| view.intents & bits != 0);
+            let sharded = match guild_id {
+                Some(guild_id) => view.has_guild(guild_id),
+                None => !dm_only || view.has_dms(),
+            };
+            (chosen && intended && sharded).then(|| data.clone())
+        })
+    }
+
+    /// Sends RECONNECT (op 7) to connected sessions; clients reconnect and resume.
+    pub fn reconnect(&self, session_id: Option<&str>) -> Vec<String> {
+        self.inner
+            .registry
+            .send_op(session_id, &payload::reconnect(), false)
+    }
+
+    /// Sends INVALID_SESSION (op 9) with `d` = `resumable` to connected sessions. When not
+    /// resumable the sessions are forgotten (a RESUME gets INVALID_SESSION `false`); their
+    /// connections stay open for a new IDENTIFY.
+    pub fn invalidate_session(&self, session_id: Option<&str>, resumable: bool) -> Vec<String> {
+        self.inner
+            .registry
+            .send_op(session_id, &payload::invalid_session(resumable), !resumable)
+    }
+
+    /// Sends a heartbeat request (op 1) to connected sessions; clients answer with a heartbeat.
+    pub fn request_heartbeat(&self, session_id: Option<&str>) -> Vec<String> {
+        self.inner
+            .registry
+            .send_op(session_id, &payload::heartbeat_request(), false)
+    }
+
+    /// Closes the connections of connected sessions with a close frame `code` and `reason`.
+    /// The sessions stay resumable, except for 1000, 1001, 4004, 4007 and 4009–4014.
+    pub fn close(&self, session_id: Option<&str>, code: u16, reason: &str) -> Vec<String> {
+        self.inner.registry.close(session_id, code, reason)
+    }
+
+    /// Drops the TCP connections of connected sessions without a close frame; the sessions
+    /// stay resumable and buffer what is dispatched meanwhile.
+    pub fn drop_connections(&self, session_id: Option<&str>) -> Vec<String> {
+        self.inner.registry.drop_connections(session_id)
+    }
+
+    /// Drops every connection (no close frame) and forgets every session and the command log.
+    pub fn reset(&self) {
+        self.inner.registry.reset();
+    }
+
+    /// Closes every connection with 1001 (the emulator is stopping).
+    pub(crate) fn shutdown(&self) {
+        self.inner.shutdown.send_replace(true);
+    }
+
+    /// The REST hook: dispatches MESSAGE_CREATE for `message` (just created in `channel_id`)
+    /// to the sessions whose intents and shard allow it. Called with the store locked, so the
+    /// events go out in message order.
+    pub(crate) fn message_created(&self, store: &Store, channel_id: u64, message: &Value) {
+        let Some(place) = payload::message_place(store, channel_id) else {
+            return;
+        };
+        let event = payload::message_create(store, place, message);
+        let bot_id = store.bot_id;
+        self.inner.registry.dispatch("MESSAGE_CREATE", |view| {
+            let (needed, sharded) = match place {
+                MessagePlace::Guild(guild_id) => {
+                    (intents::GUILD_MESSAGES, view.has_guild(guild_id))
+                }
+                MessagePlace::Dm => (intents::DIRECT_MESSAGES, view.has_dms()),
+            };
+            if view.intents & needed == 0 || !sharded {
+                return None;
+            }
+            let mut event = event.clone();
+            payload::apply_content_visibility(&mut event, view.intents, bot_id, place);
+            Some(event)
+        });
+    }
+}
+
+/// The websocket route (every path, so that any gateway URL form works; plain HTTP requests
+/// get Discord's 404) and the `/_emulator/gateway/…` control routes.
+pub(crate) fn router() -> Router<Arc<State>> {
+    control::router()
+        .route("/", any(upgrade))
+        .route("/gateway", any(upgrade))
+        .route("/gateway/", any(upgrade))
+}
+
+/// Accepts a websocket upgrade; checks `v`, `encoding` and `compress`.
+async fn upgrade(
+    AxumState(state): AxumState<Arc<State>>,
+    query: Result<Query<HashMap<String, String>>, QueryRejection>,
+    ws: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
+) -> Response {
+    let Ok(ws) = ws else {
+        return ApiError::NotFound.into_response();
+    };
+    let query = query.map(|Query(query)| query).unwrap_or_default();
+    let params = connect_params(&query);
+    ws.on_upgrade(move |socket| session::serve(socket, state, params))
+}
+
+/// Reads the connection URL's query: `v` (9 or 10; absent means 10), `encoding` (`json` only)
+/// and `compress`.
+fn connect_params(query: &HashMap<String, String>) -> ConnectParams {
+    let mut refuse = None;
+    let compression = Compression::from_query(query.get("compress").map(String::as_str))
+        .unwrap_or_else(|| {
+            refuse = Some((
+                CloseCode::DecodeError,
+                "Unknown compress value (zlib-stream or zstd-stream).".to_owned(),
+            ));
+            Compression::None
+        });
+    match query.get("encoding").map(String::as_str) {
+        None | Some("json") => {}
+        Some(other) => {
+            refuse = Some((
+                CloseCode::DecodeError,
+                format!("encoding={other} is not supported by the emulator (json only)."),
+            ));
+        }
+    }
+    match query.get("v").map(String::as_str) {
+        None | Some("9" | "10") => {}
+        Some(_) => refuse = Some((CloseCode::InvalidApiVersion, CloseCode::InvalidApiVersion.reason().to_owned())),
+    }
+    ConnectParams {
+        compression,
+        refuse,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn query(pairs: &[(&str, &str)]) -> HashMap<String, String> {
+        pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect()
+    }
+
+    #[test]
+    fn connection_urls() {
+        let plain = connect_params(&query(&[("v", "10"), ("encoding", "json")]));
+        assert_eq!(plain.compression, Compression::None);
+        assert!(plain.refuse.is_none());
+        let zstd = connect_params(&query(&[("compress", "zstd-stream")]));
+        assert_eq!(zstd.compression, Compression::ZstdStream);
+        assert!(zstd.refuse.is_none());
+        let etf = connect_params(&query(&[("encoding", "etf")]));
+        assert_eq!(etf.refuse.map(|(code, _)| code), Some(CloseCode::DecodeError));
+        let v6 = connect_params(&query(&[("v", "6")]));
+        assert_eq!(
+            v6.refuse.map(|(code, _)| code),
+            Some(CloseCode::InvalidApiVersion)
+        );
+        let gzip = connect_params(&query(&[("compress", "gzip")]));
+        assert!(gzip.refuse.is_some());
+    }
+
+    #[test]
+    fn default_options() {
+        let options = GatewayOptions::default();
+        assert_eq!(options.heartbeat_interval, Duration::from_millis(41_250));
+        assert_eq!(options.privileged_intents, intents::PRIVILEGED);
+        assert_eq!(options.session_ttl, Duration::from_secs(300));
+        assert_eq!(options.replay_capacity, 1000);
+    }
+}
