@@ -167,13 +167,14 @@ mod tests {
             config.options.gateway.heartbeat_interval,
             std::time::Duration::from_millis(250)
         );
-        assert_eq!(config.options.gateway.privileged_intents, (1 << 1) | (1 << 15));
+        assert_eq!(
+            config.options.gateway.privileged_intents,
+            (1 << 1) | (1 << 15)
+        );
         assert!(
             Cli::try_parse_from(["discord-emulator", "--privileged-intents", "guilds"]).is_err()
         );
-        assert!(
-            Cli::try_parse_from(["discord-emulator", "--heartbeat-interval-ms", "0"]).is_err()
-        );
+        assert!(Cli::try_parse_from(["discord-emulator", "--heartbeat-interval-ms", "0"]).is_err());
     }
 
     #[test]

@@ -35,10 +35,7 @@ use crate::state::State;
 /// The `/_emulator/gateway/…` routes.
 pub(super) fn router() -> Router<Arc<State>> {
     Router::new()
-        .route(
-            "/_emulator/gateway/sessions",
-            get(sessions).delete(reset),
-        )
+        .route("/_emulator/gateway/sessions", get(sessions).delete(reset))
         .route("/_emulator/gateway/commands", get(commands))
         .route("/_emulator/gateway/reconnect", post(reconnect))
         .route("/_emulator/gateway/invalidate", post(invalidate))
@@ -260,8 +257,10 @@ mod tests {
         let named: Target = body(&Bytes::from_static(br#"{"session_id":"x"}"#)).unwrap();
         assert_eq!(named.session_id.as_deref(), Some("x"));
         assert!(body::<Target>(&Bytes::from_static(br#"{"sesion_id":"x"}"#)).is_err());
-        let dispatch: Dispatch =
-            body(&Bytes::from_static(br#"{"t":"X","d":{"a":1},"guild_id":"5"}"#)).unwrap();
+        let dispatch: Dispatch = body(&Bytes::from_static(
+            br#"{"t":"X","d":{"a":1},"guild_id":"5"}"#,
+        ))
+        .unwrap();
         assert_eq!(dispatch.t.as_deref(), Some("X"));
         assert_eq!(dispatch.d, json!({"a": 1}));
     }

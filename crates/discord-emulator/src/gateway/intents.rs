@@ -136,18 +136,33 @@ pub(crate) fn check(intents: u64, allowed_privileged: u64) -> Result<(), Intents
 /// INTERACTION_CREATE, …) and for event names not in Discord's intent list.
 pub(crate) fn required_for(event: &str, dm: bool) -> Option<u64> {
     let intent = match event {
-        "GUILD_CREATE" | "GUILD_UPDATE" | "GUILD_DELETE" | "GUILD_ROLE_CREATE"
-        | "GUILD_ROLE_UPDATE" | "GUILD_ROLE_DELETE" | "CHANNEL_CREATE" | "CHANNEL_UPDATE"
-        | "CHANNEL_DELETE" | "CHANNEL_PINS_UPDATE" | "THREAD_CREATE" | "THREAD_UPDATE"
-        | "THREAD_DELETE" | "THREAD_LIST_SYNC" | "THREAD_MEMBER_UPDATE"
-        | "STAGE_INSTANCE_CREATE" | "STAGE_INSTANCE_UPDATE" | "STAGE_INSTANCE_DELETE" => {
+        "GUILD_CREATE"
+        | "GUILD_UPDATE"
+        | "GUILD_DELETE"
+        | "GUILD_ROLE_CREATE"
+        | "GUILD_ROLE_UPDATE"
+        | "GUILD_ROLE_DELETE"
+        | "CHANNEL_CREATE"
+        | "CHANNEL_UPDATE"
+        | "CHANNEL_DELETE"
+        | "CHANNEL_PINS_UPDATE"
+        | "THREAD_CREATE"
+        | "THREAD_UPDATE"
+        | "THREAD_DELETE"
+        | "THREAD_LIST_SYNC"
+        | "THREAD_MEMBER_UPDATE"
+        | "STAGE_INSTANCE_CREATE"
+        | "STAGE_INSTANCE_UPDATE"
+        | "STAGE_INSTANCE_DELETE" => {
             if dm && event == "CHANNEL_PINS_UPDATE" {
                 DIRECT_MESSAGES
             } else {
                 GUILDS
             }
         }
-        "GUILD_MEMBER_ADD" | "GUILD_MEMBER_UPDATE" | "GUILD_MEMBER_REMOVE"
+        "GUILD_MEMBER_ADD"
+        | "GUILD_MEMBER_UPDATE"
+        | "GUILD_MEMBER_REMOVE"
         | "THREAD_MEMBERS_UPDATE" => GUILD_MEMBERS,
         "GUILD_AUDIT_LOG_ENTRY_CREATE" | "GUILD_BAN_ADD" | "GUILD_BAN_REMOVE" => GUILD_MODERATION,
         "GUILD_EMOJIS_UPDATE"
@@ -255,7 +270,10 @@ mod tests {
         assert_eq!(required_for("MESSAGE_CREATE", true), Some(DIRECT_MESSAGES));
         assert_eq!(required_for("GUILD_MEMBER_ADD", false), Some(GUILD_MEMBERS));
         assert_eq!(required_for("CHANNEL_UPDATE", false), Some(GUILDS));
-        assert_eq!(required_for("TYPING_START", true), Some(DIRECT_MESSAGE_TYPING));
+        assert_eq!(
+            required_for("TYPING_START", true),
+            Some(DIRECT_MESSAGE_TYPING)
+        );
         assert_eq!(required_for("READY", false), None);
         assert_eq!(required_for("SOMETHING_NEW", false), None);
     }

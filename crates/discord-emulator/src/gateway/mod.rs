@@ -25,9 +25,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
-use axum::extract::ws::rejection::WebSocketUpgradeRejection;
-use axum::extract::ws::WebSocketUpgrade;
 use axum::extract::rejection::QueryRejection;
+use axum::extract::ws::WebSocketUpgrade;
+use axum::extract::ws::rejection::WebSocketUpgradeRejection;
 use axum::extract::{Query, State as AxumState};
 use axum::response::{IntoResponse, Response};
 use axum::routing::any;
@@ -277,7 +277,12 @@ fn connect_params(query: &HashMap<String, String>) -> ConnectParams {
     }
     match query.get("v").map(String::as_str) {
         None | Some("9" | "10") => {}
-        Some(_) => refuse = Some((CloseCode::InvalidApiVersion, CloseCode::InvalidApiVersion.reason().to_owned())),
+        Some(_) => {
+            refuse = Some((
+                CloseCode::InvalidApiVersion,
+                CloseCode::InvalidApiVersion.reason().to_owned(),
+            ))
+        }
     }
     ConnectParams {
         compression,
@@ -305,7 +310,10 @@ mod tests {
         assert_eq!(zstd.compression, Compression::ZstdStream);
         assert!(zstd.refuse.is_none());
         let etf = connect_params(&query(&[("encoding", "etf")]));
-        assert_eq!(etf.refuse.map(|(code, _)| code), Some(CloseCode::DecodeError));
+        assert_eq!(
+            etf.refuse.map(|(code, _)| code),
+            Some(CloseCode::DecodeError)
+        );
         let v6 = connect_params(&query(&[("v", "6")]));
         assert_eq!(
             v6.refuse.map(|(code, _)| code),

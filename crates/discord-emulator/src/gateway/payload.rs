@@ -590,7 +590,12 @@ mod tests {
             allowed_privileged: 0,
         };
         let on = shard_of(GUILD, 2);
-        let count = |shard| ready(&store, &info(shard))["guilds"].as_array().unwrap().len();
+        let count = |shard| {
+            ready(&store, &info(shard))["guilds"]
+                .as_array()
+                .unwrap()
+                .len()
+        };
         assert_eq!(count([on, 2]), 1);
         assert_eq!(count([1 - on, 2]), 0);
     }
@@ -714,12 +719,19 @@ mod tests {
     #[test]
     fn member_chunks() {
         let store = store();
-        let all = members_chunk(&store, GUILD, &json!({"guild_id": "1", "query": "", "limit": 0}))
-            .unwrap();
+        let all = members_chunk(
+            &store,
+            GUILD,
+            &json!({"guild_id": "1", "query": "", "limit": 0}),
+        )
+        .unwrap();
         assert_eq!(all["members"].as_array().unwrap().len(), 3);
-        let ali =
-            members_chunk(&store, GUILD, &json!({"query": "AL", "limit": 10, "nonce": "n"}))
-                .unwrap();
+        let ali = members_chunk(
+            &store,
+            GUILD,
+            &json!({"query": "AL", "limit": 10, "nonce": "n"}),
+        )
+        .unwrap();
         assert_eq!(ali["members"].as_array().unwrap().len(), 1);
         assert_eq!(ali["nonce"], json!("n"));
         let ids = members_chunk(

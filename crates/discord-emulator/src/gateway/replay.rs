@@ -73,7 +73,10 @@ mod tests {
     #[test]
     fn replays_what_follows() {
         let buffer = buffer(10, 5);
-        assert_eq!(texts(buffer.after(2, 5)), Some(vec!["3".into(), "4".into(), "5".into()]));
+        assert_eq!(
+            texts(buffer.after(2, 5)),
+            Some(vec!["3".into(), "4".into(), "5".into()])
+        );
         assert_eq!(texts(buffer.after(0, 5)).map(|v| v.len()), Some(5));
         assert_eq!(texts(buffer.after(5, 5)), Some(vec![]));
         assert_eq!(texts(buffer.after(6, 5)), None);
@@ -82,7 +85,10 @@ mod tests {
     #[test]
     fn too_old_cannot_resume() {
         let buffer = buffer(3, 10);
-        assert_eq!(texts(buffer.after(7, 10)), Some(vec!["8".into(), "9".into(), "10".into()]));
+        assert_eq!(
+            texts(buffer.after(7, 10)),
+            Some(vec!["8".into(), "9".into(), "10".into()])
+        );
         assert_eq!(texts(buffer.after(6, 10)), None);
         let empty = ReplayBuffer::new(3);
         assert_eq!(texts(empty.after(0, 0)), Some(vec![]));

@@ -217,7 +217,12 @@ impl ConnectionTask {
 
     /// Sends a close frame, then waits briefly for the client's answer.
     async fn close(&mut self, code: u16, reason: &str) {
-        tracing::debug!(connection = self.id, code, reason, "closing gateway connection");
+        tracing::debug!(
+            connection = self.id,
+            code,
+            reason,
+            "closing gateway connection"
+        );
         let frame = CloseFrame {
             code,
             reason: reason.into(),
@@ -253,7 +258,9 @@ impl ConnectionTask {
         };
         let d = payload.remove("d").unwrap_or(Value::Null);
         let logged_session = if op == payload::RESUME {
-            d.get("session_id").and_then(Value::as_str).map(str::to_owned)
+            d.get("session_id")
+                .and_then(Value::as_str)
+                .map(str::to_owned)
         } else {
             self.session.clone()
         };
@@ -326,9 +333,9 @@ impl ConnectionTask {
 
     /// Whether `d.token` is the bot token, bare or `Bot `-prefixed.
     fn token_ok(&self, d: &Value) -> bool {
-        d.get("token").and_then(Value::as_str).is_some_and(|token| {
-            token.strip_prefix("Bot ").unwrap_or(token) == self.state.token
-        })
+        d.get("token")
+            .and_then(Value::as_str)
+            .is_some_and(|token| token.strip_prefix("Bot ").unwrap_or(token) == self.state.token)
     }
 
     /// IDENTIFY: checks the token, intents and shard, creates the session and queues READY and
@@ -344,12 +351,12 @@ impl ConnectionTask {
             .get("intents")
             .and_then(Value::as_u64)
             .ok_or(CloseCode::DecodeError)?;
-        intents::check(intent_bits, self.gateway.options.privileged_intents).map_err(
-            |error| match error {
+        intents::check(intent_bits, self.gateway.options.privileged_intents).map_err(|error| {
+            match error {
                 intents::IntentsError::Invalid => CloseCode::InvalidIntents,
                 intents::IntentsError::Disallowed => CloseCode::DisallowedIntents,
-            },
-        )?;
+            }
+        })?;
         let shard = match d.get("shard") {
             None | Some(Value::Null) => None,
             Some(Value::Array(items)) => match items.as_slice() {
@@ -393,13 +400,8 @@ impl ConnectionTask {
                     }
                 }
             }
-            self.registry().create(
-                &session_id,
-                shard,
-                intent_bits,
-                self.connection(),
-                &events,
-            );
+            self.registry()
+                .create(&session_id, shard, intent_bits, self.connection(), &events);
         }
         tracing::debug!(connection = self.id, %session_id, intents = intent_bits, ?shard, "identified");
         self.session = Some(session_id);
@@ -425,12 +427,15 @@ impl ConnectionTask {
                 None => return Flow::Close(CloseCode::DecodeError),
             },
         };
-        match self
-            .registry()
-            .resume(session_id, seq, self.connection())
-        {
+        match self.registry().resume(session_id, seq, self.connection()) {
             ResumeOutcome::Resumed { replay } => {
-                tracing::debug!(connection = self.id, session_id, seq, replayed = replay.len(), "resumed");
+                tracing::debug!(
+                    connection = self.id,
+                    session_id,
+                    seq,
+                    replayed = replay.len(),
+                    "resumed"
+                );
                 self.session = Some(session_id.to_owned());
                 for frame in replay {
                     if !self.send(&frame).await {
