@@ -3,8 +3,9 @@
 //! counters behind `GET /_emulator/stats`.
 //!
 //! Order for a request under `/api`: `--latency-ms` wait → the first matching fault (its wait,
-//! then its answer, or normal handling for a latency-only fault) → ban check → global limit →
-//! route bucket → the handler → rate-limit headers → counting (429s by scope, invalid requests,
+//! then its answer, or normal handling for a latency-only fault; with `"handle": true` normal
+//! handling first, then the wait and the fault's answer) → ban check → global limit → route
+//! bucket → the handler → rate-limit headers → counting (429s by scope, invalid requests,
 //! bans).
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
@@ -19,9 +20,9 @@ use serde_json::Value;
 use tokio::sync::watch;
 
 use crate::auth::is_bot_token;
-use crate::faults::{FaultAnswer, Faults};
+use crate::faults::{Fault, FaultAnswer, Faults};
 use crate::ratelimit::limiter::{Decision, Limiter, Outcome};
-use crate::ratelimit::route::{classify, strip_api_prefix};
+use crate::ratelimit::route::{Route, classify, strip_api_prefix};
 use crate::ratelimit::{
     self, RateLimitConfig, SCOPE, ScopeHeader, VIA_VALUE, apply_bucket_headers,
 };
@@ -134,27 +135,60 @@ pub(crate) async fn edge(
         .get::<ConnectInfo<SocketAddr>>()
         .map_or(IpAddr::V4(Ipv4Addr::LOCALHOST), |info| info.0.ip());
     let route = classify(&method, &path);
-
     let fault = edge.faults().take(&method, &path);
-    if let Some(fault) = fault {
-        tracing::debug!(id = fault.id, %method, %path, "injecting fault");
-        if !fault.latency.is_zero() {
-            tokio::time::sleep(fault.latency).await;
-        }
-        let answer = {
-            let limiter = edge.limiter();
-            fault.answer(
-                |wait| limiter.fault_headers(&route, wait),
-                edge.release.subscribe(),
-            )
-        };
-        if let Some((mut response, kind)) = answer {
-            edge.count(ip, &response, kind.cloudflare);
-            response.extensions_mut().insert(kind);
-            return response;
-        }
+    if let Some(fault) = &fault {
+        tracing::debug!(id = fault.id, handle = fault.handle, %method, %path, "injecting fault");
     }
 
+    let response = match fault {
+        // Answer with the fault instead of handling the request (after its wait).
+        Some(fault) if !fault.handle => {
+            if !fault.latency.is_zero() {
+                tokio::time::sleep(fault.latency).await;
+            }
+            match answer(edge, &fault, &route) {
+                Some(response) => response,
+                None => handle(&state, request, next, ip, &route).await,
+            }
+        }
+        // Handle the request, then wait and replace the answer.
+        Some(fault) => {
+            let handled = handle(&state, request, next, ip, &route).await;
+            if !fault.latency.is_zero() {
+                tokio::time::sleep(fault.latency).await;
+            }
+            answer(edge, &fault, &route).unwrap_or(handled)
+        }
+        None => handle(&state, request, next, ip, &route).await,
+    };
+    let cloudflare = response
+        .extensions()
+        .get::<FaultAnswer>()
+        .is_some_and(|kind| kind.cloudflare);
+    edge.count(ip, &response, cloudflare);
+    response
+}
+
+/// The fault's answer (marked for the request log), or `None` for a latency-only fault.
+fn answer(edge: &Edge, fault: &Fault, route: &Route) -> Option<Response> {
+    let limiter = edge.limiter();
+    let (mut response, kind) = fault.answer(
+        |wait| limiter.fault_headers(route, wait),
+        edge.release.subscribe(),
+    )?;
+    response.extensions_mut().insert(kind);
+    Some(response)
+}
+
+/// The normal path: ban check, global and route limits, the handler, rate-limit headers, `Via`.
+async fn handle(
+    state: &State,
+    request: Request,
+    next: Next,
+    ip: IpAddr,
+    route: &Route,
+) -> Response {
+    let edge = &state.edge;
     let authorized = is_bot_token(
         request
             .headers()
@@ -162,11 +196,10 @@ pub(crate) async fn edge(
             .and_then(|value| value.to_str().ok()),
         &state.token,
     );
-    let decision = edge.limiter().admit(ip, &route, authorized, Instant::now());
+    let decision = edge.limiter().admit(ip, route, authorized, Instant::now());
     let mut response = match decision {
         Decision::Banned { retry_after } => {
             let mut response = ratelimit::ban_response(retry_after);
-            edge.count(ip, &response, true);
             response.extensions_mut().insert(FaultAnswer {
                 cloudflare: true,
                 ..FaultAnswer::default()
@@ -174,7 +207,7 @@ pub(crate) async fn edge(
             return response;
         }
         Decision::Limit(limited) => {
-            tracing::debug!(%method, %path, scope = limited.scope.as_str(), "rate limited");
+            tracing::debug!(route = %route.template, scope = limited.scope.as_str(), "rate limited");
             ratelimit::rate_limited_response(&limited)
         }
         Decision::Allow(headers) => {
@@ -188,6 +221,5 @@ pub(crate) async fn edge(
         .headers_mut()
         .entry(header::VIA)
         .or_insert(HeaderValue::from_static(VIA_VALUE));
-    edge.count(ip, &response, false);
     response
 }

@@ -11,6 +11,8 @@
 //!                                                  // every REST path when absent
 //!   "count": 2,                                    // default 1; 0 = until cleared
 //!   "latency_ms": 300,                             // wait first
+//!   "handle": true,                                // handle the request first (its effects
+//!                                                  // happen), then wait and answer
 //!   "kind": "response",                            // see below
 //!   "status": 500, "body": {…} | "text", "content_type": "…", "headers": {"X-A": "b"},
 //!   "scope": "user" | "global" | "shared", "retry_after": 1.5, "bytes": 52428800
@@ -81,6 +83,9 @@ pub(crate) struct Fault {
     /// Matches left; `None` = until cleared.
     remaining: Option<u64>,
     pub(crate) latency: Duration,
+    /// Handle the request normally first (a message is created, …), then wait and answer
+    /// with the fault instead of the normal answer.
+    pub(crate) handle: bool,
     pub(crate) action: Action,
     /// Extra response headers.
     headers: Vec<(HeaderName, HeaderValue)>,
@@ -196,11 +201,12 @@ fn parse(id: u64, spec: Value) -> Result<Fault, String> {
     let Value::Object(object) = &spec else {
         return Err("a fault is a JSON object".into());
     };
-    const KEYS: [&str; 13] = [
+    const KEYS: [&str; 14] = [
         "method",
         "route",
         "count",
         "latency_ms",
+        "handle",
         "kind",
         "status",
         "body",
@@ -244,6 +250,11 @@ fn parse(id: u64, spec: Value) -> Result<Fault, String> {
             .filter(|ms| *ms <= MAX_LATENCY_MS)
             .map(Duration::from_millis)
             .ok_or_else(|| format!("latency_ms: expected 0-{MAX_LATENCY_MS}, found {value}"))?,
+    };
+    let handle = match object.get("handle") {
+        None | Some(Value::Null) => false,
+        Some(Value::Bool(handle)) => *handle,
+        Some(other) => return Err(format!("handle: expected true or false, found {other}")),
     };
     let mut headers = Vec::new();
     match object.get("headers") {
@@ -336,6 +347,7 @@ fn parse(id: u64, spec: Value) -> Result<Fault, String> {
         route,
         remaining,
         latency,
+        handle,
         action,
         headers,
         spec,
@@ -550,6 +562,7 @@ mod tests {
             json!({"kind": "stall"}),
             json!({"kind": "disconnect"}),
             json!({"latency_ms": 100}),
+            json!({"handle": true, "kind": "disconnect"}),
         ] {
             faults
                 .add(spec.clone())
@@ -567,6 +580,7 @@ mod tests {
             (json!({"count": -1}), "count"),
             (json!({"headers": {"bad header": "x"}}), "headers"),
             (json!({"latency_ms": 10_000_000}), "latency_ms"),
+            (json!({"handle": 1}), "handle"),
         ] {
             let error = faults.add(spec.clone()).unwrap_err();
             assert!(error.contains(message), "{spec}: {error}");

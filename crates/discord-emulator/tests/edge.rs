@@ -795,6 +795,51 @@ async fn enforce_nonce_returns_the_first_message() {
 }
 
 #[tokio::test]
+async fn handled_faults_lose_the_answer_of_a_created_message() {
+    let harness = Harness::start().await;
+    let path = format!("/channels/{GENERAL}/messages");
+    let body = json!({"content": "exactly once", "nonce": "retry-1", "enforce_nonce": true});
+    // The message is created, but the client gets a 500 …
+    harness
+        .fault(json!({"method": "POST", "route": path, "handle": true, "status": 500}))
+        .await;
+    let failed = harness.api(Method::POST, &path, Some(body.clone())).await;
+    assert_eq!(failed.status, 500);
+    assert_eq!(harness.messages(GENERAL).await.len(), 1);
+    // … then the connection drops after the create …
+    harness
+        .fault(json!({"method": "POST", "handle": true, "kind": "disconnect"}))
+        .await;
+    let dropped = harness
+        .http
+        .post(harness.url(&format!("/api/v10{path}")))
+        .header("Authorization", format!("Bot {}", harness.emulator.token()))
+        .json(&body)
+        .send()
+        .await;
+    assert!(dropped.is_err());
+    // … then the answer comes too late for a client timeout.
+    harness
+        .fault(json!({"method": "POST", "handle": true, "latency_ms": 2000}))
+        .await;
+    let timed_out = harness
+        .http
+        .post(harness.url(&format!("/api/v10{path}")))
+        .header("Authorization", format!("Bot {}", harness.emulator.token()))
+        .timeout(Duration::from_millis(200))
+        .json(&body)
+        .send()
+        .await;
+    assert!(timed_out.unwrap_err().is_timeout());
+    // The retry with the same nonce gets the first message; only one was ever stored.
+    let retried = harness.api(Method::POST, &path, Some(body)).await;
+    assert_eq!(retried.status, 200);
+    let stored = harness.messages(GENERAL).await;
+    assert_eq!(stored.len(), 1);
+    assert_eq!(retried.json["id"], stored[0]["id"]);
+}
+
+#[tokio::test]
 async fn content_type_and_unknown_routes_answer_like_discord() {
     let harness = Harness::start().await;
     let url = harness.url(&format!("/api/v10/channels/{GENERAL}/messages"));
