@@ -85,9 +85,17 @@ async fn next_payload(shard: &mut Shard<InMemoryQueue>) -> Value {
 }
 
 /// Creates a message over REST like another client would.
-async fn create_message(http: &reqwest::Client, emulator: &Emulator, channel: &str, content: &str) -> Value {
+async fn create_message(
+    http: &reqwest::Client,
+    emulator: &Emulator,
+    channel: &str,
+    content: &str,
+) -> Value {
     let response = http
-        .post(format!("{}/channels/{channel}/messages", emulator.api_base_url()))
+        .post(format!(
+            "{}/channels/{channel}/messages",
+            emulator.api_base_url()
+        ))
         .header("Authorization", format!("Bot {}", emulator.token()))
         .json(&json!({ "content": content }))
         .send()
@@ -126,8 +134,7 @@ async fn twilight_logs_in_and_receives_guilds_and_messages() {
     let Event::GuildCreate(create) = next_event(&mut shard).await else {
         panic!("GUILD_CREATE second");
     };
-    let twilight_model::gateway::payload::incoming::GuildCreate::Available(guild) = &*create
-    else {
+    let twilight_model::gateway::payload::incoming::GuildCreate::Available(guild) = &*create else {
         panic!("an available guild");
     };
     assert_eq!(guild.id, Id::new(GUILD));
@@ -178,6 +185,8 @@ async fn twilight_logs_in_and_receives_guilds_and_messages() {
         (Intents::GUILDS | Intents::GUILD_MESSAGES | Intents::DIRECT_MESSAGES).bits()
     );
     assert_eq!(ops(&emulator).iter().filter(|op| **op == 2).count(), 1);
+    // twilight-gateway's default `zstd` feature asked for zstd-stream.
+    assert_eq!(sessions[0].compress.as_deref(), Some("zstd-stream"));
 }
 
 #[tokio::test]
@@ -187,7 +196,10 @@ async fn intents_decide_who_gets_message_create() {
     // GUILDS only: READY and GUILD_CREATE, but no MESSAGE_CREATE.
     let mut shard = shard(&emulator, Intents::GUILDS);
     assert!(matches!(next_event(&mut shard).await, Event::Ready(_)));
-    assert!(matches!(next_event(&mut shard).await, Event::GuildCreate(_)));
+    assert!(matches!(
+        next_event(&mut shard).await,
+        Event::GuildCreate(_)
+    ));
     create_message(&http, &emulator, GENERAL, "not for you").await;
     let sent = emulator.gateway().dispatch(
         "GUILD_ROLE_DELETE",
@@ -291,7 +303,10 @@ async fn twilight_follows_reconnect_invalid_session_and_close_codes() {
     let http = reqwest::Client::new();
     let mut shard = shard(&emulator, Intents::GUILDS | Intents::GUILD_MESSAGES);
     assert!(matches!(next_event(&mut shard).await, Event::Ready(_)));
-    assert!(matches!(next_event(&mut shard).await, Event::GuildCreate(_)));
+    assert!(matches!(
+        next_event(&mut shard).await,
+        Event::GuildCreate(_)
+    ));
     let first_session = emulator.gateway().sessions()[0].session_id.clone();
 
     // RECONNECT: twilight closes and resumes.
@@ -334,7 +349,10 @@ async fn twilight_follows_reconnect_invalid_session_and_close_codes() {
         }
     };
     assert_ne!(ready.session_id, first_session);
-    assert!(matches!(next_event(&mut shard).await, Event::GuildCreate(_)));
+    assert!(matches!(
+        next_event(&mut shard).await,
+        Event::GuildCreate(_)
+    ));
     let sessions = emulator.gateway().sessions();
     assert_eq!(sessions.len(), 1, "the old session is gone");
     assert_eq!(sessions[0].session_id, ready.session_id);
@@ -346,7 +364,10 @@ async fn twilight_follows_reconnect_invalid_session_and_close_codes() {
     emulator.gateway().request_heartbeat(None);
     create_message(&http, &emulator, GENERAL, "ping").await;
     // Reading the message lets twilight process the request before it.
-    assert!(matches!(next_event(&mut shard).await, Event::MessageCreate(_)));
+    assert!(matches!(
+        next_event(&mut shard).await,
+        Event::MessageCreate(_)
+    ));
     tokio::time::timeout(WAIT, async {
         while heartbeats(&emulator) <= before {
             // Keep polling the shard so it sends the heartbeat.
@@ -368,14 +389,10 @@ async fn shards_split_the_guilds() {
             .queue(InMemoryQueue::new(0, 0, Duration::ZERO, 0))
             .build()
     };
-    let mut with_guild = Shard::with_config(
-        ShardId::new(u32::try_from(owner).unwrap(), 2),
-        config(),
-    );
-    let mut without = Shard::with_config(
-        ShardId::new(u32::try_from(1 - owner).unwrap(), 2),
-        config(),
-    );
+    let mut with_guild =
+        Shard::with_config(ShardId::new(u32::try_from(owner).unwrap(), 2), config());
+    let mut without =
+        Shard::with_config(ShardId::new(u32::try_from(1 - owner).unwrap(), 2), config());
     let Event::Ready(ready) = next_event(&mut with_guild).await else {
         panic!("READY");
     };

@@ -31,6 +31,15 @@ impl Compression {
             Some(_) => None,
         }
     }
+
+    /// The `compress` query value (`None` for plain text).
+    pub(crate) fn query_value(self) -> Option<&'static str> {
+        match self {
+            Self::None => None,
+            Self::ZlibStream => Some("zlib-stream"),
+            Self::ZstdStream => Some("zstd-stream"),
+        }
+    }
 }
 
 /// What an encoded payload is sent as.

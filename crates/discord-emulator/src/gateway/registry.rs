@@ -44,6 +44,8 @@ pub(crate) struct Connection {
     pub(crate) tx: mpsc::Sender<Outgoing>,
     /// Wakes the connection task to drop its TCP connection without a close frame.
     pub(crate) kick: Arc<Notify>,
+    /// The connection's `compress` query value (`None` for plain text).
+    pub(crate) compress: Option<&'static str>,
 }
 
 /// What a dispatch filter sees of a session.
@@ -85,6 +87,9 @@ pub struct SessionInfo {
     pub seq: u64,
     /// How many times the session was resumed.
     pub resumes: u64,
+    /// The transport compression of its last connection: `zlib-stream`, `zstd-stream`, or
+    /// `None` (serialized as `null`) for plain JSON text frames.
+    pub compress: Option<String>,
     /// When IDENTIFY created the session (ISO-8601, UTC).
     pub identified_at: String,
 }
@@ -117,6 +122,8 @@ struct Session {
     disconnected_at: Option<Instant>,
     resumes: u64,
     identified_at: String,
+    /// The last connection's compression.
+    compress: Option<&'static str>,
 }
 
 impl Session {
@@ -149,6 +156,9 @@ impl Session {
 
     /// Marks the session as having no connection since now.
     fn disconnect(&mut self) {
+        if let Some(connection) = &self.connection {
+            self.compress = connection.compress;
+        }
         self.connection = None;
         self.disconnected_at = Some(Instant::now());
     }
@@ -281,6 +291,7 @@ impl Registry {
             order: inner.next_order,
             shard,
             intents,
+            compress: connection.compress,
             seq: 0,
             replay: ReplayBuffer::new(self.replay_capacity),
             connection: Some(connection),
@@ -310,6 +321,7 @@ impl Registry {
             tracing::debug!(connection = old.id, "session resumed elsewhere; dropping");
             old.kick.notify_one();
         }
+        session.compress = connection.compress;
         session.connection = Some(connection);
         session.disconnected_at = None;
         session.resumes += 1;
@@ -457,6 +469,11 @@ impl Registry {
                     connected: session.connection.is_some(),
                     seq: session.seq,
                     resumes: session.resumes,
+                    compress: session
+                        .connection
+                        .as_ref()
+                        .map_or(session.compress, |c| c.compress)
+                        .map(str::to_owned),
                     identified_at: session.identified_at.clone(),
                     session_id: id,
                 })
@@ -477,6 +494,7 @@ mod tests {
                 id,
                 tx,
                 kick: Arc::new(Notify::new()),
+                compress: None,
             },
             rx,
         )

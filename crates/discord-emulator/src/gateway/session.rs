@@ -66,6 +66,7 @@ struct ConnectionTask {
     state: Arc<State>,
     gateway: Arc<GatewayInner>,
     encoder: Encoder,
+    compression: Compression,
     id: u64,
     tx: mpsc::Sender<Outgoing>,
     kick: Arc<Notify>,
@@ -92,6 +93,7 @@ pub(crate) async fn serve(socket: WebSocket, state: Arc<State>, params: ConnectP
     let mut task = ConnectionTask {
         socket,
         encoder: Encoder::new(params.compression),
+        compression: params.compression,
         deadline: Instant::now() + heartbeat_timeout(gateway.options.heartbeat_interval),
         gateway,
         state,
@@ -107,11 +109,7 @@ pub(crate) async fn serve(socket: WebSocket, state: Arc<State>, params: ConnectP
         return;
     }
     let end = task.run(&mut rx, &mut shutdown).await;
-    if let Some(session) = task.session.take() {
-        task.gateway
-            .registry
-            .connection_ended(&session, id, end == End::KeepSession);
-    }
+    task.settle(end);
     tracing::debug!(connection = id, ?end, "gateway connection ended");
 }
 
@@ -127,11 +125,30 @@ impl ConnectionTask {
             id: self.id,
             tx: self.tx.clone(),
             kick: Arc::clone(&self.kick),
+            compress: self.compression.query_value(),
         }
     }
 
     fn registry(&self) -> &Registry {
         &self.gateway.registry
+    }
+
+    /// Detaches the connection from its session, keeping the session for RESUME or ending it.
+    /// Called before a server-initiated close frame goes out, so that a client reacting to the
+    /// close already finds the session's new state.
+    fn settle(&mut self, end: End) {
+        if let Some(session) = self.session.take() {
+            self.registry()
+                .connection_ended(&session, self.id, end == End::KeepSession);
+        }
+    }
+
+    /// Settles the session for `code`, then closes with it.
+    async fn close_with(&mut self, code: u16, reason: &str) -> End {
+        let end = session_fate(code);
+        self.settle(end);
+        self.close(code, reason).await;
+        end
     }
 
     /// The connection loop; returns how it ended.
@@ -154,6 +171,7 @@ impl ConnectionTask {
                     return End::KeepSession;
                 }
                 _ = shutdown.changed() => {
+                    self.settle(End::KeepSession);
                     self.close(1001, "The emulator is shutting down.").await;
                     return End::KeepSession;
                 }
@@ -164,8 +182,8 @@ impl ConnectionTask {
                         }
                     }
                     Some(Outgoing::Close(code, reason)) => {
-                        self.close(code, &reason).await;
-                        return session_fate(code);
+                        // The registry already decided the session's fate.
+                        return self.close_with(code, &reason).await;
                     }
                     Some(Outgoing::Detach) => self.session = None,
                     None => return End::KeepSession,
@@ -174,15 +192,13 @@ impl ConnectionTask {
                     None | Some(Err(_)) => return End::KeepSession,
                     Some(Ok(Message::Text(text))) => {
                         if let Flow::Close(code) = self.handle(text.as_str()).await {
-                            self.close(code.code(), code.reason()).await;
-                            return session_fate(code.code());
+                            return self.close_with(code.code(), code.reason()).await;
                         }
                     }
                     Some(Ok(Message::Binary(_))) => {
                         // Only `encoding=json` text payloads are understood.
                         let code = CloseCode::DecodeError;
-                        self.close(code.code(), code.reason()).await;
-                        return End::EndSession;
+                        return self.close_with(code.code(), code.reason()).await;
                     }
                     Some(Ok(Message::Close(frame))) => {
                         let code = frame.as_ref().map_or(1005, |frame| frame.code);
@@ -195,8 +211,7 @@ impl ConnectionTask {
                 () = tokio::time::sleep_until(self.deadline) => {
                     tracing::debug!(connection = self.id, "heartbeat missed");
                     let code = CloseCode::SessionTimedOut;
-                    self.close(code.code(), code.reason()).await;
-                    return End::EndSession;
+                    return self.close_with(code.code(), code.reason()).await;
                 }
             }
         }
