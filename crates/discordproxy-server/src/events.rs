@@ -41,6 +41,11 @@ impl EventBus {
         self.capacity
     }
 
+    /// Events currently held in the ring (at most [`EventBus::capacity`]).
+    pub fn queued(&self) -> usize {
+        self.tx.len()
+    }
+
     /// Number of current subscribers.
     pub fn subscribers(&self) -> usize {
         self.tx.receiver_count()

@@ -3,9 +3,18 @@
 
 use discord_emulator::{Emulator, Fixture, Options};
 use discordproxy_proto::discord_api_client::DiscordApiClient;
-use discordproxy_server::{app::AppState, config::ApiBase, server, startup, token::BotToken};
+use discordproxy_server::{
+    app::AppState,
+    config::ApiBase,
+    discord::gateway::{self, FatalClose, Gateway, GatewayOptions, Sinks},
+    server, startup,
+    token::BotToken,
+};
 use std::{net::SocketAddr, sync::Arc, time::Duration};
-use tokio::{net::TcpListener, sync::oneshot};
+use tokio::{
+    net::TcpListener,
+    sync::{mpsc, oneshot},
+};
 use tonic::transport::Channel;
 
 /// A running emulator + server pair.
@@ -18,6 +27,10 @@ pub struct Stack {
     pub state: Arc<AppState>,
     /// Requests the emulator had received when the server was ready (the token check).
     baseline: usize,
+    /// The gateway session, when started with one.
+    pub gateway: Option<Gateway>,
+    /// Fatal gateway closes reported by the session.
+    pub fatal: Option<mpsc::Receiver<FatalClose>>,
     stop: Option<oneshot::Sender<()>>,
     server: tokio::task::JoinHandle<Result<(), tonic::transport::Error>>,
 }
@@ -45,21 +58,71 @@ impl Stack {
         Self::serve(emulator, state).await
     }
 
-    /// Serves `state` (whose start-up check is run first) next to `emulator`.
+    /// Serves `state` (whose start-up check is run first) next to `emulator`, without a
+    /// gateway session.
     pub async fn serve(emulator: Emulator, state: Arc<AppState>) -> Self {
+        Self::serve_inner(emulator, state, None).await
+    }
+
+    /// Emulator with `options` and a server with a gateway session (`gateway`) whose event
+    /// buffer holds `event_buffer` events.
+    pub async fn start_with_gateway(
+        options: Options,
+        gateway: GatewayOptions,
+        event_buffer: usize,
+    ) -> Self {
+        let emulator = Emulator::start(bind().await, options).await.unwrap();
+        let token = BotToken::new(emulator.token());
+        let api = ApiBase::Custom {
+            authority: emulator.local_addr().to_string(),
+            use_http: true,
+        };
+        let state = Arc::new(
+            AppState::new(&token, &api, Duration::from_secs(300)).with_event_buffer(event_buffer),
+        );
+        Self::serve_inner(emulator, state, Some((token, gateway))).await
+    }
+
+    async fn serve_inner(
+        emulator: Emulator,
+        state: Arc<AppState>,
+        gateway: Option<(BotToken, GatewayOptions)>,
+    ) -> Self {
         startup::check_token(&state.rest, &state.readiness).await;
+        let with_gateway = gateway.is_some();
+        let (gateway, fatal) = match gateway {
+            Some((token, options)) => {
+                let sinks = Sinks {
+                    bus: state.events.clone(),
+                    cache: Arc::clone(&state.cache),
+                };
+                let (gateway, fatal) = gateway::start(&state.rest, &token, &options, sinks)
+                    .await
+                    .expect("the gateway starts");
+                let _ = state.shards.set(Arc::clone(&gateway.board));
+                (Some(gateway), Some(fatal))
+            }
+            None => (None, None),
+        };
         let baseline = emulator.requests().len();
         let listener = bind().await;
         let addr = listener.local_addr().unwrap();
         let (stop, stopped) = oneshot::channel::<()>();
-        let server = tokio::spawn(server::run(listener, Arc::clone(&state), false, async {
-            let _ = stopped.await;
-        }));
+        let server = tokio::spawn(server::run(
+            listener,
+            Arc::clone(&state),
+            with_gateway,
+            async {
+                let _ = stopped.await;
+            },
+        ));
         Self {
             emulator,
             addr,
             state,
             baseline,
+            gateway,
+            fatal,
             stop: Some(stop),
             server,
         }
@@ -89,6 +152,9 @@ impl Stack {
             let _ = stop.send(());
         }
         (&mut self.server).await.unwrap().unwrap();
+        if let Some(gateway) = self.gateway.take() {
+            gateway.close(Duration::from_secs(2)).await;
+        }
     }
 }
 
