@@ -1,4 +1,5 @@
-//! A Discord REST API v10 emulator for tests, benchmarks and `discordproxyserver --sandbox`.
+//! A Discord API v10 emulator (REST and websocket gateway) for tests, benchmarks and
+//! `discordproxyserver --sandbox`.
 //!
 //! It serves Discord's paths under `/api/v10` (also `/api/v9` and unversioned `/api`) with
 //! Discord's status codes, JSON error bodies and object shapes (snowflakes as exact strings),

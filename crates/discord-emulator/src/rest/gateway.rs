@@ -1,8 +1,8 @@
 //! `GET /gateway` and `GET /gateway/bot`
 //! ([docs](https://discord.com/developers/docs/events/gateway#get-gateway)).
 //!
-//! Both point at the emulator itself (`ws://host:port`); the websocket gateway is not emulated
-//! yet.
+//! Both point at the emulator's own websocket gateway (`ws://host:port`, see
+//! [`crate::gateway`]).
 
 use std::sync::Arc;
 
