@@ -3,9 +3,11 @@
 //!
 //! It serves Discord's paths under `/api/v10` (also `/api/v9` and unversioned `/api`) with
 //! Discord's status codes, JSON error bodies and object shapes (snowflakes as exact strings),
-//! from a [`Fixture`] of users, guilds and channels; plus inspection endpoints under
-//! `/_emulator/`. The crate README lists every route, the fixture format and what is not
-//! emulated yet.
+//! from a [`Fixture`] of users, guilds and channels, behind Discord's rate limits
+//! ([`RateLimitConfig`]: per-route buckets, the global limit, `X-RateLimit-*` headers, 429s and
+//! the Cloudflare ban); plus inspection and control endpoints under `/_emulator/` (request log,
+//! stats, REST fault injection, reset). The crate README lists every route, the fixture format,
+//! the default rate-limit table, every fault kind and what is not emulated yet.
 //!
 //! ```no_run
 //! # async fn demo() -> std::io::Result<()> {
@@ -64,8 +66,8 @@ const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
 
 /// How to run an [`Emulator`].
 ///
-/// Build it with [`Options::new`] or [`Options::default`] (the default fixture); later versions
-/// add fields (rate limits, faults), so prefer those constructors over a struct literal.
+/// Build it with [`Options::new`] or [`Options::default`] (the default fixture), then change
+/// fields; later versions add fields, so prefer those constructors over a struct literal.
 #[derive(Debug, Clone)]
 pub struct Options {
     /// The users, guilds, channels and bot token to serve. Default: [`Fixture::default_fixture`].
