@@ -149,3 +149,102 @@ fn sandbox_serves_without_a_token_and_sigterm_exits_0() {
     let status = wait_exit(&mut child, Duration::from_secs(12));
     assert_eq!(status.code(), Some(0));
 }
+
+async fn emulator_with(options: Options) -> Emulator {
+    Emulator::start(
+        tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap(),
+        options,
+    )
+    .await
+    .unwrap()
+}
+
+fn spawn_against(
+    emulator: &Emulator,
+    dir: &std::path::Path,
+    extra: &[&str],
+) -> std::process::Child {
+    server()
+        .args(["--port", "0"])
+        .args(extra)
+        .arg("--discord-api-url")
+        .arg(emulator.api_base_url())
+        .arg("--log-file-path")
+        .arg(dir)
+        .env("DISCORD_BOT_TOKEN", emulator.token())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn disallowed_intent_close_4014_exits_1_naming_the_intent() {
+    let mut options = Options::new(Fixture::default_fixture());
+    options.gateway.privileged_intents = 0;
+    let emulator = emulator_with(options).await;
+    let dir = tempfile::tempdir().unwrap();
+    let started = Instant::now();
+    let mut child = spawn_against(
+        &emulator,
+        dir.path(),
+        &["--intents", "GUILDS,GUILD_MEMBERS"],
+    );
+    let (status, output) = tokio::task::spawn_blocking(move || {
+        let status = wait_exit(&mut child, Duration::from_secs(5));
+        (status, child.wait_with_output().unwrap())
+    })
+    .await
+    .unwrap();
+    assert!(started.elapsed() < Duration::from_secs(5));
+    assert_eq!(status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("4014") && stderr.contains("GUILD_MEMBERS"),
+        "{stderr}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn invalid_token_close_4004_at_run_time_exits_1_within_5_s() {
+    let emulator = emulator_with(Options::new(Fixture::default_fixture())).await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = spawn_against(&emulator, dir.path(), &[]);
+    let sessions = format!("{}/_emulator/gateway/sessions", emulator.base_url());
+    let http = reqwest::Client::new();
+    tokio::time::timeout(Duration::from_secs(10), async {
+        loop {
+            let list: serde_json::Value = http
+                .get(&sessions)
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            if list.as_array().is_some_and(|l| !l.is_empty()) {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    })
+    .await
+    .expect("the server opened a gateway session");
+    let started = Instant::now();
+    http.post(format!("{}/_emulator/gateway/close", emulator.base_url()))
+        .json(&serde_json::json!({"code": 4004}))
+        .send()
+        .await
+        .unwrap();
+    let (status, output) = tokio::task::spawn_blocking(move || {
+        let status = wait_exit(&mut child, Duration::from_secs(5));
+        (status, child.wait_with_output().unwrap())
+    })
+    .await
+    .unwrap();
+    assert!(started.elapsed() < Duration::from_secs(5));
+    assert_eq!(status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("invalid Discord bot token"), "{stderr}");
+    assert!(!stderr.contains(emulator.token()));
+}

@@ -273,12 +273,39 @@ async fn reconnect_and_invalid_session_keep_the_session_going() {
     assert_eq!(next(&mut stream).await.name, "GUILD_MEMBER_UPDATE");
     wait_serving(&stack).await;
 
+    let channel = tonic::transport::Endpoint::from_shared(format!("http://{}", stack.addr))
+        .unwrap()
+        .connect()
+        .await
+        .unwrap();
+    let mut watch = HealthClient::new(channel)
+        .watch(HealthCheckRequest {
+            service: "discord_api.DiscordApi".into(),
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    let first = watch.message().await.unwrap().unwrap().status();
+    assert_eq!(first, ServingStatus::Serving);
     control(
         &stack,
         "/_emulator/gateway/invalidate",
         json!({"resumable": false}),
     )
     .await;
+    let mut seen = Vec::new();
+    tokio::time::timeout(WAIT, async {
+        while let Some(update) = watch.message().await.unwrap() {
+            seen.push(update.status());
+            if seen.contains(&ServingStatus::NotServing)
+                && seen.last() == Some(&ServingStatus::Serving)
+            {
+                break;
+            }
+        }
+    })
+    .await
+    .expect("health went NOT_SERVING, then SERVING again");
     let mut client = stack.client().await;
     // A new session: READY again, counted as a reconnect.
     tokio::time::timeout(WAIT, async {

@@ -97,7 +97,7 @@ pub async fn start(
     let limit = &info.session_start_limit;
     let total = limit.total.max(limit.remaining);
     let queue = InMemoryQueue::new(
-        u16::try_from(limit.max_concurrency.max(1)).unwrap_or(u16::MAX),
+        limit.max_concurrency.max(1),
         limit.remaining,
         Duration::from_millis(limit.reset_after),
         total,
