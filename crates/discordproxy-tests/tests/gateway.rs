@@ -419,3 +419,28 @@ async fn guild_channels_from_the_cache_equal_the_rest_answer() {
     rest_only.stop().await;
     stack.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn shutdown_ends_open_streams_with_unavailable() {
+    let stack = start(1024).await;
+    let mut stream = subscribe(&stack, &["MESSAGE_CREATE"], &[]).await;
+    let ending = tokio::spawn(async move {
+        loop {
+            match stream.message().await {
+                Ok(Some(_)) => {}
+                Ok(None) => panic!("ended without a status"),
+                Err(status) => return status,
+            }
+        }
+    });
+    // `subscribe` returned after the server registered the subscriber.
+    assert_eq!(stack.state.events.subscribers(), 1);
+    stack.stop().await;
+    let status = tokio::time::timeout(WAIT, ending).await.unwrap().unwrap();
+    assert_eq!(status.code(), Code::Unavailable);
+    assert!(
+        status.message().contains("shutting down"),
+        "{}",
+        status.message()
+    );
+}
