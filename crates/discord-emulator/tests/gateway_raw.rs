@@ -261,6 +261,20 @@ async fn rest_points_at_the_gateway_and_plain_http_gets_404() {
     assert_eq!(bot["url"], json!(emulator.gateway_url()));
     assert_eq!(bot["shards"], json!(1));
     assert_eq!(bot["session_start_limit"]["max_concurrency"], json!(1));
+    // py-cord asks for the default soundboard sounds before `on_ready`.
+    let sounds: Value = http
+        .get(format!(
+            "{}/soundboard-default-sounds",
+            emulator.api_base_url()
+        ))
+        .header("Authorization", format!("Bot {}", emulator.token()))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(sounds, json!([]));
     // The URL from /gateway works with a query (py-cord appends `?encoding=json&v=10&…`) and
     // with other paths.
     let url = gateway["url"].as_str().unwrap();

@@ -1,13 +1,14 @@
 //! The REST API router: Discord's paths under `/api/v10`, `/api/v9` and unversioned `/api`.
 //!
-//! One file per resource: [`users`], [`channels`], [`guilds`], [`gateway`]. Every route except
-//! `GET /gateway` needs the bot token (see [`crate::auth`]). Unknown paths answer 404
-//! `{"message": "404: Not Found", "code": 0}` and known paths with another method 405
+//! One file per resource: [`users`], [`channels`], [`guilds`], [`gateway`], [`soundboard`].
+//! Every route except `GET /gateway` needs the bot token (see [`crate::auth`]). Unknown paths
+//! answer 404 `{"message": "404: Not Found", "code": 0}` and known paths with another method 405
 //! `{"message": "405: Method Not Allowed", "code": 0}`.
 
 mod channels;
 mod gateway;
 mod guilds;
+mod soundboard;
 mod users;
 
 use std::sync::Arc;
@@ -40,6 +41,10 @@ pub(crate) fn router(state: &Arc<State>) -> Router<Arc<State>> {
         .route("/guilds/{guild_id}", get(guilds::get_guild))
         .route("/guilds/{guild_id}/channels", get(guilds::guild_channels))
         .route("/gateway/bot", get(gateway::get_gateway_bot))
+        .route(
+            "/soundboard-default-sounds",
+            get(soundboard::default_sounds),
+        )
         .route_layer(axum::middleware::from_fn(crate::content_type::check))
         .route_layer(from_fn_with_state(Arc::clone(state), require_bot_token));
     // `GET /gateway` needs no token on Discord.
