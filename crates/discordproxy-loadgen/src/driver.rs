@@ -101,7 +101,9 @@ pub async fn drive<C: Caller>(caller: Arc<C>, options: &DriveOptions) -> Report 
     let mut errors: HashMap<String, u64> = HashMap::new();
     for task in tasks {
         let result = task.await.expect("worker task panicked");
-        histogram.add(&result.histogram).expect("same histogram bounds");
+        histogram
+            .add(&result.histogram)
+            .expect("same histogram bounds");
         ok += result.ok;
         for (error, count) in result.errors {
             *errors.entry(error).or_default() += count;

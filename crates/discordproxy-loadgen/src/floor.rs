@@ -165,7 +165,10 @@ mod tests {
 
     #[test]
     fn snowflakes_as_strings_or_numbers() {
-        assert_eq!(snowflake(&json!("18014398509481985")), Some(18_014_398_509_481_985));
+        assert_eq!(
+            snowflake(&json!("18014398509481985")),
+            Some(18_014_398_509_481_985)
+        );
         assert_eq!(snowflake(&json!(42)), Some(42));
         assert_eq!(snowflake(&json!(null)), None);
         assert_eq!(snowflake(&json!("x")), None);

@@ -67,7 +67,11 @@ impl GrpcCaller {
 
 /// `CODE: details` of a failed call, shortened to one line of at most 160 characters.
 fn describe(status: &tonic::Status) -> String {
-    let mut text = format!("{:?}: {}", status.code(), status.message().replace('\n', " "));
+    let mut text = format!(
+        "{:?}: {}",
+        status.code(),
+        status.message().replace('\n', " ")
+    );
     if text.len() > 160 {
         let mut end = 160;
         while !text.is_char_boundary(end) {

@@ -13,6 +13,12 @@ use plotters::prelude::*;
 use crate::report::Report;
 use crate::scenario::Scenario;
 
+/// Reads one metric of a report.
+type Metric = fn(&Report) -> f64;
+
+/// The points of one line: x slot (a concurrency level) and value.
+type Points = Vec<(SegmentValue<i32>, f64)>;
+
 /// Chart size in pixels.
 pub const SIZE: (u32, u32) = (1600, 900);
 
@@ -79,22 +85,46 @@ pub fn render(reports: &[Report], title: &str, output: &Path) -> anyhow::Result<
     let labels = labels(reports);
     let root = BitMapBackend::new(output, SIZE).into_drawing_area();
     root.fill(&WHITE).map_err(|e| anyhow!("{e}"))?;
+    draw_legend(&root, &labels)?;
     let root = root
         .titled(title, ("sans-serif", 24))
         .map_err(|e| anyhow!("{e}"))?;
     let cells = root.split_evenly((2, scenarios.len()));
     for (column, scenario) in scenarios.iter().enumerate() {
-        let metrics: [(&str, fn(&Report) -> f64); 2] = [
+        let metrics: [(&str, Metric); 2] = [
             ("calls/s", |r| r.calls_per_s),
             ("p99 latency, ms", |r| r.latency_ms.p99),
         ];
         for (row, (metric, value)) in metrics.into_iter().enumerate() {
             let area = &cells[row * scenarios.len() + column];
-            draw_panel(area, reports, &labels, *scenario, metric, value, column == 0)?;
+            draw_panel(area, reports, &labels, *scenario, metric, value)?;
         }
     }
     root.present()
         .with_context(|| format!("cannot write {}", output.display()))?;
+    Ok(())
+}
+
+/// The legend, once, in the top right corner of the title bar.
+fn draw_legend(
+    root: &DrawingArea<BitMapBackend<'_>, Shift>,
+    labels: &[String],
+) -> anyhow::Result<()> {
+    let mut x =
+        i32::try_from(SIZE.0).unwrap_or(1600) - 130 * i32::try_from(labels.len()).unwrap_or(3);
+    for (index, label) in labels.iter().enumerate() {
+        let c = color(label, index);
+        root.draw(&PathElement::new(
+            vec![(x, 16), (x + 28, 16)],
+            c.stroke_width(4),
+        ))
+        .map_err(|e| anyhow!("{e}"))?;
+        root.draw(&Circle::new((x + 14, 16), 4, c.filled()))
+            .map_err(|e| anyhow!("{e}"))?;
+        root.draw(&Text::new(label.clone(), (x + 36, 7), ("sans-serif", 17)))
+            .map_err(|e| anyhow!("{e}"))?;
+        x += 130;
+    }
     Ok(())
 }
 
@@ -106,8 +136,7 @@ fn draw_panel(
     labels: &[String],
     scenario: Scenario,
     metric: &str,
-    value: fn(&Report) -> f64,
-    legend: bool,
+    value: Metric,
 ) -> anyhow::Result<()> {
     let mut levels: Vec<usize> = reports
         .iter()
@@ -120,7 +149,7 @@ fn draw_panel(
         let index = levels.binary_search(&concurrency).unwrap_or(0);
         SegmentValue::CenterOf(i32::try_from(index).unwrap_or(0))
     };
-    let series: Vec<(String, Vec<(SegmentValue<i32>, f64)>)> = labels
+    let series: Vec<(String, Points)> = labels
         .iter()
         .map(|label| {
             let mut points: Vec<(usize, f64)> = reports
@@ -136,8 +165,12 @@ fn draw_panel(
         .collect();
     let values = series.iter().flat_map(|(_, p)| p.iter().map(|&(_, v)| v));
     let (low, high) = values.fold((f64::MAX, f64::MIN), |(lo, hi), v| (lo.min(v), hi.max(v)));
+    // Whole decades, so that the logarithmic axis always has labelled powers of ten.
     let (low, high) = if low <= high {
-        (low / 2.0, high * 2.0)
+        (
+            10f64.powf((low / 1.5).log10().floor()),
+            10f64.powf((high * 1.5).log10().ceil()),
+        )
     } else {
         (0.1, 10.0)
     };
@@ -150,7 +183,7 @@ fn draw_panel(
         .margin(10)
         .x_label_area_size(35)
         .y_label_area_size(50)
-        .build_cartesian_2d((0..slots).into_segmented(), (low..high).log_scale())
+        .build_cartesian_2d((0..slots - 1).into_segmented(), (low..high).log_scale())
         .map_err(|e| anyhow!("{e}"))?;
     let x_label = |v: &SegmentValue<i32>| match v {
         SegmentValue::CenterOf(i) => usize::try_from(*i)
@@ -174,21 +207,9 @@ fn draw_panel(
         let c = color(label, index);
         chart
             .draw_series(LineSeries::new(points.iter().cloned(), c.stroke_width(2)))
-            .map_err(|e| anyhow!("{e}"))?
-            .label(label.as_str())
-            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], c.stroke_width(2)));
+            .map_err(|e| anyhow!("{e}"))?;
         chart
             .draw_series(points.iter().map(|p| Circle::new(p.clone(), 4, c.filled())))
-            .map_err(|e| anyhow!("{e}"))?;
-    }
-    if legend {
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperLeft)
-            .label_font(("sans-serif", 13))
-            .background_style(WHITE.mix(0.85))
-            .border_style(BLACK)
-            .draw()
             .map_err(|e| anyhow!("{e}"))?;
     }
     Ok(())
@@ -248,6 +269,18 @@ mod tests {
         std::fs::remove_file(&path).unwrap();
         assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n");
         assert!(bytes.len() > 10_000, "{} bytes", bytes.len());
+    }
+
+    #[test]
+    fn renders_a_single_concurrency_level() {
+        let reports = vec![
+            report("ours", Scenario::DmSame, 10, 50.0),
+            report("original", Scenario::DmSame, 10, 500.0),
+        ];
+        let path = std::env::temp_dir().join(format!("loadgen-one-{}.png", std::process::id()));
+        render(&reports, "one level", &path).unwrap();
+        assert!(std::fs::metadata(&path).unwrap().len() > 1000);
+        std::fs::remove_file(&path).unwrap();
     }
 
     #[test]
