@@ -10,12 +10,10 @@ before each test that uses the `rest` fixture.
 
 from __future__ import annotations
 
-import itertools
-
 import grpc
 import pytest
 
-from support import OPEN_DM_POOL, Emulator, Server
+from support import Emulator, Server, fresh
 
 # ---------------------------------------------------------------------------------------------
 # Fixtures
@@ -24,14 +22,26 @@ from support import OPEN_DM_POOL, Emulator, Server
 
 @pytest.fixture(scope="session")
 def emulator(tmp_path_factory):
-    emu = Emulator(tmp_path_factory.mktemp("emulator"))
+    """The session's emulator. Rate limits are off so that every test sees exactly the REST
+    requests its RPC causes (429 retries are tested on their own in test_rate_limits.py)."""
+    emu = Emulator(tmp_path_factory.mktemp("emulator"), extra_args=["--rate-limits", "off"])
     yield emu
     emu.stop()
 
 
 @pytest.fixture(scope="session")
 def server(emulator, tmp_path_factory):
+    """The server as users run it (gateway session and cache on)."""
     srv = Server(emulator, tmp_path_factory.mktemp("server"))
+    srv.wait_ready()
+    yield srv
+    srv.stop()
+
+
+@pytest.fixture(scope="session")
+def rest_server(emulator, tmp_path_factory):
+    """A second server with --no-gateway: every answer comes from REST."""
+    srv = Server(emulator, tmp_path_factory.mktemp("rest-server"), extra_args=["--no-gateway"])
     srv.wait_ready()
     yield srv
     srv.stop()
@@ -61,14 +71,37 @@ def stub(server):
         yield DiscordApiStub(channel)
 
 
-_pool = itertools.count()
-
-
 @pytest.fixture
 def fresh_user() -> int:
     """A user with open DMs whom no test has DMed before (so no DM channel is cached)."""
-    i = next(_pool)
-    if i >= len(OPEN_DM_POOL):
-        pytest.fail("fixture user pool exhausted: add users to tests/python/fixtures/compat.json")
-    return OPEN_DM_POOL[i]
+    return fresh.user()
 
+
+@pytest.fixture
+def closed_user() -> int:
+    """A user with DMs closed (403/50007) whom no test has DMed before."""
+    return fresh.closed_user()
+
+
+@pytest.fixture
+def forbidden_channel() -> int:
+    """A channel the bot may not see (403/50001) that no test has used before."""
+    return fresh.forbidden_channel()
+
+
+@pytest.fixture
+def read_only_channel() -> int:
+    """A channel the bot may read but not post in (403/50013) that no test has used before."""
+    return fresh.read_only_channel()
+
+
+@pytest.fixture
+def unknown_ids():
+    """Snowflakes that exist nowhere, new for each call: .user(), .channel(), .guild()."""
+
+    class Unknown:
+        user = staticmethod(fresh.unknown_user)
+        channel = staticmethod(fresh.unknown_channel)
+        guild = staticmethod(fresh.unknown_guild)
+
+    return Unknown

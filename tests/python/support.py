@@ -41,6 +41,15 @@ CATEGORY_ID = 400000000000000001
 GENERAL_ID = 400000000000000002
 STAFF_ONLY_ID = 400000000000000007  # emulator_access none -> 403/50001
 READ_ONLY_ID = 400000000000000008  # emulator_access read -> POST 403/50013
+_CHANNELS = FIXTURE["guilds"][0]["channels"]
+# Fresh targets per test: the server may remember "cannot reach" answers (unknown or forbidden
+# channel, unknown user, DMs closed) for a while and answer them without a REST request.
+FORBIDDEN_CHANNEL_POOL = [
+    int(c["id"]) for c in _CHANNELS if c.get("emulator_access") == "none"
+]
+READ_ONLY_CHANNEL_POOL = [
+    int(c["id"]) for c in _CHANNELS if c.get("emulator_access") == "read"
+]
 BIG_SNOWFLAKE_ID = 18014398509481985  # 2**54 + 1, not representable as a float64
 UNKNOWN_USER_ID = 299999999999999999
 UNKNOWN_CHANNEL_ID = 499999999999999999
@@ -124,13 +133,20 @@ class RestCall:
 class Emulator:
     """A running discord-emulator process and its control API."""
 
-    def __init__(self, work_dir: Path, fixture: Path = FIXTURE_FILE):
+    def __init__(self, work_dir: Path, fixture: Path = FIXTURE_FILE, extra_args=()):
         self.work_dir = work_dir
         self.stderr_path = work_dir / "emulator.stderr"
         self.stdout_path = work_dir / "emulator.stdout"
         self._stderr = open(self.stderr_path, "wb")
         self.proc = subprocess.Popen(
-            [str(binary("discord-emulator")), "--listen", "127.0.0.1:0", "--fixture", str(fixture)],
+            [
+                str(binary("discord-emulator")),
+                "--listen",
+                "127.0.0.1:0",
+                "--fixture",
+                str(fixture),
+                *extra_args,
+            ],
             stdout=subprocess.PIPE,
             stderr=self._stderr,
             stdin=subprocess.DEVNULL,
@@ -304,6 +320,55 @@ def find_program(name: str) -> str | None:
     if candidate.is_file():
         return str(candidate)
     return shutil.which(name)
+
+
+# ---------------------------------------------------------------------------------------------
+# Fresh targets
+# ---------------------------------------------------------------------------------------------
+
+
+class _Fresh:
+    """Targets no earlier test has used. The server may cache DM channels and remember
+    "cannot reach" answers, so a test that asserts the REST requests needs a new target."""
+
+    def __init__(self):
+        self._pools = {
+            "users with open DMs": iter(OPEN_DM_POOL),
+            "users with DMs closed": iter(DM_CLOSED_USER_IDS),
+            "forbidden channels": iter(FORBIDDEN_CHANNEL_POOL),
+            "read-only channels": iter(READ_ONLY_CHANNEL_POOL),
+        }
+        self._unknown = itertools.count(1)
+
+    def _take(self, what: str) -> int:
+        try:
+            return next(self._pools[what])
+        except StopIteration:
+            pytest.fail(f"pool of {what} exhausted: add more to tests/python/fixtures/compat.json")
+
+    def user(self) -> int:
+        return self._take("users with open DMs")
+
+    def closed_user(self) -> int:
+        return self._take("users with DMs closed")
+
+    def forbidden_channel(self) -> int:
+        return self._take("forbidden channels")
+
+    def read_only_channel(self) -> int:
+        return self._take("read-only channels")
+
+    def unknown_user(self) -> int:
+        return UNKNOWN_USER_ID - next(self._unknown)
+
+    def unknown_channel(self) -> int:
+        return UNKNOWN_CHANNEL_ID - next(self._unknown)
+
+    def unknown_guild(self) -> int:
+        return UNKNOWN_GUILD_ID - next(self._unknown)
+
+
+fresh = _Fresh()
 
 
 # ---------------------------------------------------------------------------------------------

@@ -16,9 +16,6 @@ from support import (
     BIG_SNOWFLAKE_ID,
     BOT_ID,
     GENERAL_ID,
-    READ_ONLY_ID,
-    STAFF_ONLY_ID,
-    UNKNOWN_CHANNEL_ID,
     assert_calls,
     assert_calls_prefix,
     assert_http_error,
@@ -160,62 +157,79 @@ def test_empty_field_value_raw_stub_invalid_argument(stub, rest):
     assert_no_message_created(rest.requests())
 
 
-def test_unknown_channel_404_10003_no_post(client, rest):
+def test_unknown_channel_404_10003_no_post(client, rest, unknown_ids):
+    channel = unknown_ids.channel()
     with pytest.raises(DiscordProxyHttpError) as exc:
-        client.create_channel_message(channel_id=UNKNOWN_CHANNEL_ID, content="hello?")
+        client.create_channel_message(channel_id=channel, content="hello?")
     assert_http_error(exc.value, 404, 10003, text="Unknown Channel")
-    assert_calls(rest.requests(), [("GET", f"{API}/channels/{UNKNOWN_CHANNEL_ID}", 404)])
+    assert_calls(rest.requests(), [("GET", f"{API}/channels/{channel}", 404)])
 
 
-def test_forbidden_channel_403_50001_no_post(client, rest):
+def test_forbidden_channel_403_50001_no_post(client, rest, forbidden_channel):
     with pytest.raises(DiscordProxyHttpError) as exc:
-        client.create_channel_message(channel_id=STAFF_ONLY_ID, content="psst")
+        client.create_channel_message(channel_id=forbidden_channel, content="psst")
     assert_http_error(exc.value, 403, 50001, text="Missing Access")
-    assert_calls(rest.requests(), [("GET", f"{API}/channels/{STAFF_ONLY_ID}", 403)])
+    assert_calls(rest.requests(), [("GET", f"{API}/channels/{forbidden_channel}", 403)])
 
 
-def test_read_only_channel_403_50013(client, rest):
+def test_read_only_channel_403_50013(client, rest, read_only_channel):
     with pytest.raises(DiscordProxyHttpError) as exc:
-        client.create_channel_message(channel_id=READ_ONLY_ID, content="can I write here?")
+        client.create_channel_message(channel_id=read_only_channel, content="can I write here?")
     assert_http_error(exc.value, 403, 50013, text="Missing Permissions")
     calls = rest.requests()
-    assert_calls(calls, send_sequence(READ_ONLY_ID, status=403))
+    assert_calls(calls, send_sequence(read_only_channel, status=403))
     assert calls[1].body == {"content": "can I write here?"}
 
 
-@pytest.mark.parametrize(
-    "channel_id, grpc_code, details",
-    [
-        (
-            UNKNOWN_CHANNEL_ID,
-            grpc.StatusCode.NOT_FOUND,
-            {"type": "HTTPException", "status": 404, "code": 10003, "text": "Unknown Channel"},
-        ),
-        (
-            STAFF_ONLY_ID,
-            grpc.StatusCode.PERMISSION_DENIED,
-            {"type": "HTTPException", "status": 403, "code": 50001, "text": "Missing Access"},
-        ),
-        (
-            READ_ONLY_ID,
-            grpc.StatusCode.PERMISSION_DENIED,
-            {"type": "HTTPException", "status": 403, "code": 50013, "text": "Missing Permissions"},
-        ),
-    ],
-    ids=["unknown", "forbidden", "read-only"],
-)
-def test_channel_errors_raw_stub_status_and_json_details(stub, rest, channel_id, grpc_code, details):
+ERRORS = {
+    "unknown": (grpc.StatusCode.NOT_FOUND, 404, 10003, "Unknown Channel"),
+    "forbidden": (grpc.StatusCode.PERMISSION_DENIED, 403, 50001, "Missing Access"),
+    "read-only": (grpc.StatusCode.PERMISSION_DENIED, 403, 50013, "Missing Permissions"),
+}
+
+
+def channel_for(kind: str, request) -> int:
+    if kind == "unknown":
+        return request.getfixturevalue("unknown_ids").channel()
+    if kind == "forbidden":
+        return request.getfixturevalue("forbidden_channel")
+    return request.getfixturevalue("read_only_channel")
+
+
+@pytest.mark.parametrize("kind", list(ERRORS))
+def test_channel_errors_raw_stub_status_and_json_details(kind, stub, rest, request):
+    channel = channel_for(kind, request)
+    grpc_code, status, code, text = ERRORS[kind]
     with pytest.raises(grpc.RpcError) as exc:
-        stub.SendChannelMessage(
-            SendChannelMessageRequest(channel_id=channel_id, content="x"), timeout=30
-        )
+        stub.SendChannelMessage(SendChannelMessageRequest(channel_id=channel, content="x"), timeout=30)
     assert exc.value.code() == grpc_code
-    assert details_json(exc.value) == details
-    calls = rest.requests()
-    expected = send_sequence(channel_id, status=403)
-    if channel_id != READ_ONLY_ID:
-        expected = [("GET", f"{API}/channels/{channel_id}", details["status"])]
-    assert_calls(calls, expected)
+    assert details_json(exc.value) == {
+        "type": "HTTPException",
+        "status": status,
+        "code": code,
+        "text": text,
+    }
+    expected = (
+        send_sequence(channel, status=403)
+        if kind == "read-only"
+        else [("GET", f"{API}/channels/{channel}", status)]
+    )
+    assert_calls(rest.requests(), expected)
+
+
+@pytest.mark.parametrize("kind", ["unknown", "forbidden"])
+def test_repeated_unreachable_channel_gives_the_same_error(kind, client, rest, request):
+    """The server may answer a repeat from memory (no request), but never differently."""
+    channel = channel_for(kind, request)
+    _, status, code, text = ERRORS[kind]
+    for attempt in range(3):
+        rest.clear_requests()
+        with pytest.raises(DiscordProxyHttpError) as exc:
+            client.create_channel_message(channel_id=channel, content=f"attempt {attempt}")
+        assert_http_error(exc.value, status, code, text=text)
+        calls = rest.requests()
+        if attempt == 0 or calls:
+            assert_calls(calls, [("GET", f"{API}/channels/{channel}", status)])
 
 
 def test_raw_stub_channel_message(stub, rest):

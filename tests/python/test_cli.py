@@ -10,13 +10,11 @@ import pytest
 from support import (
     API,
     GENERAL_ID,
-    STAFF_ONLY_ID,
-    UNKNOWN_CHANNEL_ID,
-    UNKNOWN_USER_ID,
     assert_calls,
     describe,
     dm_channel_id_from,
     find_program,
+    fresh,
     free_port,
     binary,
 )
@@ -82,21 +80,23 @@ def test_cli_channel_message(which, server, rest):
     assert calls[1].body == {"content": content}, describe(calls)
 
 
-def test_rust_cli_unknown_channel_prints_error_exit_1(server, rest):
-    rc, out, err = run(rust_cli(), "channel", UNKNOWN_CHANNEL_ID, "hello?", port=server.port)
+def test_rust_cli_unknown_channel_prints_error_exit_1(server, rest, unknown_ids):
+    channel = unknown_ids.channel()
+    rc, out, err = run(rust_cli(), "channel", channel, "hello?", port=server.port)
     assert rc == 1, f"rc={rc} stdout={out!r} stderr={err!r}"
     assert out.startswith("ERROR: "), f"stdout={out!r} stderr={err!r}"
     assert "Message sent" not in out
     assert "Unknown Channel" in out or "10003" in out, f"the error names no cause: {out!r}"
-    assert_calls(rest.requests(), [("GET", f"{API}/channels/{UNKNOWN_CHANNEL_ID}", 404)])
+    assert_calls(rest.requests(), [("GET", f"{API}/channels/{channel}", 404)])
 
 
-def test_rust_cli_unknown_user_prints_error_exit_1(server, rest):
-    rc, out, err = run(rust_cli(), "direct", UNKNOWN_USER_ID, "hello?", port=server.port)
+def test_rust_cli_unknown_user_prints_error_exit_1(server, rest, unknown_ids):
+    user = unknown_ids.user()
+    rc, out, err = run(rust_cli(), "direct", user, "hello?", port=server.port)
     assert rc == 1, f"rc={rc} stdout={out!r} stderr={err!r}"
     assert out.startswith("ERROR: "), f"stdout={out!r} stderr={err!r}"
     assert "Unknown User" in out or "10013" in out, f"the error names no cause: {out!r}"
-    assert_calls(rest.requests(), [("GET", f"{API}/users/{UNKNOWN_USER_ID}", 404)])
+    assert_calls(rest.requests(), [("GET", f"{API}/users/{user}", 404)])
 
 
 @pytest.mark.parametrize("which", ["rust", "pypi"])
@@ -108,23 +108,28 @@ def test_cli_server_down_prints_error_exit_1(which, rest):
     assert_calls(rest.requests(), [])
 
 
-@pytest.mark.parametrize(
-    "args, calls",
-    [
-        (
-            ("channel", UNKNOWN_CHANNEL_ID, "hello?"),
-            [("GET", f"{API}/channels/{UNKNOWN_CHANNEL_ID}", 404)],
-        ),
-        (("direct", UNKNOWN_USER_ID, "hello?"), [("GET", f"{API}/users/{UNKNOWN_USER_ID}", 404)]),
-        (("channel", STAFF_ONLY_ID, "psst"), [("GET", f"{API}/channels/{STAFF_ONLY_ID}", 403)]),
-        (("channel", 0, "zero"), []),
-    ],
-    ids=["unknown-channel", "unknown-user", "forbidden-channel", "id-zero"],
-)
-def test_rust_cli_errors_print_what_the_pypi_cli_prints(args, calls, server, rest):
-    """Same error, same line: a script that parses the original CLI's output keeps working."""
+def error_case(kind: str):
+    """(args, expected REST requests) for a fresh target of each kind."""
+    if kind == "unknown-channel":
+        c = fresh.unknown_channel()
+        return ("channel", c, "hello?"), [("GET", f"{API}/channels/{c}", 404)]
+    if kind == "unknown-user":
+        u = fresh.unknown_user()
+        return ("direct", u, "hello?"), [("GET", f"{API}/users/{u}", 404)]
+    if kind == "forbidden-channel":
+        c = fresh.forbidden_channel()
+        return ("channel", c, "psst"), [("GET", f"{API}/channels/{c}", 403)]
+    return ("channel", 0, "zero"), []
+
+
+@pytest.mark.parametrize("kind", ["unknown-channel", "unknown-user", "forbidden-channel", "id-zero"])
+def test_rust_cli_errors_print_what_the_pypi_cli_prints(kind, server, rest):
+    """Same error, same line: a script that parses the original CLI's output keeps working.
+    (Each CLI gets its own target, so neither answer can come from the server's memory.)"""
+    args, calls = error_case(kind)
     rust = run(rust_cli(), *args, port=server.port)
     assert_calls(rest.requests(), calls)
+    args, calls = error_case(kind)
     rest.clear_requests()
     pypi = run(python_cli(), *args, port=server.port)
     assert_calls(rest.requests(), calls)

@@ -17,8 +17,6 @@ from discordproxy.exceptions import DiscordProxyGrpcError, DiscordProxyHttpError
 from support import (
     API,
     BOT_ID,
-    DM_CLOSED_USER_IDS,
-    UNKNOWN_USER_ID,
     assert_calls,
     assert_calls_prefix,
     assert_http_error,
@@ -108,8 +106,8 @@ def test_dm_embed_without_content(client, rest, fresh_user):
     assert datetime.fromisoformat(got.timestamp.replace("Z", "+00:00")) == want_ts
 
 
-def test_dm_closed_raises_http_error_403_50007(client, rest):
-    user = DM_CLOSED_USER_IDS[1]
+def test_dm_closed_raises_http_error_403_50007(client, rest, closed_user):
+    user = closed_user
     with pytest.raises(DiscordProxyHttpError) as exc:
         client.create_direct_message(user_id=user, content="You have a new mail")
     assert_http_error(exc.value, 403, 50007, text="Cannot send messages to this user")
@@ -120,8 +118,8 @@ def test_dm_closed_raises_http_error_403_50007(client, rest):
     assert calls[2].body == {"content": "You have a new mail"}
 
 
-def test_dm_closed_raw_stub_status_and_details(stub, rest):
-    user = DM_CLOSED_USER_IDS[2]
+def test_dm_closed_raw_stub_status_and_details(stub, rest, closed_user):
+    user = closed_user
     with pytest.raises(grpc.RpcError) as exc:
         stub.SendDirectMessage(SendDirectMessageRequest(user_id=user, content="hi"), timeout=30)
     assert exc.value.code() == grpc.StatusCode.PERMISSION_DENIED
@@ -135,18 +133,18 @@ def test_dm_closed_raw_stub_status_and_details(stub, rest):
     assert_calls(calls, dm_open_sequence(user, dm_channel_id_from(calls), status=403))
 
 
-def test_dm_unknown_user_404_10013_no_post(client, rest):
+def test_dm_unknown_user_404_10013_no_post(client, rest, unknown_ids):
+    user = unknown_ids.user()
     with pytest.raises(DiscordProxyHttpError) as exc:
-        client.create_direct_message(user_id=UNKNOWN_USER_ID, content="hello?")
+        client.create_direct_message(user_id=user, content="hello?")
     assert_http_error(exc.value, 404, 10013, text="Unknown User")
-    assert_calls(rest.requests(), [("GET", f"{API}/users/{UNKNOWN_USER_ID}", 404)])
+    assert_calls(rest.requests(), [("GET", f"{API}/users/{user}", 404)])
 
 
-def test_dm_unknown_user_raw_stub_not_found(stub, rest):
+def test_dm_unknown_user_raw_stub_not_found(stub, rest, unknown_ids):
+    user = unknown_ids.user()
     with pytest.raises(grpc.RpcError) as exc:
-        stub.SendDirectMessage(
-            SendDirectMessageRequest(user_id=UNKNOWN_USER_ID, content="hello?"), timeout=30
-        )
+        stub.SendDirectMessage(SendDirectMessageRequest(user_id=user, content="hello?"), timeout=30)
     assert exc.value.code() == grpc.StatusCode.NOT_FOUND
     assert details_json(exc.value) == {
         "type": "HTTPException",
@@ -154,7 +152,7 @@ def test_dm_unknown_user_raw_stub_not_found(stub, rest):
         "code": 10013,
         "text": "Unknown User",
     }
-    assert_calls(rest.requests(), [("GET", f"{API}/users/{UNKNOWN_USER_ID}", 404)])
+    assert_calls(rest.requests(), [("GET", f"{API}/users/{user}", 404)])
 
 
 def test_two_dms_to_one_user_open_one_dm_channel(client, rest, fresh_user):
@@ -222,3 +220,31 @@ def test_dm_content_over_2000_chars_is_400_50035(client, rest, fresh_user):
     assert_no_message_created(calls)
     dm_id = dm_channel_id_from(calls) if message_posts(calls) else 0
     assert_calls_prefix(calls, dm_open_sequence(fresh_user, dm_id, status=400))
+
+
+def test_repeated_dm_to_closed_user_gives_the_same_error(client, rest, closed_user):
+    """The server may answer a repeat from memory, but the client must see Discord's error."""
+    for attempt in range(2):
+        rest.clear_requests()
+        with pytest.raises(DiscordProxyHttpError) as exc:
+            client.create_direct_message(user_id=closed_user, content=f"attempt {attempt}")
+        assert_http_error(exc.value, 403, 50007, text="Cannot send messages to this user")
+        calls = rest.requests()
+        assert_no_message_created(calls)
+        if attempt == 0:
+            assert_calls(calls, dm_open_sequence(closed_user, dm_channel_id_from(calls), 403))
+        elif calls:
+            # no memory: the DM channel may be cached, the message POST is refused again
+            assert [(c.method, c.status) for c in calls][-1] == ("POST", 403), describe(calls)
+
+
+def test_repeated_dm_to_unknown_user_gives_the_same_error(client, rest, unknown_ids):
+    user = unknown_ids.user()
+    for attempt in range(2):
+        rest.clear_requests()
+        with pytest.raises(DiscordProxyHttpError) as exc:
+            client.create_direct_message(user_id=user, content="hello?")
+        assert_http_error(exc.value, 404, 10013, text="Unknown User")
+        calls = rest.requests()
+        if attempt == 0 or calls:
+            assert_calls(calls, [("GET", f"{API}/users/{user}", 404)])

@@ -1,15 +1,21 @@
 """GetGuildChannels through the unmodified PyPI client (DiscordClient and the raw stub).
 
-GET /guilds/{id}, then GET /guilds/{id}/channels; every channel in API order; Discord channel
-type N -> proto enum N + 1 for 0-5, UNDEFINED (0) for types the proto does not name; exact
-uint64 snowflakes.
+Against two servers: `rest` (--no-gateway): GET /guilds/{id}, then GET /guilds/{id}/channels;
+`gateway` (the default, as users run it): from the gateway cache when the guild is cached (no
+REST request), else the same two requests. Either way: every channel in API order; Discord
+channel type N -> proto enum N + 1 for 0-5, UNDEFINED (0) for types the proto does not name;
+exact uint64 snowflakes.
 """
 
 from __future__ import annotations
 
+import time
+
 import grpc
 import pytest
+from discordproxy.client import DiscordClient
 from discordproxy.discord_api_pb2 import Channel, GetGuildChannelsRequest
+from discordproxy.discord_api_pb2_grpc import DiscordApiStub
 from discordproxy.exceptions import DiscordProxyGrpcError, DiscordProxyHttpError
 
 from support import (
@@ -19,8 +25,8 @@ from support import (
     EMPTY_GUILD_ID,
     GENERAL_ID,
     GUILD_ID,
-    UNKNOWN_GUILD_ID,
     assert_calls,
+    describe,
     assert_http_error,
     assert_plain_text_details,
     details_json,
@@ -35,6 +41,25 @@ def guild_sequence(guild_id: int) -> list[tuple]:
         ("GET", f"{API}/guilds/{guild_id}", 200),
         ("GET", f"{API}/guilds/{guild_id}/channels", 200),
     ]
+
+
+SERVERS = ["rest", "gateway"]
+
+
+@pytest.fixture(params=SERVERS)
+def target(request, rest):
+    """(kind, server) for each server kind; the request log is cleared."""
+    kind = request.param
+    srv = request.getfixturevalue("rest_server" if kind == "rest" else "server")
+    rest.clear_requests()
+    return kind, srv
+
+
+def assert_guild_calls(kind: str, calls, guild_id: int) -> None:
+    """--no-gateway: exactly the two REST requests. Gateway: none (cache) or the same two."""
+    if kind == "gateway" and not calls:
+        return
+    assert_calls(calls, guild_sequence(guild_id))
 
 
 @pytest.fixture
@@ -65,13 +90,14 @@ def check_channels(channels, api_channels):
         assert got.nsfw == bool(want.get("nsfw")), where
 
 
-def test_guild_channels_all_types_in_api_order(client, rest, api_channels):
+def test_guild_channels_all_types_in_api_order(target, rest, api_channels):
+    kind, srv = target
     discord_types = {c["type"] for c in api_channels}
     assert {0, 2, 4, 5, 13, 15, 16} <= discord_types, "fixture lost channel types"
 
-    channels = list(client.get_guild_channels(guild_id=GUILD_ID))
+    channels = list(DiscordClient(target=srv.target, timeout=30).get_guild_channels(GUILD_ID))
 
-    assert_calls(rest.requests(), guild_sequence(GUILD_ID))
+    assert_guild_calls(kind, rest.requests(), GUILD_ID)
     check_channels(channels, api_channels)
     by_id = {c.id: c for c in channels}
     # explicit expectations, independent of the emulator's answer
@@ -91,9 +117,13 @@ def test_guild_channels_all_types_in_api_order(client, rest, api_channels):
     assert BIG_SNOWFLAKE_ID - 1 not in by_id, "snowflake rounded through a float"
 
 
-def test_guild_channels_raw_stub(stub, rest, api_channels):
-    response = stub.GetGuildChannels(GetGuildChannelsRequest(guild_id=GUILD_ID), timeout=30)
-    assert_calls(rest.requests(), guild_sequence(GUILD_ID))
+def test_guild_channels_raw_stub(target, rest, api_channels):
+    kind, srv = target
+    with grpc.insecure_channel(srv.target) as channel:
+        response = DiscordApiStub(channel).GetGuildChannels(
+            GetGuildChannelsRequest(guild_id=GUILD_ID), timeout=30
+        )
+    assert_guild_calls(kind, rest.requests(), GUILD_ID)
     check_channels(response.channels, api_channels)
     names = {c.name: Channel.Type.Name(c.type) for c in response.channels}
     assert names["general"] == "GUILD_TEXT"
@@ -102,22 +132,26 @@ def test_guild_channels_raw_stub(stub, rest, api_channels):
     assert names["forum"] == "UNDEFINED"
 
 
-def test_guild_without_channels_is_empty_list_not_error(client, rest):
-    channels = list(client.get_guild_channels(guild_id=EMPTY_GUILD_ID))
+def test_guild_without_channels_is_empty_list_not_error(target, rest):
+    kind, srv = target
+    channels = list(DiscordClient(target=srv.target, timeout=30).get_guild_channels(EMPTY_GUILD_ID))
     assert channels == []
-    assert_calls(rest.requests(), guild_sequence(EMPTY_GUILD_ID))
+    assert_guild_calls(kind, rest.requests(), EMPTY_GUILD_ID)
 
 
-def test_unknown_guild_404_10004(client, rest):
+def test_unknown_guild_404_10004(target, rest, unknown_ids):
+    kind, srv = target
+    guild = unknown_ids.guild()
     with pytest.raises(DiscordProxyHttpError) as exc:
-        client.get_guild_channels(guild_id=UNKNOWN_GUILD_ID)
+        DiscordClient(target=srv.target, timeout=30).get_guild_channels(guild_id=guild)
     assert_http_error(exc.value, 404, 10004, text="Unknown Guild")
-    assert_calls(rest.requests(), [("GET", f"{API}/guilds/{UNKNOWN_GUILD_ID}", 404)])
+    assert_calls(rest.requests(), [("GET", f"{API}/guilds/{guild}", 404)])
 
 
-def test_unknown_guild_raw_stub_not_found(stub, rest):
+def test_unknown_guild_raw_stub_not_found(stub, rest, unknown_ids):
+    guild = unknown_ids.guild()
     with pytest.raises(grpc.RpcError) as exc:
-        stub.GetGuildChannels(GetGuildChannelsRequest(guild_id=UNKNOWN_GUILD_ID), timeout=30)
+        stub.GetGuildChannels(GetGuildChannelsRequest(guild_id=guild), timeout=30)
     assert exc.value.code() == grpc.StatusCode.NOT_FOUND
     assert details_json(exc.value) == {
         "type": "HTTPException",
@@ -125,7 +159,7 @@ def test_unknown_guild_raw_stub_not_found(stub, rest):
         "code": 10004,
         "text": "Unknown Guild",
     }
-    assert_calls(rest.requests(), [("GET", f"{API}/guilds/{UNKNOWN_GUILD_ID}", 404)])
+    assert_calls(rest.requests(), [("GET", f"{API}/guilds/{guild}", 404)])
 
 
 def test_guild_id_zero_is_invalid_argument_without_rest(stub, client, rest):
@@ -138,3 +172,22 @@ def test_guild_id_zero_is_invalid_argument_without_rest(stub, client, rest):
         client.get_guild_channels(guild_id=0)
     assert exc2.value.status == grpc.StatusCode.INVALID_ARGUMENT
     assert_calls(rest.requests(), [])
+
+
+def test_gateway_cache_answers_like_rest_without_a_request(server, rest, api_channels):
+    """Once the gateway session has the guild, the answer comes from the cache (no REST
+    request) and equals the REST answer. Bounded wait for the cache, no sleep for readiness."""
+    client = DiscordClient(target=server.target, timeout=30)
+    deadline = time.monotonic() + 15
+    while True:
+        rest.clear_requests()
+        channels = list(client.get_guild_channels(GUILD_ID))
+        calls = rest.requests()
+        check_channels(channels, api_channels)
+        if not calls:
+            break
+        assert_calls(calls, guild_sequence(GUILD_ID))
+        assert time.monotonic() < deadline, "GetGuildChannels never came from the cache:\n" + (
+            describe(calls)
+        )
+        time.sleep(0.2)
