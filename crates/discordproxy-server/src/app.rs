@@ -3,7 +3,8 @@
 use crate::{
     config::ApiBase,
     discord::{
-        cache::GuildCache, dm_channels::DmChannels, rest::DiscordRest, shard_status::ShardBoard,
+        cache::GuildCache, dm_channels::DmChannels, negative_cache::NegativeCache,
+        rest::DiscordRest, shard_status::ShardBoard,
     },
     events::EventBus,
     readiness::Readiness,
@@ -22,6 +23,8 @@ pub struct AppState {
     pub rest: DiscordRest,
     /// User id → DM channel id.
     pub dm_channels: DmChannels,
+    /// Recent "cannot reach this target" answers (`--negative-cache-ttl`, default 60 s).
+    pub negative: NegativeCache,
     /// Start-up gate (token check).
     pub readiness: Readiness,
     /// Bound for calls without a gRPC deadline (`--request-timeout`, default 300 s).
@@ -43,6 +46,7 @@ impl AppState {
         Self {
             rest: DiscordRest::new(token, api),
             dm_channels: DmChannels::default(),
+            negative: NegativeCache::default(),
             readiness: Readiness::pending(),
             request_timeout,
             events: EventBus::default(),
@@ -50,6 +54,13 @@ impl AppState {
             shards: OnceLock::new(),
             shutdown: watch::Sender::new(false),
         }
+    }
+
+    /// Sets how long unreachable-target answers are remembered (`--negative-cache-ttl`).
+    #[must_use]
+    pub fn with_negative_cache_ttl(mut self, ttl: Duration) -> Self {
+        self.negative = NegativeCache::new(ttl);
+        self
     }
 
     /// Sets the event buffer (`--event-buffer`); call before serving.

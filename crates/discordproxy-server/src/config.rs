@@ -112,6 +112,10 @@ pub struct Cli {
     /// Do not connect to the gateway (REST only; no events, no cache).
     #[arg(long)]
     pub no_gateway: bool,
+    /// Seconds to remember "cannot reach" answers (DMs closed 403/50007, unknown user 404/10013,
+    /// missing access 403/50001, unknown channel 404/10003) per target; 0 disables.
+    #[arg(long, default_value_t = 60.0)]
+    pub negative_cache_ttl: f64,
 }
 
 /// Default `--intents`: the non-privileged intents a message proxy needs.
@@ -230,6 +234,8 @@ pub struct Config {
     pub gateway: Option<GatewayOptions>,
     /// `--event-buffer` (default 1024).
     pub event_buffer: usize,
+    /// `--negative-cache-ttl` (default 60 s; zero disables).
+    pub negative_cache_ttl: Duration,
 }
 
 /// Why the command line could not become a [`Config`].
@@ -256,6 +262,9 @@ pub enum ConfigError {
     /// `--event-buffer` is 0.
     #[error("--event-buffer must be at least 1")]
     EventBuffer,
+    /// `--negative-cache-ttl` is negative or not a number.
+    #[error("--negative-cache-ttl must be 0 or a positive number of seconds")]
+    NegativeCacheTtl,
 }
 
 impl Config {
@@ -297,6 +306,9 @@ impl Config {
         if cli.event_buffer == 0 {
             return Err(ConfigError::EventBuffer);
         }
+        if !(cli.negative_cache_ttl.is_finite() && cli.negative_cache_ttl >= 0.0) {
+            return Err(ConfigError::NegativeCacheTtl);
+        }
         let (console, file) = match cli.log_level {
             Some(level) => (level, level),
             None => (cli.log_console_level, cli.log_file_level),
@@ -314,6 +326,7 @@ impl Config {
             request_timeout: Duration::from_secs_f64(cli.request_timeout),
             gateway: (!cli.no_gateway).then_some(gateway),
             event_buffer: cli.event_buffer,
+            negative_cache_ttl: Duration::from_secs_f64(cli.negative_cache_ttl),
         })
     }
 }

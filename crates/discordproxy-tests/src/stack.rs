@@ -46,9 +46,12 @@ impl Stack {
 
     /// Emulator with `fixture`; the server uses `token` (default: the fixture's).
     pub async fn start_with(fixture: Fixture, token: Option<&str>) -> Self {
-        let emulator = Emulator::start(bind().await, Options::new(fixture))
-            .await
-            .unwrap();
+        Self::start_with_options(Options::new(fixture), token).await
+    }
+
+    /// Emulator with `options`; the server uses `token` (default: the fixture's).
+    pub async fn start_with_options(options: Options, token: Option<&str>) -> Self {
+        let emulator = Emulator::start(bind().await, options).await.unwrap();
         let token = BotToken::new(token.unwrap_or(emulator.token()));
         let api = ApiBase::Custom {
             authority: emulator.local_addr().to_string(),

@@ -372,3 +372,122 @@ async fn deadline_shorter_than_the_call_is_deadline_exceeded() {
     );
     stack.stop().await;
 }
+
+#[tokio::test]
+async fn unreachable_targets_are_answered_from_the_negative_cache() {
+    let stack = Stack::start().await;
+    let mut client = stack.client().await;
+    for _ in 0..3 {
+        let status = client
+            .send_direct_message(SendDirectMessageRequest {
+                user_id: BOB_DMS_CLOSED,
+                content: "hi".into(),
+                embed: None,
+            })
+            .await
+            .unwrap_err();
+        assert_eq!(status.code(), Code::PermissionDenied);
+        assert_eq!(details(&status)["code"], 50007);
+        let status = client
+            .send_channel_message(SendChannelMessageRequest {
+                channel_id: 42,
+                content: "hi".into(),
+                embed: None,
+            })
+            .await
+            .unwrap_err();
+        assert_eq!(status.code(), Code::NotFound);
+        assert_eq!(details(&status)["code"], 10003);
+    }
+    let calls = stack.rest_calls();
+    assert_eq!(
+        calls
+            .iter()
+            .filter(|c| c.starts_with("POST /channels/") && !c.contains("/42/"))
+            .count(),
+        1,
+        "one DM attempt reached Discord: {calls:?}"
+    );
+    assert_eq!(
+        calls
+            .iter()
+            .filter(|c| c.as_str() == "GET /channels/42")
+            .count(),
+        1,
+        "{calls:?}"
+    );
+    stack.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn five_hundred_dms_to_a_hundred_users_reach_closed_users_once() {
+    use std::collections::HashMap;
+    let users: Vec<serde_json::Value> = (0..100u64)
+        .map(|i| {
+            serde_json::json!({
+                "id": (700_000_000_000_000_000 + i).to_string(),
+                "username": format!("user{i}"),
+                "dm_closed": i % 10 == 0,
+            })
+        })
+        .collect();
+    let fixture = discord_emulator::Fixture::from_json(
+        &serde_json::json!({
+            "token": "bulk-token",
+            "bot": {"id": "100000000000000001", "username": "bot", "bot": true},
+            "users": users,
+            "guilds": [],
+        })
+        .to_string(),
+    )
+    .unwrap();
+    let mut options = discord_emulator::Options::new(fixture);
+    options.rate_limits.mode = discord_emulator::config::RateLimits::Off;
+    let stack = Stack::start_with_options(options, None).await;
+    assert_eq!(stack.rest_calls().len(), 0);
+    let mut outcomes: HashMap<u64, Vec<Result<(), Code>>> = HashMap::new();
+    for round in 0..5 {
+        // One DM to each user per round, all 100 at once; rounds one after the other.
+        let mut tasks = tokio::task::JoinSet::new();
+        for i in 0..100u64 {
+            let mut client = stack.client().await;
+            tasks.spawn(async move {
+                let result = client
+                    .send_direct_message(SendDirectMessageRequest {
+                        user_id: 700_000_000_000_000_000 + i,
+                        content: format!("round {round}"),
+                        embed: None,
+                    })
+                    .await;
+                (i, result.map(drop).map_err(|s| s.code()))
+            });
+        }
+        while let Some(joined) = tasks.join_next().await {
+            let (i, outcome) = joined.unwrap();
+            outcomes.entry(i).or_default().push(outcome);
+        }
+    }
+    for (i, results) in &outcomes {
+        let expected = if i % 10 == 0 {
+            Err(Code::PermissionDenied)
+        } else {
+            Ok(())
+        };
+        assert_eq!(results, &vec![expected; 5], "user {i}");
+    }
+    let requests = stack.emulator.requests();
+    let closed_posts = requests
+        .iter()
+        .filter(|r| r.method == "POST" && r.path.ends_with("/messages") && r.status == Some(403))
+        .count();
+    let delivered = requests
+        .iter()
+        .filter(|r| r.method == "POST" && r.path.ends_with("/messages") && r.status == Some(200))
+        .count();
+    assert_eq!(
+        delivered, 450,
+        "every DM to the 90 open users was delivered"
+    );
+    assert_eq!(closed_posts, 10, "each closed user reached Discord once");
+    stack.stop().await;
+}

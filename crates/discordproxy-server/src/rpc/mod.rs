@@ -10,6 +10,7 @@ pub mod stream_events;
 use crate::{
     app::AppState,
     deadline,
+    discord::negative_cache::Target,
     error::{Error, Result},
 };
 use discordproxy_proto::{
@@ -72,6 +73,32 @@ impl DiscordApiService {
             }
         }
     }
+}
+
+/// Answers at once with Discord's recent "cannot reach" answer for `target`, if remembered.
+///
+/// # Errors
+/// The remembered [`Error::Discord`].
+fn check_unreachable(state: &AppState, target: Target) -> Result<()> {
+    match state.negative.get(target) {
+        Some(error) => {
+            tracing::debug!(
+                ?target,
+                code = error.code,
+                "answered from the negative cache"
+            );
+            Err(Error::Discord(error))
+        }
+        None => Ok(()),
+    }
+}
+
+/// Passes `result` through, remembering a qualifying Discord error about `target`.
+fn remember_unreachable<T>(state: &AppState, target: Target, result: Result<T>) -> Result<T> {
+    if let Err(Error::Discord(error)) = &result {
+        state.negative.remember(target, error);
+    }
+    result
 }
 
 /// A required snowflake: 0 (unset) is refused before any Discord request.

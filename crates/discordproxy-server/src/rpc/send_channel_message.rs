@@ -2,12 +2,14 @@
 //! `POST /channels/{id}/messages`.
 //! <https://discord.com/developers/docs/resources/message#create-message>
 
-use super::required_id;
+use super::{check_unreachable, remember_unreachable, required_id};
+use crate::discord::negative_cache::Target;
 use crate::{app::AppState, convert, error::Result};
 use discordproxy_proto::{SendChannelMessageRequest, SendChannelMessageResponse};
 use std::sync::Arc;
 
-/// Handles one call.
+/// Handles one call. A channel Discord recently answered 404/10003 or 403/50001 for gets the
+/// same answer at once, without a request (`--negative-cache-ttl`).
 ///
 /// # Errors
 /// `INVALID_ARGUMENT` for `channel_id` 0; Discord's errors by the status table (e.g. 404/10003
@@ -20,8 +22,14 @@ pub async fn handle(
     tracing::info!(rpc = "SendChannelMessage", channel_id, "received request");
     tracing::debug!(content = %request.content, embed = ?request.embed, "request content");
     let body = convert::message_body::create_message(&request.content, request.embed.as_ref());
-    let channel = state.rest.channel(channel_id).await?;
-    let created = state.rest.create_message(channel_id, &body).await?;
+    let target = Target::Channel(channel_id);
+    check_unreachable(&state, target)?;
+    let channel = remember_unreachable(&state, target, state.rest.channel(channel_id).await)?;
+    let created = remember_unreachable(
+        &state,
+        target,
+        state.rest.create_message(channel_id, &body).await,
+    )?;
     let guild_id = channel.guild_id.map(|id| id.get());
     Ok(SendChannelMessageResponse {
         message: Some(convert::message::from_json(&created, guild_id)),

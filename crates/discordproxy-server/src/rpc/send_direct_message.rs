@@ -2,10 +2,11 @@
 //! then `POST /channels/{dm.id}/messages`; for a user whose DM channel is cached only the last.
 //! <https://discord.com/developers/docs/resources/user#create-dm>
 
-use super::required_id;
+use super::{check_unreachable, remember_unreachable, required_id};
 use crate::{
     app::AppState,
     convert,
+    discord::negative_cache::Target,
     error::{Error, Result},
 };
 use discordproxy_proto::{SendDirectMessageRequest, SendDirectMessageResponse};
@@ -14,7 +15,8 @@ use std::sync::Arc;
 /// Discord's JSON code for "Unknown Channel".
 const UNKNOWN_CHANNEL: u64 = 10003;
 
-/// Handles one call.
+/// Handles one call. A user Discord recently answered 403/50007 (DMs closed) or 404/10013 for
+/// gets the same answer at once, without a request (`--negative-cache-ttl`).
 ///
 /// # Errors
 /// `INVALID_ARGUMENT` for `user_id` 0; Discord's errors by the status table (e.g. 404/10013
@@ -29,8 +31,11 @@ pub async fn handle(
     tracing::debug!(content = %request.content, embed = ?request.embed, "request content");
     let body = convert::message_body::create_message(&request.content, request.embed.as_ref());
 
+    let target = Target::User(user_id);
+    check_unreachable(&state, target)?;
     if let Some(channel_id) = state.dm_channels.get(user_id) {
-        match state.rest.create_message(channel_id, &body).await {
+        let result = state.rest.create_message(channel_id, &body).await;
+        match remember_unreachable(&state, target, result) {
             Err(Error::Discord(error)) if error.code == UNKNOWN_CHANNEL => {
                 // The cached DM channel is gone; open it again below.
                 state.dm_channels.remove(user_id);
@@ -38,10 +43,11 @@ pub async fn handle(
             result => return reply(result?),
         }
     }
-    state.rest.user(user_id).await?;
-    let channel = state.rest.create_dm(user_id).await?;
+    remember_unreachable(&state, target, state.rest.user(user_id).await)?;
+    let channel = remember_unreachable(&state, target, state.rest.create_dm(user_id).await)?;
     state.dm_channels.insert(user_id, channel.id.get());
-    reply(state.rest.create_message(channel.id.get(), &body).await?)
+    let result = state.rest.create_message(channel.id.get(), &body).await;
+    reply(remember_unreachable(&state, target, result)?)
 }
 
 fn reply(created: serde_json::Value) -> Result<SendDirectMessageResponse> {

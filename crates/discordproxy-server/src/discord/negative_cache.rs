@@ -1,0 +1,158 @@
+//! Remembers Discord's "this target cannot be reached" answers for a while, so repeated calls
+//! for the same target get the same error at once without another (invalid) request.
+//!
+//! Discord bans an IP after 10,000 invalid requests (401, 403, 429) in 10 minutes; Alliance Auth
+//! apps repeat DMs to members who closed their DMs (403/50007) on every notification.
+//! <https://discord.com/developers/docs/topics/rate-limits#invalid-request-limit-aka-cloudflare-bans>
+
+use crate::error::DiscordHttpError;
+use std::{
+    collections::HashMap,
+    sync::Mutex,
+    time::{Duration, Instant},
+};
+
+/// Default time an answer is remembered (`--negative-cache-ttl`).
+pub const DEFAULT_TTL: Duration = Duration::from_secs(60);
+/// Most targets remembered at once.
+pub const CAPACITY: usize = 100_000;
+
+/// What a remembered answer is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Target {
+    /// A user (DMs).
+    User(u64),
+    /// A channel.
+    Channel(u64),
+}
+
+/// The remembered answers.
+#[derive(Debug)]
+pub struct NegativeCache {
+    ttl: Duration,
+    entries: Mutex<HashMap<Target, (DiscordHttpError, Instant)>>,
+}
+
+impl NegativeCache {
+    /// A cache keeping answers for `ttl` (zero disables it).
+    pub fn new(ttl: Duration) -> Self {
+        Self {
+            ttl,
+            entries: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Whether `error` about `target` is one to remember: 403/50007 (DMs closed) and 404/10013
+    /// (unknown user) for users; 403/50001 (missing access) and 404/10003 (unknown channel) for
+    /// channels.
+    pub fn qualifies(target: Target, error: &DiscordHttpError) -> bool {
+        matches!(
+            (target, error.status, error.code),
+            (Target::User(_), 403, 50007)
+                | (Target::User(_), 404, 10013)
+                | (Target::Channel(_), 403, 50001)
+                | (Target::Channel(_), 404, 10003)
+        )
+    }
+
+    /// Remembers `error` for `target` when it [qualifies](Self::qualifies).
+    pub fn remember(&self, target: Target, error: &DiscordHttpError) {
+        if self.ttl.is_zero() || !Self::qualifies(target, error) {
+            return;
+        }
+        let now = Instant::now();
+        let mut entries = self.lock();
+        if entries.len() >= CAPACITY {
+            entries.retain(|_, (_, expires)| *expires > now);
+            if entries.len() >= CAPACITY {
+                return;
+            }
+        }
+        entries.insert(target, (error.clone(), now + self.ttl));
+    }
+
+    /// The remembered answer for `target`, if still fresh.
+    pub fn get(&self, target: Target) -> Option<DiscordHttpError> {
+        let mut entries = self.lock();
+        match entries.get(&target) {
+            Some((error, expires)) if *expires > Instant::now() => Some(error.clone()),
+            Some(_) => {
+                entries.remove(&target);
+                None
+            }
+            None => None,
+        }
+    }
+
+    /// Number of remembered targets (expired ones included until touched).
+    pub fn len(&self) -> usize {
+        self.lock().len()
+    }
+
+    /// Whether nothing is remembered.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<Target, (DiscordHttpError, Instant)>> {
+        self.entries
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+impl Default for NegativeCache {
+    fn default() -> Self {
+        Self::new(DEFAULT_TTL)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn error(status: u16, code: u64) -> DiscordHttpError {
+        DiscordHttpError {
+            status,
+            code,
+            text: "x".into(),
+        }
+    }
+
+    #[test]
+    fn remembers_only_the_listed_answers_for_their_target_kind() {
+        let cache = NegativeCache::new(Duration::from_secs(60));
+        cache.remember(Target::User(1), &error(403, 50007));
+        cache.remember(Target::User(2), &error(404, 10013));
+        cache.remember(Target::Channel(3), &error(403, 50001));
+        cache.remember(Target::Channel(4), &error(404, 10003));
+        cache.remember(Target::Channel(5), &error(403, 50013));
+        cache.remember(Target::User(6), &error(500, 0));
+        cache.remember(Target::Channel(7), &error(403, 50007));
+        assert_eq!(cache.get(Target::User(1)), Some(error(403, 50007)));
+        assert!(cache.get(Target::User(2)).is_some());
+        assert!(cache.get(Target::Channel(3)).is_some());
+        assert!(cache.get(Target::Channel(4)).is_some());
+        assert_eq!(cache.get(Target::Channel(5)), None);
+        assert_eq!(cache.get(Target::User(6)), None);
+        assert_eq!(cache.get(Target::Channel(7)), None);
+        assert_eq!(
+            cache.get(Target::Channel(1)),
+            None,
+            "targets of another kind are distinct"
+        );
+    }
+
+    #[test]
+    fn answers_expire_and_zero_ttl_disables() {
+        let cache = NegativeCache::new(Duration::from_millis(30));
+        cache.remember(Target::User(1), &error(403, 50007));
+        assert!(cache.get(Target::User(1)).is_some());
+        std::thread::sleep(Duration::from_millis(40));
+        assert_eq!(cache.get(Target::User(1)), None);
+        assert!(cache.is_empty());
+        let off = NegativeCache::new(Duration::ZERO);
+        off.remember(Target::User(1), &error(403, 50007));
+        assert_eq!(off.get(Target::User(1)), None);
+    }
+}
