@@ -41,7 +41,7 @@ CATEGORY_ID = 400000000000000001
 GENERAL_ID = 400000000000000002
 STAFF_ONLY_ID = 400000000000000007  # emulator_access none -> 403/50001
 READ_ONLY_ID = 400000000000000008  # emulator_access read -> POST 403/50013
-_CHANNELS = FIXTURE["guilds"][0]["channels"]
+_CHANNELS = [c for g in FIXTURE["guilds"] for c in g.get("channels", [])]
 # Fresh targets per test: the server may remember "cannot reach" answers (unknown or forbidden
 # channel, unknown user, DMs closed) for a while and answer them without a REST request.
 FORBIDDEN_CHANNEL_POOL = [
