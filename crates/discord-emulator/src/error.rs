@@ -33,6 +33,9 @@ pub(crate) enum ApiError {
     /// 50001: the bot cannot see the resource (HTTP 403).
     #[error("Missing Access")]
     MissingAccess,
+    /// 50003: the action is not possible in a DM channel, e.g. editing one (HTTP 403).
+    #[error("Cannot execute action on a DM channel")]
+    DmChannelAction,
     /// 50006: a message with nothing in it (HTTP 400).
     #[error("Cannot send an empty message")]
     EmptyMessage,
@@ -69,9 +72,10 @@ impl ApiError {
             }
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Self::EntityTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
-            Self::MissingAccess | Self::CannotMessageUser | Self::MissingPermissions => {
-                StatusCode::FORBIDDEN
-            }
+            Self::MissingAccess
+            | Self::DmChannelAction
+            | Self::CannotMessageUser
+            | Self::MissingPermissions => StatusCode::FORBIDDEN,
             Self::EmptyMessage
             | Self::NonTextChannel
             | Self::InvalidRecipients
@@ -89,6 +93,7 @@ impl ApiError {
             Self::UnknownGuild => 10004,
             Self::UnknownUser => 10013,
             Self::MissingAccess => 50001,
+            Self::DmChannelAction => 50003,
             Self::EmptyMessage => 50006,
             Self::CannotMessageUser => 50007,
             Self::NonTextChannel => 50008,
@@ -223,6 +228,12 @@ mod tests {
             (ApiError::UnknownGuild, 404, 10004, "Unknown Guild"),
             (ApiError::UnknownUser, 404, 10013, "Unknown User"),
             (ApiError::MissingAccess, 403, 50001, "Missing Access"),
+            (
+                ApiError::DmChannelAction,
+                403,
+                50003,
+                "Cannot execute action on a DM channel",
+            ),
             (
                 ApiError::EmptyMessage,
                 400,

@@ -359,7 +359,11 @@ fn parse_role(value: Value, path: &str) -> Result<(u64, Object), FixtureError> {
 }
 
 /// Normalizes a channel object of guild `guild_id`.
-fn parse_channel(value: Value, path: &str, guild_id: u64) -> Result<FixtureChannel, FixtureError> {
+pub(crate) fn parse_channel(
+    value: Value,
+    path: &str,
+    guild_id: u64,
+) -> Result<FixtureChannel, FixtureError> {
     let mut object = as_object(value, path)?;
     let id = required_id(&object, "id", path)?;
     required_string(&object, "name", path)?;

@@ -229,6 +229,14 @@ impl Gateway {
             Some(event)
         });
     }
+
+    /// The REST hook for changes to a guild's resources: dispatches `event` (e.g.
+    /// `CHANNEL_CREATE`) with `data` to the sessions whose shard has `guild_id` and whose
+    /// intents allow the event (CHANNEL_* need GUILDS). Called with the store locked, so the
+    /// events go out in the order of the changes.
+    pub(crate) fn dispatch_guild_event(&self, guild_id: u64, event: &str, data: &Value) {
+        self.dispatch(event, data, Some(guild_id), None);
+    }
 }
 
 /// The websocket route (every path, so that any gateway URL form works; plain HTTP requests

@@ -37,8 +37,9 @@ pub(super) async fn get_guild(
     Ok(Json(Value::Object(object)))
 }
 
-/// `GET /guilds/{guild.id}/channels` → every channel of the guild in API (fixture) order,
-/// including those the bot cannot view (bots are sent every channel); unknown → 404/10004.
+/// `GET /guilds/{guild.id}/channels` → every channel of the guild in API order (the fixture's
+/// order, then created channels in creation order; see `channel_admin`), including those the
+/// bot cannot view (bots are sent every channel); unknown → 404/10004.
 pub(super) async fn guild_channels(
     AxumState(state): AxumState<Arc<State>>,
     Path(guild_id): Path<String>,

@@ -1,10 +1,12 @@
 //! The REST API router: Discord's paths under `/api/v10`, `/api/v9` and unversioned `/api`.
 //!
-//! One file per resource: [`users`], [`channels`], [`guilds`], [`gateway`], [`soundboard`].
+//! One file per resource: [`users`], [`channels`], [`guilds`], [`gateway`], [`soundboard`];
+//! [`channel_admin`] creates, modifies and deletes guild channels (with gateway events).
 //! Every route except `GET /gateway` needs the bot token (see [`crate::auth`]). Unknown paths
 //! answer 404 `{"message": "404: Not Found", "code": 0}` and known paths with another method 405
 //! `{"message": "405: Method Not Allowed", "code": 0}`.
 
+mod channel_admin;
 mod channels;
 mod gateway;
 mod guilds;
@@ -33,13 +35,21 @@ pub(crate) fn router(state: &Arc<State>) -> Router<Arc<State>> {
         .route("/users/@me", get(users::current_user))
         .route("/users/@me/channels", axum::routing::post(users::create_dm))
         .route("/users/{user_id}", get(users::get_user))
-        .route("/channels/{channel_id}", get(channels::get_channel))
+        .route(
+            "/channels/{channel_id}",
+            get(channels::get_channel)
+                .patch(channel_admin::modify_channel)
+                .delete(channel_admin::delete_channel),
+        )
         .route(
             "/channels/{channel_id}/messages",
             get(channels::list_messages).post(channels::create_message),
         )
         .route("/guilds/{guild_id}", get(guilds::get_guild))
-        .route("/guilds/{guild_id}/channels", get(guilds::guild_channels))
+        .route(
+            "/guilds/{guild_id}/channels",
+            get(guilds::guild_channels).post(channel_admin::create_guild_channel),
+        )
         .route("/gateway/bot", get(gateway::get_gateway_bot))
         .route(
             "/soundboard-default-sounds",
