@@ -14,7 +14,10 @@ use std::{
     sync::{Arc, OnceLock},
     time::Duration,
 };
-use tokio::sync::watch;
+use tokio::sync::{Semaphore, watch};
+
+/// Default `--max-pending`: calls that may be in progress at once.
+pub const DEFAULT_MAX_PENDING: usize = 10_000;
 
 /// Everything an RPC handler needs, shared behind an `Arc`.
 #[derive(Debug)]
@@ -37,6 +40,11 @@ pub struct AppState {
     pub shards: OnceLock<Arc<ShardBoard>>,
     /// `true` once shutdown began (ends event streams with `UNAVAILABLE`).
     pub shutdown: watch::Sender<bool>,
+    /// Permits for calls in progress (`--max-pending`, default 10,000); a call that finds none
+    /// is refused at once with `RESOURCE_EXHAUSTED`.
+    pub pending: Arc<Semaphore>,
+    /// The `--max-pending` bound the semaphore was made with.
+    pub max_pending: usize,
 }
 
 impl AppState {
@@ -53,7 +61,17 @@ impl AppState {
             cache: Arc::new(GuildCache::new()),
             shards: OnceLock::new(),
             shutdown: watch::Sender::new(false),
+            pending: Arc::new(Semaphore::new(DEFAULT_MAX_PENDING)),
+            max_pending: DEFAULT_MAX_PENDING,
         }
+    }
+
+    /// Sets how many calls may be in progress at once (`--max-pending`, at least 1).
+    #[must_use]
+    pub fn with_max_pending(mut self, max_pending: usize) -> Self {
+        self.max_pending = max_pending.max(1);
+        self.pending = Arc::new(Semaphore::new(self.max_pending));
+        self
     }
 
     /// Sets how long unreachable-target answers are remembered (`--negative-cache-ttl`).

@@ -116,6 +116,9 @@ pub struct Cli {
     /// missing access 403/50001, unknown channel 404/10003) per target; 0 disables.
     #[arg(long, default_value_t = 60.0)]
     pub negative_cache_ttl: f64,
+    /// Calls that may be in progress at once; the next is refused with RESOURCE_EXHAUSTED.
+    #[arg(long, default_value_t = crate::app::DEFAULT_MAX_PENDING)]
+    pub max_pending: usize,
 }
 
 /// Default `--intents`: the non-privileged intents a message proxy needs.
@@ -236,6 +239,8 @@ pub struct Config {
     pub event_buffer: usize,
     /// `--negative-cache-ttl` (default 60 s; zero disables).
     pub negative_cache_ttl: Duration,
+    /// `--max-pending` (default 10,000).
+    pub max_pending: usize,
 }
 
 /// Why the command line could not become a [`Config`].
@@ -262,6 +267,9 @@ pub enum ConfigError {
     /// `--event-buffer` is 0.
     #[error("--event-buffer must be at least 1")]
     EventBuffer,
+    /// `--max-pending` is 0.
+    #[error("--max-pending must be at least 1")]
+    MaxPending,
     /// `--negative-cache-ttl` is negative or not a number.
     #[error("--negative-cache-ttl must be 0 or a positive number of seconds")]
     NegativeCacheTtl,
@@ -306,6 +314,9 @@ impl Config {
         if cli.event_buffer == 0 {
             return Err(ConfigError::EventBuffer);
         }
+        if cli.max_pending == 0 {
+            return Err(ConfigError::MaxPending);
+        }
         if !(cli.negative_cache_ttl.is_finite() && cli.negative_cache_ttl >= 0.0) {
             return Err(ConfigError::NegativeCacheTtl);
         }
@@ -327,6 +338,7 @@ impl Config {
             gateway: (!cli.no_gateway).then_some(gateway),
             event_buffer: cli.event_buffer,
             negative_cache_ttl: Duration::from_secs_f64(cli.negative_cache_ttl),
+            max_pending: cli.max_pending,
         })
     }
 }

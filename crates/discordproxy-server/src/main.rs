@@ -115,7 +115,8 @@ async fn run(config: Config) -> ExitCode {
     let state = Arc::new(
         AppState::new(&token, &api_base, config.request_timeout)
             .with_event_buffer(config.event_buffer)
-            .with_negative_cache_ttl(config.negative_cache_ttl),
+            .with_negative_cache_ttl(config.negative_cache_ttl)
+            .with_max_pending(config.max_pending),
     );
     let (fatal_tx, mut fatal_rx) = tokio::sync::mpsc::channel::<String>(4);
     let gateway_slot = Arc::new(Mutex::new(None::<Gateway>));

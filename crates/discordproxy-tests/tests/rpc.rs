@@ -491,3 +491,68 @@ async fn five_hundred_dms_to_a_hundred_users_reach_closed_users_once() {
     assert_eq!(closed_posts, 10, "each closed user reached Discord once");
     stack.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn max_pending_refuses_calls_beyond_the_bound_at_once() {
+    use discordproxy_server::{app::AppState, config::ApiBase, token::BotToken};
+    use std::{sync::Arc, time::Duration};
+    let mut options = discord_emulator::Options::new(discord_emulator::Fixture::default_fixture());
+    options.rate_limits.mode = discord_emulator::config::RateLimits::Off;
+    let emulator = discord_emulator::Emulator::start(stack::bind().await, options)
+        .await
+        .unwrap();
+    emulator
+        .add_fault(serde_json::json!({
+            "method": "GET", "route": "/channels/{channel_id}", "kind": "latency",
+            "latency_ms": 300, "count": 0,
+        }))
+        .unwrap();
+    let api = ApiBase::Custom {
+        authority: emulator.local_addr().to_string(),
+        use_http: true,
+    };
+    let state = Arc::new(
+        AppState::new(
+            &BotToken::new(emulator.token()),
+            &api,
+            Duration::from_secs(30),
+        )
+        .with_max_pending(10),
+    );
+    let stack = Stack::serve(emulator, state).await;
+    let started = std::time::Instant::now();
+    let mut tasks = tokio::task::JoinSet::new();
+    for _ in 0..100 {
+        let mut client = stack.client().await;
+        tasks.spawn(async move {
+            let result = client
+                .send_channel_message(SendChannelMessageRequest {
+                    channel_id: GENERAL,
+                    content: "x".into(),
+                    embed: None,
+                })
+                .await;
+            (
+                result.map(drop).map_err(|s| s.code()),
+                std::time::Instant::now(),
+            )
+        });
+    }
+    let mut refused = 0;
+    let mut succeeded = 0;
+    while let Some(joined) = tasks.join_next().await {
+        match joined.unwrap() {
+            (Err(Code::ResourceExhausted), at) => {
+                refused += 1;
+                assert!(
+                    at - started < Duration::from_millis(250),
+                    "refused at once"
+                );
+            }
+            (Ok(()), _) => succeeded += 1,
+            (other, _) => panic!("unexpected {other:?}"),
+        }
+    }
+    assert_eq!((refused, succeeded), (90, 10));
+    stack.stop().await;
+}

@@ -34,7 +34,8 @@ impl DiscordApiService {
         Self { state }
     }
 
-    /// Runs one call: waits for the start-up check, bounds the whole call by its deadline (no
+    /// Runs one call: refuses it at once when `--max-pending` calls are in progress, waits for
+    /// the start-up check, bounds the whole call by its deadline (no
     /// Discord request starts after it: the work is dropped), and maps errors to statuses.
     async fn call<Req, Resp, F, Fut>(
         &self,
@@ -46,6 +47,17 @@ impl DiscordApiService {
         F: FnOnce(Arc<AppState>, Req) -> Fut,
         Fut: Future<Output = Result<Resp>>,
     {
+        let Ok(_permit) = Arc::clone(&self.state.pending).try_acquire_owned() else {
+            tracing::warn!(
+                rpc = method,
+                max_pending = self.state.max_pending,
+                "overloaded"
+            );
+            return Err(Status::resource_exhausted(format!(
+                "server overloaded: {} calls are already in progress (--max-pending); retry later",
+                self.state.max_pending
+            )));
+        };
         let budget = deadline::budget(request.metadata(), self.state.request_timeout);
         let state = Arc::clone(&self.state);
         let started = Instant::now();
