@@ -161,6 +161,52 @@ impl Stack {
     }
 }
 
+/// A second server without a gateway session, next to a [`Stack`]'s emulator (the same Discord
+/// state): its cache stays empty, so it answers from REST. Made by [`Stack::rest_twin`].
+pub struct RestTwin {
+    /// The twin's gRPC address.
+    pub addr: SocketAddr,
+    stop: oneshot::Sender<()>,
+    server: tokio::task::JoinHandle<Result<(), tonic::transport::Error>>,
+}
+
+impl Stack {
+    /// Serves a REST-only server (no gateway) against this stack's emulator, e.g. to compare
+    /// the stack's cached replies with what REST gives for the same emulator state. The twin's
+    /// requests show up in [`Stack::rest_calls`].
+    pub async fn rest_twin(&self) -> RestTwin {
+        let token = BotToken::new(self.emulator.token());
+        let api = ApiBase::Custom {
+            authority: self.emulator.local_addr().to_string(),
+            use_http: true,
+        };
+        let state = Arc::new(AppState::new(&token, &api, Duration::from_secs(300)));
+        startup::check_token(&state.rest, &state.readiness).await;
+        let listener = bind().await;
+        let addr = listener.local_addr().unwrap();
+        let (stop, stopped) = oneshot::channel::<()>();
+        let server = tokio::spawn(server::run(listener, state, false, async {
+            let _ = stopped.await;
+        }));
+        RestTwin { addr, stop, server }
+    }
+}
+
+impl RestTwin {
+    /// A client connected to the twin.
+    pub async fn client(&self) -> DiscordApiClient<Channel> {
+        DiscordApiClient::connect(format!("http://{}", self.addr))
+            .await
+            .unwrap()
+    }
+
+    /// Stops the twin and waits for it.
+    pub async fn stop(self) {
+        let _ = self.stop.send(());
+        self.server.await.unwrap().unwrap();
+    }
+}
+
 /// A listener on a free loopback port.
 pub async fn bind() -> TcpListener {
     TcpListener::bind("127.0.0.1:0").await.unwrap()

@@ -420,6 +420,166 @@ async fn guild_channels_from_the_cache_equal_the_rest_answer() {
     stack.stop().await;
 }
 
+/// `method path` on the emulator's REST API with the bot token, as another client would; the
+/// JSON answer.
+async fn emulator_rest(stack: &Stack, method: &str, path: &str, body: Option<Value>) -> Value {
+    let mut request = reqwest::Client::new()
+        .request(
+            method.parse().unwrap(),
+            format!("{}{path}", stack.emulator.api_base_url()),
+        )
+        .header("Authorization", format!("Bot {}", stack.emulator.token()));
+    if let Some(body) = body {
+        request = request.json(&body);
+    }
+    let response = request.send().await.unwrap();
+    assert!(response.status().is_success(), "{method} {path}");
+    response.json().await.unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn guild_channels_from_the_cache_equal_rest_after_channel_events() {
+    const CATEGORY: u64 = 400_000_000_000_000_001;
+    const ANNOUNCEMENTS: u64 = 400_000_000_000_000_004;
+    let stack = start(1024).await;
+    let mut events = subscribe(
+        &stack,
+        &["CHANNEL_CREATE", "CHANNEL_UPDATE", "CHANNEL_DELETE"],
+        &[GUILD],
+    )
+    .await;
+    let create = |body: Value| {
+        emulator_rest(
+            &stack,
+            "POST",
+            "/guilds/300000000000000001/channels",
+            Some(body),
+        )
+    };
+    let id = |channel: &Value| channel["id"].as_str().unwrap().to_owned();
+
+    // Creates (in a category, a category of its own with a child, types the proto does and
+    // does not name), modifies of a fixture channel and a created one, deletes of a fixture
+    // channel and of a category with a child, and a create after the deletes.
+    let text =
+        create(json!({"name": "cache-text", "topic": "t", "parent_id": CATEGORY.to_string()}))
+            .await;
+    let category = create(json!({"name": "cache-category", "type": 4})).await;
+    let voice = create(json!({"name": "cache-voice", "type": 2, "parent_id": id(&category)})).await;
+    let forum = create(json!({"name": "cache-forum", "type": 15, "position": 1})).await;
+    emulator_rest(
+        &stack,
+        "PATCH",
+        &format!("/channels/{GENERAL}"),
+        Some(json!({"name": "general-renamed", "topic": "changed", "position": 9, "nsfw": true})),
+    )
+    .await;
+    emulator_rest(
+        &stack,
+        "PATCH",
+        &format!("/channels/{}", id(&text)),
+        Some(json!({"topic": null, "parent_id": null})),
+    )
+    .await;
+    emulator_rest(
+        &stack,
+        "DELETE",
+        &format!("/channels/{ANNOUNCEMENTS}"),
+        None,
+    )
+    .await;
+    emulator_rest(
+        &stack,
+        "DELETE",
+        &format!("/channels/{}", id(&category)),
+        None,
+    )
+    .await;
+    let last = create(json!({"name": "cache-last", "type": 5})).await;
+
+    let expected = [
+        ("CHANNEL_CREATE", id(&text)),
+        ("CHANNEL_CREATE", id(&category)),
+        ("CHANNEL_CREATE", id(&voice)),
+        ("CHANNEL_CREATE", id(&forum)),
+        ("CHANNEL_UPDATE", GENERAL.to_string()),
+        ("CHANNEL_UPDATE", id(&text)),
+        ("CHANNEL_DELETE", ANNOUNCEMENTS.to_string()),
+        ("CHANNEL_DELETE", id(&category)),
+        // The category's child moved out of it.
+        ("CHANNEL_UPDATE", id(&voice)),
+        ("CHANNEL_CREATE", id(&last)),
+    ];
+    let mut received = Vec::new();
+    while received.len() < expected.len() {
+        let event = next(&mut events).await;
+        assert_eq!(event.guild_id, GUILD);
+        let payload: Value = serde_json::from_str(&event.payload_json).unwrap();
+        received.push((event.name, id(&payload)));
+    }
+    let expected: Vec<(String, String)> = expected
+        .into_iter()
+        .map(|(name, id)| (name.to_owned(), id))
+        .collect();
+    assert_eq!(received, expected, "every channel event, in order");
+
+    // The only REST requests the emulator saw after start-up are this test's own: the server
+    // made none, also not to answer from its cache.
+    let own_requests = stack.rest_calls();
+    assert_eq!(own_requests.len(), 9, "{own_requests:?}");
+    let cached = stack
+        .client()
+        .await
+        .get_guild_channels(GetGuildChannelsRequest { guild_id: GUILD })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(stack.rest_calls(), own_requests, "answered from the cache");
+
+    // A server without a gateway against the same emulator state answers over REST.
+    let twin = stack.rest_twin().await;
+    let from_rest = twin
+        .client()
+        .await
+        .get_guild_channels(GetGuildChannelsRequest { guild_id: GUILD })
+        .await
+        .unwrap()
+        .into_inner();
+    let twin_requests = &stack.rest_calls()[own_requests.len()..];
+    assert!(
+        twin_requests.ends_with(&[
+            format!("GET /guilds/{GUILD}"),
+            format!("GET /guilds/{GUILD}/channels"),
+        ]),
+        "the twin used REST: {twin_requests:?}"
+    );
+    // The changes are there (so the comparison is not between two stale lists) …
+    let ids: Vec<u64> = from_rest.channels.iter().map(|c| c.id).collect();
+    assert!(!ids.contains(&ANNOUNCEMENTS) && !ids.contains(&id(&category).parse().unwrap()));
+    assert_eq!(ids.last().copied(), Some(id(&last).parse().unwrap()));
+    let general = from_rest.channels.iter().find(|c| c.id == GENERAL).unwrap();
+    assert_eq!(
+        (
+            general.name.as_str(),
+            general.topic.as_str(),
+            general.position,
+            general.nsfw
+        ),
+        ("general-renamed", "changed", 9, true)
+    );
+    let voice_id: u64 = id(&voice).parse().unwrap();
+    let moved = from_rest
+        .channels
+        .iter()
+        .find(|c| c.id == voice_id)
+        .unwrap();
+    assert_eq!(moved.parent_id, 0);
+    // … and the cache gives the same reply: same channels, same order, same fields.
+    assert_eq!(cached, from_rest);
+    twin.stop().await;
+    stack.stop().await;
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn shutdown_ends_open_streams_with_unavailable() {
     let stack = start(1024).await;
