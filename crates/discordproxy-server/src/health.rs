@@ -9,11 +9,15 @@ use tonic_health::{ServingStatus, server::HealthReporter};
 /// The service name health is reported under, besides `""`.
 pub const SERVICE_NAME: &str = "discord_api.DiscordApi";
 
-/// Whether the server should report `SERVING` now. Without a gateway (`--no-gateway`) only the
-/// token check counts.
+/// Whether the server should report `SERVING` now: the token check passed, the token was not
+/// revoked since, every shard is ready (without a gateway, `--no-gateway`, shards do not count)
+/// and shutdown has not begun.
 pub fn serving(state: &AppState, gateway: bool) -> bool {
     let shards_ready = state.shards.get().is_some_and(|board| board.all_ready());
-    state.readiness.is_ready() && (shards_ready || !gateway) && !*state.shutdown.borrow()
+    state.readiness.is_ready()
+        && (shards_ready || !gateway)
+        && !state.rest.token_revoked()
+        && !*state.shutdown.borrow()
 }
 
 /// Keeps `reporter` in line with [`serving`] until shutdown.

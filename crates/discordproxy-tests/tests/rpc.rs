@@ -553,3 +553,32 @@ async fn max_pending_refuses_calls_beyond_the_bound_at_once() {
     assert_eq!((refused, succeeded), (90, 10));
     stack.stop().await;
 }
+
+#[tokio::test]
+async fn a_token_revoked_at_run_time_stops_all_discord_requests() {
+    let stack = Stack::start().await;
+    stack
+        .emulator
+        .add_fault(serde_json::json!({
+            "kind": "response", "status": 401, "count": 1,
+            "body": {"message": "401: Unauthorized", "code": 0},
+        }))
+        .unwrap();
+    let mut client = stack.client().await;
+    for _ in 0..3 {
+        let status = client
+            .get_guild_channels(GetGuildChannelsRequest { guild_id: GUILD })
+            .await
+            .unwrap_err();
+        assert_eq!(status.code(), Code::Unauthenticated);
+        assert_eq!(details(&status)["status"], 401);
+    }
+    assert_eq!(
+        stack.rest_calls().len(),
+        1,
+        "only the first call reached Discord"
+    );
+    assert!(stack.state.rest.token_revoked());
+    assert!(!discordproxy_server::health::serving(&stack.state, false));
+    stack.stop().await;
+}

@@ -8,11 +8,12 @@
 use super::api_error;
 use crate::{
     config::ApiBase,
-    error::{Error, Result},
+    error::{DiscordHttpError, Error, Result},
     token::BotToken,
 };
 use serde::de::DeserializeOwned;
 use serde_json::Value;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 use twilight_http::{
     Client,
@@ -26,9 +27,14 @@ use twilight_model::{channel::Channel, gateway::connection_info::BotConnectionIn
 pub const HTTP_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// A Discord REST client for one bot token.
+///
+/// After Discord answered 401 once (token revoked or reset), no further request is sent: every
+/// call fails at once with the same 401 (gRPC `UNAUTHENTICATED`), so a dead token cannot pile up
+/// invalid requests towards Discord's IP ban.
 #[derive(Debug)]
 pub struct DiscordRest {
     http: Client,
+    revoked: AtomicBool,
 }
 
 impl DiscordRest {
@@ -50,7 +56,13 @@ impl DiscordRest {
         }
         Self {
             http: builder.build(),
+            revoked: AtomicBool::new(false),
         }
+    }
+
+    /// Whether Discord rejected the token (401) since start-up.
+    pub fn token_revoked(&self) -> bool {
+        self.revoked.load(Ordering::Relaxed)
     }
 
     /// `GET /users/@me`: the bot's own user; used to check the token at start-up.
@@ -152,6 +164,13 @@ impl DiscordRest {
     }
 
     async fn send(&self, route: &Route<'_>, body: Option<&Value>) -> Result<Vec<u8>> {
+        if self.token_revoked() {
+            return Err(Error::Discord(DiscordHttpError {
+                status: 401,
+                code: 0,
+                text: "401: Unauthorized (the bot token was revoked; no request sent)".into(),
+            }));
+        }
         let mut request = Request::builder(route);
         if let Some(body) = body {
             request = request.body(body.to_string().into_bytes());
@@ -165,7 +184,18 @@ impl DiscordRest {
             .http
             .request::<Value>(request)
             .await
-            .map_err(|error| from_twilight(error, method))?;
+            .map_err(|error| from_twilight(error, method))
+            .inspect_err(|error| {
+                if matches!(error, Error::Discord(DiscordHttpError { status: 401, .. }))
+                    && !self.revoked.swap(true, Ordering::Relaxed)
+                {
+                    tracing::error!(
+                        "Discord answered 401 Unauthorized: the bot token was revoked or reset; \
+                         no further Discord requests are made until the server is restarted \
+                         with a valid token"
+                    );
+                }
+            })?;
         response.bytes().await.map_err(|error| {
             Error::Unavailable(format!("reading Discord's response failed: {error}"))
         })
@@ -186,7 +216,7 @@ fn from_twilight(error: twilight_http::Error, method: Method) -> Error {
             let source = std::error::Error::source(&error).map(|s| format!(": {s}"));
             Error::Unavailable(format!("{error}{}", source.unwrap_or_default()))
         }
-        ErrorType::Unauthorized => Error::Discord(crate::error::DiscordHttpError {
+        ErrorType::Unauthorized => Error::Discord(DiscordHttpError {
             status: 401,
             code: 0,
             text: "401: Unauthorized".into(),
