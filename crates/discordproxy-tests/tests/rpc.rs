@@ -360,16 +360,32 @@ async fn unreachable_discord_is_unavailable_in_plain_text() {
 }
 
 #[tokio::test]
-async fn deadline_shorter_than_the_call_is_deadline_exceeded() {
+async fn no_discord_request_starts_after_the_callers_deadline() {
     let stack = Stack::start().await;
+    stack
+        .emulator
+        .add_fault(serde_json::json!({
+            "method": "GET", "route": "/channels/{channel_id}", "kind": "latency",
+            "latency_ms": 800, "count": 1,
+        }))
+        .unwrap();
     let mut client = stack.client().await;
-    let mut request = tonic::Request::new(GetGuildChannelsRequest { guild_id: GUILD });
-    request.set_timeout(std::time::Duration::from_micros(1));
-    let status = client.get_guild_channels(request).await.unwrap_err();
+    let mut request = tonic::Request::new(SendChannelMessageRequest {
+        channel_id: GENERAL,
+        content: "too late".into(),
+        embed: None,
+    });
+    request.set_timeout(std::time::Duration::from_millis(300));
+    let started = std::time::Instant::now();
+    let status = client.send_channel_message(request).await.unwrap_err();
     assert!(
         matches!(status.code(), Code::DeadlineExceeded | Code::Cancelled),
         "{status:?}"
     );
+    assert!(started.elapsed() < std::time::Duration::from_millis(700));
+    // Let the delayed GET finish: the call was dropped, so no POST may follow it.
+    tokio::time::sleep(std::time::Duration::from_millis(900)).await;
+    assert_eq!(stack.rest_calls(), [format!("GET /channels/{GENERAL}")]);
     stack.stop().await;
 }
 
