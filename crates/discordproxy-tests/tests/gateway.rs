@@ -394,6 +394,14 @@ async fn a_subscriber_that_never_reads_is_ended_and_others_get_every_event() {
 #[tokio::test(flavor = "multi_thread")]
 async fn guild_channels_from_the_cache_equal_the_rest_answer() {
     let stack = start(1024).await;
+    // SERVING follows READY; GUILD_CREATE comes right after it and may still be on its way.
+    tokio::time::timeout(WAIT, async {
+        while stack.state.cache.guild_channels(GUILD).is_none() {
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    })
+    .await
+    .expect("GUILD_CREATE is cached");
     let cached = stack
         .client()
         .await
