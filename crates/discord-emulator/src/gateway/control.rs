@@ -10,7 +10,7 @@
 //! | `POST /_emulator/gateway/heartbeat` | `session_id` | request a heartbeat (op 1) |
 //! | `POST /_emulator/gateway/close` | `session_id`, `code` (default 4000), `reason` | close frame |
 //! | `POST /_emulator/gateway/drop` | `session_id` | drop the TCP connection, no close frame |
-//! | `POST /_emulator/gateway/dispatch` | `t` (required), `d`, `guild_id`, `session_id` | dispatch an event |
+//! | `POST /_emulator/gateway/dispatch` | `t` (required), `d`, `guild_id`, `session_id`, `count` (1–1,000,000, default 1) | dispatch an event (`count` copies, each with its own sequence number) |
 //!
 //! The POST routes answer `{"sessions": [ids acted on]}`; a `session_id` that names no session
 //! answers 404 `{"message": "Unknown session"}`, a malformed body 400 `{"message": …}`.
@@ -206,7 +206,12 @@ struct Dispatch {
     d: Value,
     guild_id: Option<Value>,
     session_id: Option<String>,
+    /// How many copies to dispatch (default 1).
+    count: Option<u64>,
 }
+
+/// Largest `count` of one `POST /_emulator/gateway/dispatch`.
+const MAX_DISPATCH_COUNT: u64 = 1_000_000;
 
 /// `POST /_emulator/gateway/dispatch`.
 async fn dispatch(
@@ -229,10 +234,25 @@ async fn dispatch(
             )
         })?),
     };
+    let count = request.count.unwrap_or(1);
+    if !(1..=MAX_DISPATCH_COUNT).contains(&count) {
+        return Err(ControlError(
+            StatusCode::BAD_REQUEST,
+            format!("count must be between 1 and {MAX_DISPATCH_COUNT}"),
+        ));
+    }
     let session = request.session_id.as_deref();
     known(&state.gateway, session)?;
+    if count == 1 {
+        return Ok(acted_on(
+            state.gateway.dispatch(&t, &request.d, guild_id, session),
+        ));
+    }
     Ok(acted_on(
-        state.gateway.dispatch(&t, &request.d, guild_id, session),
+        state
+            .gateway
+            .dispatch_many(&t, &request.d, guild_id, session, count)
+            .await,
     ))
 }
 
@@ -263,5 +283,8 @@ mod tests {
         .unwrap();
         assert_eq!(dispatch.t.as_deref(), Some("X"));
         assert_eq!(dispatch.d, json!({"a": 1}));
+        assert_eq!(dispatch.count, None);
+        let many: Dispatch = body(&Bytes::from_static(br#"{"t":"X","count":5}"#)).unwrap();
+        assert_eq!(many.count, Some(5));
     }
 }

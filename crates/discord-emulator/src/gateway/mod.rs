@@ -44,6 +44,10 @@ use session::ConnectParams;
 use crate::error::ApiError;
 use crate::state::{State, Store};
 
+/// How long [`Gateway::dispatch_many`] waits for a client that reads nothing before it stops
+/// pacing.
+pub const DISPATCH_STALL_LIMIT: Duration = Duration::from_secs(10);
+
 /// How the gateway behaves. Build it with [`GatewayOptions::default`] and change fields.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -158,6 +162,59 @@ impl Gateway {
             };
             (chosen && intended && sharded).then(|| data.clone())
         })
+    }
+
+    /// Dispatches `count` copies of an event, each like [`Gateway::dispatch`] (its own
+    /// dispatch with its own sequence number), for load tests. It paces itself so that the
+    /// outgoing queue of a connected session never overflows (which would drop the connection):
+    /// it sends while there is room and waits for the clients to read otherwise. A client that
+    /// reads nothing for [`DISPATCH_STALL_LIMIT`] gets the rest at once (and is dropped as
+    /// usual when it is 4,096 payloads behind). Returns the ids of the sessions that got at
+    /// least one copy.
+    pub async fn dispatch_many(
+        &self,
+        event: &str,
+        data: &Value,
+        guild_id: Option<u64>,
+        session_id: Option<&str>,
+        count: u64,
+    ) -> Vec<String> {
+        /// Room left in a queue for other payloads (heartbeat ACKs, …).
+        const HEADROOM: usize = 16;
+        /// Copies dispatched between two yields.
+        const BATCH: u64 = 512;
+        let mut acted: Vec<String> = Vec::new();
+        let mut left = count;
+        let mut stalled_since: Option<std::time::Instant> = None;
+        while left > 0 {
+            let room = self
+                .inner
+                .registry
+                .queue_room(session_id)
+                .unwrap_or(usize::MAX)
+                .saturating_sub(HEADROOM);
+            let mut batch = u64::try_from(room).unwrap_or(u64::MAX).min(left).min(BATCH);
+            if batch == 0 {
+                let since = *stalled_since.get_or_insert_with(std::time::Instant::now);
+                if since.elapsed() < DISPATCH_STALL_LIMIT {
+                    tokio::time::sleep(Duration::from_millis(1)).await;
+                    continue;
+                }
+                batch = left.min(BATCH);
+            } else {
+                stalled_since = None;
+            }
+            for _ in 0..batch {
+                for id in self.dispatch(event, data, guild_id, session_id) {
+                    if !acted.contains(&id) {
+                        acted.push(id);
+                    }
+                }
+            }
+            left -= batch;
+            tokio::task::yield_now().await;
+        }
+        acted
     }
 
     /// Sends RECONNECT (op 7) to connected sessions; clients reconnect and resume.

@@ -372,6 +372,19 @@ impl Registry {
         sent
     }
 
+    /// The free room in the outgoing queues of the connected sessions (all, or `target`): the
+    /// smallest, or `None` when no such session is connected.
+    pub(crate) fn queue_room(&self, target: Option<&str>) -> Option<usize> {
+        let inner = self.lock();
+        inner
+            .sessions
+            .iter()
+            .filter(|(id, _)| target.is_none_or(|target| target == id.as_str()))
+            .filter_map(|(_, session)| session.connection.as_ref())
+            .map(|connection| connection.tx.capacity())
+            .min()
+    }
+
     /// Sends a non-dispatch payload to the connected sessions (all, or `target`); with
     /// `invalidate`, the sessions are then forgotten and their connections detached. Returns
     /// the ids of the sessions it was sent to.
