@@ -95,6 +95,7 @@ def machine() -> dict:
         "ram_gib": round(mem_kib / 1024 / 1024, 1),
         "kernel": platform.release(),
         "python": platform.python_version(),
+        "loadavg_before": round(os.getloadavg()[0], 2),
     }
 
 
@@ -468,7 +469,9 @@ def render_markdown(data: dict) -> str:
         "*concurrency* calls in flight until the fixed number of calls is done.")
     add("")
     add(f"- Machine: {m['nproc']} cores, {m['cpu']}, {m['ram_gib']} GiB RAM, Linux {m['kernel']}; "
-        "the load generator, the emulator and the server share these cores.")
+        "the load generator, the emulator and the server share these cores "
+        f"(1-minute load average {m['loadavg_before']} before the run, "
+        f"{m['loadavg_after']} after it).")
     add(f"- Command: `{data['command']}` (run time {data['duration_s']:.0f} s); "
         f"our commit `{data['commit']}`.")
     add(f"- Calls per run: " + ", ".join(f"{plan['calls'][c]} at concurrency {c}"
@@ -680,6 +683,7 @@ def main() -> int:
     args = parser.parse_args()
 
     started = time.monotonic()
+    machine_info = machine()  # before the run: its load average shows other work on the machine
     bin_dir = Path(args.bin_dir)
     loadgen = Loadgen(bin_dir / "discordproxy-loadgen")
     levels = [int(c) for c in (args.concurrency or ("10" if args.quick else "1,10,50,200")).split(",")]
@@ -743,11 +747,12 @@ def main() -> int:
         finally:
             stop_all()
 
+    machine_info["loadavg_after"] = round(os.getloadavg()[0], 2)
     data = {
         "date": date,
         "command": args.command,
         "commit": git_commit(),
-        "machine": machine(),
+        "machine": machine_info,
         "original": versions,
         "plan": plan,
         "duration_s": time.monotonic() - started,
