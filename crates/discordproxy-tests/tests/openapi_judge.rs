@@ -129,6 +129,29 @@ async fn every_request_body_the_proxy_sends_matches_discords_schema() {
         "10 message creates and 2 DM opens, got {checked}"
     );
     println!("openapi judge: {checked} request bodies validated");
+
+    // Every 2xx answer the emulator gave in this scenario (the token check, channel and user
+    // lookups, DM opens, created messages, the guild and its channels).
+    let mut responses = 0;
+    for request in stack.emulator.requests() {
+        let status = request.status.unwrap_or(0);
+        if !(200..300).contains(&status) {
+            continue;
+        }
+        let body = request.response.as_ref().expect("2xx answers are recorded");
+        match spec.validate_response(&request.method, &request.path, status, body) {
+            Ok(_) => responses += 1,
+            Err(error) => failures.push(error),
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "emulator responses Discord's spec rejects:\n{}",
+        failures.join("\n")
+    );
+    // 1 token check + 10 creates + 2 DM opens + 2 user lookups + 5 channel lookups + 2 guild calls.
+    assert_eq!(responses, 22, "2xx responses validated");
+    println!("openapi judge: {responses} emulator responses of the RPC scenario validated");
     stack.stop().await;
 }
 
