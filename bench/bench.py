@@ -53,6 +53,8 @@ SCENARIO_TITLES = {
 # Requests a server makes on its own (token check, gateway discovery), not because of an RPC.
 BACKGROUND = {("GET", f"{API}/users/@me"), ("GET", f"{API}/gateway"), ("GET", f"{API}/gateway/bot")}
 LABELS = ["ours", "original", "floor"]
+# REST calls per iteration of the floor (see crates/discordproxy-loadgen/src/floor.rs).
+FLOOR_REST_CALLS = {"channel": 2, "dm-same": 1, "dm-many": 3, "guild-channels": 2}
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 STARTUP_TIMEOUT = 90.0
 
@@ -579,8 +581,9 @@ def render_markdown(data: dict) -> str:
             a, b = runs.get(("ours", s, c)), runs.get(("original", s, c))
             ca = a and a.get("cpu_s_per_1k")
             cb = b and b.get("cpu_s_per_1k")
-            cells.append(f"{ca if ca is not None else '—'} / {cb if cb is not None else '—'}"
-                         + (f" ({ca / cb:.2f})" if ca and cb else ""))
+            fa = f"{ca:.2f}" if ca is not None else "—"
+            fb = f"{cb:.2f}" if cb is not None else "—"
+            cells.append(f"{fa} / {fb}" + (f" ({ca / cb:.2f})" if ca and cb else ""))
         add(f"| {SCENARIO_TITLES[s]} | " + " | ".join(cells) + " |")
     add("")
 
@@ -594,8 +597,8 @@ def render_markdown(data: dict) -> str:
     add("| --- | ---: | ---: | --- | --- |")
     for name, a in ours["rest_per_rpc"].items():
         b = orig["rest_per_rpc"][name]
-        add(f"| {name} | {a['count']} | {b['count']} | {', '.join(a['calls'])} "
-            f"| {', '.join(b['calls'])} |")
+        add(f"| {name} | {a['count']} | {b['count']} | {', '.join(a['calls']) or 'none'} "
+            f"| {', '.join(b['calls']) or 'none'} |")
     add("")
     add(f"Mean REST calls per RPC during the load runs (concurrency {focus}):")
     add("")
@@ -606,9 +609,17 @@ def render_markdown(data: dict) -> str:
         for label in ("ours", "original"):
             r = runs.get((label, s, focus))
             cells.append(f"{r['rest_per_call']:.2f}" if r else "—")
-        floor_calls = {"channel": 2, "dm-same": 1, "dm-many": 3, "guild-channels": 2}[s]
+        floor_calls = FLOOR_REST_CALLS[s]
         add(f"| {SCENARIO_TITLES[s]} | {cells[0]} | {cells[1]} | {floor_calls} |")
     add("")
+    fewer = [
+        SCENARIO_TITLES[s] for s in plan["scenarios"]
+        if (r := runs.get(("ours", s, focus))) and r["rest_per_call"] < FLOOR_REST_CALLS[s]
+    ]
+    if fewer:
+        add(f"Ours makes fewer REST calls than the floor's sequence for: {', '.join(fewer)} "
+            "(answered from its gateway cache), so there it can be faster than the floor.")
+        add("")
 
     # errors
     errors = [
@@ -668,7 +679,10 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true",
                         help="one concurrency level, few calls, results in a temporary folder")
-    parser.add_argument("--python", required=True, help="python of the original's virtualenv")
+    parser.add_argument("--python", help="python of the original's virtualenv (required unless "
+                                          "--render)")
+    parser.add_argument("--render", metavar="JSON",
+                        help="only re-render DATE.md and DATE.png next to an earlier DATE.json")
     parser.add_argument("--bin-dir", default=str(ROOT / "target" / "release"))
     parser.add_argument("--out-dir", default=None,
                         help="where to write DATE.md/.json/.png (default bench/results; "
@@ -682,6 +696,15 @@ def main() -> int:
     parser.add_argument("--command", default="bench/run", help="command shown in the report")
     args = parser.parse_args()
 
+    if args.render:
+        json_path = Path(args.render)
+        data = json.loads(json_path.read_text())
+        data["plan"]["calls"] = {int(k): v for k, v in data["plan"]["calls"].items()}
+        loadgen = Loadgen(Path(args.bin_dir) / "discordproxy-loadgen")
+        md_path = write_reports(data, json_path.parent, loadgen)
+        return print_summary(data, md_path, False, data["duration_s"])
+    if not args.python:
+        parser.error("--python is required")
     started = time.monotonic()
     machine_info = machine()  # before the run: its load average shows other work on the machine
     bin_dir = Path(args.bin_dir)
@@ -759,11 +782,18 @@ def main() -> int:
         "results": results,
     }
     json_path = out_dir / f"{date}.json"
+    json_path.write_text(json.dumps(data, indent=1) + "\n")
+    md_path = write_reports(data, out_dir, loadgen)
+    return print_summary(data, md_path, args.quick, time.monotonic() - started)
+
+
+def write_reports(data: dict, out_dir: Path, loadgen: Loadgen) -> Path:
+    """Writes DATE.md and DATE.png next to each other; returns the .md path."""
+    date = data["date"]
     md_path = out_dir / f"{date}.md"
     png_path = out_dir / f"{date}.png"
-    json_path.write_text(json.dumps(data, indent=1) + "\n")
     md_path.write_text(render_markdown(data))
-    reports = [r for block in results for r in block["runs"]]
+    reports = [r for block in data["results"] for r in block["runs"]]
     with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False) as f:
         for r in reports:
             f.write(json.dumps(r) + "\n")
@@ -775,8 +805,15 @@ def main() -> int:
     finally:
         os.unlink(jsonl)
 
-    # one-line summary; "numbers for both servers" = every run of both produced successful calls
+    return md_path
+
+
+def print_summary(data: dict, md_path: Path, quick: bool, elapsed: float) -> int:
+    """One line; exit status 0 when both servers produced successful calls in every scenario."""
     runs = index_runs(data)
+    plan = data["plan"]
+    levels = plan["concurrency"]
+    results = data["results"]
     parts = []
     produced = True
     focus = 50 if 50 in levels else levels[-1]
@@ -788,10 +825,10 @@ def main() -> int:
     ours_rss = results[0]["idle_rss_kib"] / 1024
     orig_rss = results[1]["idle_rss_kib"] / 1024
     status = "ok" if produced else "FAILED: a server produced no successful calls"
-    print(f"bench {'quick' if args.quick else 'full'} {status}: c={focus} ours vs original: "
+    print(f"bench {'quick' if quick else 'full'} {status}: c={focus} ours vs original: "
           + "; ".join(parts)
           + f"; idle RSS {ours_rss:.1f} vs {orig_rss:.1f} MiB; "
-          f"{time.monotonic() - started:.0f}s; report {md_path}")
+          f"{elapsed:.0f}s; report {md_path}")
     return 0 if produced else 1
 
 
