@@ -119,6 +119,10 @@ pub struct Cli {
     /// Calls that may be in progress at once; the next is refused with RESOURCE_EXHAUSTED.
     #[arg(long, default_value_t = crate::app::DEFAULT_MAX_PENDING)]
     pub max_pending: usize,
+    /// Discord requests per second across all routes (Discord's global limit for the bot; 50
+    /// unless Discord raised it for your bot).
+    #[arg(long, default_value_t = crate::discord::rest::DEFAULT_GLOBAL_LIMIT, value_parser = clap::value_parser!(u16).range(1..))]
+    pub global_rate_limit: u16,
 }
 
 /// Default `--intents`: the non-privileged intents a message proxy needs.
@@ -241,6 +245,8 @@ pub struct Config {
     pub negative_cache_ttl: Duration,
     /// `--max-pending` (default 10,000).
     pub max_pending: usize,
+    /// `--global-rate-limit` (default 50 requests per second).
+    pub global_rate_limit: u16,
 }
 
 /// Why the command line could not become a [`Config`].
@@ -339,6 +345,7 @@ impl Config {
             event_buffer: cli.event_buffer,
             negative_cache_ttl: Duration::from_secs_f64(cli.negative_cache_ttl),
             max_pending: cli.max_pending,
+            global_rate_limit: cli.global_rate_limit,
         })
     }
 }

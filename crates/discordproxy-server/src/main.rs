@@ -7,6 +7,7 @@ use discordproxy_server::{
     discord::{
         self,
         gateway::{Gateway, GatewayOptions, Sinks},
+        rest::DiscordRest,
     },
     server,
     startup::{self, TokenCheck},
@@ -112,9 +113,10 @@ async fn run(config: Config) -> ExitCode {
         println!("gRPC server listening on {address}");
     }
 
+    let mut app = AppState::new(&token, &api_base, config.request_timeout);
+    app.rest = DiscordRest::with_global_limit(&token, &api_base, config.global_rate_limit);
     let state = Arc::new(
-        AppState::new(&token, &api_base, config.request_timeout)
-            .with_event_buffer(config.event_buffer)
+        app.with_event_buffer(config.event_buffer)
             .with_negative_cache_ttl(config.negative_cache_ttl)
             .with_max_pending(config.max_pending),
     );

@@ -40,9 +40,12 @@ pub async fn run(
         .add_service(DiscordApiServer::new(DiscordApiService::new(Arc::clone(
             &state,
         ))))
-        .serve_with_incoming_shutdown(TcpIncoming::from(listener), async {
-            let _ = stop_rx.await;
-        });
+        .serve_with_incoming_shutdown(
+            TcpIncoming::from(listener).with_nodelay(Some(true)),
+            async {
+                let _ = stop_rx.await;
+            },
+        );
     tokio::pin!(serve);
     tokio::select! {
         result = &mut serve => return result,

@@ -23,6 +23,9 @@ use twilight_http::{
 };
 use twilight_model::{channel::Channel, gateway::connection_info::BotConnectionInfo, user::User};
 
+/// Discord's default global rate limit: requests per second per bot across all routes.
+pub const DEFAULT_GLOBAL_LIMIT: u16 = 50;
+
 /// Timeout of one HTTP request to Discord (the whole call is bounded by its deadline too).
 pub const HTTP_TIMEOUT: Duration = Duration::from_secs(30);
 
@@ -38,14 +41,25 @@ pub struct DiscordRest {
 }
 
 impl DiscordRest {
-    /// Builds a client sending `Authorization: Bot <token>` to `api`.
+    /// Builds a client sending `Authorization: Bot <token>` to `api`, keeping to Discord's
+    /// default global limit of [`DEFAULT_GLOBAL_LIMIT`] requests per second.
     pub fn new(token: &BotToken, api: &ApiBase) -> Self {
+        Self::with_global_limit(token, api, DEFAULT_GLOBAL_LIMIT)
+    }
+
+    /// Like [`DiscordRest::new`] with another global limit (requests per second across all
+    /// routes; Discord raises it for large bots on request).
+    /// <https://discord.com/developers/docs/topics/rate-limits#global-rate-limit>
+    pub fn with_global_limit(token: &BotToken, api: &ApiBase, global_limit: u16) -> Self {
         // Exactly one rustls provider (ring) is compiled in; installing it explicitly avoids
         // depending on rustls' feature auto-detection. A second call is harmless.
         let _ = rustls::crypto::ring::default_provider().install_default();
         let mut builder = Client::builder()
             .token(token.expose().to_owned())
             .remember_invalid_token(false)
+            .ratelimiter(Some(twilight_http_ratelimiting::RateLimiter::new(
+                global_limit.max(1),
+            )))
             .timeout(HTTP_TIMEOUT);
         if let ApiBase::Custom {
             authority,
