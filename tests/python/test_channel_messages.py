@@ -287,3 +287,23 @@ def test_content_of_exactly_2000_chars_is_sent(client, rest):
     assert_calls(calls, send_sequence(GENERAL_ID))
     assert calls[1].body == {"content": content}
     assert msg.content == content
+
+
+@pytest.mark.parametrize("embed", [None, Embed()], ids=["no-embed", "default-embed"])
+def test_neither_content_nor_embed_is_400_50006(stub, rest, embed):
+    """The PyPI client refuses this itself; the raw stub lets it through. The answer must be
+    Discord's (400/50006), whether the server asks Discord or refuses it first."""
+    with pytest.raises(grpc.RpcError) as exc:
+        stub.SendChannelMessage(
+            SendChannelMessageRequest(channel_id=GENERAL_ID, content="", embed=embed), timeout=30
+        )
+    assert exc.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    assert details_json(exc.value) == {
+        "type": "HTTPException",
+        "status": 400,
+        "code": 50006,
+        "text": "Cannot send an empty message",
+    }
+    calls = rest.requests()
+    assert_no_message_created(calls)
+    assert_calls_prefix(calls, send_sequence(GENERAL_ID, status=400))
