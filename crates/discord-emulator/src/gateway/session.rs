@@ -13,6 +13,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::extract::ws::{CloseFrame, Message, WebSocket};
+use futures_util::SinkExt as _;
 use serde_json::Value;
 use tokio::sync::{Notify, mpsc, watch};
 use tokio::time::Instant;
@@ -177,7 +178,9 @@ impl ConnectionTask {
                 }
                 outgoing = rx.recv() => match outgoing {
                     Some(Outgoing::Payload(frame)) => {
-                        if !self.send(&frame).await {
+                        // While more payloads are queued they are written without a flush
+                        // each (one write for many under load); the last one flushes.
+                        if !self.send_queued(&frame, rx.is_empty()).await {
                             return End::KeepSession;
                         }
                     }
@@ -185,7 +188,13 @@ impl ConnectionTask {
                         // The registry already decided the session's fate.
                         return self.close_with(code, &reason).await;
                     }
-                    Some(Outgoing::Detach) => self.session = None,
+                    Some(Outgoing::Detach) => {
+                        self.session = None;
+                        // A payload written just before (INVALID_SESSION) goes out now.
+                        if self.socket.flush().await.is_err() {
+                            return End::KeepSession;
+                        }
+                    }
                     None => return End::KeepSession,
                 },
                 message = self.socket.recv() => match message {
@@ -219,6 +228,12 @@ impl ConnectionTask {
 
     /// Encodes and sends one payload; `false` when the connection is gone.
     async fn send(&mut self, payload: &str) -> bool {
+        self.send_queued(payload, true).await
+    }
+
+    /// Encodes and writes one payload, flushing it (and everything written before) when
+    /// `flush`; `false` when the connection is gone.
+    async fn send_queued(&mut self, payload: &str, flush: bool) -> bool {
         let message = match self.encoder.encode(payload) {
             Ok(Encoded::Text(text)) => Message::Text(text.into()),
             Ok(Encoded::Binary(bytes)) => Message::Binary(bytes.into()),
@@ -227,7 +242,11 @@ impl ConnectionTask {
                 return false;
             }
         };
-        self.socket.send(message).await.is_ok()
+        if flush {
+            self.socket.send(message).await.is_ok()
+        } else {
+            self.socket.feed(message).await.is_ok()
+        }
     }
 
     /// Sends a close frame, then waits briefly for the client's answer.
