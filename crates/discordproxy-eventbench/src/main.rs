@@ -90,6 +90,7 @@ struct MemoryReading {
 #[tokio::main]
 async fn main() -> Result<()> {
     let cli = Cli::parse();
+    let load_before = load_average();
     if cli.window < cli.batch {
         bail!("--window must be at least --batch");
     }
@@ -270,7 +271,7 @@ async fn main() -> Result<()> {
         memory: Memory::of(server_pid)?,
     });
 
-    let report = report(&cli, &results, &memory);
+    let report = report(&cli, &results, &memory, &load_before);
     println!("{report}");
     if let Some(out) = &cli.out {
         if let Some(dir) = out.parent() {
@@ -319,16 +320,30 @@ fn machine() -> String {
     format!("{cpus} CPUs ({model})")
 }
 
-/// The Markdown report.
-fn report(cli: &Cli, results: &[Throughput], memory: &[MemoryReading]) -> String {
+/// The 1-minute load average from `/proc/loadavg` (other work on a shared machine).
+fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .ok()
+        .and_then(|text| text.split_whitespace().next().map(str::to_owned))
+        .unwrap_or_else(|| "unknown".into())
+}
+
+/// The Markdown report (`load_before`: the 1-minute load average before the run).
+fn report(
+    cli: &Cli,
+    results: &[Throughput],
+    memory: &[MemoryReading],
+    load_before: &str,
+) -> String {
     let date = time::OffsetDateTime::now_utc().date();
     let mut out = String::new();
     let _ = writeln!(out, "# Event benchmark, {date}\n");
     let _ = writeln!(
         out,
         "`bench/events` on {}; release builds of `discord-emulator` (`--rate-limits off`) and \
-         `discordproxyserver` (`--intents {INTENTS}`, default `--event-buffer` 1024), all on \
-         this machine. Fixture: one guild with {} members and users.\n",
+         `discordproxyserver` (`--intents {INTENTS}`, default `--event-buffer` 1024) and this \
+         load tool, all on this machine (1-minute load average {load_before} before the run: \
+         the cores are shared with other work). Fixture: one guild with {} members and users.\n",
         machine(),
         thousands(cli.members as u64)
     );
@@ -441,7 +456,8 @@ mod tests {
                 },
             },
         ];
-        let report = report(&cli, &results, &memory);
+        let report = report(&cli, &results, &memory, "0.50");
+        assert!(report.contains("load average 0.50"), "{report}");
         assert!(
             report.contains("| emulator → server → 10 StreamEvents subscribers | 10 | 2,000 | 20,000 | 0.50 | 1.50 | 0.20 |"),
             "{report}"
