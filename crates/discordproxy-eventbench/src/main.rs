@@ -161,7 +161,7 @@ async fn main() -> Result<()> {
     memory.push(MemoryReading {
         state: format!(
             "{} members cached ({chunk_count} GUILD_MEMBERS_CHUNK events)",
-            cli.members
+            thousands(cli.members as u64)
         ),
         memory: Memory::of(server_pid)?,
     });
@@ -406,7 +406,8 @@ fn report(
         let grown = members.memory.rss_kib.saturating_sub(idle.memory.rss_kib);
         let _ = writeln!(
             out,
-            "\n{} members added {} of resident memory (about {} bytes per member with its user).",
+            "\n{} members added {} of resident memory (about {} bytes per member with its user, \
+             including heap the allocator kept after parsing the chunks).",
             thousands(cli.members as u64),
             mib(grown),
             thousands(grown * 1024 / cli.members.max(1) as u64)
