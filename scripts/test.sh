@@ -86,7 +86,7 @@ step "pytest tests/python (unmodified PyPI discordproxy 1.5.1 client)"
 export DISCORDPROXY_BIN_DIR="${DISCORDPROXY_BIN_DIR:-$ROOT/target/release}"
 JUNIT="$LOG_DIR/pytest.xml"
 set +e
-.venv/bin/python -m pytest tests/python -q -p no:cacheprovider --junitxml="$JUNIT" "$@"
+.venv/bin/python -m pytest tests/python -q -p no:cacheprovider --tb=native --junitxml="$JUNIT" "$@"
 PYTEST_RC=$?
 set -e
 read -r PY_PASSED PY_FAILED < <(
