@@ -25,13 +25,6 @@ impl Readiness {
         }
     }
 
-    /// A gate that is already open (tests, sandbox).
-    pub fn ready() -> Self {
-        let readiness = Self::pending();
-        readiness.set_ready();
-        readiness
-    }
-
     /// Opens the gate: waiting and later RPCs proceed.
     pub fn set_ready(&self) {
         self.tx.send_replace(State::Ready);

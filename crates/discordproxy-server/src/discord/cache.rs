@@ -17,17 +17,6 @@ pub struct GuildCache {
     order: Mutex<HashMap<u64, Vec<u64>>>,
 }
 
-/// Cache sizes (for metrics and the RSS note).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct CacheSizes {
-    /// Guilds cached.
-    pub guilds: usize,
-    /// Channels cached.
-    pub channels: usize,
-    /// Users cached.
-    pub users: usize,
-}
-
 impl GuildCache {
     /// An empty cache of guilds, channels, roles, members and users.
     pub fn new() -> Self {
@@ -109,16 +98,6 @@ impl GuildCache {
                 })
                 .collect(),
         )
-    }
-
-    /// Current sizes.
-    pub fn sizes(&self) -> CacheSizes {
-        let stats = self.cache.stats();
-        CacheSizes {
-            guilds: stats.guilds(),
-            channels: stats.channels(),
-            users: stats.users(),
-        }
     }
 }
 
