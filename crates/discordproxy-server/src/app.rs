@@ -3,10 +3,14 @@
 use crate::{
     config::ApiBase,
     discord::{
-        cache::GuildCache, dm_channels::DmChannels, negative_cache::NegativeCache,
-        rest::DiscordRest, shard_status::ShardBoard,
+        cache::GuildCache,
+        dm_channels::DmChannels,
+        negative_cache::NegativeCache,
+        rest::{DiscordRest, RestOptions},
+        shard_status::ShardBoard,
     },
     events::EventBus,
+    metrics::Metrics,
     readiness::Readiness,
     token::BotToken,
 };
@@ -45,14 +49,22 @@ pub struct AppState {
     pub pending: Arc<Semaphore>,
     /// The `--max-pending` bound the semaphore was made with.
     pub max_pending: usize,
+    /// Prometheus metrics (served on `--metrics-addr`).
+    pub metrics: Arc<Metrics>,
 }
 
 impl AppState {
     /// State for a bot `token` talking to `api`, with an empty DM cache and a closed start-up
     /// gate (see [`crate::startup::check_token`]).
     pub fn new(token: &BotToken, api: &ApiBase, request_timeout: Duration) -> Self {
+        let metrics = Arc::new(Metrics::default());
         Self {
-            rest: DiscordRest::new(token, api),
+            rest: DiscordRest::with_options(
+                token,
+                api,
+                &RestOptions::default(),
+                Arc::clone(&metrics),
+            ),
             dm_channels: DmChannels::default(),
             negative: NegativeCache::default(),
             readiness: Readiness::pending(),
@@ -63,7 +75,21 @@ impl AppState {
             shutdown: watch::Sender::new(false),
             pending: Arc::new(Semaphore::new(DEFAULT_MAX_PENDING)),
             max_pending: DEFAULT_MAX_PENDING,
+            metrics,
         }
+    }
+
+    /// Replaces the REST client with one using `options` (`--global-rate-limit`,
+    /// `--max-retries`, `--invalid-request-budget`).
+    #[must_use]
+    pub fn with_rest_options(
+        mut self,
+        token: &BotToken,
+        api: &ApiBase,
+        options: &RestOptions,
+    ) -> Self {
+        self.rest = DiscordRest::with_options(token, api, options, Arc::clone(&self.metrics));
+        self
     }
 
     /// Sets how many calls may be in progress at once (`--max-pending`, at least 1).

@@ -123,6 +123,20 @@ pub struct Cli {
     /// unless Discord raised it for your bot).
     #[arg(long, default_value_t = crate::discord::rest::DEFAULT_GLOBAL_LIMIT, value_parser = clap::value_parser!(u16).range(1..))]
     pub global_rate_limit: u16,
+    /// Retries of a Discord request after a 500/502/503/504 answer, a connection failure or a
+    /// timeout (exponential backoff with jitter, within the call's deadline). Message creation
+    /// is retried safely: each carries a nonce with enforce_nonce, so Discord never posts it
+    /// twice.
+    #[arg(long, default_value_t = crate::discord::retry::DEFAULT_MAX_RETRIES)]
+    pub max_retries: u32,
+    /// Invalid requests (401, 403, 429) per 10 minutes before Discord's Cloudflare ban; the log
+    /// warns at 50% and 80% of it.
+    #[arg(long, default_value_t = crate::discord::invalid_requests::DEFAULT_BUDGET, value_parser = clap::value_parser!(u32).range(1..))]
+    pub invalid_request_budget: u32,
+    /// Serve Prometheus metrics at http://ADDRESS/metrics (e.g. 127.0.0.1:9100); off unless
+    /// set.
+    #[arg(long, value_name = "ADDRESS")]
+    pub metrics_addr: Option<std::net::SocketAddr>,
 }
 
 /// Default `--intents`: the non-privileged intents a message proxy needs.
@@ -245,8 +259,10 @@ pub struct Config {
     pub negative_cache_ttl: Duration,
     /// `--max-pending` (default 10,000).
     pub max_pending: usize,
-    /// `--global-rate-limit` (default 50 requests per second).
-    pub global_rate_limit: u16,
+    /// `--global-rate-limit`, `--max-retries`, `--invalid-request-budget`.
+    pub rest: crate::discord::rest::RestOptions,
+    /// `--metrics-addr` (off by default).
+    pub metrics_addr: Option<std::net::SocketAddr>,
 }
 
 /// Why the command line could not become a [`Config`].
@@ -345,7 +361,12 @@ impl Config {
             event_buffer: cli.event_buffer,
             negative_cache_ttl: Duration::from_secs_f64(cli.negative_cache_ttl),
             max_pending: cli.max_pending,
-            global_rate_limit: cli.global_rate_limit,
+            rest: crate::discord::rest::RestOptions {
+                global_rate_limit: cli.global_rate_limit,
+                max_retries: cli.max_retries,
+                invalid_request_budget: cli.invalid_request_budget,
+            },
+            metrics_addr: cli.metrics_addr,
         })
     }
 }

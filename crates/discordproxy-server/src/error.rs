@@ -31,6 +31,15 @@ pub enum Error {
     /// HTTP request).
     #[error("Discord is unreachable: {0}")]
     Unavailable(String),
+    /// No rate-limit slot can be had before the call's deadline (gRPC `RESOURCE_EXHAUSTED`
+    /// with a `google.rpc.RetryInfo`).
+    #[error("rate limited: bucket {bucket} has no free slot for {:.3} s, beyond the call's deadline", .retry_after.as_secs_f64())]
+    RateLimited {
+        /// The bucket (route template and major parameter) or `global`.
+        bucket: String,
+        /// How long until a slot is free.
+        retry_after: std::time::Duration,
+    },
     /// The call's deadline (the client's gRPC deadline or `--request-timeout`) passed.
     #[error("deadline exceeded: {0}")]
     DeadlineExceeded(String),

@@ -10,13 +10,13 @@ use tonic_health::{ServingStatus, server::HealthReporter};
 pub const SERVICE_NAME: &str = "discord_api.DiscordApi";
 
 /// Whether the server should report `SERVING` now: the token check passed, the token was not
-/// revoked since, every shard is ready (without a gateway, `--no-gateway`, shards do not count)
+/// revoked since and no Cloudflare ban stops REST traffic, every shard is ready (without a gateway, `--no-gateway`, shards do not count)
 /// and shutdown has not begun.
 pub fn serving(state: &AppState, gateway: bool) -> bool {
     let shards_ready = state.shards.get().is_some_and(|board| board.all_ready());
     state.readiness.is_ready()
         && (shards_ready || !gateway)
-        && !state.rest.token_revoked()
+        && !state.rest.blocked()
         && !*state.shutdown.borrow()
 }
 

@@ -13,6 +13,8 @@ pub mod discord;
 pub mod error;
 pub mod events;
 pub mod health;
+pub mod metrics;
+pub mod metrics_server;
 pub mod readiness;
 pub mod rpc;
 #[cfg(feature = "sandbox")]

@@ -7,9 +7,8 @@ use discordproxy_server::{
     discord::{
         self,
         gateway::{Gateway, GatewayOptions, Sinks},
-        rest::DiscordRest,
     },
-    server,
+    metrics_server, server,
     startup::{self, TokenCheck},
     telemetry,
     token::BotToken,
@@ -113,13 +112,30 @@ async fn run(config: Config) -> ExitCode {
         println!("gRPC server listening on {address}");
     }
 
-    let mut app = AppState::new(&token, &api_base, config.request_timeout);
-    app.rest = DiscordRest::with_global_limit(&token, &api_base, config.global_rate_limit);
     let state = Arc::new(
-        app.with_event_buffer(config.event_buffer)
+        AppState::new(&token, &api_base, config.request_timeout)
+            .with_rest_options(&token, &api_base, &config.rest)
+            .with_event_buffer(config.event_buffer)
             .with_negative_cache_ttl(config.negative_cache_ttl)
             .with_max_pending(config.max_pending),
     );
+    if let Some(address) = config.metrics_addr {
+        match TcpListener::bind(address).await {
+            Ok(listener) => {
+                tracing::info!(%address, "serving Prometheus metrics at /metrics");
+                tokio::spawn(metrics_server::serve(
+                    listener,
+                    Arc::clone(&state),
+                    config.gateway.is_some(),
+                ));
+            }
+            Err(error) => {
+                tracing::error!(%error, %address, "cannot bind the metrics address");
+                eprintln!("ERROR: cannot bind --metrics-addr {address}: {error}");
+                return ExitCode::FAILURE;
+            }
+        }
+    }
     let (fatal_tx, mut fatal_rx) = tokio::sync::mpsc::channel::<String>(4);
     let gateway_slot = Arc::new(Mutex::new(None::<Gateway>));
     tokio::spawn(start_up(

@@ -15,13 +15,17 @@ pub enum TokenCheck {
     Invalid,
 }
 
+/// How long the start-up token check may take, retries included.
+const STARTUP_CHECK_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
+
 /// Asks Discord who the bot is and opens (or fails) the start-up gate.
 ///
 /// A 401 fails the gate and logs `invalid Discord bot token` (never the token itself). Any other
 /// failure (Discord unreachable, 5xx) is logged as a warning and the gate opens: each RPC will
 /// then report Discord's state itself.
 pub async fn check_token(rest: &DiscordRest, readiness: &Readiness) -> TokenCheck {
-    match rest.current_user().await {
+    let deadline = tokio::time::Instant::now() + STARTUP_CHECK_TIMEOUT;
+    match rest.current_user(deadline).await {
         Ok(user) => {
             tracing::info!(bot_id = user.id.get(), bot = %user.name, "logged in to Discord");
             readiness.set_ready();

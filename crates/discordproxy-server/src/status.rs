@@ -3,10 +3,13 @@
 //! Discord HTTP errors keep the original discordproxy contract: the gRPC code follows the HTTP
 //! status and the status message is the JSON
 //! `{"type": "HTTPException", "status": <int>, "code": <int>, "text": <str>}` that the original
-//! Python client parses into `DiscordProxyHttpError`. All other failures carry plain text.
+//! Python client parses into `DiscordProxyHttpError`. All other failures carry plain text; a
+//! rate-limit slot beyond the deadline also carries a `google.rpc.RetryInfo` in the rich status
+//! details (`grpc-status-details-bin`).
 
 use crate::error::{DiscordHttpError, Error};
 use tonic::{Code, Status};
+use tonic_types::{ErrorDetails, StatusExt};
 
 /// gRPC code for a Discord HTTP status, as the original server mapped it.
 pub fn code_for_http_status(status: u16) -> Code {
@@ -46,6 +49,14 @@ impl From<Error> for Status {
                 Status::unavailable(format!("Discord is unreachable: {message}"))
             }
             Error::DeadlineExceeded(message) => Status::deadline_exceeded(message),
+            error @ Error::RateLimited { retry_after, .. } => {
+                let retry = ErrorDetails::with_retry_info(Some(retry_after));
+                Status::with_error_details(
+                    Code::ResourceExhausted,
+                    format!("{error}; retry after {:.3} s", retry_after.as_secs_f64()),
+                    retry,
+                )
+            }
             Error::Internal(message) => Status::internal(message),
         }
     }
@@ -122,5 +133,27 @@ mod tests {
             assert_eq!(status.code(), code);
             assert!(serde_json::from_str::<serde_json::Value>(status.message()).is_err());
         }
+    }
+
+    #[test]
+    fn no_rate_limit_slot_is_resource_exhausted_with_retry_info() {
+        let status = Status::from(Error::RateLimited {
+            bucket: "POST /channels/{channel_id}/messages (major 5)".into(),
+            retry_after: std::time::Duration::from_millis(4200),
+        });
+        assert_eq!(status.code(), Code::ResourceExhausted);
+        assert!(
+            status
+                .message()
+                .contains("POST /channels/{channel_id}/messages (major 5)"),
+            "{}",
+            status.message()
+        );
+        assert!(status.message().contains("4.200 s"), "{}", status.message());
+        let retry = status.get_details_retry_info().expect("RetryInfo");
+        assert_eq!(
+            retry.retry_delay,
+            Some(std::time::Duration::from_millis(4200))
+        );
     }
 }

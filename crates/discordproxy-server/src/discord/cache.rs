@@ -36,6 +36,12 @@ impl GuildCache {
         }
     }
 
+    /// Entries cached: guilds, channels and members.
+    pub fn sizes(&self) -> (usize, usize, usize) {
+        let stats = self.cache.stats();
+        (stats.guilds(), stats.channels(), stats.members())
+    }
+
     /// Applies a gateway event.
     pub fn update(&self, event: &Event) {
         self.cache.update(event);

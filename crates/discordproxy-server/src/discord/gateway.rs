@@ -89,7 +89,9 @@ pub async fn start(
     options: &GatewayOptions,
     sinks: Sinks,
 ) -> Result<(Gateway, mpsc::Receiver<FatalClose>)> {
-    let info = rest.gateway_bot().await?;
+    let info = rest
+        .gateway_bot(tokio::time::Instant::now() + super::rest::HTTP_TIMEOUT)
+        .await?;
     let count = match options.shards {
         ShardCount::Auto => info.shards.max(1),
         ShardCount::Fixed(count) => count.max(1),

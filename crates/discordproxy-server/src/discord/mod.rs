@@ -1,9 +1,15 @@
-//! Talking to Discord: the REST client, its error decoding and the DM channel cache.
+//! Talking to Discord: the REST client with its rate limiter and retries, error decoding, the
+//! gateway session and the caches.
 
 pub mod api_error;
 pub mod cache;
 pub mod dm_channels;
 pub mod gateway;
+pub mod invalid_requests;
 pub mod negative_cache;
+pub mod ratelimit;
 pub mod rest;
+pub mod retry;
+pub mod route;
 pub mod shard_status;
+pub mod transport;

@@ -1,76 +1,119 @@
-//! Discord REST calls through twilight-http.
+//! Discord REST calls: one rate limiter, safe retries and ban protection for every request the
+//! server makes.
 //!
-//! Request bodies are built by `convert` and sent as raw JSON (twilight-http's own validators
-//! would refuse some requests with errors Discord never gives; we let Discord judge, so clients
-//! see Discord's status, code and field path). twilight-http keeps per-route rate-limit buckets
-//! and waits out 429s.
+//! Each request waits for its rate-limit slot ([`RateLimiter`]), is sent once, and its answer
+//! updates the limiter. 429s are waited out (never hammered), 5xx answers and network failures
+//! are retried with backoff ([`retry`](super::retry)), and the answers that count towards
+//! Discord's invalid-request ban are counted. A Cloudflare ban or a revoked token (401) stops
+//! all REST traffic. Nothing is sent after the call's deadline.
+//!
+//! Request bodies are built by `convert` and sent as raw JSON, so Discord judges them and
+//! clients see Discord's status, code and field path.
 
-use super::api_error;
+use super::{
+    api_error,
+    invalid_requests::{self, InvalidRequests},
+    ratelimit::{
+        NoSlot, RateLimiter,
+        headers::{self, Scope, TooManyRequests},
+    },
+    retry,
+    route::Route,
+    transport::{RawResponse, Transport, TransportError},
+};
 use crate::{
     config::ApiBase,
     error::{DiscordHttpError, Error, Result},
+    metrics::{Metrics, RetryLabels, RouteLabel, ScopeLabel},
     token::BotToken,
 };
+use bytes::Bytes;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use twilight_http::{
-    Client,
-    error::ErrorType,
-    request::{Method, Request},
-    routing::Route,
-};
+use tokio::time::Instant;
 use twilight_model::{channel::Channel, gateway::connection_info::BotConnectionInfo, user::User};
 
 /// Discord's default global rate limit: requests per second per bot across all routes.
 pub const DEFAULT_GLOBAL_LIMIT: u16 = 50;
 
-/// Timeout of one HTTP request to Discord (the whole call is bounded by its deadline too).
+/// Timeout of one HTTP request to Discord (the call's deadline bounds it further).
 pub const HTTP_TIMEOUT: Duration = Duration::from_secs(30);
 
+/// 429 answers one request waits out before giving up with the 429 (`RESOURCE_EXHAUSTED`).
+const MAX_RATE_LIMITED: u32 = 5;
+
+/// Settings of the REST layer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RestOptions {
+    /// Global limit, requests per second across all routes (`--global-rate-limit`, 50).
+    pub global_rate_limit: u16,
+    /// Retries of a request after 5xx answers or network failures (`--max-retries`, 3).
+    pub max_retries: u32,
+    /// Invalid requests per 10 minutes Discord allows before a ban (`--invalid-request-budget`,
+    /// 10,000); the log warns at 50% and 80%.
+    pub invalid_request_budget: u32,
+}
+
+impl Default for RestOptions {
+    fn default() -> Self {
+        Self {
+            global_rate_limit: DEFAULT_GLOBAL_LIMIT,
+            max_retries: retry::DEFAULT_MAX_RETRIES,
+            invalid_request_budget: invalid_requests::DEFAULT_BUDGET,
+        }
+    }
+}
+
 /// A Discord REST client for one bot token.
-///
-/// After Discord answered 401 once (token revoked or reset), no further request is sent: every
-/// call fails at once with the same 401 (gRPC `UNAUTHENTICATED`), so a dead token cannot pile up
-/// invalid requests towards Discord's IP ban.
 #[derive(Debug)]
 pub struct DiscordRest {
-    http: Client,
+    transport: Transport,
+    limiter: RateLimiter,
+    invalid: InvalidRequests,
+    max_retries: u32,
     revoked: AtomicBool,
+    banned_until: Mutex<Option<Instant>>,
+    metrics: Arc<Metrics>,
+}
+
+/// What to do after one attempt.
+enum Attempt {
+    Done(Bytes),
+    /// Send again after a backoff (5xx, network failure); the error if no retry is left.
+    Retry(Error, &'static str),
+    /// Send again once the limiter allows (429).
+    RateLimited(Error),
 }
 
 impl DiscordRest {
-    /// Builds a client sending `Authorization: Bot <token>` to `api`, keeping to Discord's
-    /// default global limit of [`DEFAULT_GLOBAL_LIMIT`] requests per second.
+    /// A client sending `Authorization: Bot <token>` to `api`, with the default options.
     pub fn new(token: &BotToken, api: &ApiBase) -> Self {
-        Self::with_global_limit(token, api, DEFAULT_GLOBAL_LIMIT)
+        Self::with_options(
+            token,
+            api,
+            &RestOptions::default(),
+            Arc::new(Metrics::default()),
+        )
     }
 
-    /// Like [`DiscordRest::new`] with another global limit (requests per second across all
-    /// routes; Discord raises it for large bots on request).
-    /// <https://discord.com/developers/docs/topics/rate-limits#global-rate-limit>
-    pub fn with_global_limit(token: &BotToken, api: &ApiBase, global_limit: u16) -> Self {
-        // Exactly one rustls provider (ring) is compiled in; installing it explicitly avoids
-        // depending on rustls' feature auto-detection. A second call is harmless.
-        let _ = rustls::crypto::ring::default_provider().install_default();
-        let mut builder = Client::builder()
-            .token(token.expose().to_owned())
-            .remember_invalid_token(false)
-            .ratelimiter(Some(twilight_http_ratelimiting::RateLimiter::new(
-                global_limit.max(1),
-            )))
-            .timeout(HTTP_TIMEOUT);
-        if let ApiBase::Custom {
-            authority,
-            use_http,
-        } = api
-        {
-            builder = builder.proxy(authority.clone(), *use_http);
-        }
+    /// A client with `options`, recording into `metrics`.
+    pub fn with_options(
+        token: &BotToken,
+        api: &ApiBase,
+        options: &RestOptions,
+        metrics: Arc<Metrics>,
+    ) -> Self {
         Self {
-            http: builder.build(),
+            transport: Transport::new(token, api),
+            limiter: RateLimiter::new(options.global_rate_limit),
+            invalid: InvalidRequests::new(options.invalid_request_budget),
+            max_retries: options.max_retries,
             revoked: AtomicBool::new(false),
+            banned_until: Mutex::new(None),
+            metrics,
         }
     }
 
@@ -79,51 +122,99 @@ impl DiscordRest {
         self.revoked.load(Ordering::Relaxed)
     }
 
+    /// How long a Cloudflare ban still stops REST traffic, if one does.
+    pub fn banned_for(&self) -> Option<Duration> {
+        let until = (*self.lock_ban())?;
+        until.checked_duration_since(Instant::now())
+    }
+
+    /// Whether REST traffic is stopped (revoked token or ban).
+    pub fn blocked(&self) -> bool {
+        self.token_revoked() || self.banned_for().is_some()
+    }
+
+    /// Invalid requests (401, 403, 429 except shared) in the last 10 minutes.
+    pub fn invalid_requests(&self) -> u32 {
+        self.invalid.in_window()
+    }
+
+    /// Rate-limit buckets currently known.
+    pub fn bucket_count(&self) -> usize {
+        self.limiter.bucket_count()
+    }
+
+    fn lock_ban(&self) -> std::sync::MutexGuard<'_, Option<Instant>> {
+        self.banned_until
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
     /// `GET /users/@me`: the bot's own user; used to check the token at start-up.
     /// <https://discord.com/developers/docs/resources/user#get-current-user>
     ///
     /// # Errors
-    /// [`Error::Discord`] (401 for a bad token), [`Error::Unavailable`], [`Error::Internal`].
-    pub async fn current_user(&self) -> Result<User> {
-        self.json(&Route::GetCurrentUser, None).await
+    /// See [`DiscordRest::create_message`].
+    pub async fn current_user(&self, deadline: Instant) -> Result<User> {
+        self.json(Route::CurrentUser, None, deadline).await
     }
 
     /// `GET /users/{user.id}`.
     /// <https://discord.com/developers/docs/resources/user#get-user>
     ///
     /// # Errors
-    /// [`Error::Discord`] (404/10013 Unknown User), [`Error::Unavailable`], [`Error::Internal`].
-    pub async fn user(&self, user_id: u64) -> Result<User> {
-        self.json(&Route::GetUser { user_id }, None).await
+    /// See [`DiscordRest::create_message`]; 404/10013 Unknown User.
+    pub async fn user(&self, user_id: u64, deadline: Instant) -> Result<User> {
+        self.json(Route::User { user_id }, None, deadline).await
     }
 
     /// `POST /users/@me/channels`: opens (or returns the existing) DM channel with a user.
     /// <https://discord.com/developers/docs/resources/user#create-dm>
     ///
     /// # Errors
-    /// [`Error::Discord`], [`Error::Unavailable`], [`Error::Internal`].
-    pub async fn create_dm(&self, user_id: u64) -> Result<Channel> {
+    /// See [`DiscordRest::create_message`].
+    pub async fn create_dm(&self, user_id: u64, deadline: Instant) -> Result<Channel> {
         let body = serde_json::json!({ "recipient_id": user_id.to_string() });
-        self.json(&Route::CreatePrivateChannel, Some(&body)).await
+        self.json(Route::CreateDm, Some(&body), deadline).await
     }
 
     /// `GET /channels/{channel.id}`.
     /// <https://discord.com/developers/docs/resources/channel#get-channel>
     ///
     /// # Errors
-    /// [`Error::Discord`] (404/10003, 403/50001), [`Error::Unavailable`], [`Error::Internal`].
-    pub async fn channel(&self, channel_id: u64) -> Result<Channel> {
-        self.json(&Route::GetChannel { channel_id }, None).await
+    /// See [`DiscordRest::create_message`]; 404/10003, 403/50001.
+    pub async fn channel(&self, channel_id: u64, deadline: Instant) -> Result<Channel> {
+        self.json(Route::Channel { channel_id }, None, deadline)
+            .await
     }
 
-    /// `POST /channels/{channel.id}/messages` with `body`; returns Discord's message JSON.
+    /// `POST /channels/{channel.id}/messages` with `body` plus a fresh `nonce` and
+    /// `enforce_nonce: true`, so a retry after a lost answer returns the first message instead
+    /// of posting a duplicate. Returns Discord's message JSON.
     /// <https://discord.com/developers/docs/resources/message#create-message>
     ///
     /// # Errors
-    /// [`Error::Discord`] (403/50007, 403/50013, 400/50035, 400/50006 …),
-    /// [`Error::Unavailable`], [`Error::Internal`].
-    pub async fn create_message(&self, channel_id: u64, body: &Value) -> Result<Value> {
-        self.json(&Route::CreateMessage { channel_id }, Some(body))
+    /// - [`Error::Discord`]: Discord's answer (403/50007, 403/50013, 400/50035, a 429 that
+    ///   came back more than 5 times, a 5xx after the last retry, 401 once the token was
+    ///   revoked).
+    /// - [`Error::RateLimited`]: no rate-limit slot before `deadline` (`RESOURCE_EXHAUSTED`).
+    /// - [`Error::Unavailable`]: Discord unreachable after the retries, or REST traffic
+    ///   stopped by a Cloudflare ban.
+    /// - [`Error::DeadlineExceeded`]: the deadline came before a retry could start.
+    /// - [`Error::Internal`]: a 2xx body that is not the expected JSON.
+    pub async fn create_message(
+        &self,
+        channel_id: u64,
+        body: &Value,
+        deadline: Instant,
+    ) -> Result<Value> {
+        let mut body = body.clone();
+        if let Value::Object(fields) = &mut body {
+            fields
+                .entry("nonce")
+                .or_insert_with(|| Value::String(fastrand::u64(1..=i64::MAX as u64).to_string()));
+            fields.insert("enforce_nonce".into(), Value::Bool(true));
+        }
+        self.json(Route::CreateMessage { channel_id }, Some(&body), deadline)
             .await
     }
 
@@ -131,53 +222,49 @@ impl DiscordRest {
     /// <https://discord.com/developers/docs/resources/guild#get-guild>
     ///
     /// # Errors
-    /// [`Error::Discord`] (404/10004 Unknown Guild), [`Error::Unavailable`].
-    pub async fn check_guild(&self, guild_id: u64) -> Result<()> {
-        self.send(
-            &Route::GetGuild {
-                guild_id,
-                with_counts: false,
-            },
-            None,
-        )
-        .await
-        .map(drop)
+    /// See [`DiscordRest::create_message`]; 404/10004 Unknown Guild.
+    pub async fn check_guild(&self, guild_id: u64, deadline: Instant) -> Result<()> {
+        self.send(Route::Guild { guild_id }, None, deadline)
+            .await
+            .map(drop)
     }
 
     /// `GET /guilds/{guild.id}/channels`, in Discord's order.
     /// <https://discord.com/developers/docs/resources/guild#get-guild-channels>
     ///
     /// # Errors
-    /// [`Error::Discord`], [`Error::Unavailable`], [`Error::Internal`].
-    pub async fn guild_channels(&self, guild_id: u64) -> Result<Vec<Channel>> {
-        self.json(&Route::GetChannels { guild_id }, None).await
+    /// See [`DiscordRest::create_message`].
+    pub async fn guild_channels(&self, guild_id: u64, deadline: Instant) -> Result<Vec<Channel>> {
+        self.json(Route::GuildChannels { guild_id }, None, deadline)
+            .await
     }
 
     /// `GET /gateway/bot`: gateway URL, recommended shard count and identify limits.
     /// <https://discord.com/developers/docs/events/gateway#get-gateway-bot>
     ///
     /// # Errors
-    /// [`Error::Discord`], [`Error::Unavailable`], [`Error::Internal`].
-    pub async fn gateway_bot(&self) -> Result<BotConnectionInfo> {
-        self.json(&Route::GetGatewayBot, None).await
+    /// See [`DiscordRest::create_message`].
+    pub async fn gateway_bot(&self, deadline: Instant) -> Result<BotConnectionInfo> {
+        self.json(Route::GatewayBot, None, deadline).await
     }
 
     async fn json<T: DeserializeOwned>(
         &self,
-        route: &Route<'_>,
+        route: Route,
         body: Option<&Value>,
+        deadline: Instant,
     ) -> Result<T> {
-        let bytes = self.send(route, body).await?;
+        let bytes = self.send(route, body, deadline).await?;
         serde_json::from_slice(&bytes).map_err(|error| {
             Error::Internal(format!(
-                "unexpected response body from Discord for {} /{}: {error}",
-                route.method().name(),
-                route
+                "unexpected response body from Discord for {}: {error}",
+                route.template()
             ))
         })
     }
 
-    async fn send(&self, route: &Route<'_>, body: Option<&Value>) -> Result<Vec<u8>> {
+    /// Refuses at once while REST traffic is stopped.
+    fn check_blocked(&self) -> Result<()> {
         if self.token_revoked() {
             return Err(Error::Discord(DiscordHttpError {
                 status: 401,
@@ -185,56 +272,204 @@ impl DiscordRest {
                 text: "401: Unauthorized (the bot token was revoked; no request sent)".into(),
             }));
         }
-        let mut request = Request::builder(route);
-        if let Some(body) = body {
-            request = request.body(body.to_string().into_bytes());
+        if let Some(left) = self.banned_for() {
+            return Err(Error::Unavailable(format!(
+                "Discord's edge (Cloudflare) banned this server's IP for too many invalid \
+                 requests (401, 403, 429); no REST request is sent for another {:.0} s",
+                left.as_secs_f64().ceil()
+            )));
         }
-        let request = request
-            .build()
-            .map_err(|error| Error::Internal(error.to_string()))?;
-        let method = request.method();
-        tracing::debug!(method = method.name(), path = %route, "Discord request");
-        let response = self
-            .http
-            .request::<Value>(request)
-            .await
-            .map_err(|error| from_twilight(error, method))
-            .inspect_err(|error| {
-                if matches!(error, Error::Discord(DiscordHttpError { status: 401, .. }))
-                    && !self.revoked.swap(true, Ordering::Relaxed)
-                {
+        Ok(())
+    }
+
+    async fn send(&self, route: Route, body: Option<&Value>, deadline: Instant) -> Result<Bytes> {
+        let body = body.map(|body| body.to_string().into_bytes());
+        let mut retries = 0;
+        let mut rate_limited = 0;
+        loop {
+            self.check_blocked()?;
+            let slot = self
+                .limiter
+                .acquire(route, deadline)
+                .await
+                .map_err(|no_slot| rate_limit_error(route, &no_slot))?;
+            self.metrics
+                .ratelimit_wait
+                .get_or_create(&RouteLabel {
+                    route: route.template(),
+                })
+                .observe(slot.waited.as_secs_f64());
+            // A ban or revocation may have begun while this request waited.
+            self.check_blocked()?;
+            let timeout = HTTP_TIMEOUT.min(deadline.saturating_duration_since(Instant::now()));
+            if timeout.is_zero() {
+                return Err(deadline_error(route));
+            }
+            let mut permit = slot.permit;
+            permit.sent();
+            tracing::debug!(route = route.template(), path = %route.path(), "Discord request");
+            let result = self
+                .transport
+                .send(route.method(), &route.path(), body.clone(), timeout)
+                .await;
+            let attempt = match result {
+                Ok(response) => {
+                    self.metrics
+                        .discord_request(route.template(), Some(response.status.as_u16()));
+                    if let Some(bucket) = headers::bucket_headers(&response.headers) {
+                        permit.bucket().observe(&bucket);
+                        if let Some(id) = &bucket.bucket {
+                            self.limiter.learn_bucket_id(route, permit.bucket(), id);
+                        }
+                    } else if response.status.is_success() {
+                        permit.bucket().observe_unlimited();
+                    }
+                    self.judge(route, &response, permit.bucket())?
+                }
+                Err(error) => {
+                    self.metrics.discord_request(route.template(), None);
+                    let reason = match error {
+                        TransportError::Timeout(_) => "timeout",
+                        TransportError::Connection(_) => "network",
+                    };
+                    Attempt::Retry(Error::Unavailable(error.to_string()), reason)
+                }
+            };
+            drop(permit);
+            match attempt {
+                Attempt::Done(bytes) => return Ok(bytes),
+                Attempt::RateLimited(error) => {
+                    rate_limited += 1;
+                    if rate_limited > MAX_RATE_LIMITED {
+                        return Err(error);
+                    }
+                    self.count_retry(route, "429");
+                }
+                Attempt::Retry(error, reason) => {
+                    retries += 1;
+                    if retries > self.max_retries {
+                        return Err(error);
+                    }
+                    let wait = retry::backoff(retries);
+                    if Instant::now() + wait >= deadline {
+                        return Err(error);
+                    }
+                    tracing::warn!(
+                        route = route.template(),
+                        retry = retries,
+                        wait_ms = wait.as_millis(),
+                        %error,
+                        "Discord request failed; sending it again"
+                    );
+                    self.count_retry(route, reason);
+                    tokio::time::sleep(wait).await;
+                }
+            }
+        }
+    }
+
+    fn count_retry(&self, route: Route, reason: &'static str) {
+        self.metrics
+            .retries
+            .get_or_create(&RetryLabels {
+                route: route.template(),
+                reason,
+            })
+            .inc();
+    }
+
+    /// Decides what an answer means for the request and the REST layer.
+    fn judge(
+        &self,
+        route: Route,
+        response: &RawResponse,
+        bucket: &Arc<super::ratelimit::bucket::Bucket>,
+    ) -> Result<Attempt> {
+        let status = response.status.as_u16();
+        if response.status.is_success() {
+            return Ok(Attempt::Done(response.body.clone()));
+        }
+        let error = || Error::Discord(api_error::from_response(status, &response.body));
+        match status {
+            429 => match headers::too_many_requests(&response.headers, &response.body) {
+                TooManyRequests::Ban { retry_after } => {
+                    self.count_429("cloudflare");
+                    self.ban(retry_after);
+                    self.check_blocked().map(|()| Attempt::RateLimited(error()))
+                }
+                TooManyRequests::Limited { scope, retry_after } => {
+                    self.count_429(scope.as_str());
+                    if scope != Scope::Shared {
+                        self.invalid.record(status);
+                    }
+                    tracing::warn!(
+                        route = route.template(),
+                        bucket = bucket.name(),
+                        scope = scope.as_str(),
+                        retry_after_ms = retry_after.as_millis(),
+                        "Discord answered 429; waiting before sending again"
+                    );
+                    match scope {
+                        Scope::Global => self.limiter.pause_global(retry_after),
+                        Scope::User | Scope::Shared => bucket.observe_limited(retry_after),
+                    }
+                    Ok(Attempt::RateLimited(error()))
+                }
+            },
+            401 => {
+                self.invalid.record(status);
+                if !self.revoked.swap(true, Ordering::Relaxed) {
                     tracing::error!(
                         "Discord answered 401 Unauthorized: the bot token was revoked or reset; \
                          no further Discord requests are made until the server is restarted \
                          with a valid token"
                     );
                 }
-            })?;
-        response.bytes().await.map_err(|error| {
-            Error::Unavailable(format!("reading Discord's response failed: {error}"))
-        })
+                Err(error())
+            }
+            403 => {
+                self.invalid.record(status);
+                Err(error())
+            }
+            status if retry::retryable_status(status) => Ok(Attempt::Retry(error(), "5xx")),
+            _ => Err(error()),
+        }
+    }
+
+    fn count_429(&self, scope: &'static str) {
+        self.metrics
+            .rate_limited
+            .get_or_create(&ScopeLabel { scope })
+            .inc();
+    }
+
+    fn ban(&self, retry_after: Duration) {
+        let until = Instant::now() + retry_after;
+        *self.lock_ban() = Some(until);
+        tracing::error!(
+            retry_after_s = retry_after.as_secs(),
+            "Discord's edge (Cloudflare) banned this IP for too many invalid requests; all REST \
+             traffic stops until the ban ends"
+        );
     }
 }
 
-fn from_twilight(error: twilight_http::Error, method: Method) -> Error {
-    match error.kind() {
-        ErrorType::Response { body, status, .. } => {
-            Error::Discord(api_error::from_response(status.get(), body))
-        }
-        ErrorType::RequestTimedOut => Error::Unavailable(format!(
-            "{} request to Discord timed out after {} s",
-            method.name(),
-            HTTP_TIMEOUT.as_secs()
-        )),
-        ErrorType::RequestError | ErrorType::RequestCanceled => {
-            let source = std::error::Error::source(&error).map(|s| format!(": {s}"));
-            Error::Unavailable(format!("{error}{}", source.unwrap_or_default()))
-        }
-        ErrorType::Unauthorized => Error::Discord(DiscordHttpError {
-            status: 401,
-            code: 0,
-            text: "401: Unauthorized".into(),
-        }),
-        _ => Error::Internal(error.to_string()),
+fn rate_limit_error(route: Route, no_slot: &NoSlot) -> Error {
+    tracing::warn!(
+        route = route.template(),
+        bucket = %no_slot.bucket,
+        wait_ms = no_slot.wait.as_millis(),
+        "no rate-limit slot before the call's deadline"
+    );
+    Error::RateLimited {
+        bucket: no_slot.bucket.clone(),
+        retry_after: no_slot.wait,
     }
+}
+
+fn deadline_error(route: Route) -> Error {
+    Error::DeadlineExceeded(format!(
+        "the call's deadline passed before {} could be sent",
+        route.template()
+    ))
 }

@@ -6,6 +6,7 @@ use super::required_id;
 use crate::{app::AppState, convert, error::Result};
 use discordproxy_proto::{GetGuildChannelsRequest, GetGuildChannelsResponse};
 use std::sync::Arc;
+use tokio::time::Instant;
 
 /// Handles one call. Every channel comes back in Discord's order; channel types the proto does
 /// not name come back as `UNDEFINED`.
@@ -16,6 +17,7 @@ use std::sync::Arc;
 pub async fn handle(
     state: Arc<AppState>,
     request: GetGuildChannelsRequest,
+    deadline: Instant,
 ) -> Result<GetGuildChannelsResponse> {
     let guild_id = required_id(request.guild_id, "guild_id")?;
     tracing::info!(rpc = "GetGuildChannels", guild_id, "received request");
@@ -23,8 +25,8 @@ pub async fn handle(
         tracing::debug!(guild_id, "answered from the gateway cache");
         return Ok(GetGuildChannelsResponse { channels });
     }
-    state.rest.check_guild(guild_id).await?;
-    let channels = state.rest.guild_channels(guild_id).await?;
+    state.rest.check_guild(guild_id, deadline).await?;
+    let channels = state.rest.guild_channels(guild_id, deadline).await?;
     Ok(GetGuildChannelsResponse {
         channels: channels
             .iter()

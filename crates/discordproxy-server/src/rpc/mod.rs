@@ -44,10 +44,15 @@ impl DiscordApiService {
         handler: F,
     ) -> std::result::Result<Response<Resp>, Status>
     where
-        F: FnOnce(Arc<AppState>, Req) -> Fut,
+        F: FnOnce(Arc<AppState>, Req, tokio::time::Instant) -> Fut,
         Fut: Future<Output = Result<Resp>>,
     {
         let Ok(_permit) = Arc::clone(&self.state.pending).try_acquire_owned() else {
+            self.state.metrics.rpc(
+                method,
+                tonic::Code::ResourceExhausted,
+                std::time::Duration::ZERO,
+            );
             tracing::warn!(
                 rpc = method,
                 max_pending = self.state.max_pending,
@@ -61,9 +66,10 @@ impl DiscordApiService {
         let budget = deadline::budget(request.metadata(), self.state.request_timeout);
         let state = Arc::clone(&self.state);
         let started = Instant::now();
+        let deadline = tokio::time::Instant::now() + budget;
         let work = async move {
             state.readiness.wait().await?;
-            handler(state, request.into_inner()).await
+            handler(state, request.into_inner(), deadline).await
         };
         let outcome = tokio::time::timeout(budget, work)
             .await
@@ -73,15 +79,19 @@ impl DiscordApiService {
                     budget.as_secs_f64()
                 )))
             });
-        let elapsed_ms = started.elapsed().as_secs_f64() * 1000.0;
+        let elapsed = started.elapsed();
+        let elapsed_ms = elapsed.as_secs_f64() * 1000.0;
         match outcome {
             Ok(response) => {
                 tracing::info!(rpc = method, elapsed_ms, "RPC succeeded");
+                self.state.metrics.rpc(method, tonic::Code::Ok, elapsed);
                 Ok(Response::new(response))
             }
             Err(error) => {
                 tracing::warn!(rpc = method, elapsed_ms, %error, "RPC failed");
-                Err(error.into())
+                let status = Status::from(error);
+                self.state.metrics.rpc(method, status.code(), elapsed);
+                Err(status)
             }
         }
     }
@@ -94,6 +104,7 @@ impl DiscordApiService {
 fn check_unreachable(state: &AppState, target: Target) -> Result<()> {
     match state.negative.get(target) {
         Some(error) => {
+            state.metrics.negative_cache_hits.inc();
             tracing::debug!(
                 ?target,
                 code = error.code,

@@ -7,6 +7,7 @@ use crate::discord::negative_cache::Target;
 use crate::{app::AppState, convert, error::Result};
 use discordproxy_proto::{SendChannelMessageRequest, SendChannelMessageResponse};
 use std::sync::Arc;
+use tokio::time::Instant;
 
 /// Handles one call. A channel Discord recently answered 404/10003 or 403/50001 for gets the
 /// same answer at once, without a request (`--negative-cache-ttl`).
@@ -17,6 +18,7 @@ use std::sync::Arc;
 pub async fn handle(
     state: Arc<AppState>,
     request: SendChannelMessageRequest,
+    deadline: Instant,
 ) -> Result<SendChannelMessageResponse> {
     let channel_id = required_id(request.channel_id, "channel_id")?;
     tracing::info!(rpc = "SendChannelMessage", channel_id, "received request");
@@ -24,11 +26,15 @@ pub async fn handle(
     let body = convert::message_body::create_message(&request.content, request.embed.as_ref());
     let target = Target::Channel(channel_id);
     check_unreachable(&state, target)?;
-    let channel = remember_unreachable(&state, target, state.rest.channel(channel_id).await)?;
+    let channel = remember_unreachable(
+        &state,
+        target,
+        state.rest.channel(channel_id, deadline).await,
+    )?;
     let created = remember_unreachable(
         &state,
         target,
-        state.rest.create_message(channel_id, &body).await,
+        state.rest.create_message(channel_id, &body, deadline).await,
     )?;
     let guild_id = channel.guild_id.map(|id| id.get());
     Ok(SendChannelMessageResponse {

@@ -11,6 +11,7 @@ use crate::{
 };
 use discordproxy_proto::{SendDirectMessageRequest, SendDirectMessageResponse};
 use std::sync::Arc;
+use tokio::time::Instant;
 
 /// Discord's JSON code for "Unknown Channel".
 const UNKNOWN_CHANNEL: u64 = 10003;
@@ -25,6 +26,7 @@ const UNKNOWN_CHANNEL: u64 = 10003;
 pub async fn handle(
     state: Arc<AppState>,
     request: SendDirectMessageRequest,
+    deadline: Instant,
 ) -> Result<SendDirectMessageResponse> {
     let user_id = required_id(request.user_id, "user_id")?;
     tracing::info!(rpc = "SendDirectMessage", user_id, "received request");
@@ -34,7 +36,7 @@ pub async fn handle(
     let target = Target::User(user_id);
     check_unreachable(&state, target)?;
     if let Some(channel_id) = state.dm_channels.get(user_id) {
-        let result = state.rest.create_message(channel_id, &body).await;
+        let result = state.rest.create_message(channel_id, &body, deadline).await;
         match remember_unreachable(&state, target, result) {
             Err(Error::Discord(error)) if error.code == UNKNOWN_CHANNEL => {
                 // The cached DM channel is gone; open it again below.
@@ -43,10 +45,17 @@ pub async fn handle(
             result => return reply(result?),
         }
     }
-    remember_unreachable(&state, target, state.rest.user(user_id).await)?;
-    let channel = remember_unreachable(&state, target, state.rest.create_dm(user_id).await)?;
+    remember_unreachable(&state, target, state.rest.user(user_id, deadline).await)?;
+    let channel = remember_unreachable(
+        &state,
+        target,
+        state.rest.create_dm(user_id, deadline).await,
+    )?;
     state.dm_channels.insert(user_id, channel.id.get());
-    let result = state.rest.create_message(channel.id.get(), &body).await;
+    let result = state
+        .rest
+        .create_message(channel.id.get(), &body, deadline)
+        .await;
     reply(remember_unreachable(&state, target, result)?)
 }
 

@@ -1,0 +1,205 @@
+//! One rate limiter for the whole server: Discord's per-route buckets, learned from the
+//! `X-RateLimit-*` headers of every answer, and the bot's global limit.
+//! <https://discord.com/developers/docs/topics/rate-limits>
+//!
+//! A request first waits for its turn in its bucket (arrival order), then for a slot of the
+//! bucket's window, then for a place under the global limit; only then is it sent. When the
+//! wait cannot end before the call's deadline, it fails at once with [`NoSlot`].
+
+pub mod bucket;
+pub mod global;
+pub mod headers;
+
+pub use bucket::{NoSlot, Permit};
+
+use super::route::Route;
+use bucket::Bucket;
+use global::GlobalLimit;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, Weak};
+use std::time::Duration;
+use tokio::time::Instant;
+
+/// Above this many known buckets, idle ones are forgotten (memory stays bounded however many
+/// channels are written to).
+const PRUNE_ABOVE: usize = 4096;
+
+/// The server's rate limiter for one bot token.
+#[derive(Debug)]
+pub struct RateLimiter {
+    buckets: Mutex<Buckets>,
+    global: GlobalLimit,
+}
+
+#[derive(Debug, Default)]
+struct Buckets {
+    /// (route template, major parameter) → its bucket.
+    by_route: HashMap<(&'static str, u64), Arc<Bucket>>,
+    /// (Discord's bucket id, major parameter) → the bucket, so routes Discord puts in one
+    /// bucket share it.
+    by_hash: HashMap<(String, u64), Weak<Bucket>>,
+}
+
+/// A waited-for permission to send one request.
+#[derive(Debug)]
+pub struct Slot {
+    /// The bucket permit; see [`Permit::sent`].
+    pub permit: Permit,
+    /// How long the request waited for its bucket and the global limit.
+    pub waited: Duration,
+}
+
+impl RateLimiter {
+    /// A limiter with a global limit of `global_per_second` requests per second.
+    pub fn new(global_per_second: u16) -> Self {
+        Self {
+            buckets: Mutex::new(Buckets::default()),
+            global: GlobalLimit::new(global_per_second),
+        }
+    }
+
+    fn bucket(&self, route: Route) -> Arc<Bucket> {
+        let mut buckets = self.lock();
+        let key = (route.template(), route.major());
+        if let Some(bucket) = buckets.by_route.get(&key) {
+            return Arc::clone(bucket);
+        }
+        if buckets.by_route.len() >= PRUNE_ABOVE {
+            let now = Instant::now();
+            buckets.by_route.retain(|_, bucket| !bucket.is_idle(now));
+            buckets
+                .by_hash
+                .retain(|_, bucket| bucket.strong_count() > 0);
+        }
+        let name = match route.major() {
+            0 => route.template().to_owned(),
+            major => format!("{} (major {major})", route.template()),
+        };
+        let bucket = Arc::new(Bucket::new(name));
+        buckets.by_route.insert(key, Arc::clone(&bucket));
+        bucket
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Buckets> {
+        self.buckets
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Waits until a request of `route` may be sent.
+    ///
+    /// # Errors
+    /// [`NoSlot`] at once when the bucket or the global limit cannot give a slot before
+    /// `deadline`.
+    pub async fn acquire(&self, route: Route, deadline: Instant) -> Result<Slot, NoSlot> {
+        let started = Instant::now();
+        let bucket = self.bucket(route);
+        let turn = bucket.turn(deadline).await?;
+        let permit = turn.slot(deadline).await?;
+        if let Err(wait) = self.global.acquire(deadline).await {
+            return Err(NoSlot {
+                bucket: "global".into(),
+                wait,
+            });
+        }
+        drop(turn);
+        Ok(Slot {
+            permit,
+            waited: started.elapsed(),
+        })
+    }
+
+    /// Records Discord's bucket id for `route`: later requests of routes with the same id and
+    /// major parameter share one bucket.
+    pub fn learn_bucket_id(&self, route: Route, bucket: &Arc<Bucket>, id: &str) {
+        let mut buckets = self.lock();
+        let hash_key = (id.to_owned(), route.major());
+        match buckets.by_hash.get(&hash_key).and_then(Weak::upgrade) {
+            Some(shared) if !Arc::ptr_eq(&shared, bucket) => {
+                buckets
+                    .by_route
+                    .insert((route.template(), route.major()), shared);
+            }
+            Some(_) => {}
+            None => {
+                buckets.by_hash.insert(hash_key, Arc::downgrade(bucket));
+            }
+        }
+    }
+
+    /// Pauses all requests for `retry_after` (a global 429).
+    pub fn pause_global(&self, retry_after: Duration) {
+        self.global.pause(retry_after);
+    }
+
+    /// Buckets currently known.
+    pub fn bucket_count(&self) -> usize {
+        self.lock().by_route.len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use headers::BucketHeaders;
+
+    #[tokio::test]
+    async fn routes_with_one_bucket_id_share_it() {
+        let limiter = RateLimiter::new(50);
+        let deadline = Instant::now() + Duration::from_secs(1);
+        let a = Route::Channel { channel_id: 1 };
+        let b = Route::CreateMessage { channel_id: 1 };
+        let first = limiter.acquire(a, deadline).await.unwrap();
+        let bucket_a = Arc::clone(first.permit.bucket());
+        bucket_a.observe(&BucketHeaders {
+            limit: 2,
+            remaining: 1,
+            reset_after: Duration::from_secs(5),
+            reset: Some(1.0),
+            bucket: Some("h".into()),
+        });
+        limiter.learn_bucket_id(a, &bucket_a, "h");
+        let second = limiter.acquire(b, deadline).await.unwrap();
+        limiter.learn_bucket_id(b, second.permit.bucket(), "h");
+        drop((first, second));
+        // Route b now uses route a's bucket, which has one slot left in its window.
+        assert!(Arc::ptr_eq(&limiter.bucket(b), &bucket_a));
+    }
+
+    #[tokio::test]
+    async fn requests_of_a_bucket_leave_in_arrival_order() {
+        let limiter = Arc::new(RateLimiter::new(50));
+        let route = Route::CreateMessage { channel_id: 9 };
+        let deadline = Instant::now() + Duration::from_secs(5);
+        // Learn a window of 2 per 200 ms.
+        let slot = limiter.acquire(route, deadline).await.unwrap();
+        slot.permit.bucket().observe(&BucketHeaders {
+            limit: 2,
+            remaining: 1,
+            reset_after: Duration::from_millis(200),
+            reset: Some(1.0),
+            bucket: None,
+        });
+        let mut first = Some(slot);
+        let order = Arc::new(Mutex::new(Vec::new()));
+        let mut tasks = Vec::new();
+        for index in 0..6 {
+            let limiter = Arc::clone(&limiter);
+            let order = Arc::clone(&order);
+            tasks.push(tokio::spawn(async move {
+                let mut slot = limiter.acquire(route, deadline).await.unwrap();
+                order.lock().unwrap().push(index);
+                slot.permit.sent();
+            }));
+            tokio::task::yield_now().await;
+            tokio::time::sleep(Duration::from_millis(2)).await;
+        }
+        if let Some(mut slot) = first.take() {
+            slot.permit.sent();
+        }
+        for task in tasks {
+            task.await.unwrap();
+        }
+        assert_eq!(*order.lock().unwrap(), vec![0, 1, 2, 3, 4, 5]);
+    }
+}

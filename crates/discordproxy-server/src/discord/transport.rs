@@ -1,0 +1,169 @@
+//! One HTTP request to Discord's REST API and its raw answer, over hyper with rustls.
+//!
+//! No retries and no rate limiting here: `rest.rs` decides what to send when, because
+//! twilight-http's client retries every 429 at once and never shows it to the caller
+//! (see the server README, "Rate limits").
+
+use crate::{config::ApiBase, token::BotToken};
+use bytes::Bytes;
+use http::{HeaderMap, HeaderValue, Method, Request, StatusCode, header};
+use http_body_util::{BodyExt, Full};
+use hyper_util::{
+    client::legacy::{Client, connect::HttpConnector},
+    rt::TokioExecutor,
+};
+use std::time::Duration;
+
+type Connector = hyper_rustls::HttpsConnector<HttpConnector>;
+
+/// Discord's base URL for API v10.
+pub const DISCORD_API: &str = "https://discord.com/api/v10";
+
+/// `User-Agent` as Discord asks bots to send it.
+/// <https://discord.com/developers/docs/reference#user-agent>
+const USER_AGENT: &str = concat!(
+    "DiscordBot (https://github.com/discordproxy, ",
+    env!("CARGO_PKG_VERSION"),
+    ")"
+);
+
+/// A Discord answer: status, headers and the whole body.
+#[derive(Debug, Clone)]
+pub struct RawResponse {
+    /// HTTP status.
+    pub status: StatusCode,
+    /// Response headers (rate-limit headers, `Via`, `Retry-After`).
+    pub headers: HeaderMap,
+    /// The body as received.
+    pub body: Bytes,
+}
+
+/// Why a request got no HTTP answer.
+#[derive(Debug, thiserror::Error)]
+pub enum TransportError {
+    /// No answer within the per-request timeout.
+    #[error("no answer from Discord within {0:.1} s")]
+    Timeout(f64),
+    /// Connecting, sending or reading failed (refused, reset, TLS).
+    #[error("{0}")]
+    Connection(String),
+}
+
+/// HTTP client for one bot token and API base.
+#[derive(Clone)]
+pub struct Transport {
+    client: Client<Connector, Full<Bytes>>,
+    base: String,
+    authorization: HeaderValue,
+}
+
+impl std::fmt::Debug for Transport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The authorization header holds the token: never print it.
+        f.debug_struct("Transport")
+            .field("base", &self.base)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Transport {
+    /// A client sending `Authorization: Bot <token>` to `api`.
+    pub fn new(token: &BotToken, api: &ApiBase) -> Self {
+        // Exactly one rustls provider (ring) is compiled in; installing it explicitly avoids
+        // depending on rustls' feature auto-detection. A second call is harmless.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let base = match api {
+            ApiBase::Discord => DISCORD_API.to_owned(),
+            ApiBase::Custom {
+                authority,
+                use_http,
+            } => format!(
+                "{}://{authority}/api/v10",
+                if *use_http { "http" } else { "https" }
+            ),
+        };
+        let mut http = HttpConnector::new();
+        http.enforce_http(false);
+        http.set_nodelay(true);
+        let tls = rustls::ClientConfig::builder()
+            .with_root_certificates(rustls::RootCertStore {
+                roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
+            })
+            .with_no_client_auth();
+        let connector = hyper_rustls::HttpsConnectorBuilder::new()
+            .with_tls_config(tls)
+            .https_or_http()
+            .enable_http1()
+            .enable_http2()
+            .wrap_connector(http);
+        let client = Client::builder(TokioExecutor::new())
+            .pool_idle_timeout(Duration::from_secs(90))
+            .build(connector);
+        let mut authorization = HeaderValue::from_str(&format!("Bot {}", token.expose()))
+            .unwrap_or_else(|_| HeaderValue::from_static("Bot invalid"));
+        authorization.set_sensitive(true);
+        Self {
+            client,
+            base,
+            authorization,
+        }
+    }
+
+    /// Sends `method` to `{base}/{path}` with an optional JSON `body` and waits at most
+    /// `timeout` for the whole answer.
+    ///
+    /// # Errors
+    /// [`TransportError`] when no complete answer arrived.
+    pub async fn send(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<Vec<u8>>,
+        timeout: Duration,
+    ) -> Result<RawResponse, TransportError> {
+        let mut request = Request::builder()
+            .method(method)
+            .uri(format!("{}/{path}", self.base))
+            .header(header::AUTHORIZATION, self.authorization.clone())
+            .header(header::USER_AGENT, USER_AGENT);
+        if body.is_some() {
+            request = request.header(header::CONTENT_TYPE, "application/json");
+        }
+        let request = request
+            .body(Full::new(Bytes::from(body.unwrap_or_default())))
+            .map_err(|error| TransportError::Connection(error.to_string()))?;
+        let exchange = async {
+            let response = self
+                .client
+                .request(request)
+                .await
+                .map_err(|error| TransportError::Connection(describe(&error)))?;
+            let (parts, body) = response.into_parts();
+            let body = body
+                .collect()
+                .await
+                .map_err(|error| TransportError::Connection(describe(&error)))?
+                .to_bytes();
+            Ok(RawResponse {
+                status: parts.status,
+                headers: parts.headers,
+                body,
+            })
+        };
+        tokio::time::timeout(timeout, exchange)
+            .await
+            .unwrap_or(Err(TransportError::Timeout(timeout.as_secs_f64())))
+    }
+}
+
+/// An error with its chain of sources (hyper's top-level messages are terse).
+fn describe(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(inner) = source {
+        text.push_str(": ");
+        text.push_str(&inner.to_string());
+        source = inner.source();
+    }
+    text
+}

@@ -1,0 +1,309 @@
+//! Prometheus metrics (text format, served on `--metrics-addr` by `metrics_server.rs`).
+//!
+//! Labels are low-cardinality on purpose: RPC method names, gRPC code names, Discord route
+//! templates such as `POST /channels/{channel_id}/messages`, HTTP statuses and 429 scopes;
+//! never raw ids. Every metric is listed in the README ("Metrics").
+
+use prometheus_client::{
+    encoding::EncodeLabelSet,
+    metrics::{
+        counter::Counter,
+        family::Family,
+        gauge::Gauge,
+        histogram::{Histogram, exponential_buckets},
+    },
+    registry::Registry,
+};
+use std::sync::atomic::AtomicU64;
+use std::time::Duration;
+
+/// `method` and gRPC `code` of an RPC.
+#[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct RpcLabels {
+    /// RPC name, e.g. `SendChannelMessage`.
+    pub method: &'static str,
+    /// gRPC status code name, e.g. `OK`, `RESOURCE_EXHAUSTED`.
+    pub code: &'static str,
+}
+
+/// An RPC name.
+#[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct MethodLabel {
+    /// RPC name.
+    pub method: &'static str,
+}
+
+/// A Discord route template and the answer's HTTP status (`error` without an answer).
+#[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct RouteStatusLabels {
+    /// Route template, e.g. `POST /channels/{channel_id}/messages`.
+    pub route: &'static str,
+    /// HTTP status, or `error` (no answer: connection failure or timeout).
+    pub status: String,
+}
+
+/// A Discord route template.
+#[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct RouteLabel {
+    /// Route template.
+    pub route: &'static str,
+}
+
+/// The scope of a 429.
+#[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct ScopeLabel {
+    /// `user`, `global`, `shared` or `cloudflare` (an IP ban).
+    pub scope: &'static str,
+}
+
+/// Why a Discord request was retried.
+#[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct RetryLabels {
+    /// Route template.
+    pub route: &'static str,
+    /// `5xx`, `network`, `timeout` or `429`.
+    pub reason: &'static str,
+}
+
+/// A state name.
+#[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct StateLabel {
+    /// Shard state, e.g. `READY`.
+    pub state: &'static str,
+}
+
+/// A shard id.
+#[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct ShardLabel {
+    /// Shard id (a few per bot).
+    pub shard: u32,
+}
+
+/// A cache table.
+#[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct KindLabel {
+    /// `guilds`, `channels`, `members` or `dm_channels`.
+    pub kind: &'static str,
+}
+
+type Seconds = Family<MethodLabel, Histogram, fn() -> Histogram>;
+type RouteSeconds = Family<RouteLabel, Histogram, fn() -> Histogram>;
+
+/// Every metric of the server.
+#[derive(Debug)]
+pub struct Metrics {
+    registry: Registry,
+    /// `discordproxy_rpc_requests_total{method,code}`.
+    pub rpc_requests: Family<RpcLabels, Counter>,
+    /// `discordproxy_rpc_duration_seconds{method}`.
+    pub rpc_duration: Seconds,
+    /// `discordproxy_discord_requests_total{route,status}`.
+    pub discord_requests: Family<RouteStatusLabels, Counter>,
+    /// `discordproxy_ratelimit_wait_seconds{route}`.
+    pub ratelimit_wait: RouteSeconds,
+    /// `discordproxy_discord_rate_limited_total{scope}`.
+    pub rate_limited: Family<ScopeLabel, Counter>,
+    /// `discordproxy_invalid_requests` (in the last 10 minutes).
+    pub invalid_requests: Gauge,
+    /// `discordproxy_discord_retries_total{route,reason}`.
+    pub retries: Family<RetryLabels, Counter>,
+    /// `discordproxy_negative_cache_hits_total`.
+    pub negative_cache_hits: Counter,
+    /// `discordproxy_pending_calls`.
+    pub pending_calls: Gauge,
+    /// `discordproxy_ratelimit_buckets`.
+    pub ratelimit_buckets: Gauge,
+    /// `discordproxy_rest_blocked` (1 while a ban or a revoked token stops REST traffic).
+    pub rest_blocked: Gauge,
+    /// `discordproxy_gateway_shards{state}`.
+    pub gateway_shards: Family<StateLabel, Gauge>,
+    /// `discordproxy_gateway_latency_seconds{shard}`.
+    pub gateway_latency: Family<ShardLabel, Gauge<f64, AtomicU64>>,
+    /// `discordproxy_cache_entries{kind}`.
+    pub cache_entries: Family<KindLabel, Gauge>,
+}
+
+fn latency_histogram() -> Histogram {
+    // 1 ms … ~65 s.
+    Histogram::new(exponential_buckets(0.001, 2.0, 17))
+}
+
+impl Default for Metrics {
+    fn default() -> Self {
+        let mut registry = Registry::with_prefix("discordproxy");
+        let metrics = Self {
+            rpc_requests: Family::default(),
+            rpc_duration: Family::new_with_constructor(latency_histogram),
+            discord_requests: Family::default(),
+            ratelimit_wait: Family::new_with_constructor(latency_histogram),
+            rate_limited: Family::default(),
+            invalid_requests: Gauge::default(),
+            retries: Family::default(),
+            negative_cache_hits: Counter::default(),
+            pending_calls: Gauge::default(),
+            ratelimit_buckets: Gauge::default(),
+            rest_blocked: Gauge::default(),
+            gateway_shards: Family::default(),
+            gateway_latency: Family::default(),
+            cache_entries: Family::default(),
+            registry: Registry::default(),
+        };
+        registry.register(
+            "rpc_requests",
+            "gRPC calls by method and status code",
+            metrics.rpc_requests.clone(),
+        );
+        registry.register(
+            "rpc_duration_seconds",
+            "gRPC call latency by method",
+            metrics.rpc_duration.clone(),
+        );
+        registry.register(
+            "discord_requests",
+            "Discord REST requests by route template and HTTP status (error: no answer)",
+            metrics.discord_requests.clone(),
+        );
+        registry.register(
+            "ratelimit_wait_seconds",
+            "time a Discord request waited for its rate-limit slot (bucket and global)",
+            metrics.ratelimit_wait.clone(),
+        );
+        registry.register(
+            "discord_rate_limited",
+            "429 answers from Discord by scope (user, global, shared, cloudflare)",
+            metrics.rate_limited.clone(),
+        );
+        registry.register(
+            "invalid_requests",
+            "invalid requests (401, 403, 429 except shared) in the last 10 minutes",
+            metrics.invalid_requests.clone(),
+        );
+        registry.register(
+            "discord_retries",
+            "Discord requests sent again, by route template and reason",
+            metrics.retries.clone(),
+        );
+        registry.register(
+            "negative_cache_hits",
+            "calls answered from the negative cache without a Discord request",
+            metrics.negative_cache_hits.clone(),
+        );
+        registry.register(
+            "pending_calls",
+            "gRPC calls in progress (bounded by --max-pending)",
+            metrics.pending_calls.clone(),
+        );
+        registry.register(
+            "ratelimit_buckets",
+            "rate-limit buckets currently known",
+            metrics.ratelimit_buckets.clone(),
+        );
+        registry.register(
+            "rest_blocked",
+            "1 while REST traffic is stopped (Cloudflare ban or revoked token)",
+            metrics.rest_blocked.clone(),
+        );
+        registry.register(
+            "gateway_shards",
+            "gateway shards by state",
+            metrics.gateway_shards.clone(),
+        );
+        registry.register(
+            "gateway_latency_seconds",
+            "last heartbeat round trip per shard",
+            metrics.gateway_latency.clone(),
+        );
+        registry.register(
+            "cache_entries",
+            "entries in the gateway cache and the DM channel cache",
+            metrics.cache_entries.clone(),
+        );
+        Self {
+            registry,
+            ..metrics
+        }
+    }
+}
+
+impl Metrics {
+    /// Counts one finished RPC.
+    pub fn rpc(&self, method: &'static str, code: tonic::Code, elapsed: Duration) {
+        self.rpc_requests
+            .get_or_create(&RpcLabels {
+                method,
+                code: code_name(code),
+            })
+            .inc();
+        self.rpc_duration
+            .get_or_create(&MethodLabel { method })
+            .observe(elapsed.as_secs_f64());
+    }
+
+    /// Counts one Discord request of `route` answered with `status` (`None`: no answer).
+    pub fn discord_request(&self, route: &'static str, status: Option<u16>) {
+        let status = status.map_or_else(|| "error".to_owned(), |s| s.to_string());
+        self.discord_requests
+            .get_or_create(&RouteStatusLabels { route, status })
+            .inc();
+    }
+
+    /// The registry in Prometheus text format.
+    pub fn encode(&self) -> String {
+        let mut text = String::new();
+        // Writing into a String cannot fail.
+        let _ = prometheus_client::encoding::text::encode(&mut text, &self.registry);
+        text
+    }
+}
+
+/// The canonical upper-case name of a gRPC code, as in grpc status tables.
+pub fn code_name(code: tonic::Code) -> &'static str {
+    use tonic::Code;
+    match code {
+        Code::Ok => "OK",
+        Code::Cancelled => "CANCELLED",
+        Code::Unknown => "UNKNOWN",
+        Code::InvalidArgument => "INVALID_ARGUMENT",
+        Code::DeadlineExceeded => "DEADLINE_EXCEEDED",
+        Code::NotFound => "NOT_FOUND",
+        Code::AlreadyExists => "ALREADY_EXISTS",
+        Code::PermissionDenied => "PERMISSION_DENIED",
+        Code::ResourceExhausted => "RESOURCE_EXHAUSTED",
+        Code::FailedPrecondition => "FAILED_PRECONDITION",
+        Code::Aborted => "ABORTED",
+        Code::OutOfRange => "OUT_OF_RANGE",
+        Code::Unimplemented => "UNIMPLEMENTED",
+        Code::Internal => "INTERNAL",
+        Code::Unavailable => "UNAVAILABLE",
+        Code::DataLoss => "DATA_LOSS",
+        Code::Unauthenticated => "UNAUTHENTICATED",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn encodes_counters_with_prefix_and_labels() {
+        let metrics = Metrics::default();
+        metrics.rpc(
+            "SendChannelMessage",
+            tonic::Code::Ok,
+            Duration::from_millis(3),
+        );
+        metrics.discord_request("POST /channels/{channel_id}/messages", Some(200));
+        let text = metrics.encode();
+        assert!(
+            text.contains(
+                r#"discordproxy_rpc_requests_total{method="SendChannelMessage",code="OK"} 1"#
+            ),
+            "{text}"
+        );
+        assert!(text.contains(
+            r#"discordproxy_discord_requests_total{route="POST /channels/{channel_id}/messages",status="200"} 1"#
+        ));
+        assert!(text.contains("discordproxy_rpc_duration_seconds_count"));
+        assert!(text.ends_with("# EOF\n"));
+    }
+}
