@@ -402,6 +402,30 @@ def message_posts(calls: list[RestCall]) -> list[RestCall]:
     ]
 
 
+NONCE_MAX_LEN = 25  # Discord's limit for a message nonce
+
+
+def message_body_without_nonce(body) -> dict:
+    """A message-create body with `nonce` and `enforce_nonce` checked and removed.
+
+    The server may send `"nonce": "<string>", "enforce_nonce": true` with each message create, so
+    that a retried POST returns the first message instead of a duplicate. The two keys come
+    together or not at all; the nonce is a non-empty string of at most 25 characters. Returns a
+    copy of the body without them, for an exact comparison of the rest."""
+    assert isinstance(body, dict), f"message body is not a JSON object: {body!r}"
+    rest = dict(body)
+    has_nonce, has_enforce = "nonce" in rest, "enforce_nonce" in rest
+    nonce = rest.pop("nonce", None)
+    enforce = rest.pop("enforce_nonce", None)
+    assert has_nonce == has_enforce, f"nonce and enforce_nonce must come together: {body!r}"
+    if has_nonce:
+        assert isinstance(nonce, str) and 0 < len(nonce) <= NONCE_MAX_LEN, (
+            f"nonce must be a non-empty string of at most {NONCE_MAX_LEN} characters: {nonce!r}"
+        )
+        assert enforce is True, f"enforce_nonce must be true: {enforce!r}"
+    return rest
+
+
 def dm_channel_id_from(calls: list[RestCall]) -> int:
     posts = message_posts(calls)
     assert posts, "no message POST recorded:\n" + describe(calls)

@@ -25,6 +25,7 @@ from support import (
     describe,
     details_json,
     dm_channel_id_from,
+    message_body_without_nonce,
     message_posts,
 )
 
@@ -59,8 +60,8 @@ def test_dm_embed_without_content(client, rest, fresh_user):
     assert_calls(calls, dm_open_sequence(fresh_user, dm_id))
     assert calls[1].body == {"recipient_id": str(fresh_user)}, describe(calls)
 
-    body = calls[2].body
-    assert isinstance(body, dict), describe(calls)
+    assert isinstance(calls[2].body, dict), describe(calls)
+    body = message_body_without_nonce(calls[2].body)
     assert "content" not in body, f"empty content must not be sent: {body}"
     assert "allowed_mentions" not in body, f"allowed_mentions must not be sent: {body}"
     assert set(body) == {"embeds"}, f"unexpected keys in message body: {sorted(body)}"
@@ -115,7 +116,7 @@ def test_dm_closed_raises_http_error_403_50007(client, rest, closed_user):
     calls = rest.requests()
     dm_id = dm_channel_id_from(calls)
     assert_calls(calls, dm_open_sequence(user, dm_id, status=403))
-    assert calls[2].body == {"content": "You have a new mail"}
+    assert message_body_without_nonce(calls[2].body) == {"content": "You have a new mail"}
 
 
 def test_dm_closed_raw_stub_status_and_details(stub, rest, closed_user):
@@ -170,7 +171,13 @@ def test_two_dms_to_one_user_open_one_dm_channel(client, rest, fresh_user):
             ("POST", f"{API}/channels/{dm_id}/messages", 200),
         ],
     )
-    assert [c.body for c in message_posts(calls)] == [{"content": "first"}, {"content": "second"}]
+    bodies = [c.body for c in message_posts(calls)]
+    assert [message_body_without_nonce(b) for b in bodies] == [
+        {"content": "first"},
+        {"content": "second"},
+    ]
+    nonces = [b.get("nonce") for b in bodies]
+    assert nonces[0] is None or nonces[0] != nonces[1], f"one nonce for two calls: {nonces}"
     assert first.channel_id == second.channel_id == dm_id
     assert first.id != second.id and first.id > 0 and second.id > 0
     assert (first.content, second.content) == ("first", "second")
@@ -184,7 +191,9 @@ def test_dm_raw_stub_content_only(stub, rest, fresh_user):
     calls = rest.requests()
     dm_id = dm_channel_id_from(calls)
     assert_calls(calls, dm_open_sequence(fresh_user, dm_id))
-    assert calls[2].body == {"content": "Hello from the raw stub"}, describe(calls)
+    assert message_body_without_nonce(calls[2].body) == {"content": "Hello from the raw stub"}, (
+        describe(calls)
+    )
     assert msg.id > 0 and msg.channel_id == dm_id
     assert msg.author.id == BOT_ID
     assert msg.content == "Hello from the raw stub"

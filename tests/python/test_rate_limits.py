@@ -14,7 +14,15 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from discordproxy.client import DiscordClient
 
-from support import API, GENERAL_ID, Emulator, Server, describe, message_posts
+from support import (
+    API,
+    GENERAL_ID,
+    Emulator,
+    Server,
+    describe,
+    message_body_without_nonce,
+    message_posts,
+)
 
 BURST = 6
 LIMIT = "POST /channels/{channel_id}/messages=2/1000"  # 2 per second per channel
@@ -59,6 +67,14 @@ def test_burst_of_channel_messages_all_succeed_each_created_once(limited):
         "each message must be created exactly once:\n" + describe(calls)
     )
     assert all(c.path == f"{API}/channels/{GENERAL_ID}/messages" for c in posts), describe(calls)
+    # with a nonce (safe retries): one per call, the same on each retry of that call
+    nonces: dict[str, set] = {}
+    for c in posts:
+        message_body_without_nonce(c.body)
+        nonces.setdefault(c.body["content"], set()).add(c.body.get("nonce"))
+    assert all(len(n) == 1 for n in nonces.values()), f"a retry changed its nonce: {nonces}"
+    sent = [n for ns in nonces.values() for n in ns if n is not None]
+    assert len(sent) == len(set(sent)), f"two calls with one nonce: {nonces}"
     assert {c.status for c in posts} <= {200, 429}, describe(calls)
     # the burst is over the limit: either the server waited by itself (no 429 at all) or it met
     # 429s and retried them; either way nothing else failed

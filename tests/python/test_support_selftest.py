@@ -5,7 +5,13 @@ from __future__ import annotations
 
 import pytest
 
-from support import RestCall, assert_calls, assert_calls_prefix, assert_no_message_created
+from support import (
+    RestCall,
+    assert_calls,
+    assert_calls_prefix,
+    assert_no_message_created,
+    message_body_without_nonce,
+)
 
 GET = RestCall("GET", "/api/v10/channels/1", None, 200)
 POST = RestCall("POST", "/api/v10/channels/1/messages", {"content": "x"}, 200)
@@ -42,3 +48,33 @@ def test_assert_no_message_created():
     assert_no_message_created([GET, POST_400])
     with pytest.raises(AssertionError, match="a message was created"):
         assert_no_message_created([GET, POST])
+
+
+def test_message_body_without_nonce():
+    body = {"content": "x", "embeds": [{"title": "t"}]}
+    assert message_body_without_nonce(body) == body
+    with_nonce = {**body, "nonce": "1234567890123456789", "enforce_nonce": True}
+    assert message_body_without_nonce(with_nonce) == body
+    assert with_nonce["nonce"] == "1234567890123456789", "the input must stay as it was"
+    assert message_body_without_nonce({**body, "nonce": "9" * 25, "enforce_nonce": True}) == body
+    with pytest.raises(AssertionError, match="not a JSON object"):
+        message_body_without_nonce(None)
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        {"nonce": "", "enforce_nonce": True},
+        {"nonce": "9" * 26, "enforce_nonce": True},
+        {"nonce": 123, "enforce_nonce": True},
+        {"nonce": None, "enforce_nonce": True},
+        {"nonce": "123", "enforce_nonce": False},
+        {"nonce": "123", "enforce_nonce": "true"},
+        {"nonce": "123"},
+        {"enforce_nonce": True},
+    ],
+    ids=["empty", "too-long", "integer", "null", "not-enforced", "enforce-string", "alone", "no-nonce"],
+)
+def test_message_body_without_nonce_rejects_a_bad_nonce(extra):
+    with pytest.raises(AssertionError):
+        message_body_without_nonce({"content": "x", **extra})

@@ -60,7 +60,15 @@ async fn channel_message_returns_the_filled_message_after_get_then_post() {
             format!("POST /channels/{GENERAL}/messages")
         ]
     );
-    let body = stack.emulator.requests().last().unwrap().body.clone();
+    let mut body = stack.emulator.requests().last().unwrap().body.clone();
+    // A nonce for safe retries, if sent: a non-empty string of at most 25 characters, enforced.
+    if let Some(object) = body.as_mut().and_then(|body| body.as_object_mut())
+        && let Some(nonce) = object.remove("nonce")
+    {
+        let nonce = nonce.as_str().unwrap_or_default();
+        assert!((1..=25).contains(&nonce.len()), "nonce {nonce:?}");
+        assert_eq!(object.remove("enforce_nonce"), Some(serde_json::json!(true)));
+    }
     assert_eq!(
         body,
         Some(serde_json::json!({
