@@ -326,6 +326,14 @@ impl DiscordRest {
                     }
                     self.judge(route, &response, permit.bucket())?
                 }
+                Err(TransportError::Timeout(_)) if timeout < HTTP_TIMEOUT => {
+                    // The attempt was cut short by the call's deadline, not by Discord.
+                    self.metrics.discord_request(route.template(), None);
+                    return Err(Error::DeadlineExceeded(format!(
+                        "no answer from Discord to {} before the call's deadline",
+                        route.template()
+                    )));
+                }
                 Err(error) => {
                     self.metrics.discord_request(route.template(), None);
                     let reason = match error {
