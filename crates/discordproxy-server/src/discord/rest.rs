@@ -334,11 +334,21 @@ impl DiscordRest {
                         route.template()
                     )));
                 }
+                Err(error @ TransportError::TooLarge { status }) => {
+                    self.metrics
+                        .discord_request(route.template(), Some(status.as_u16()));
+                    return Err(Error::Internal(format!(
+                        "{error} (for {})",
+                        route.template()
+                    )));
+                }
                 Err(error) => {
                     self.metrics.discord_request(route.template(), None);
                     let reason = match error {
                         TransportError::Timeout(_) => "timeout",
-                        TransportError::Connection(_) => "network",
+                        TransportError::Connection(_) | TransportError::TooLarge { .. } => {
+                            "network"
+                        }
                     };
                     Attempt::Retry(Error::Unavailable(error.to_string()), reason)
                 }

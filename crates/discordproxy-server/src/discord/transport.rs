@@ -27,6 +27,10 @@ const USER_AGENT: &str = concat!(
     ")"
 );
 
+/// The largest answer body read from Discord (its real answers are a few KiB; a bigger body is
+/// refused so a broken or hostile upstream cannot exhaust memory).
+pub const MAX_BODY_BYTES: usize = 8 * 1024 * 1024;
+
 /// A Discord answer: status, headers and the whole body.
 #[derive(Debug, Clone)]
 pub struct RawResponse {
@@ -47,6 +51,12 @@ pub enum TransportError {
     /// Connecting, sending or reading failed (refused, reset, TLS).
     #[error("{0}")]
     Connection(String),
+    /// The answer's body is larger than [`MAX_BODY_BYTES`]; it was not read to the end.
+    #[error("Discord's answer ({status}) is larger than {} MiB; not read", MAX_BODY_BYTES / 1024 / 1024)]
+    TooLarge {
+        /// The answer's HTTP status.
+        status: StatusCode,
+    },
 }
 
 /// HTTP client for one bot token and API base.
@@ -139,10 +149,18 @@ impl Transport {
                 .await
                 .map_err(|error| TransportError::Connection(describe(&error)))?;
             let (parts, body) = response.into_parts();
-            let body = body
+            let body = http_body_util::Limited::new(body, MAX_BODY_BYTES)
                 .collect()
                 .await
-                .map_err(|error| TransportError::Connection(describe(&error)))?
+                .map_err(|error| {
+                    if error.is::<http_body_util::LengthLimitError>() {
+                        TransportError::TooLarge {
+                            status: parts.status,
+                        }
+                    } else {
+                        TransportError::Connection(describe(error.as_ref()))
+                    }
+                })?
                 .to_bytes();
             Ok(RawResponse {
                 status: parts.status,
