@@ -169,6 +169,7 @@ impl DiscordApi for DiscordApiService {
         &self,
         request: Request<StreamEventsRequest>,
     ) -> std::result::Result<Response<Self::StreamEventsStream>, Status> {
+        stream_events::validate(request.get_ref())?;
         Ok(Response::new(stream_events::handle(
             &self.state,
             request.get_ref(),

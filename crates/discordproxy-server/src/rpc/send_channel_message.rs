@@ -13,7 +13,8 @@ use tokio::time::Instant;
 /// same answer at once, without a request (`--negative-cache-ttl`).
 ///
 /// # Errors
-/// `INVALID_ARGUMENT` for `channel_id` 0; Discord's errors by the status table (e.g. 404/10003
+/// `INVALID_ARGUMENT` for a body over Discord's limits (400/50035 JSON details as Discord
+/// would answer, without a request) and for `channel_id` 0; Discord's errors by the status table (e.g. 404/10003
 /// Unknown Channel, 403/50001, 403/50013, 400/50035); `UNAVAILABLE` when Discord is unreachable.
 pub async fn handle(
     state: Arc<AppState>,
@@ -24,6 +25,7 @@ pub async fn handle(
     tracing::info!(rpc = "SendChannelMessage", channel_id, "received request");
     tracing::debug!(content = %request.content, embed = ?request.embed, "request content");
     let body = convert::message_body::create_message(&request.content, request.embed.as_ref());
+    convert::limits::check_create_message(&body)?;
     let target = Target::Channel(channel_id);
     check_unreachable(&state, target)?;
     let channel = remember_unreachable(

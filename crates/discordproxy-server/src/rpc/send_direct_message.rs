@@ -20,7 +20,8 @@ const UNKNOWN_CHANNEL: u64 = 10003;
 /// gets the same answer at once, without a request (`--negative-cache-ttl`).
 ///
 /// # Errors
-/// `INVALID_ARGUMENT` for `user_id` 0; Discord's errors by the status table (e.g. 404/10013
+/// `INVALID_ARGUMENT` for a body over Discord's limits (400/50035 JSON details as Discord
+/// would answer, without a request) and for `user_id` 0; Discord's errors by the status table (e.g. 404/10013
 /// Unknown User, 403/50007 Cannot send messages to this user); `UNAVAILABLE` when Discord is
 /// unreachable.
 pub async fn handle(
@@ -32,6 +33,7 @@ pub async fn handle(
     tracing::info!(rpc = "SendDirectMessage", user_id, "received request");
     tracing::debug!(content = %request.content, embed = ?request.embed, "request content");
     let body = convert::message_body::create_message(&request.content, request.embed.as_ref());
+    convert::limits::check_create_message(&body)?;
 
     let target = Target::User(user_id);
     check_unreachable(&state, target)?;

@@ -37,6 +37,42 @@ impl Filter {
     }
 }
 
+/// Most entries of `event_names` and of `guild_ids`.
+pub const MAX_FILTER_ENTRIES: usize = 1000;
+/// Longest event name (Discord's are under 50 characters).
+pub const MAX_EVENT_NAME: usize = 64;
+
+/// Checks the filters' sizes.
+///
+/// # Errors
+/// `INVALID_ARGUMENT` naming the field when a list has more than [`MAX_FILTER_ENTRIES`] entries
+/// or a name more than [`MAX_EVENT_NAME`] characters.
+pub fn validate(request: &StreamEventsRequest) -> Result<(), Status> {
+    if request.event_names.len() > MAX_FILTER_ENTRIES {
+        return Err(Status::invalid_argument(format!(
+            "event_names has {} entries; at most {MAX_FILTER_ENTRIES} are allowed",
+            request.event_names.len()
+        )));
+    }
+    if request.guild_ids.len() > MAX_FILTER_ENTRIES {
+        return Err(Status::invalid_argument(format!(
+            "guild_ids has {} entries; at most {MAX_FILTER_ENTRIES} are allowed",
+            request.guild_ids.len()
+        )));
+    }
+    if let Some((index, _)) = request
+        .event_names
+        .iter()
+        .enumerate()
+        .find(|(_, name)| name.chars().count() > MAX_EVENT_NAME)
+    {
+        return Err(Status::invalid_argument(format!(
+            "event_names[{index}] is longer than {MAX_EVENT_NAME} characters"
+        )));
+    }
+    Ok(())
+}
+
 /// Subscribes and returns the stream. It ends with `RESOURCE_EXHAUSTED` when the subscriber
 /// fell more than the event buffer behind (saying how many events it missed), and with
 /// `UNAVAILABLE` when the server shuts down.
@@ -81,6 +117,42 @@ pub fn handle(state: &Arc<AppState>, request: &StreamEventsRequest) -> EventStre
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn oversized_filters_are_invalid_arguments_naming_the_field() {
+        let ok = StreamEventsRequest {
+            event_names: vec!["MESSAGE_CREATE".into(); MAX_FILTER_ENTRIES],
+            guild_ids: vec![1; MAX_FILTER_ENTRIES],
+        };
+        assert!(validate(&ok).is_ok());
+        let names = StreamEventsRequest {
+            event_names: vec!["A".into(); MAX_FILTER_ENTRIES + 1],
+            guild_ids: vec![],
+        };
+        let status = validate(&names).unwrap_err();
+        assert_eq!(status.code(), tonic::Code::InvalidArgument);
+        assert!(status.message().starts_with("event_names"));
+        let guilds = StreamEventsRequest {
+            event_names: vec![],
+            guild_ids: vec![1; MAX_FILTER_ENTRIES + 1],
+        };
+        assert!(
+            validate(&guilds)
+                .unwrap_err()
+                .message()
+                .starts_with("guild_ids")
+        );
+        let long = StreamEventsRequest {
+            event_names: vec!["X".repeat(MAX_EVENT_NAME + 1)],
+            guild_ids: vec![],
+        };
+        assert!(
+            validate(&long)
+                .unwrap_err()
+                .message()
+                .contains("event_names[0]")
+        );
+    }
 
     fn event(name: &str, guild_id: u64) -> GatewayEvent {
         GatewayEvent {
