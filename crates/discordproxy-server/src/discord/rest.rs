@@ -449,7 +449,15 @@ impl DiscordRest {
                 self.invalid.record(status);
                 Err(error())
             }
-            status if retry::retryable_status(status) => Ok(Attempt::Retry(error(), "5xx")),
+            status if retry::retryable_status(status) => {
+                let error = if serde_json::from_slice::<Value>(&response.body).is_ok() {
+                    error()
+                } else {
+                    // An edge or proxy error page (HTML, plain text), not Discord's API.
+                    Error::Unavailable(non_json_answer(status, response))
+                };
+                Ok(Attempt::Retry(error, "5xx"))
+            }
             _ => Err(error()),
         }
     }
@@ -470,6 +478,23 @@ impl DiscordRest {
              traffic stops until the ban ends"
         );
     }
+}
+
+/// Describes a non-JSON error answer in one line: status, content type, size and the start of
+/// the body with its markup and whitespace squeezed.
+fn non_json_answer(status: u16, response: &RawResponse) -> String {
+    let content_type = response
+        .headers
+        .get(http::header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or("no content type");
+    let text = String::from_utf8_lossy(&response.body);
+    let squeezed: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let start: String = squeezed.chars().take(120).collect();
+    format!(
+        "Discord answered HTTP {status} with a non-JSON body ({content_type}, {} bytes): {start}",
+        response.body.len()
+    )
 }
 
 fn rate_limit_error(route: Route, no_slot: &NoSlot) -> Error {
