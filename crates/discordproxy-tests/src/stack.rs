@@ -6,7 +6,10 @@ use discordproxy_proto::discord_api_client::DiscordApiClient;
 use discordproxy_server::{
     app::AppState,
     config::ApiBase,
-    discord::gateway::{self, FatalClose, Gateway, GatewayOptions, Sinks},
+    discord::{
+        gateway::{self, FatalClose, Gateway, GatewayOptions, Sinks},
+        rest::RestOptions,
+    },
     server, startup,
     token::BotToken,
 };
@@ -59,6 +62,32 @@ impl Stack {
         };
         let state = Arc::new(AppState::new(&token, &api, Duration::from_secs(300)));
         Self::serve(emulator, state).await
+    }
+
+    /// Emulator with `options`; the server's state is what `build` makes from the fixture's
+    /// token and the emulator's address, e.g.
+    /// `AppState::new(token, api, timeout).with_rest_options(token, api, &rest).with_max_pending(10)`.
+    pub async fn start_with_state(
+        options: Options,
+        build: impl FnOnce(&BotToken, &ApiBase) -> AppState,
+    ) -> Self {
+        let emulator = Emulator::start(bind().await, options).await.unwrap();
+        let token = BotToken::new(emulator.token());
+        let api = ApiBase::Custom {
+            authority: emulator.local_addr().to_string(),
+            use_http: true,
+        };
+        let state = Arc::new(build(&token, &api));
+        Self::serve(emulator, state).await
+    }
+
+    /// Emulator with `options`; the server uses the fixture's token and `rest` (global limit,
+    /// retries, invalid-request budget).
+    pub async fn start_with_rest_options(options: Options, rest: &RestOptions) -> Self {
+        Self::start_with_state(options, |token, api| {
+            AppState::new(token, api, Duration::from_secs(300)).with_rest_options(token, api, rest)
+        })
+        .await
     }
 
     /// Serves `state` (whose start-up check is run first) next to `emulator`, without a

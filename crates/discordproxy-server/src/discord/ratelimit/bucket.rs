@@ -55,6 +55,10 @@ impl State {
             return Step::Go { counted: false };
         }
         let Some(limit) = self.limit else {
+            // A 429 without bucket headers still tells when to send again.
+            if let Some(reset_at) = self.reset_at.filter(|&reset_at| reset_at > now) {
+                return Step::Sleep(reset_at);
+            }
             return if self.in_flight == 0 {
                 Step::Go { counted: false }
             } else {
@@ -124,6 +128,9 @@ impl State {
         }
         self.limit = Some(headers.limit);
         self.period = self.period.max(headers.reset_after);
+        // Rate-limit headers mean the route is limited, whatever an earlier answer without
+        // them suggested.
+        self.unlimited = false;
     }
 }
 
@@ -260,6 +267,7 @@ impl Bucket {
     pub fn observe_limited(&self, retry_after: Duration) {
         {
             let mut state = self.lock();
+            state.unlimited = false;
             state.remaining = 0;
             state.refilled = false;
             let until = Instant::now() + retry_after;
@@ -386,6 +394,24 @@ mod tests {
             "five were sent, whatever the answer says"
         );
         assert_eq!(state.reset_at, Some(later + Duration::from_millis(100)));
+    }
+
+    #[test]
+    fn headers_after_an_answer_without_them_limit_the_bucket_again() {
+        let now = Instant::now();
+        let mut state = State {
+            unlimited: true,
+            ..State::default()
+        };
+        state.observe(&headers(5, 0, 500, 100.0), now);
+        assert_eq!(
+            state.step(now),
+            Step::Sleep(now + Duration::from_millis(500))
+        );
+        let bucket = Bucket::new("b".into());
+        bucket.lock().unlimited = true;
+        bucket.observe_limited(Duration::from_secs(1));
+        assert!(matches!(bucket.lock().step(now), Step::Sleep(_)));
     }
 
     #[test]
