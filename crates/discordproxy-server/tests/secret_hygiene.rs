@@ -1,0 +1,233 @@
+//! Secret hygiene: the server runs the end-to-end scenarios (successes, Discord errors, invalid
+//! input, retries, 429s, a ban, a revoked token, the gateway, metrics) at DEBUG log level with a
+//! recognisable token, and the token appears in no log line (console or file), no error a
+//! client receives, no metric and no panic message.
+
+use discord_emulator::{Emulator, Fixture, Options};
+use discordproxy_proto::{
+    Embed, GetGatewayStatusRequest, GetGuildChannelsRequest, SendChannelMessageRequest,
+    SendDirectMessageRequest, discord_api_client::DiscordApiClient,
+};
+use std::{
+    process::{Command, Stdio},
+    time::Duration,
+};
+
+const BIN: &str = env!("CARGO_BIN_EXE_discordproxyserver");
+/// The bot token: recognisable, and also checked in pieces (its dot-separated parts).
+const TOKEN: &str = "CANARYtokenMTIzNDU2Nzg5.Gx7yQz.hygieneCanary_4f2a9c1e";
+const GENERAL: u64 = 400_000_000_000_000_002;
+const ALICE: u64 = 200_000_000_000_000_001;
+const BOB_DMS_CLOSED: u64 = 200_000_000_000_000_002;
+const GUILD: u64 = 300_000_000_000_000_001;
+
+fn fixture() -> Fixture {
+    let mut json: serde_json::Value =
+        serde_json::from_str(include_str!("../../discord-emulator/fixtures/default.json")).unwrap();
+    json["token"] = TOKEN.into();
+    Fixture::from_json(&json.to_string()).unwrap()
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn message(content: &str) -> SendChannelMessageRequest {
+    SendChannelMessageRequest {
+        channel_id: GENERAL,
+        content: content.into(),
+        embed: None,
+    }
+}
+
+/// Runs every scenario and returns what clients were told (status messages).
+async fn scenarios(emulator: &Emulator, port: u16, metrics_port: u16) -> Vec<String> {
+    let mut told = Vec::new();
+    let mut client = loop {
+        match DiscordApiClient::connect(format!("http://127.0.0.1:{port}")).await {
+            Ok(client) => break client,
+            Err(_) => tokio::time::sleep(Duration::from_millis(50)).await,
+        }
+    };
+    let mut record = |result: Result<String, tonic::Status>| match result {
+        Ok(text) => told.push(text),
+        Err(status) => told.push(format!("{status:?}")),
+    };
+    // Successes.
+    record(
+        client
+            .send_channel_message(message("hello"))
+            .await
+            .map(|r| format!("{:?}", r.into_inner())),
+    );
+    let embed = Embed {
+        title: "t".into(),
+        description: "d".into(),
+        ..Default::default()
+    };
+    record(
+        client
+            .send_channel_message(SendChannelMessageRequest {
+                channel_id: GENERAL,
+                content: String::new(),
+                embed: Some(embed),
+            })
+            .await
+            .map(|r| format!("{:?}", r.into_inner())),
+    );
+    for user_id in [ALICE, BOB_DMS_CLOSED, BOB_DMS_CLOSED, 999] {
+        record(
+            client
+                .send_direct_message(SendDirectMessageRequest {
+                    user_id,
+                    content: "dm".into(),
+                    embed: None,
+                })
+                .await
+                .map(|r| format!("{:?}", r.into_inner())),
+        );
+    }
+    record(
+        client
+            .get_guild_channels(GetGuildChannelsRequest { guild_id: GUILD })
+            .await
+            .map(|r| format!("{:?}", r.into_inner())),
+    );
+    record(
+        client
+            .get_gateway_status(GetGatewayStatusRequest {})
+            .await
+            .map(|r| format!("{:?}", r.into_inner())),
+    );
+    // Invalid input.
+    record(
+        client
+            .send_channel_message(SendChannelMessageRequest {
+                channel_id: 0,
+                content: "x".into(),
+                embed: None,
+            })
+            .await
+            .map(|_| String::new()),
+    );
+    record(
+        client
+            .send_channel_message(message(&"y".repeat(2001)))
+            .await
+            .map(|_| String::new()),
+    );
+    // Retries, 429s, a ban answer, then a revoked token.
+    for fault in [
+        serde_json::json!({"method": "POST", "status": 500, "count": 1,
+                           "body": {"message": "500: Internal Server Error", "code": 0}}),
+        serde_json::json!({"method": "POST", "kind": "disconnect"}),
+        serde_json::json!({"method": "POST", "kind": "rate_limit", "retry_after": 0.2}),
+        serde_json::json!({"kind": "rate_limit", "scope": "global", "retry_after": 0.2}),
+        serde_json::json!({"kind": "cloudflare_ban", "retry_after": 1}),
+        serde_json::json!({"status": 401, "count": 0,
+                           "body": {"message": "401: Unauthorized", "code": 0}}),
+    ] {
+        emulator.add_fault(fault).unwrap();
+        record(
+            client
+                .send_channel_message(message("under fault"))
+                .await
+                .map(|r| format!("{:?}", r.into_inner())),
+        );
+        tokio::time::sleep(Duration::from_millis(1100)).await;
+    }
+    record(
+        client
+            .send_channel_message(message("after revocation"))
+            .await
+            .map(|_| String::new()),
+    );
+    let metrics = reqwest::get(format!("http://127.0.0.1:{metrics_port}/metrics"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(metrics.contains("discordproxy_rpc_requests_total"));
+    told.push(metrics);
+    told
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_token_appears_in_no_log_error_metric_or_panic() {
+    let emulator = Emulator::start(
+        tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap(),
+        Options::new(fixture()),
+    )
+    .await
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let token_file = dir.path().join("token");
+    std::fs::write(&token_file, format!("{TOKEN}\n")).unwrap();
+    let (port, metrics_port) = (free_port(), free_port());
+    let child = Command::new(BIN)
+        .env_remove("DISCORD_BOT_TOKEN")
+        .env("RUST_BACKTRACE", "1")
+        .args(["--log-level", "DEBUG", "--port", &port.to_string()])
+        .args(["--metrics-addr", &format!("127.0.0.1:{metrics_port}")])
+        .arg("--discord-api-url")
+        .arg(emulator.api_base_url())
+        .arg("--log-file-path")
+        .arg(dir.path())
+        .env("DISCORD_BOT_TOKEN", TOKEN)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let told = scenarios(&emulator, port, metrics_port).await;
+    // SIGTERM for a graceful exit that flushes the log file.
+    Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    let output = tokio::task::spawn_blocking(move || child.wait_with_output().unwrap())
+        .await
+        .unwrap();
+    let mut texts = vec![
+        (
+            "stdout",
+            String::from_utf8_lossy(&output.stdout).into_owned(),
+        ),
+        (
+            "stderr",
+            String::from_utf8_lossy(&output.stderr).into_owned(),
+        ),
+    ];
+    for entry in std::fs::read_dir(dir.path()).unwrap() {
+        let path = entry.unwrap().path();
+        if path != token_file {
+            texts.push(("log file", std::fs::read_to_string(&path).unwrap()));
+        }
+    }
+    for text in &told {
+        texts.push(("told to a client", text.clone()));
+    }
+    let logged: usize = texts
+        .iter()
+        .filter(|(what, _)| *what != "told to a client")
+        .map(|(_, text)| text.lines().count())
+        .sum();
+    assert!(logged > 50, "DEBUG logging ran ({logged} lines)");
+    assert!(
+        texts.iter().any(|(_, text)| text.contains("revoked")),
+        "the revocation scenario ran"
+    );
+    assert!(!String::from_utf8_lossy(&output.stderr).contains("panicked"));
+    for piece in std::iter::once(TOKEN).chain(TOKEN.split('.')) {
+        for (what, text) in &texts {
+            assert!(
+                !text.contains(piece),
+                "the token (or its part {piece:?}) appears in {what}"
+            );
+        }
+    }
+}
