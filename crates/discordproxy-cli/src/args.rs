@@ -1,6 +1,7 @@
 //! Command line of `discordproxymessage` (the original tool's arguments).
 
 use clap::{Parser, ValueEnum};
+use std::path::PathBuf;
 
 /// Simple tool for sending messages via Discord Proxy. Connects via gRPC.
 #[derive(Debug, Parser)]
@@ -20,6 +21,16 @@ pub struct Args {
     /// Server port.
     #[arg(long, default_value_t = 50051)]
     pub port: u16,
+    /// Connect with TLS (https), trusting server certificates signed by this CA (PEM).
+    #[arg(long, value_name = "FILE")]
+    pub tls_ca: Option<PathBuf>,
+    /// Client certificate (PEM) for servers that require one (mutual TLS); needs --tls-key and
+    /// --tls-ca.
+    #[arg(long, value_name = "FILE")]
+    pub tls_cert: Option<PathBuf>,
+    /// Private key (PEM) of --tls-cert.
+    #[arg(long, value_name = "FILE")]
+    pub tls_key: Option<PathBuf>,
 }
 
 /// Message kind.
@@ -54,6 +65,7 @@ mod tests {
             (Kind::Direct, 123, "hello")
         );
         assert_eq!(args.target(), "127.0.0.1:50051");
+        assert!(args.tls_ca.is_none() && args.tls_cert.is_none() && args.tls_key.is_none());
         let args = Args::try_parse_from([
             "discordproxymessage",
             "channel",

@@ -1,9 +1,11 @@
 //! `discordproxymessage`: send a direct or channel message through a discordproxy server.
 //!
 //! Same arguments and output as the original tool: prints `Message sent`, or `ERROR: <error>`
-//! and exits with status 1.
+//! and exits with status 1. With `--tls-ca` it connects over TLS; an API key for servers
+//! started with `--api-keys-file` comes from `DISCORDPROXY_API_KEY`.
 
 mod args;
+mod connect;
 mod report;
 
 use args::{Args, Kind};
@@ -12,7 +14,6 @@ use discordproxy_proto::{
     SendChannelMessageRequest, SendDirectMessageRequest, discord_api_client::DiscordApiClient,
 };
 use std::process::ExitCode;
-use tonic::transport::Endpoint;
 
 fn main() -> ExitCode {
     let args = Args::parse();
@@ -42,15 +43,23 @@ async fn send(args: &Args) -> Result<(), String> {
     if args.content.is_empty() {
         return Err("Either content or embed need to be specified.".into());
     }
-    let endpoint = Endpoint::from_shared(format!("http://{}", args.target()))
-        .map_err(|error| format!("invalid server address {}: {error}", args.target()))?;
+    let endpoint = connect::endpoint(args)?;
+    let authorization = connect::authorization(|name| std::env::var(name).ok())?;
     let channel = endpoint.connect().await.map_err(|error| {
         report::grpc_error(&tonic::Status::unavailable(format!(
             "failed to connect to {}: {error}",
             args.target()
         )))
     })?;
-    let mut client = DiscordApiClient::new(channel);
+    let mut client =
+        DiscordApiClient::with_interceptor(channel, move |mut request: tonic::Request<()>| {
+            if let Some(value) = &authorization {
+                request
+                    .metadata_mut()
+                    .insert(connect::AUTHORIZATION, value.clone());
+            }
+            Ok(request)
+        });
     let result = match args.kind {
         Kind::Direct => client
             .send_direct_message(SendDirectMessageRequest {

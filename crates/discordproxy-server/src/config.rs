@@ -5,12 +5,20 @@
 //! environment.
 
 use crate::{
+    api_keys::ApiKeys,
     discord::gateway::{GatewayOptions, ShardCount},
     events::DEFAULT_EVENT_BUFFER,
+    server::{DEFAULT_MAX_REQUEST_BYTES, DEFAULT_MAX_STREAMS_PER_CONNECTION, ServeOptions},
+    tls::TlsSettings,
     token::BotToken,
 };
 use clap::{Parser, ValueEnum};
-use std::{net::SocketAddr, path::PathBuf, time::Duration};
+use std::{
+    net::SocketAddr,
+    path::{Path, PathBuf},
+    sync::Arc,
+    time::Duration,
+};
 use thiserror::Error;
 use twilight_gateway::Intents;
 use twilight_model::gateway::presence::Status;
@@ -62,9 +70,14 @@ impl LogLevel {
 )]
 pub struct Cli {
     /// Discord bot token. Can alternatively be given as environment variable
-    /// DISCORD_BOT_TOKEN (preferred: command lines are visible to other users).
+    /// DISCORD_BOT_TOKEN or with --token-file (both preferred: command lines are visible to
+    /// other users).
     #[arg(long)]
     pub token: Option<String>,
+    /// File holding the Discord bot token (a trailing newline is ignored); instead of --token,
+    /// and used before DISCORD_BOT_TOKEN.
+    #[arg(long, value_name = "PATH")]
+    pub token_file: Option<PathBuf>,
     /// Server host address.
     #[arg(long, default_value = "127.0.0.1")]
     pub host: String,
@@ -137,6 +150,33 @@ pub struct Cli {
     /// set.
     #[arg(long, value_name = "ADDRESS")]
     pub metrics_addr: Option<std::net::SocketAddr>,
+    /// Serve gRPC over TLS with this certificate chain (PEM); needs --tls-key.
+    #[arg(long, value_name = "FILE")]
+    pub tls_cert: Option<PathBuf>,
+    /// Private key (PEM: PKCS#8, PKCS#1 or SEC1) of --tls-cert.
+    #[arg(long, value_name = "FILE")]
+    pub tls_key: Option<PathBuf>,
+    /// Require client certificates signed by this CA (PEM) (mutual TLS); needs --tls-cert.
+    #[arg(long, value_name = "FILE")]
+    pub tls_client_ca: Option<PathBuf>,
+    /// Require an API key on every DiscordApi call; one key per line: NAME KEY [RPC,RPC,...]
+    /// (see the README). Health and reflection stay open.
+    #[arg(long, value_name = "FILE")]
+    pub api_keys_file: Option<PathBuf>,
+    /// Largest request message accepted, in bytes; larger ones are refused with OUT_OF_RANGE.
+    #[arg(long, default_value_t = DEFAULT_MAX_REQUEST_BYTES, value_parser = parse_positive_usize)]
+    pub max_request_bytes: usize,
+    /// Concurrent HTTP/2 streams (calls) per client connection.
+    #[arg(long, default_value_t = DEFAULT_MAX_STREAMS_PER_CONNECTION, value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_streams_per_connection: u32,
+}
+
+fn parse_positive_usize(text: &str) -> Result<usize, String> {
+    match text.parse::<usize>() {
+        Ok(0) => Err("must be at least 1".into()),
+        Ok(value) => Ok(value),
+        Err(error) => Err(error.to_string()),
+    }
 }
 
 /// Default `--intents`: the non-privileged intents a message proxy needs.
@@ -263,14 +303,29 @@ pub struct Config {
     pub rest: crate::discord::rest::RestOptions,
     /// `--metrics-addr` (off by default).
     pub metrics_addr: Option<std::net::SocketAddr>,
+    /// `--tls-*`, `--api-keys-file`, `--max-request-bytes`, `--max-streams-per-connection`
+    /// (default: plaintext, no keys, 4 MiB, 256 streams).
+    pub serve: ServeOptions,
 }
 
 /// Why the command line could not become a [`Config`].
 #[derive(Debug, Error, PartialEq, Eq)]
 pub enum ConfigError {
-    /// Neither `--token` nor `DISCORD_BOT_TOKEN` (and not `--sandbox`).
+    /// Neither `--token`, `--token-file` nor `DISCORD_BOT_TOKEN` (and not `--sandbox`).
     #[error("No Discord bot token provided")]
     NoToken,
+    /// Both `--token` and `--token-file`.
+    #[error("give either --token or --token-file, not both")]
+    TokenConflict,
+    /// `--token-file` cannot be read or is empty.
+    #[error("--token-file {0}")]
+    TokenFile(String),
+    /// `--tls-cert`, `--tls-key` or `--tls-client-ca` is unusable (the message names the flag).
+    #[error("{0}")]
+    Tls(#[from] crate::tls::TlsFilesError),
+    /// `--api-keys-file` is unusable (the message names the flag, file and line).
+    #[error("{0}")]
+    ApiKeys(#[from] crate::api_keys::ApiKeysError),
     /// `--discord-api-url` is not usable.
     #[error("invalid Discord API URL {0}")]
     ApiUrl(String),
@@ -303,10 +358,16 @@ impl Config {
     /// # Errors
     /// See [`ConfigError`].
     pub fn from_cli(cli: Cli, env: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let from_file = match (&cli.token, &cli.token_file) {
+            (Some(_), Some(_)) => return Err(ConfigError::TokenConflict),
+            (None, Some(path)) => Some(read_token_file(path)?),
+            _ => None,
+        };
         let token = cli
             .token
-            .or_else(|| env(TOKEN_ENV))
             .map(BotToken::new)
+            .or(from_file)
+            .or_else(|| env(TOKEN_ENV).map(BotToken::new))
             .filter(|token| !token.is_empty());
         if token.is_none() && !cli.sandbox {
             return Err(ConfigError::NoToken);
@@ -342,6 +403,15 @@ impl Config {
         if !(cli.negative_cache_ttl.is_finite() && cli.negative_cache_ttl >= 0.0) {
             return Err(ConfigError::NegativeCacheTtl);
         }
+        let tls = TlsSettings::load(
+            cli.tls_cert.as_deref(),
+            cli.tls_key.as_deref(),
+            cli.tls_client_ca.as_deref(),
+        )?;
+        let api_keys = match &cli.api_keys_file {
+            Some(path) => Some(Arc::new(ApiKeys::load(path)?)),
+            None => None,
+        };
         let (console, file) = match cli.log_level {
             Some(level) => (level, level),
             None => (cli.log_console_level, cli.log_file_level),
@@ -367,8 +437,29 @@ impl Config {
                 invalid_request_budget: cli.invalid_request_budget,
             },
             metrics_addr: cli.metrics_addr,
+            serve: ServeOptions {
+                tls,
+                api_keys,
+                max_request_bytes: cli.max_request_bytes,
+                max_streams_per_connection: cli.max_streams_per_connection,
+            },
         })
     }
+}
+
+/// The token in `path` (surrounding whitespace and the trailing newline removed).
+fn read_token_file(path: &Path) -> Result<BotToken, ConfigError> {
+    let text = std::fs::read_to_string(path).map_err(|error| {
+        ConfigError::TokenFile(format!("{}: cannot read: {error}", path.display()))
+    })?;
+    let token = BotToken::new(text);
+    if token.is_empty() {
+        return Err(ConfigError::TokenFile(format!(
+            "{}: the file is empty",
+            path.display()
+        )));
+    }
+    Ok(token)
 }
 
 fn resolve_listen(host: &str, port: u16) -> Result<SocketAddr, ConfigError> {
@@ -419,6 +510,74 @@ mod tests {
         let flag_wins = parse(&["--token", "flag"], &[(TOKEN_ENV, "envtoken")]).unwrap();
         assert_eq!(flag_wins.token.unwrap().expose(), "flag");
         assert!(parse(&["--sandbox"], &[]).unwrap().token.is_none());
+    }
+
+    #[test]
+    fn token_file_is_an_alternative_to_token() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("token");
+        std::fs::write(&file, "filetoken\n").unwrap();
+        let path = file.to_str().unwrap();
+        let config = parse(&["--token-file", path], &[(TOKEN_ENV, "envtoken")]).unwrap();
+        assert_eq!(config.token.unwrap().expose(), "filetoken");
+        assert_eq!(
+            parse(&["--token", "t", "--token-file", path], &[]).unwrap_err(),
+            ConfigError::TokenConflict
+        );
+        let missing = dir.path().join("missing");
+        let error = parse(&["--token-file", missing.to_str().unwrap()], &[]).unwrap_err();
+        assert!(
+            error.to_string().starts_with("--token-file ")
+                && error.to_string().contains("cannot read"),
+            "{error}"
+        );
+        std::fs::write(&file, "\n").unwrap();
+        let error = parse(&["--token-file", path], &[(TOKEN_ENV, "envtoken")]).unwrap_err();
+        assert!(error.to_string().contains("the file is empty"), "{error}");
+    }
+
+    #[test]
+    fn security_flags_default_to_plaintext_without_keys() {
+        let config = parse(&["--token", "t"], &[]).unwrap();
+        assert!(config.serve.tls.is_none() && config.serve.api_keys.is_none());
+        assert_eq!(config.serve.max_request_bytes, 4_194_304);
+        assert_eq!(config.serve.max_streams_per_connection, 256);
+        let config = parse(
+            &[
+                "--token",
+                "t",
+                "--max-request-bytes",
+                "1024",
+                "--max-streams-per-connection",
+                "8",
+            ],
+            &[],
+        )
+        .unwrap();
+        assert_eq!(
+            (
+                config.serve.max_request_bytes,
+                config.serve.max_streams_per_connection
+            ),
+            (1024, 8)
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let keys = dir.path().join("keys");
+        std::fs::write(&keys, "app 0123456789abcdef0123 SendDM\n").unwrap();
+        let error = parse(
+            &["--token", "t", "--api-keys-file", keys.to_str().unwrap()],
+            &[],
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            error.starts_with("--api-keys-file ") && error.contains("SendDM"),
+            "{error}"
+        );
+        let error = parse(&["--token", "t", "--tls-cert", keys.to_str().unwrap()], &[])
+            .unwrap_err()
+            .to_string();
+        assert_eq!(error, "--tls-cert needs --tls-key");
     }
 
     #[test]

@@ -43,6 +43,12 @@ pub enum Error {
     /// The call's deadline (the client's gRPC deadline or `--request-timeout`) passed.
     #[error("deadline exceeded: {0}")]
     DeadlineExceeded(String),
+    /// The call carries no valid API key (`--api-keys-file`); no Discord request was made.
+    #[error("{0}")]
+    Unauthenticated(String),
+    /// The call's API key may not call this RPC; no Discord request was made.
+    #[error("{0}")]
+    PermissionDenied(String),
     /// Discord answered 2xx with a body we could not understand, or another internal failure.
     #[error("internal error: {0}")]
     Internal(String),

@@ -5,13 +5,16 @@
 //! The binary (`src/main.rs`) is a thin shell: [`config::Cli`] → [`config::Config`] →
 //! [`telemetry::init`] → bind → [`server::run`].
 
+pub mod api_keys;
 pub mod app;
+pub mod auth;
 pub mod config;
 pub mod convert;
 pub mod deadline;
 pub mod discord;
 pub mod error;
 pub mod events;
+pub mod exposure;
 pub mod health;
 pub mod metrics;
 pub mod metrics_server;
@@ -23,4 +26,5 @@ pub mod server;
 pub mod startup;
 pub mod status;
 pub mod telemetry;
+pub mod tls;
 pub mod token;

@@ -8,7 +8,7 @@ use discordproxy_server::{
         self,
         gateway::{Gateway, GatewayOptions, Sinks},
     },
-    metrics_server, server,
+    exposure, metrics_server, server,
     startup::{self, TokenCheck},
     telemetry,
     token::BotToken,
@@ -96,6 +96,8 @@ async fn run(config: Config) -> ExitCode {
         }
     };
 
+    // Before the listening line: a SIGTERM right after it must shut down gracefully, not kill.
+    let signals = install_signal_handlers();
     let listener = match TcpListener::bind(config.listen).await {
         Ok(listener) => listener,
         Err(error) => {
@@ -107,9 +109,31 @@ async fn run(config: Config) -> ExitCode {
     let address = listener
         .local_addr()
         .map_or_else(|_| config.listen.to_string(), |a| a.to_string());
-    tracing::info!(%address, "gRPC server listening");
+    let tls = config.serve.tls.as_ref();
+    let key_names = config
+        .serve
+        .api_keys
+        .as_ref()
+        .map(|keys| keys.names().collect::<Vec<_>>().join(","));
+    tracing::info!(
+        %address,
+        tls = tls.is_some(),
+        client_certificates = tls.is_some_and(|tls| tls.requires_client_certs()),
+        api_keys = key_names.as_deref().unwrap_or("off"),
+        "gRPC server listening"
+    );
     if config.sandbox {
         println!("gRPC server listening on {address}");
+    }
+    if let Some(warning) = listener.local_addr().ok().and_then(|local| {
+        exposure::warning(
+            local,
+            tls.is_some(),
+            config.serve.api_keys.is_some() || tls.is_some_and(|tls| tls.requires_client_certs()),
+        )
+    }) {
+        tracing::warn!("{warning}");
+        eprintln!("{warning}");
     }
 
     let state = Arc::new(
@@ -149,17 +173,18 @@ async fn run(config: Config) -> ExitCode {
     let mut fatal = false;
     let shutdown = async {
         tokio::select! {
-            () = shutdown_signal() => tracing::info!("received shutdown signal"),
+            () = shutdown_signal(signals) => tracing::info!("received shutdown signal"),
             Some(reason) = fatal_rx.recv() => {
                 fatal = true;
                 eprintln!("ERROR: {reason}");
             }
         }
     };
-    let result = server::run(
+    let result = server::run_with(
         listener,
         Arc::clone(&state),
         config.gateway.is_some(),
+        config.serve.clone(),
         shutdown,
     )
     .await;
@@ -215,8 +240,8 @@ async fn start_up(
     }
 }
 
-/// Resolves on SIGINT, SIGTERM or SIGHUP (the original server's signals).
-async fn shutdown_signal() {
+/// Handlers for SIGINT, SIGTERM and SIGHUP (the original server's signals).
+fn install_signal_handlers() -> Vec<tokio::signal::unix::Signal> {
     use tokio::signal::unix::{SignalKind, signal};
     let mut streams = Vec::new();
     for kind in [
@@ -229,6 +254,11 @@ async fn shutdown_signal() {
             Err(error) => tracing::warn!(%error, "cannot install a signal handler"),
         }
     }
+    streams
+}
+
+/// Resolves on the first of the `streams`' signals.
+async fn shutdown_signal(mut streams: Vec<tokio::signal::unix::Signal>) {
     if streams.is_empty() {
         return std::future::pending().await;
     }

@@ -65,6 +65,15 @@ pub struct RetryLabels {
     pub reason: &'static str,
 }
 
+/// An API key's name and the RPC it called.
+#[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct ApiKeyLabels {
+    /// The key's name from `--api-keys-file` (never the key itself).
+    pub key: String,
+    /// RPC name, e.g. `SendDirectMessage` (only RPCs of the service, so bounded).
+    pub method: &'static str,
+}
+
 /// A state name.
 #[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
 pub struct StateLabel {
@@ -121,6 +130,8 @@ pub struct Metrics {
     pub gateway_latency: Family<ShardLabel, Gauge<f64, AtomicU64>>,
     /// `discordproxy_cache_entries{kind}`.
     pub cache_entries: Family<KindLabel, Gauge>,
+    /// `discordproxy_api_key_calls_total{key,method}`: calls let through with an API key.
+    pub api_key_calls: Family<ApiKeyLabels, Counter>,
 }
 
 fn latency_histogram() -> Histogram {
@@ -146,6 +157,7 @@ impl Default for Metrics {
             gateway_shards: Family::default(),
             gateway_latency: Family::default(),
             cache_entries: Family::default(),
+            api_key_calls: Family::default(),
             registry: Registry::default(),
         };
         registry.register(
@@ -217,6 +229,11 @@ impl Default for Metrics {
             "cache_entries",
             "entries in the gateway cache and the DM channel cache",
             metrics.cache_entries.clone(),
+        );
+        registry.register(
+            "api_key_calls",
+            "gRPC calls let through with an API key (--api-keys-file), by key name and method",
+            metrics.api_key_calls.clone(),
         );
         Self {
             registry,

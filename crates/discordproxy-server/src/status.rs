@@ -57,6 +57,8 @@ impl From<Error> for Status {
                     retry,
                 )
             }
+            Error::Unauthenticated(message) => Status::unauthenticated(message),
+            Error::PermissionDenied(message) => Status::permission_denied(message),
             Error::Internal(message) => Status::internal(message),
         }
     }
@@ -113,7 +115,7 @@ mod tests {
 
     #[test]
     fn other_errors_are_plain_text() {
-        let cases: [(Error, Code); 4] = [
+        let cases: [(Error, Code); 6] = [
             (
                 Error::InvalidArgument("user_id must not be 0".into()),
                 Code::InvalidArgument,
@@ -127,6 +129,14 @@ mod tests {
                 Code::DeadlineExceeded,
             ),
             (Error::Internal("bad body".into()), Code::Internal),
+            (
+                Error::Unauthenticated("invalid API key".into()),
+                Code::Unauthenticated,
+            ),
+            (
+                Error::PermissionDenied("API key \"x\" may not call SendDirectMessage".into()),
+                Code::PermissionDenied,
+            ),
         ];
         for (error, code) in cases {
             let status = Status::from(error);
