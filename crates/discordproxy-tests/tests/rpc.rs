@@ -67,7 +67,10 @@ async fn channel_message_returns_the_filled_message_after_get_then_post() {
     {
         let nonce = nonce.as_str().unwrap_or_default();
         assert!((1..=25).contains(&nonce.len()), "nonce {nonce:?}");
-        assert_eq!(object.remove("enforce_nonce"), Some(serde_json::json!(true)));
+        assert_eq!(
+            object.remove("enforce_nonce"),
+            Some(serde_json::json!(true))
+        );
     }
     assert_eq!(
         body,
