@@ -1,7 +1,8 @@
 //! Secret hygiene: the server runs the end-to-end scenarios (successes, Discord errors, invalid
-//! input, retries, 429s, a ban, a revoked token, the gateway, metrics) at DEBUG log level with a
-//! recognisable token, and the token appears in no log line (console or file), no error a
-//! client receives, no metric and no panic message.
+//! input, retries, 429s, a ban, a revoked token, the gateway, metrics, refused API keys) at
+//! DEBUG log level with a recognisable token (from `--token-file`) and API key, and neither
+//! appears in any log line (console or file), error a client receives, metric or panic
+//! message.
 
 use discord_emulator::{Emulator, Fixture, Options};
 use discordproxy_proto::{
@@ -16,6 +17,8 @@ use std::{
 const BIN: &str = env!("CARGO_BIN_EXE_discordproxyserver");
 /// The bot token: recognisable, and also checked in pieces (its dot-separated parts).
 const TOKEN: &str = "CANARYtokenMTIzNDU2Nzg5.Gx7yQz.hygieneCanary_4f2a9c1e";
+/// The API key clients must send (`--api-keys-file`).
+const API_KEY: &str = "CANARYapikey-5d1e9b7f3a0c4e62";
 const GENERAL: u64 = 400_000_000_000_000_002;
 const ALICE: u64 = 200_000_000_000_000_001;
 const BOB_DMS_CLOSED: u64 = 200_000_000_000_000_002;
@@ -47,12 +50,48 @@ fn message(content: &str) -> SendChannelMessageRequest {
 /// Runs every scenario and returns what clients were told (status messages).
 async fn scenarios(emulator: &Emulator, port: u16, metrics_port: u16) -> Vec<String> {
     let mut told = Vec::new();
-    let mut client = loop {
-        match DiscordApiClient::connect(format!("http://127.0.0.1:{port}")).await {
-            Ok(client) => break client,
+    let channel = loop {
+        match tonic::transport::Endpoint::from_shared(format!("http://127.0.0.1:{port}"))
+            .unwrap()
+            .connect()
+            .await
+        {
+            Ok(channel) => break channel,
             Err(_) => tokio::time::sleep(Duration::from_millis(50)).await,
         }
     };
+    // Refused keys first: missing, wrong, and the right key as a prefix of a wrong one.
+    for bearer in [
+        None,
+        Some("wrong-key-0000000000"),
+        Some(&*format!("{API_KEY}x")),
+    ] {
+        let mut anonymous = DiscordApiClient::with_interceptor(
+            channel.clone(),
+            move |mut request: tonic::Request<()>| {
+                if let Some(key) = bearer {
+                    request
+                        .metadata_mut()
+                        .insert("authorization", format!("Bearer {key}").parse().unwrap());
+                }
+                Ok(request)
+            },
+        );
+        let status = anonymous
+            .send_channel_message(message("no"))
+            .await
+            .unwrap_err();
+        assert_eq!(status.code(), tonic::Code::Unauthenticated, "{status:?}");
+        told.push(format!("{status:?}"));
+    }
+    let bearer: tonic::metadata::MetadataValue<_> = format!("Bearer {API_KEY}").parse().unwrap();
+    let mut client =
+        DiscordApiClient::with_interceptor(channel, move |mut request: tonic::Request<()>| {
+            request
+                .metadata_mut()
+                .insert("authorization", bearer.clone());
+            Ok(request)
+        });
     let mut record = |result: Result<String, tonic::Status>| match result {
         Ok(text) => told.push(text),
         Err(status) => told.push(format!("{status:?}")),
@@ -168,6 +207,8 @@ async fn the_token_appears_in_no_log_error_metric_or_panic() {
     let dir = tempfile::tempdir().unwrap();
     let token_file = dir.path().join("token");
     std::fs::write(&token_file, format!("{TOKEN}\n")).unwrap();
+    let keys_file = dir.path().join("keys.txt");
+    std::fs::write(&keys_file, format!("hygiene-test {API_KEY}\n")).unwrap();
     let (port, metrics_port) = (free_port(), free_port());
     let child = Command::new(BIN)
         .env_remove("DISCORD_BOT_TOKEN")
@@ -178,7 +219,10 @@ async fn the_token_appears_in_no_log_error_metric_or_panic() {
         .arg(emulator.api_base_url())
         .arg("--log-file-path")
         .arg(dir.path())
-        .env("DISCORD_BOT_TOKEN", TOKEN)
+        .arg("--token-file")
+        .arg(&token_file)
+        .arg("--api-keys-file")
+        .arg(&keys_file)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -204,7 +248,7 @@ async fn the_token_appears_in_no_log_error_metric_or_panic() {
     ];
     for entry in std::fs::read_dir(dir.path()).unwrap() {
         let path = entry.unwrap().path();
-        if path != token_file {
+        if path != token_file && path != keys_file {
             texts.push(("log file", std::fs::read_to_string(&path).unwrap()));
         }
     }
@@ -221,12 +265,16 @@ async fn the_token_appears_in_no_log_error_metric_or_panic() {
         texts.iter().any(|(_, text)| text.contains("revoked")),
         "the revocation scenario ran"
     );
+    assert!(
+        texts.iter().any(|(_, text)| text.contains("hygiene-test")),
+        "the key's name is logged"
+    );
     assert!(!String::from_utf8_lossy(&output.stderr).contains("panicked"));
-    for piece in std::iter::once(TOKEN).chain(TOKEN.split('.')) {
+    for piece in [TOKEN, API_KEY].into_iter().chain(TOKEN.split('.')) {
         for (what, text) in &texts {
             assert!(
                 !text.contains(piece),
-                "the token (or its part {piece:?}) appears in {what}"
+                "a secret (or its part {piece:?}) appears in {what}"
             );
         }
     }
