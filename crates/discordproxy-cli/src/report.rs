@@ -1,7 +1,8 @@
 //! Error texts, worded as the original client's exceptions (`DiscordProxyHttpError`,
 //! `DiscordProxyGrpcError`) print themselves.
 
-use tonic::{Code, Status};
+use discordproxy_proto::code_name;
+use tonic::Status;
 
 /// Describes a failed call: Discord HTTP errors (JSON details) and other gRPC errors.
 pub fn describe(status: &Status) -> String {
@@ -26,29 +27,6 @@ pub fn grpc_error(status: &Status) -> String {
         code_name(status.code()),
         status.message()
     )
-}
-
-/// gRPC's canonical upper-case name of a status code (as Python's `grpc.StatusCode.name`).
-pub fn code_name(code: Code) -> &'static str {
-    match code {
-        Code::Ok => "OK",
-        Code::Cancelled => "CANCELLED",
-        Code::Unknown => "UNKNOWN",
-        Code::InvalidArgument => "INVALID_ARGUMENT",
-        Code::DeadlineExceeded => "DEADLINE_EXCEEDED",
-        Code::NotFound => "NOT_FOUND",
-        Code::AlreadyExists => "ALREADY_EXISTS",
-        Code::PermissionDenied => "PERMISSION_DENIED",
-        Code::ResourceExhausted => "RESOURCE_EXHAUSTED",
-        Code::FailedPrecondition => "FAILED_PRECONDITION",
-        Code::Aborted => "ABORTED",
-        Code::OutOfRange => "OUT_OF_RANGE",
-        Code::Unimplemented => "UNIMPLEMENTED",
-        Code::Internal => "INTERNAL",
-        Code::Unavailable => "UNAVAILABLE",
-        Code::DataLoss => "DATA_LOSS",
-        Code::Unauthenticated => "UNAUTHENTICATED",
-    }
 }
 
 #[cfg(test)]
