@@ -83,9 +83,7 @@ impl ApiKey {
 
     /// Whether this key may call `rpc` (a method name such as `SendDirectMessage`).
     pub fn allows(&self, rpc: &str) -> bool {
-        self.rpcs
-            .as_ref()
-            .is_none_or(|rpcs| rpcs.contains(&rpc))
+        self.rpcs.as_ref().is_none_or(|rpcs| rpcs.contains(&rpc))
     }
 
     /// Whether this key was given no RPC list (it may call every RPC).
