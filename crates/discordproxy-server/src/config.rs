@@ -224,7 +224,7 @@ pub fn parse_intents(list: &str) -> Result<Intents, ConfigError> {
     Ok(intents)
 }
 
-/// Where REST requests go, in the form twilight-http's proxy mode takes.
+/// Where REST requests go: Discord, or another host serving Discord's paths (the emulator).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ApiBase {
     /// Discord itself (`https://discord.com/api/v10`).

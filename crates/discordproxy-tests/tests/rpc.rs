@@ -1,4 +1,4 @@
-//! End-to-end: generated tonic client → our server → twilight-http → the Discord emulator, all
+//! End-to-end: generated tonic client → our server → the Discord emulator, all
 //! over loopback sockets. Asserts both the gRPC answer and the REST calls Discord received.
 
 use discordproxy_proto::{
