@@ -3,5 +3,6 @@
 //! description (`shared/reference/discord-api-spec/openapi.json`), so that neither our emulator
 //! nor our server is only checked against our own understanding of Discord.
 
+pub mod bulk_dm;
 pub mod openapi;
 pub mod stack;

@@ -922,25 +922,7 @@ async fn metrics_count_what_happened() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn five_hundred_dms_to_a_hundred_users_with_rate_limits_reach_closed_users_once() {
-    let users: Vec<Value> = (0..100u64)
-        .map(|i| {
-            json!({
-                "id": (700_000_000_000_000_000 + i).to_string(),
-                "username": format!("user{i}"),
-                "dm_closed": i % 10 == 0,
-            })
-        })
-        .collect();
-    let fixture = Fixture::from_json(
-        &json!({
-            "token": "bulk-token",
-            "bot": {"id": "100000000000000001", "username": "bot", "bot": true},
-            "users": users,
-            "guilds": [],
-        })
-        .to_string(),
-    )
-    .unwrap();
+    let fixture = discordproxy_tests::bulk_dm::fixture();
     let mut options = Options::new(fixture);
     options
         .rate_limits
@@ -951,28 +933,8 @@ async fn five_hundred_dms_to_a_hundred_users_with_rate_limits_reach_closed_users
         ..RestOptions::default()
     };
     let stack = Stack::start_with_rest_options(options, &rest).await;
-    let mut outcomes: HashMap<u64, Vec<Result<(), Code>>> = HashMap::new();
-    for round in 0..5 {
-        // One DM to each user per round, all 100 at once; rounds one after the other.
-        let mut tasks = tokio::task::JoinSet::new();
-        for i in 0..100u64 {
-            let mut client = stack.client().await;
-            tasks.spawn(async move {
-                let result = client
-                    .send_direct_message(SendDirectMessageRequest {
-                        user_id: 700_000_000_000_000_000 + i,
-                        content: format!("round {round}"),
-                        embed: None,
-                    })
-                    .await;
-                (i, result.map(drop).map_err(|s| s.code()))
-            });
-        }
-        while let Some(joined) = tasks.join_next().await {
-            let (i, outcome) = joined.unwrap();
-            outcomes.entry(i).or_default().push(outcome);
-        }
-    }
+    // One DM to each user per round, all 100 at once; rounds one after the other.
+    let outcomes = discordproxy_tests::bulk_dm::send_rounds(&stack, 5).await;
     for (i, results) in &outcomes {
         let expected = if i % 10 == 0 {
             Err(Code::PermissionDenied)

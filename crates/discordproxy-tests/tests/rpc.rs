@@ -448,52 +448,13 @@ async fn unreachable_targets_are_answered_from_the_negative_cache() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn five_hundred_dms_to_a_hundred_users_reach_closed_users_once() {
-    use std::collections::HashMap;
-    let users: Vec<serde_json::Value> = (0..100u64)
-        .map(|i| {
-            serde_json::json!({
-                "id": (700_000_000_000_000_000 + i).to_string(),
-                "username": format!("user{i}"),
-                "dm_closed": i % 10 == 0,
-            })
-        })
-        .collect();
-    let fixture = discord_emulator::Fixture::from_json(
-        &serde_json::json!({
-            "token": "bulk-token",
-            "bot": {"id": "100000000000000001", "username": "bot", "bot": true},
-            "users": users,
-            "guilds": [],
-        })
-        .to_string(),
-    )
-    .unwrap();
+    let fixture = discordproxy_tests::bulk_dm::fixture();
     let mut options = discord_emulator::Options::new(fixture);
     options.rate_limits.mode = discord_emulator::config::RateLimits::Off;
     let stack = Stack::start_with_options(options, None).await;
     assert_eq!(stack.rest_calls().len(), 0);
-    let mut outcomes: HashMap<u64, Vec<Result<(), Code>>> = HashMap::new();
-    for round in 0..5 {
-        // One DM to each user per round, all 100 at once; rounds one after the other.
-        let mut tasks = tokio::task::JoinSet::new();
-        for i in 0..100u64 {
-            let mut client = stack.client().await;
-            tasks.spawn(async move {
-                let result = client
-                    .send_direct_message(SendDirectMessageRequest {
-                        user_id: 700_000_000_000_000_000 + i,
-                        content: format!("round {round}"),
-                        embed: None,
-                    })
-                    .await;
-                (i, result.map(drop).map_err(|s| s.code()))
-            });
-        }
-        while let Some(joined) = tasks.join_next().await {
-            let (i, outcome) = joined.unwrap();
-            outcomes.entry(i).or_default().push(outcome);
-        }
-    }
+    // One DM to each user per round, all 100 at once; rounds one after the other.
+    let outcomes = discordproxy_tests::bulk_dm::send_rounds(&stack, 5).await;
     for (i, results) in &outcomes {
         let expected = if i % 10 == 0 {
             Err(Code::PermissionDenied)
