@@ -1,37 +1,16 @@
 //! The `discordproxyserver` binary as a process: start-up failures, the token check, sandbox
 //! mode and graceful shutdown.
 
+mod common;
+
+use common::{server, wait_exit};
+
 use discord_emulator::{Emulator, Fixture, Options};
 use std::{
     io::{BufRead, BufReader},
     process::{Command, Stdio},
     time::{Duration, Instant},
 };
-
-const BIN: &str = env!("CARGO_BIN_EXE_discordproxyserver");
-
-fn server() -> Command {
-    let mut command = Command::new(BIN);
-    command
-        .env_remove("DISCORD_BOT_TOKEN")
-        .env_remove("DISCORDPROXY_API_URL");
-    command
-}
-
-/// Waits for the child to exit within `limit`; kills it and fails otherwise.
-fn wait_exit(child: &mut std::process::Child, limit: Duration) -> std::process::ExitStatus {
-    let started = Instant::now();
-    loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            return status;
-        }
-        if started.elapsed() > limit {
-            let _ = child.kill();
-            panic!("process still running after {limit:?}");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-}
 
 #[test]
 fn no_token_prints_the_original_error_and_exits_1() {

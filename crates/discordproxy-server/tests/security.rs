@@ -3,6 +3,10 @@
 //! refused calls cost no Discord request), `--token-file`, start-up errors naming the flag, the
 //! non-loopback warning and the request size limit.
 
+mod common;
+
+use common::{server, wait_exit};
+
 use discord_emulator::{Emulator, Fixture, Options};
 use discordproxy_proto::{
     SendChannelMessageRequest, SendDirectMessageRequest, discord_api_client::DiscordApiClient,
@@ -23,17 +27,8 @@ use tonic_health::pb::{
     HealthCheckRequest, health_check_response::ServingStatus, health_client::HealthClient,
 };
 
-const BIN: &str = env!("CARGO_BIN_EXE_discordproxyserver");
 const GENERAL: u64 = 400_000_000_000_000_002;
 const ALICE: u64 = 200_000_000_000_000_001;
-
-fn server() -> Command {
-    let mut command = Command::new(BIN);
-    command
-        .env_remove("DISCORD_BOT_TOKEN")
-        .env_remove("DISCORDPROXY_API_URL");
-    command
-}
 
 // --- certificates ---------------------------------------------------------------------------
 
@@ -233,21 +228,6 @@ impl Drop for Sandbox {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
-    }
-}
-
-/// Waits for the child to exit within `limit`; kills it and fails otherwise.
-fn wait_exit(child: &mut Child, limit: Duration) -> std::process::ExitStatus {
-    let started = Instant::now();
-    loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            return status;
-        }
-        if started.elapsed() > limit {
-            let _ = child.kill();
-            panic!("process still running after {limit:?}");
-        }
-        std::thread::sleep(Duration::from_millis(20));
     }
 }
 
