@@ -344,11 +344,10 @@ impl DiscordRest {
                 }
                 Err(error) => {
                     self.metrics.discord_request(route.template(), None);
-                    let reason = match error {
-                        TransportError::Timeout(_) => "timeout",
-                        TransportError::Connection(_) | TransportError::TooLarge { .. } => {
-                            "network"
-                        }
+                    let reason = if matches!(error, TransportError::Timeout(_)) {
+                        "timeout"
+                    } else {
+                        "network"
                     };
                     Attempt::Retry(Error::Unavailable(error.to_string()), reason)
                 }
