@@ -86,10 +86,18 @@ pub async fn run_with(
 ) -> Result<(), tonic::transport::Error> {
     let (reporter, health_service) = tonic_health::server::health_reporter();
     tokio::spawn(health::drive(reporter, Arc::clone(&state), gateway));
-    let reflection = tonic_reflection::server::Builder::configure()
-        .register_encoded_file_descriptor_set(FILE_DESCRIPTOR_SET)
-        .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
+    // Reflection in both versions: grpcurl and current clients speak v1; Python's
+    // grpcio-reflection, older grpcurl, evans and Postman speak only v1alpha.
+    let reflection = || {
+        tonic_reflection::server::Builder::configure()
+            .register_encoded_file_descriptor_set(FILE_DESCRIPTOR_SET)
+            .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
+    };
+    let reflection_v1 = reflection()
         .build_v1()
+        .expect("the embedded descriptor sets are valid");
+    let reflection_v1alpha = reflection()
+        .build_v1alpha()
         .expect("the embedded descriptor sets are valid");
 
     let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
@@ -103,7 +111,8 @@ pub async fn run_with(
     }
     let serve = builder
         .add_service(health_service)
-        .add_service(reflection)
+        .add_service(reflection_v1)
+        .add_service(reflection_v1alpha)
         .add_service(api)
         .serve_with_incoming_shutdown(
             TcpIncoming::from(listener).with_nodelay(Some(true)),

@@ -3,9 +3,8 @@
 //! refused calls cost no Discord request), `--token-file`, start-up errors naming the flag, the
 //! non-loopback warning and the request size limit.
 
-mod common;
 
-use common::{server, wait_exit};
+use crate::common::{server, wait_exit};
 
 use discord_emulator::{Emulator, Fixture, Options};
 use discordproxy_proto::{

@@ -1,9 +1,8 @@
 //! The `discordproxyserver` binary as a process: start-up failures, the token check, sandbox
 //! mode and graceful shutdown.
 
-mod common;
 
-use common::{server, wait_exit};
+use crate::common::{server, wait_exit};
 
 use discord_emulator::{Emulator, Fixture, Options};
 use std::{

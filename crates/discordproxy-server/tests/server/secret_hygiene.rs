@@ -14,7 +14,7 @@ use std::{
     time::Duration,
 };
 
-const BIN: &str = env!("CARGO_BIN_EXE_discordproxyserver");
+use crate::common::BIN;
 /// The bot token: recognisable, and also checked in pieces (its dot-separated parts).
 const TOKEN: &str = "CANARYtokenMTIzNDU2Nzg5.Gx7yQz.hygieneCanary_4f2a9c1e";
 /// The API key clients must send (`--api-keys-file`).

@@ -1,0 +1,14 @@
+//! End-to-end tests of the emulator: its binary, REST routes, gateway and rate limits, judged by
+//! twilight and raw clients.
+//!
+//! One test binary for the crate (one module per scenario), so the test build links once.
+
+mod binary;
+mod channel_admin;
+mod edge;
+mod gateway_dispatch_count;
+mod gateway_raw;
+mod rest;
+mod twilight;
+mod twilight_gateway;
+mod twilight_ratelimit;
