@@ -1,32 +1,48 @@
 #!/usr/bin/env bash
 # The one command that runs every test of the project on a fresh machine
-# (stable Rust, Python 3.11 with pip and venv, gcc; no protoc needed):
-#   1. cargo build --release --workspace --bins
-#   2. cargo test  --release --workspace        (same profile: dependencies build once)
+# (stable Rust, Python 3.10+ with pip and venv, gcc; no protoc needed):
+#   1. cargo build --workspace --bins   (the dev profile, as `cargo run -p discordproxy-server`)
+#   2. cargo test  --workspace          (same profile and features: nothing compiles twice)
 #   3. a virtualenv .venv with tests/python/requirements.txt (the unmodified PyPI
-#      discordproxy 1.5.1 client, pytest)
-#   4. pytest tests/python against the release binaries (emulator + server as real processes)
-# Extra arguments are passed to pytest (e.g. `scripts/test.sh -k guild`).
+#      discordproxy 1.5.1 client, pytest); set up in the background while steps 1-2 run
+#   4. pytest tests/python against the binaries of step 1 (emulator + server as real processes)
+# The summary gives each step's result and wall time. Extra arguments are passed to pytest
+# (e.g. `scripts/test.sh -k guild`).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
 LOG_DIR="$(mktemp -d "${TMPDIR:-/tmp}/discordproxy-test.XXXXXX")"
-trap 'rm -rf "$LOG_DIR"' EXIT
+VENV_PID=""
+cleanup() {
+  if [ -n "$VENV_PID" ]; then kill "$VENV_PID" 2>/dev/null || true; fi
+  rm -rf "$LOG_DIR"
+}
+trap cleanup EXIT
 
 declare -a SUMMARY=()
 FAILED=0
 TOTAL_PASSED=0
 TOTAL_FAILED=0
+SUITE_STARTED=$(date +%s)
+STEP_STARTED=$SUITE_STARTED
 
-step() { printf '\n==> %s\n' "$*"; }
-record() { SUMMARY+=("$(printf '%-34s %s' "$1" "$2")"); }
+step() {
+  printf '\n==> %s\n' "$*"
+  STEP_STARTED=$(date +%s)
+}
+# record NAME RESULT: one summary line with the step's wall time.
+record() {
+  local took=$(($(date +%s) - STEP_STARTED))
+  SUMMARY+=("$(printf '%-28s %5d s  %s' "$1" "$took" "$2")")
+}
 
 summary() {
   printf '\n==================== test summary ====================\n'
   local line
   for line in "${SUMMARY[@]}"; do printf '  %s\n' "$line"; done
+  printf '  %-28s %5d s\n' "wall time" "$(($(date +%s) - SUITE_STARTED))"
   printf '======================================================\n'
   if [ "$FAILED" -eq 0 ]; then
     printf 'ALL TESTS PASSED\n'
@@ -36,21 +52,35 @@ summary() {
   printf 'total: %d passed, %d failed\n' "$TOTAL_PASSED" "$TOTAL_FAILED"
 }
 
+# --- 3 (background). Python environment ---------------------------------------------------
+setup_venv() {
+  if [ ! -x .venv/bin/python ] || ! .venv/bin/python -c 'import sys' >/dev/null 2>&1; then
+    rm -rf .venv
+    python3 -m venv .venv
+  fi
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check \
+    -r tests/python/requirements.txt
+}
+VENV_STARTED=$(date +%s)
+setup_venv >"$LOG_DIR/venv.log" 2>&1 &
+VENV_PID=$!
+
 # --- 1. build -----------------------------------------------------------------------------
-step "cargo build --release --workspace --bins"
-if cargo build --release --workspace --bins; then
-  record "cargo build (release)" "ok"
+step "cargo build --workspace --bins"
+if cargo build --workspace --bins; then
+  record "cargo build" "ok"
 else
-  record "cargo build (release)" "FAILED"
+  record "cargo build" "FAILED"
   FAILED=1
+  TOTAL_FAILED=$((TOTAL_FAILED + 1))
   summary
   exit 1
 fi
 
 # --- 2. Rust tests ------------------------------------------------------------------------
-step "cargo test --release --workspace"
+step "cargo test --workspace"
 set +e
-cargo test --release --workspace 2>&1 | tee "$LOG_DIR/cargo-test.log"
+cargo test --workspace 2>&1 | tee "$LOG_DIR/cargo-test.log"
 CARGO_RC=${PIPESTATUS[0]}
 set -e
 read -r RUST_PASSED RUST_FAILED < <(
@@ -72,18 +102,27 @@ else
   if [ "$RUST_FAILED" -eq 0 ]; then TOTAL_FAILED=$((TOTAL_FAILED + 1)); fi
 fi
 
-# --- 3. Python environment ----------------------------------------------------------------
+# --- 3. Python environment (started in the background above) ------------------------------
 step "Python virtualenv .venv + tests/python/requirements.txt"
-if [ ! -x .venv/bin/python ] || ! .venv/bin/python -c 'import sys' >/dev/null 2>&1; then
-  rm -rf .venv
-  python3 -m venv .venv
+set +e
+wait "$VENV_PID"
+VENV_RC=$?
+set -e
+VENV_PID=""
+STEP_STARTED=$VENV_STARTED
+if [ "$VENV_RC" -ne 0 ]; then
+  cat "$LOG_DIR/venv.log"
+  record "python env (.venv)" "FAILED (exit $VENV_RC)"
+  FAILED=1
+  TOTAL_FAILED=$((TOTAL_FAILED + 1))
+  summary
+  exit 1
 fi
-.venv/bin/python -m pip install --quiet --disable-pip-version-check -r tests/python/requirements.txt
-record "python env (.venv)" "ok"
+record "python env (.venv)" "ok (set up beside the build)"
 
 # --- 4. compatibility suite ---------------------------------------------------------------
 step "pytest tests/python (unmodified PyPI discordproxy 1.5.1 client)"
-export DISCORDPROXY_BIN_DIR="${DISCORDPROXY_BIN_DIR:-$ROOT/target/release}"
+export DISCORDPROXY_BIN_DIR="${DISCORDPROXY_BIN_DIR:-$ROOT/target/debug}"
 JUNIT="$LOG_DIR/pytest.xml"
 set +e
 .venv/bin/python -m pytest tests/python -q -p no:cacheprovider --tb=native --junitxml="$JUNIT" "$@"

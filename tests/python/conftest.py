@@ -2,7 +2,7 @@
 
 Starts the real `discord-emulator` and `discordproxyserver` binaries as separate processes on
 127.0.0.1 (ports chosen by the OS), and drives the server with the UNMODIFIED PyPI client
-`discordproxy==1.5.1`. Binaries are taken from $DISCORDPROXY_BIN_DIR, else <repo>/target/release.
+`discordproxy==1.5.1`. Binaries are taken from $DISCORDPROXY_BIN_DIR, else <repo>/target/debug.
 
 One emulator and one server serve the whole session; the emulator's request log is cleared
 before each test that uses the `rest` fixture.

@@ -4,7 +4,8 @@ Starts the real `discord-emulator` and `discordproxyserver` binaries as separate
 127.0.0.1 (ports chosen by the OS), and drives the server with the UNMODIFIED PyPI client
 `discordproxy==1.5.1`.
 
-Binaries are taken from $DISCORDPROXY_BIN_DIR, else <repo>/target/release.
+Binaries are taken from $DISCORDPROXY_BIN_DIR, else <repo>/target/debug (the
+dev-profile build of scripts/test.sh).
 """
 
 from __future__ import annotations
@@ -72,14 +73,14 @@ BACKGROUND_REQUESTS = {
 
 
 def bin_dir() -> Path:
-    return Path(os.environ.get("DISCORDPROXY_BIN_DIR") or REPO_ROOT / "target" / "release")
+    return Path(os.environ.get("DISCORDPROXY_BIN_DIR") or REPO_ROOT / "target" / "debug")
 
 
 def binary(name: str) -> Path:
     path = bin_dir() / name
     if not path.is_file():
         pytest.fail(
-            f"binary {path} not found: build it with `cargo build --release --workspace --bins` "
+            f"binary {path} not found: build it with `cargo build --workspace --bins` "
             f"or set DISCORDPROXY_BIN_DIR",
             pytrace=False,
         )
