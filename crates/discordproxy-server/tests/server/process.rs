@@ -1,7 +1,6 @@
 //! The `discordproxyserver` binary as a process: start-up failures, the token check, sandbox
 //! mode and graceful shutdown.
 
-
 use crate::common::{server, wait_exit};
 
 use discord_emulator::{Emulator, Fixture, Options};

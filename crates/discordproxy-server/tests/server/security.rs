@@ -3,7 +3,6 @@
 //! refused calls cost no Discord request), `--token-file`, start-up errors naming the flag, the
 //! non-loopback warning and the request size limit.
 
-
 use crate::common::{server, wait_exit};
 
 use discord_emulator::{Emulator, Fixture, Options};
