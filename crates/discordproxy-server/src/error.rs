@@ -49,6 +49,29 @@ pub enum Error {
     /// The call's API key may not call this RPC; no Discord request was made.
     #[error("{0}")]
     PermissionDenied(String),
+    /// `--max-pending` calls are already in progress; the call was refused at once (gRPC
+    /// `RESOURCE_EXHAUSTED`).
+    #[error(
+        "server overloaded: {max_pending} calls are already in progress (--max-pending); retry later"
+    )]
+    Overloaded {
+        /// The `--max-pending` bound.
+        max_pending: usize,
+    },
+    /// A `StreamEvents` subscriber fell more than the event buffer behind (gRPC
+    /// `RESOURCE_EXHAUSTED`); its stream ends.
+    #[error(
+        "subscriber fell more than {capacity} events behind and missed {missed} events; subscribe again (and read faster) to continue"
+    )]
+    StreamLagged {
+        /// The event buffer (`--event-buffer`).
+        capacity: usize,
+        /// Events the subscriber missed.
+        missed: u64,
+    },
+    /// The server is shutting down (gRPC `UNAVAILABLE`); event streams end with it.
+    #[error("server shutting down")]
+    ShuttingDown,
     /// Discord answered 2xx with a body we could not understand, or another internal failure.
     #[error("internal error: {0}")]
     Internal(String),

@@ -60,6 +60,9 @@ impl From<Error> for Status {
             Error::Unauthenticated(message) => Status::unauthenticated(message),
             Error::PermissionDenied(message) => Status::permission_denied(message),
             Error::Internal(message) => Status::internal(message),
+            error @ Error::Overloaded { .. } => Status::resource_exhausted(error.to_string()),
+            error @ Error::StreamLagged { .. } => Status::resource_exhausted(error.to_string()),
+            error @ Error::ShuttingDown => Status::unavailable(error.to_string()),
         }
     }
 }
@@ -143,6 +146,38 @@ mod tests {
             assert_eq!(status.code(), code);
             assert!(serde_json::from_str::<serde_json::Value>(status.message()).is_err());
         }
+    }
+
+    #[test]
+    fn overload_is_resource_exhausted_naming_the_bound() {
+        let status = Status::from(Error::Overloaded { max_pending: 10 });
+        assert_eq!(status.code(), Code::ResourceExhausted);
+        assert_eq!(
+            status.message(),
+            "server overloaded: 10 calls are already in progress (--max-pending); retry later"
+        );
+        assert!(status.get_details_retry_info().is_none());
+    }
+
+    #[test]
+    fn a_lagging_subscriber_is_resource_exhausted_saying_what_it_missed() {
+        let status = Status::from(Error::StreamLagged {
+            capacity: 1024,
+            missed: 7,
+        });
+        assert_eq!(status.code(), Code::ResourceExhausted);
+        assert_eq!(
+            status.message(),
+            "subscriber fell more than 1024 events behind and missed 7 events; subscribe again \
+             (and read faster) to continue"
+        );
+    }
+
+    #[test]
+    fn shutdown_is_unavailable_in_plain_text() {
+        let status = Status::from(Error::ShuttingDown);
+        assert_eq!(status.code(), Code::Unavailable);
+        assert_eq!(status.message(), "server shutting down");
     }
 
     #[test]

@@ -26,20 +26,18 @@ impl DiscordApiService {
         Fut: Future<Output = Result<Resp>>,
     {
         let Ok(_permit) = Arc::clone(&self.state.pending).try_acquire_owned() else {
-            self.state.metrics.rpc(
-                method,
-                tonic::Code::ResourceExhausted,
-                std::time::Duration::ZERO,
-            );
+            let status = Status::from(Error::Overloaded {
+                max_pending: self.state.max_pending,
+            });
+            self.state
+                .metrics
+                .rpc(method, status.code(), std::time::Duration::ZERO);
             tracing::warn!(
                 rpc = method,
                 max_pending = self.state.max_pending,
                 "overloaded"
             );
-            return Err(Status::resource_exhausted(format!(
-                "server overloaded: {} calls are already in progress (--max-pending); retry later",
-                self.state.max_pending
-            )));
+            return Err(status);
         };
         let budget = deadline::budget(request.metadata(), self.state.request_timeout);
         let state = Arc::clone(&self.state);

@@ -1,6 +1,9 @@
 //! `StreamEvents`: gateway dispatch events as a server stream, filtered by event name and guild.
 
-use crate::app::AppState;
+use crate::{
+    app::AppState,
+    error::{Error, Result},
+};
 use discordproxy_proto::{GatewayEvent, StreamEventsRequest};
 use futures_util::Stream;
 use std::{collections::HashSet, pin::Pin, sync::Arc};
@@ -9,7 +12,8 @@ use tonic::Status;
 use tracing::Instrument;
 
 /// The stream type of `StreamEvents`.
-pub type ResponseStream = Pin<Box<dyn Stream<Item = Result<GatewayEvent, Status>> + Send>>;
+pub type ResponseStream =
+    Pin<Box<dyn Stream<Item = std::result::Result<GatewayEvent, Status>> + Send>>;
 
 /// Which events a subscriber wants.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -48,15 +52,15 @@ pub const MAX_EVENT_NAME: usize = 64;
 /// # Errors
 /// `INVALID_ARGUMENT` naming the field when a list has more than [`MAX_FILTER_ENTRIES`] entries
 /// or a name more than [`MAX_EVENT_NAME`] characters.
-pub fn validate(request: &StreamEventsRequest) -> Result<(), Status> {
+pub fn validate(request: &StreamEventsRequest) -> Result<()> {
     if request.event_names.len() > MAX_FILTER_ENTRIES {
-        return Err(Status::invalid_argument(format!(
+        return Err(Error::InvalidArgument(format!(
             "event_names has {} entries; at most {MAX_FILTER_ENTRIES} are allowed",
             request.event_names.len()
         )));
     }
     if request.guild_ids.len() > MAX_FILTER_ENTRIES {
-        return Err(Status::invalid_argument(format!(
+        return Err(Error::InvalidArgument(format!(
             "guild_ids has {} entries; at most {MAX_FILTER_ENTRIES} are allowed",
             request.guild_ids.len()
         )));
@@ -67,7 +71,7 @@ pub fn validate(request: &StreamEventsRequest) -> Result<(), Status> {
         .enumerate()
         .find(|(_, name)| name.chars().count() > MAX_EVENT_NAME)
     {
-        return Err(Status::invalid_argument(format!(
+        return Err(Error::InvalidArgument(format!(
             "event_names[{index}] is longer than {MAX_EVENT_NAME} characters"
         )));
     }
@@ -78,10 +82,7 @@ pub fn validate(request: &StreamEventsRequest) -> Result<(), Status> {
 ///
 /// # Errors
 /// `INVALID_ARGUMENT` for oversized filters (see [`validate`]).
-pub(crate) fn open(
-    state: &Arc<AppState>,
-    request: &StreamEventsRequest,
-) -> Result<ResponseStream, Status> {
+pub(crate) fn open(state: &Arc<AppState>, request: &StreamEventsRequest) -> Result<ResponseStream> {
     validate(request)?;
     Ok(handle(state, request))
 }
@@ -102,7 +103,7 @@ pub fn handle(state: &Arc<AppState>, request: &StreamEventsRequest) -> ResponseS
             let (mut receiver, mut shutdown) = slot?;
             loop {
                 if *shutdown.borrow() {
-                    return Some((Err(Status::unavailable("server shutting down")), None));
+                    return Some((Err(Status::from(Error::ShuttingDown)), None));
                 }
                 tokio::select! {
                     received = receiver.recv() => match received {
@@ -111,13 +112,11 @@ pub fn handle(state: &Arc<AppState>, request: &StreamEventsRequest) -> ResponseS
                         }
                         Ok(_) => {}
                         Err(RecvError::Lagged(missed)) => {
-                            let status = Status::resource_exhausted(format!(
-                                "subscriber fell more than {capacity} events behind and missed {missed} events; subscribe again (and read faster) to continue"
-                            ));
+                            let status = Status::from(Error::StreamLagged { capacity, missed });
                             return Some((Err(status), None));
                         }
                         Err(RecvError::Closed) => {
-                            return Some((Err(Status::unavailable("server shutting down")), None));
+                            return Some((Err(Status::from(Error::ShuttingDown)), None));
                         }
                     },
                     _ = shutdown.changed() => {}
@@ -144,7 +143,7 @@ mod tests {
             event_names: vec!["A".into(); MAX_FILTER_ENTRIES + 1],
             guild_ids: vec![],
         };
-        let status = validate(&names).unwrap_err();
+        let status = Status::from(validate(&names).unwrap_err());
         assert_eq!(status.code(), tonic::Code::InvalidArgument);
         assert!(status.message().starts_with("event_names"));
         let guilds = StreamEventsRequest {
@@ -152,8 +151,7 @@ mod tests {
             guild_ids: vec![1; MAX_FILTER_ENTRIES + 1],
         };
         assert!(
-            validate(&guilds)
-                .unwrap_err()
+            Status::from(validate(&guilds).unwrap_err())
                 .message()
                 .starts_with("guild_ids")
         );
@@ -162,8 +160,7 @@ mod tests {
             guild_ids: vec![],
         };
         assert!(
-            validate(&long)
-                .unwrap_err()
+            Status::from(validate(&long).unwrap_err())
                 .message()
                 .contains("event_names[0]")
         );
