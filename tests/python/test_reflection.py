@@ -42,9 +42,17 @@ def test_v1alpha_describes_the_discord_api_service(server):
 
 
 def test_v1alpha_unknown_symbol_is_not_found(server):
-    (answer,) = _ask(
-        server.target,
-        reflection_pb2.ServerReflectionRequest(file_containing_symbol="discord_api.NoSuchThing"),
+    # tonic-reflection ends the stream with NOT_FOUND (the reflection protocol also allows an
+    # error_response message); either way the client learns the symbol does not exist.
+    request = reflection_pb2.ServerReflectionRequest(
+        file_containing_symbol="discord_api.NoSuchThing"
     )
+    try:
+        answers = _ask(server.target, request)
+    except grpc.RpcError as error:
+        assert error.code() == grpc.StatusCode.NOT_FOUND, error
+        assert "discord_api.NoSuchThing" in error.details()
+        return
+    (answer,) = answers
     assert answer.WhichOneof("message_response") == "error_response", answer
     assert answer.error_response.error_code == grpc.StatusCode.NOT_FOUND.value[0]
