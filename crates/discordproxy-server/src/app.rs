@@ -4,9 +4,9 @@ use crate::{
     config::ApiBase,
     discord::{
         cache::GuildCache,
+        client::{DiscordClient, RestOptions},
         dm_channels::DmChannels,
         negative_cache::NegativeCache,
-        rest::{DiscordRest, RestOptions},
         shard_status::ShardBoard,
     },
     events::EventBus,
@@ -27,7 +27,7 @@ pub const DEFAULT_MAX_PENDING: usize = 10_000;
 #[derive(Debug)]
 pub struct AppState {
     /// REST client for the bot token.
-    pub rest: DiscordRest,
+    pub rest: DiscordClient,
     /// User id → DM channel id.
     pub dm_channels: DmChannels,
     /// Recent "cannot reach this target" answers (`--negative-cache-ttl`, default 60 s).
@@ -59,7 +59,7 @@ impl AppState {
     pub fn new(token: &BotToken, api: &ApiBase, request_timeout: Duration) -> Self {
         let metrics = Arc::new(Metrics::default());
         Self {
-            rest: DiscordRest::with_options(
+            rest: DiscordClient::with_options(
                 token,
                 api,
                 &RestOptions::default(),
@@ -88,7 +88,7 @@ impl AppState {
         api: &ApiBase,
         options: &RestOptions,
     ) -> Self {
-        self.rest = DiscordRest::with_options(token, api, options, Arc::clone(&self.metrics));
+        self.rest = DiscordClient::with_options(token, api, options, Arc::clone(&self.metrics));
         self
     }
 

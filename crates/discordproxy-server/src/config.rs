@@ -134,7 +134,7 @@ pub struct Cli {
     pub max_pending: usize,
     /// Discord requests per second across all routes (Discord's global limit for the bot; 50
     /// unless Discord raised it for your bot).
-    #[arg(long, default_value_t = crate::discord::rest::DEFAULT_GLOBAL_LIMIT, value_parser = clap::value_parser!(u16).range(1..))]
+    #[arg(long, default_value_t = crate::discord::client::DEFAULT_GLOBAL_LIMIT, value_parser = clap::value_parser!(u16).range(1..))]
     pub global_rate_limit: u16,
     /// Retries of a Discord request after a 500/502/503/504 answer, a connection failure or a
     /// timeout (exponential backoff with jitter, within the call's deadline). Message creation
@@ -300,7 +300,7 @@ pub struct Config {
     /// `--max-pending` (default 10,000).
     pub max_pending: usize,
     /// `--global-rate-limit`, `--max-retries`, `--invalid-request-budget`.
-    pub rest: crate::discord::rest::RestOptions,
+    pub rest: crate::discord::client::RestOptions,
     /// `--metrics-addr` (off by default).
     pub metrics_addr: Option<std::net::SocketAddr>,
     /// `--tls-*`, `--api-keys-file`, `--max-request-bytes`, `--max-streams-per-connection`
@@ -431,7 +431,7 @@ impl Config {
             event_buffer: cli.event_buffer,
             negative_cache_ttl: Duration::from_secs_f64(cli.negative_cache_ttl),
             max_pending: cli.max_pending,
-            rest: crate::discord::rest::RestOptions {
+            rest: crate::discord::client::RestOptions {
                 global_rate_limit: cli.global_rate_limit,
                 max_retries: cli.max_retries,
                 invalid_request_budget: cli.invalid_request_budget,

@@ -1,7 +1,7 @@
 //! The start-up token check: `GET /users/@me` before RPCs are answered.
 
 use crate::{
-    discord::rest::DiscordRest,
+    discord::client::DiscordClient,
     error::{DiscordHttpError, Error},
     readiness::Readiness,
 };
@@ -23,7 +23,7 @@ const STARTUP_CHECK_TIMEOUT: std::time::Duration = std::time::Duration::from_sec
 /// A 401 fails the gate and logs `invalid Discord bot token` (never the token itself). Any other
 /// failure (Discord unreachable, 5xx) is logged as a warning and the gate opens: each RPC will
 /// then report Discord's state itself.
-pub async fn check_token(rest: &DiscordRest, readiness: &Readiness) -> TokenCheck {
+pub async fn check_token(rest: &DiscordClient, readiness: &Readiness) -> TokenCheck {
     let deadline = tokio::time::Instant::now() + STARTUP_CHECK_TIMEOUT;
     match rest.current_user(deadline).await {
         Ok(user) => {

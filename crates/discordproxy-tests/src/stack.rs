@@ -7,8 +7,8 @@ use discordproxy_server::{
     app::AppState,
     config::ApiBase,
     discord::{
+        client::RestOptions,
         gateway::{self, FatalClose, Gateway, GatewayOptions, Sinks},
-        rest::RestOptions,
     },
     server, startup,
     token::BotToken,

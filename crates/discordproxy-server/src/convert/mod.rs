@@ -4,7 +4,6 @@
 pub mod channel;
 pub mod embed;
 pub mod event;
-pub mod limits;
 pub mod message;
 pub mod message_body;
 pub mod user;

@@ -6,7 +6,11 @@
 //! RECONNECT and INVALID_SESSION, and heartbeats. This module only observes: every frame it
 //! receives is published once, in order, per shard.
 
-use super::{cache::GuildCache, rest::DiscordRest, shard_status::ShardBoard};
+use super::{
+    cache::GuildCache,
+    client::{DiscordClient, HTTP_TIMEOUT},
+    shard_status::ShardBoard,
+};
 use crate::{convert, error::Result, events::EventBus, token::BotToken};
 use discordproxy_proto::shard_status::State;
 use serde_json::Value;
@@ -84,13 +88,13 @@ pub struct Sinks {
 /// # Errors
 /// When `GET /gateway/bot` fails.
 pub async fn start(
-    rest: &DiscordRest,
+    rest: &DiscordClient,
     token: &BotToken,
     options: &GatewayOptions,
     sinks: Sinks,
 ) -> Result<(Gateway, mpsc::Receiver<FatalClose>)> {
     let info = rest
-        .gateway_bot(tokio::time::Instant::now() + super::rest::HTTP_TIMEOUT)
+        .gateway_bot(tokio::time::Instant::now() + HTTP_TIMEOUT)
         .await?;
     let count = match options.shards {
         ShardCount::Auto => info.shards.max(1),

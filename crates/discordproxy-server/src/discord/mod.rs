@@ -3,12 +3,13 @@
 
 pub mod api_error;
 pub mod cache;
+pub mod client;
 pub mod dm_channels;
 pub mod gateway;
 pub mod invalid_requests;
 pub mod negative_cache;
 pub mod ratelimit;
-pub mod rest;
+pub mod request;
 pub mod retry;
 pub mod route;
 pub mod shard_status;

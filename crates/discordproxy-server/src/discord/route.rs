@@ -7,89 +7,73 @@
 
 use http::Method;
 
-/// One Discord REST endpoint with its parameters.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Route {
-    /// `GET /users/@me`
-    CurrentUser,
-    /// `GET /users/{user_id}`
-    User {
-        /// The user's snowflake.
-        user_id: u64,
-    },
-    /// `POST /users/@me/channels` (open a DM channel)
-    CreateDm,
-    /// `GET /channels/{channel_id}`
-    Channel {
-        /// The channel's snowflake.
-        channel_id: u64,
-    },
-    /// `POST /channels/{channel_id}/messages`
-    CreateMessage {
-        /// The channel's snowflake.
-        channel_id: u64,
-    },
-    /// `GET /guilds/{guild_id}`
-    Guild {
-        /// The guild's snowflake.
-        guild_id: u64,
-    },
-    /// `GET /guilds/{guild_id}/channels`
-    GuildChannels {
-        /// The guild's snowflake.
-        guild_id: u64,
-    },
-    /// `GET /gateway/bot`
-    GatewayBot,
+/// Generates [`Route`] and its `method`, `template`, `path` and `major` from one line per
+/// route: `Variant { params } => METHOD "path/{param}", major = param;` (`{ params }` and
+/// `major` are optional; every parameter is a snowflake).
+macro_rules! routes {
+    ($(
+        $variant:ident $({ $($param:ident),+ })? => $method:ident $path:literal
+            $(, major = $major:ident)?;
+    )*) => {
+        /// One Discord REST endpoint with its parameters.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum Route {
+            $(
+                #[doc = concat!("`", stringify!($method), " /", $path, "`")]
+                $variant $({
+                    $(
+                        #[doc = concat!("`", stringify!($param), "`: a snowflake.")]
+                        $param: u64,
+                    )+
+                })?,
+            )*
+        }
+
+        impl Route {
+            /// The HTTP method.
+            pub fn method(self) -> Method {
+                match self {
+                    $(Self::$variant { .. } => Method::$method,)*
+                }
+            }
+
+            /// Method and path template, e.g. `POST /channels/{channel_id}/messages`: the
+            /// route's name in logs, errors and metric labels (never a raw id).
+            pub fn template(self) -> &'static str {
+                match self {
+                    $(Self::$variant { .. } => concat!(stringify!($method), " /", $path),)*
+                }
+            }
+
+            /// The path below `/api/v10`, without a leading slash, e.g. `channels/123/messages`.
+            pub fn path(self) -> String {
+                match self {
+                    $(Self::$variant $({ $($param),+ })? => std::fmt::format(format_args!($path)),)*
+                }
+            }
+
+            /// The major parameter (channel or guild id); 0 for routes without one. Discord
+            /// keeps a bucket per route and major parameter.
+            pub fn major(self) -> u64 {
+                match self {
+                    $(Self::$variant { $($major,)? .. } => routes!(@major $($major)?),)*
+                }
+            }
+        }
+    };
+    (@major $major:ident) => { $major };
+    (@major) => { 0 };
 }
 
-impl Route {
-    /// The HTTP method.
-    pub fn method(self) -> Method {
-        match self {
-            Self::CreateDm | Self::CreateMessage { .. } => Method::POST,
-            _ => Method::GET,
-        }
-    }
-
-    /// Method and path template, e.g. `POST /channels/{channel_id}/messages`: the route's name
-    /// in logs, errors and metric labels (never a raw id).
-    pub fn template(self) -> &'static str {
-        match self {
-            Self::CurrentUser => "GET /users/@me",
-            Self::User { .. } => "GET /users/{user_id}",
-            Self::CreateDm => "POST /users/@me/channels",
-            Self::Channel { .. } => "GET /channels/{channel_id}",
-            Self::CreateMessage { .. } => "POST /channels/{channel_id}/messages",
-            Self::Guild { .. } => "GET /guilds/{guild_id}",
-            Self::GuildChannels { .. } => "GET /guilds/{guild_id}/channels",
-            Self::GatewayBot => "GET /gateway/bot",
-        }
-    }
-
-    /// The path below `/api/v10`, without a leading slash, e.g. `channels/123/messages`.
-    pub fn path(self) -> String {
-        match self {
-            Self::CurrentUser => "users/@me".into(),
-            Self::User { user_id } => format!("users/{user_id}"),
-            Self::CreateDm => "users/@me/channels".into(),
-            Self::Channel { channel_id } => format!("channels/{channel_id}"),
-            Self::CreateMessage { channel_id } => format!("channels/{channel_id}/messages"),
-            Self::Guild { guild_id } => format!("guilds/{guild_id}"),
-            Self::GuildChannels { guild_id } => format!("guilds/{guild_id}/channels"),
-            Self::GatewayBot => "gateway/bot".into(),
-        }
-    }
-
-    /// The major parameter (channel or guild id); 0 for routes without one. Discord keeps a
-    /// bucket per route and major parameter.
-    pub fn major(self) -> u64 {
-        match self {
-            Self::Channel { channel_id } | Self::CreateMessage { channel_id } => channel_id,
-            Self::Guild { guild_id } | Self::GuildChannels { guild_id } => guild_id,
-            _ => 0,
-        }
-    }
+routes! {
+    CurrentUser => GET "users/@me";
+    User { user_id } => GET "users/{user_id}";
+    CreateDm => POST "users/@me/channels";
+    Channel { channel_id } => GET "channels/{channel_id}", major = channel_id;
+    CreateMessage { channel_id } => POST "channels/{channel_id}/messages", major = channel_id;
+    Guild { guild_id } => GET "guilds/{guild_id}", major = guild_id;
+    GuildChannels { guild_id } => GET "guilds/{guild_id}/channels", major = guild_id;
+    GatewayBot => GET "gateway/bot";
 }
 
 #[cfg(test)]
@@ -105,5 +89,56 @@ mod tests {
         assert_eq!(route.major(), 42);
         assert_eq!(Route::User { user_id: 7 }.major(), 0);
         assert_eq!(Route::User { user_id: 7 }.path(), "users/7");
+    }
+
+    #[test]
+    fn every_route_of_the_table() {
+        let table = [
+            (Route::CurrentUser, "GET /users/@me", "users/@me", 0),
+            (
+                Route::User { user_id: 1 },
+                "GET /users/{user_id}",
+                "users/1",
+                0,
+            ),
+            (
+                Route::CreateDm,
+                "POST /users/@me/channels",
+                "users/@me/channels",
+                0,
+            ),
+            (
+                Route::Channel { channel_id: 2 },
+                "GET /channels/{channel_id}",
+                "channels/2",
+                2,
+            ),
+            (
+                Route::CreateMessage { channel_id: 3 },
+                "POST /channels/{channel_id}/messages",
+                "channels/3/messages",
+                3,
+            ),
+            (
+                Route::Guild { guild_id: 4 },
+                "GET /guilds/{guild_id}",
+                "guilds/4",
+                4,
+            ),
+            (
+                Route::GuildChannels { guild_id: 5 },
+                "GET /guilds/{guild_id}/channels",
+                "guilds/5/channels",
+                5,
+            ),
+            (Route::GatewayBot, "GET /gateway/bot", "gateway/bot", 0),
+        ];
+        for (route, template, path, major) in table {
+            let method = template.split(' ').next().unwrap();
+            assert_eq!(route.method().as_str(), method, "{route:?}");
+            assert_eq!(route.template(), template);
+            assert_eq!(route.path(), path);
+            assert_eq!(route.major(), major, "{route:?}");
+        }
     }
 }

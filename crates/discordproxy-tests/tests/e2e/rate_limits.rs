@@ -9,7 +9,7 @@ use discord_emulator::{Fixture, Options, RecordedRequest, RouteLimit, ScopeHeade
 use discordproxy_proto::{
     GetGuildChannelsRequest, SendChannelMessageRequest, SendDirectMessageRequest,
 };
-use discordproxy_server::{app::AppState, discord::rest::RestOptions, health, metrics_server};
+use discordproxy_server::{app::AppState, discord::client::RestOptions, health, metrics_server};
 use discordproxy_tests::stack::{self, Stack};
 use serde_json::{Value, json};
 use std::{

@@ -9,7 +9,7 @@ use discordproxy_proto::{
         Provider as EmbedProvider, Thumbnail as EmbedThumbnail, Video as EmbedVideo,
     },
 };
-use discordproxy_server::convert::{limits, message_body};
+use discordproxy_server::{convert::message_body, discord::request::message::limits};
 use discordproxy_tests::openapi::Spec;
 use proptest::prelude::*;
 use std::sync::OnceLock;

@@ -2,7 +2,7 @@
 //! `POST /channels/{id}/messages`.
 //! <https://discord.com/developers/docs/resources/message#create-message>
 
-use crate::discord::negative_cache::Target;
+use crate::discord::{negative_cache::Target, request::message::limits};
 use crate::rpc::{
     fields::required_id,
     unreachable::{check_unreachable, remember_unreachable},
@@ -28,7 +28,7 @@ pub(crate) async fn handle(
     tracing::info!(rpc = "SendChannelMessage", channel_id, "received request");
     tracing::debug!(content = %request.content, embed = ?request.embed, "request content");
     let body = convert::message_body::create_message(&request.content, request.embed.as_ref());
-    convert::limits::check_create_message(&body)?;
+    limits::check_create_message(&body)?;
     let target = Target::Channel(channel_id);
     check_unreachable(&state, target)?;
     let channel = remember_unreachable(

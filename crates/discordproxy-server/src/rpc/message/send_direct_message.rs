@@ -9,7 +9,7 @@ use crate::rpc::{
 use crate::{
     app::AppState,
     convert,
-    discord::negative_cache::Target,
+    discord::{negative_cache::Target, request::message::limits},
     error::{Error, Result},
 };
 use discordproxy_proto::{SendDirectMessageRequest, SendDirectMessageResponse};
@@ -36,7 +36,7 @@ pub(crate) async fn handle(
     tracing::info!(rpc = "SendDirectMessage", user_id, "received request");
     tracing::debug!(content = %request.content, embed = ?request.embed, "request content");
     let body = convert::message_body::create_message(&request.content, request.embed.as_ref());
-    convert::limits::check_create_message(&body)?;
+    limits::check_create_message(&body)?;
 
     let target = Target::User(user_id);
     check_unreachable(&state, target)?;

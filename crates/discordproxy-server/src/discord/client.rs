@@ -1,5 +1,5 @@
-//! Discord REST calls: one rate limiter, safe retries and ban protection for every request the
-//! server makes.
+//! The request loop: one rate limiter, safe retries and ban protection for every request the
+//! server makes to Discord's REST API.
 //!
 //! Each request waits for its rate-limit slot ([`RateLimiter`]), is sent once, and its answer
 //! updates the limiter. 429s are waited out (never hammered), 5xx answers and network failures
@@ -7,8 +7,9 @@
 //! Discord's invalid-request ban are counted. A Cloudflare ban or a revoked token (401) stops
 //! all REST traffic. Nothing is sent after the call's deadline.
 //!
-//! Request bodies are built by `convert` and sent as raw JSON, so Discord judges them and
-//! clients see Discord's status, code and field path.
+//! The endpoints themselves (route, body, decoding, docs link) are in
+//! [`request`](super::request), one file each. Bodies are sent as raw JSON, so Discord judges
+//! them and clients see Discord's status, code and field path.
 
 use super::{
     api_error,
@@ -34,7 +35,6 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::time::Instant;
-use twilight_model::{channel::Channel, gateway::connection_info::BotConnectionInfo, user::User};
 
 /// Discord's default global rate limit: requests per second per bot across all routes.
 pub const DEFAULT_GLOBAL_LIMIT: u16 = 50;
@@ -67,9 +67,22 @@ impl Default for RestOptions {
     }
 }
 
-/// A Discord REST client for one bot token.
+/// A Discord REST client for one bot token: the request loop every endpoint goes through.
+///
+/// # Errors
+/// Every endpoint method (in [`request`](super::request)) fails with one of:
+/// - [`Error::Discord`]: Discord's answer, gRPC code by the status table (e.g. 403/50007,
+///   404/10003, 400/50035; a 429 that came back more than 5 times; a 5xx after the last
+///   retry; 401 once the token was revoked).
+/// - [`Error::RateLimited`]: no rate-limit slot before the deadline (`RESOURCE_EXHAUSTED`).
+/// - [`Error::Unavailable`]: Discord unreachable after the retries, or REST traffic stopped by
+///   a Cloudflare ban (`UNAVAILABLE`).
+/// - [`Error::DeadlineExceeded`]: the deadline came before a retry could start or an answer
+///   arrived (`DEADLINE_EXCEEDED`).
+/// - [`Error::Internal`]: a 2xx body that is not the expected JSON, or an answer too large to
+///   read (`INTERNAL`).
 #[derive(Debug)]
-pub struct DiscordRest {
+pub struct DiscordClient {
     transport: Transport,
     limiter: RateLimiter,
     invalid: InvalidRequests,
@@ -88,7 +101,7 @@ enum Attempt {
     RateLimited(Error),
 }
 
-impl DiscordRest {
+impl DiscordClient {
     /// A client sending `Authorization: Bot <token>` to `api`, with the default options.
     pub fn new(token: &BotToken, api: &ApiBase) -> Self {
         Self::with_options(
@@ -149,106 +162,11 @@ impl DiscordRest {
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    /// `GET /users/@me`: the bot's own user; used to check the token at start-up.
-    /// <https://discord.com/developers/docs/resources/user#get-current-user>
+    /// Sends `route` with `body` through the request loop and decodes the 2xx answer's JSON.
     ///
     /// # Errors
-    /// See [`DiscordRest::create_message`].
-    pub async fn current_user(&self, deadline: Instant) -> Result<User> {
-        self.json(Route::CurrentUser, None, deadline).await
-    }
-
-    /// `GET /users/{user.id}`.
-    /// <https://discord.com/developers/docs/resources/user#get-user>
-    ///
-    /// # Errors
-    /// See [`DiscordRest::create_message`]; 404/10013 Unknown User.
-    pub async fn user(&self, user_id: u64, deadline: Instant) -> Result<User> {
-        self.json(Route::User { user_id }, None, deadline).await
-    }
-
-    /// `POST /users/@me/channels`: opens (or returns the existing) DM channel with a user.
-    /// <https://discord.com/developers/docs/resources/user#create-dm>
-    ///
-    /// # Errors
-    /// See [`DiscordRest::create_message`].
-    pub async fn create_dm(&self, user_id: u64, deadline: Instant) -> Result<Channel> {
-        let body = serde_json::json!({ "recipient_id": user_id.to_string() });
-        self.json(Route::CreateDm, Some(&body), deadline).await
-    }
-
-    /// `GET /channels/{channel.id}`.
-    /// <https://discord.com/developers/docs/resources/channel#get-channel>
-    ///
-    /// # Errors
-    /// See [`DiscordRest::create_message`]; 404/10003, 403/50001.
-    pub async fn channel(&self, channel_id: u64, deadline: Instant) -> Result<Channel> {
-        self.json(Route::Channel { channel_id }, None, deadline)
-            .await
-    }
-
-    /// `POST /channels/{channel.id}/messages` with `body` plus a fresh `nonce` and
-    /// `enforce_nonce: true`, so a retry after a lost answer returns the first message instead
-    /// of posting a duplicate. Returns Discord's message JSON.
-    /// <https://discord.com/developers/docs/resources/message#create-message>
-    ///
-    /// # Errors
-    /// - [`Error::Discord`]: Discord's answer (403/50007, 403/50013, 400/50035, a 429 that
-    ///   came back more than 5 times, a 5xx after the last retry, 401 once the token was
-    ///   revoked).
-    /// - [`Error::RateLimited`]: no rate-limit slot before `deadline` (`RESOURCE_EXHAUSTED`).
-    /// - [`Error::Unavailable`]: Discord unreachable after the retries, or REST traffic
-    ///   stopped by a Cloudflare ban.
-    /// - [`Error::DeadlineExceeded`]: the deadline came before a retry could start.
-    /// - [`Error::Internal`]: a 2xx body that is not the expected JSON.
-    pub async fn create_message(
-        &self,
-        channel_id: u64,
-        body: &Value,
-        deadline: Instant,
-    ) -> Result<Value> {
-        let mut body = body.clone();
-        if let Value::Object(fields) = &mut body {
-            fields
-                .entry("nonce")
-                .or_insert_with(|| Value::String(fastrand::u64(1..=i64::MAX as u64).to_string()));
-            fields.insert("enforce_nonce".into(), Value::Bool(true));
-        }
-        self.json(Route::CreateMessage { channel_id }, Some(&body), deadline)
-            .await
-    }
-
-    /// `GET /guilds/{guild.id}`: only checks that the guild exists and is visible.
-    /// <https://discord.com/developers/docs/resources/guild#get-guild>
-    ///
-    /// # Errors
-    /// See [`DiscordRest::create_message`]; 404/10004 Unknown Guild.
-    pub async fn check_guild(&self, guild_id: u64, deadline: Instant) -> Result<()> {
-        self.send(Route::Guild { guild_id }, None, deadline)
-            .await
-            .map(drop)
-    }
-
-    /// `GET /guilds/{guild.id}/channels`, in Discord's order.
-    /// <https://discord.com/developers/docs/resources/guild#get-guild-channels>
-    ///
-    /// # Errors
-    /// See [`DiscordRest::create_message`].
-    pub async fn guild_channels(&self, guild_id: u64, deadline: Instant) -> Result<Vec<Channel>> {
-        self.json(Route::GuildChannels { guild_id }, None, deadline)
-            .await
-    }
-
-    /// `GET /gateway/bot`: gateway URL, recommended shard count and identify limits.
-    /// <https://discord.com/developers/docs/events/gateway#get-gateway-bot>
-    ///
-    /// # Errors
-    /// See [`DiscordRest::create_message`].
-    pub async fn gateway_bot(&self, deadline: Instant) -> Result<BotConnectionInfo> {
-        self.json(Route::GatewayBot, None, deadline).await
-    }
-
-    async fn json<T: DeserializeOwned>(
+    /// See [`DiscordClient`].
+    pub(super) async fn json<T: DeserializeOwned>(
         &self,
         route: Route,
         body: Option<&Value>,
@@ -282,7 +200,17 @@ impl DiscordRest {
         Ok(())
     }
 
-    async fn send(&self, route: Route, body: Option<&Value>, deadline: Instant) -> Result<Bytes> {
+    /// Sends `route` with `body` through the request loop: waits for its rate-limit slot,
+    /// sends, retries where safe; returns the 2xx answer's body.
+    ///
+    /// # Errors
+    /// See [`DiscordClient`].
+    pub(super) async fn send(
+        &self,
+        route: Route,
+        body: Option<&Value>,
+        deadline: Instant,
+    ) -> Result<Bytes> {
         let body = body.map(|body| body.to_string().into_bytes());
         let mut retries = 0;
         let mut rate_limited = 0;

@@ -1,4 +1,5 @@
-//! Discord's documented limits on a Create Message body, checked before any request.
+//! Discord's documented limits on a Create Message body, checked by the RPCs before any
+//! request.
 //! <https://discord.com/developers/docs/resources/message#embed-object-embed-limits>
 //!
 //! A body over a limit is refused the way Discord refuses it: HTTP 400, JSON code 50035

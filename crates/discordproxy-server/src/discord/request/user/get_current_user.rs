@@ -1,0 +1,20 @@
+//! Get Current User: `GET /users/@me` ([`Route::CurrentUser`]).
+//! <https://discord.com/developers/docs/resources/user#get-current-user>
+
+use crate::{
+    discord::{client::DiscordClient, route::Route},
+    error::Result,
+};
+use tokio::time::Instant;
+use twilight_model::user::User;
+
+impl DiscordClient {
+    /// `GET /users/@me`: the bot's own user; used to check the token at start-up.
+    /// <https://discord.com/developers/docs/resources/user#get-current-user>
+    ///
+    /// # Errors
+    /// 401 (`UNAUTHENTICATED`) for an invalid token; otherwise see [`DiscordClient`].
+    pub async fn current_user(&self, deadline: Instant) -> Result<User> {
+        self.json(Route::CurrentUser, None, deadline).await
+    }
+}
