@@ -4,10 +4,10 @@
 use discord_emulator::{Emulator, Fixture, Options};
 use discordproxy_server::{
     api_keys::ApiKeys,
-    app::AppState,
-    config::ApiBase,
+    discord::api_base::ApiBase,
     server::{self, ServeOptions},
     startup,
+    state::ProxyState,
     tls::TlsSettings,
     token::BotToken,
 };
@@ -90,7 +90,7 @@ async fn start(dir: &Path) -> Running {
         authority: emulator.local_addr().to_string(),
         use_http: true,
     };
-    let state = Arc::new(AppState::new(&token, &api, Duration::from_secs(30)));
+    let state = Arc::new(ProxyState::new(&token, &api, Duration::from_secs(30)));
     startup::check_token(&state.rest, &state.readiness).await;
     let tls = TlsSettings::load(
         Some(&dir.join("server.pem")),

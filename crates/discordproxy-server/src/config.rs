@@ -6,9 +6,13 @@
 
 use crate::{
     api_keys::ApiKeys,
-    discord::gateway::{GatewayOptions, ShardCount},
+    discord::{
+        api_base::ApiBase,
+        gateway::{GatewayOptions, ShardCount},
+    },
     events::DEFAULT_EVENT_BUFFER,
     server::{DEFAULT_MAX_REQUEST_BYTES, DEFAULT_MAX_STREAMS_PER_CONNECTION, ServeOptions},
+    telemetry::{LogLevel, LogSettings},
     tls::TlsSettings,
     token::BotToken,
 };
@@ -30,36 +34,6 @@ pub const TOKEN_ENV: &str = "DISCORD_BOT_TOKEN";
 pub const API_URL_ENV: &str = "DISCORDPROXY_API_URL";
 /// Discord's REST base URL.
 pub const DEFAULT_API_URL: &str = "https://discord.com/api/v10";
-
-/// Log levels, spelled as the original server spells them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-#[value(rename_all = "UPPER")]
-pub enum LogLevel {
-    /// Everything, including message content.
-    Debug,
-    /// One line per RPC and lifecycle events.
-    Info,
-    /// Failed RPCs and recoverable problems.
-    #[value(alias = "WARNING")]
-    Warn,
-    /// Errors only.
-    Error,
-    /// Only fatal problems (we log those at error level, so this equals `ERROR`).
-    Critical,
-}
-
-impl LogLevel {
-    /// The `tracing` level filter for this level.
-    pub fn filter(self) -> tracing::level_filters::LevelFilter {
-        use tracing::level_filters::LevelFilter;
-        match self {
-            Self::Debug => LevelFilter::DEBUG,
-            Self::Info => LevelFilter::INFO,
-            Self::Warn => LevelFilter::WARN,
-            Self::Error | Self::Critical => LevelFilter::ERROR,
-        }
-    }
-}
 
 /// `discordproxyserver` command line.
 #[derive(Debug, Parser)]
@@ -130,7 +104,7 @@ pub struct Cli {
     #[arg(long, default_value_t = 60.0)]
     pub negative_cache_ttl: f64,
     /// Calls that may be in progress at once; the next is refused with RESOURCE_EXHAUSTED.
-    #[arg(long, default_value_t = crate::app::DEFAULT_MAX_PENDING)]
+    #[arg(long, default_value_t = crate::state::DEFAULT_MAX_PENDING)]
     pub max_pending: usize,
     /// Discord requests per second across all routes (Discord's global limit for the bot; 50
     /// unless Discord raised it for your bot).
@@ -224,50 +198,6 @@ pub fn parse_intents(list: &str) -> Result<Intents, ConfigError> {
     Ok(intents)
 }
 
-/// Where REST requests go: Discord, or another host serving Discord's paths (the emulator).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ApiBase {
-    /// Discord itself (`https://discord.com/api/v10`).
-    Discord,
-    /// Another host serving Discord's paths under `/api/v10` (the emulator, an HTTP proxy).
-    Custom {
-        /// `host[:port]`.
-        authority: String,
-        /// Plain HTTP instead of HTTPS.
-        use_http: bool,
-    },
-}
-
-impl ApiBase {
-    /// Parses a base URL such as `http://127.0.0.1:8080/api/v10`.
-    ///
-    /// # Errors
-    /// [`ConfigError::ApiUrl`] unless the scheme is `http`/`https` and the path is `/api/v10`.
-    pub fn parse(url: &str) -> Result<Self, ConfigError> {
-        let invalid = |why: &str| ConfigError::ApiUrl(format!("{url}: {why}"));
-        let uri: http::Uri = url.parse().map_err(|_| invalid("not a URL"))?;
-        let use_http = match uri.scheme_str() {
-            Some("http") => true,
-            Some("https") => false,
-            _ => return Err(invalid("scheme must be http or https")),
-        };
-        let authority = uri
-            .authority()
-            .ok_or_else(|| invalid("no host"))?
-            .to_string();
-        if uri.path().trim_end_matches('/') != "/api/v10" {
-            return Err(invalid("path must be /api/v10"));
-        }
-        if !use_http && authority == "discord.com" {
-            return Ok(Self::Discord);
-        }
-        Ok(Self::Custom {
-            authority,
-            use_http,
-        })
-    }
-}
-
 /// Validated server configuration.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -353,6 +283,16 @@ pub enum ConfigError {
 }
 
 impl Config {
+    /// The log settings for [`telemetry::init`](crate::telemetry::init): console and file
+    /// levels, log folder.
+    pub fn logging(&self) -> LogSettings {
+        LogSettings {
+            console_level: self.log_console_level,
+            file_level: self.log_file_level,
+            folder: self.log_file_path.clone(),
+        }
+    }
+
     /// Validates the parsed command line; `env` looks up environment variables.
     ///
     /// # Errors
@@ -376,7 +316,7 @@ impl Config {
             .discord_api_url
             .or_else(|| env(API_URL_ENV))
             .unwrap_or_else(|| DEFAULT_API_URL.to_owned());
-        let api_base = ApiBase::parse(&url)?;
+        let api_base = ApiBase::parse(&url).map_err(|error| ConfigError::ApiUrl(error.0))?;
         let listen = resolve_listen(&cli.host, cli.port)?;
         if !(cli.request_timeout.is_finite() && cli.request_timeout > 0.0) {
             return Err(ConfigError::RequestTimeout);

@@ -2,7 +2,7 @@
 //! gateway shard is ready; `NOT_SERVING` while a shard is down and during shutdown.
 //! Reported for the server as a whole (`""`) and for `discord_api.DiscordApi`.
 
-use crate::app::AppState;
+use crate::state::ProxyState;
 use std::sync::Arc;
 use tonic_health::{ServingStatus, server::HealthReporter};
 
@@ -12,7 +12,7 @@ pub const SERVICE_NAME: &str = "discord_api.DiscordApi";
 /// Whether the server should report `SERVING` now: the token check passed, the token was not
 /// revoked since and no Cloudflare ban stops REST traffic, every shard is ready (without a gateway, `--no-gateway`, shards do not count)
 /// and shutdown has not begun.
-pub fn serving(state: &AppState, gateway: bool) -> bool {
+pub fn serving(state: &ProxyState, gateway: bool) -> bool {
     let shards_ready = state.shards.get().is_some_and(|board| board.all_ready());
     state.readiness.is_ready()
         && (shards_ready || !gateway)
@@ -21,7 +21,7 @@ pub fn serving(state: &AppState, gateway: bool) -> bool {
 }
 
 /// Keeps `reporter` in line with [`serving`] until shutdown.
-pub async fn drive(reporter: HealthReporter, state: Arc<AppState>, gateway: bool) {
+pub async fn drive(reporter: HealthReporter, state: Arc<ProxyState>, gateway: bool) {
     let mut shutdown = state.shutdown.subscribe();
     let mut last = None;
     loop {

@@ -6,7 +6,6 @@
 //! [`telemetry::init`] → bind → [`server::run`].
 
 pub mod api_keys;
-pub mod app;
 pub mod auth;
 pub mod config;
 pub mod convert;
@@ -24,6 +23,7 @@ pub mod rpc;
 pub mod sandbox;
 pub mod server;
 pub mod startup;
+pub mod state;
 pub mod status;
 pub mod telemetry;
 pub mod tls;

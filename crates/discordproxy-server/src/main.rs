@@ -2,7 +2,6 @@
 
 use clap::Parser;
 use discordproxy_server::{
-    app::AppState,
     config::{Cli, Config, ConfigError},
     discord::{
         self,
@@ -10,6 +9,7 @@ use discordproxy_server::{
     },
     exposure, metrics_server, server,
     startup::{self, TokenCheck},
+    state::ProxyState,
     telemetry,
     token::BotToken,
 };
@@ -46,9 +46,9 @@ fn main() -> ExitCode {
 async fn run(config: Config) -> ExitCode {
     println!(
         "Writing logfile to: {}",
-        telemetry::log_file(&config).display()
+        telemetry::log_file(&config.logging()).display()
     );
-    let _log_guard = match telemetry::init(&config) {
+    let _log_guard = match telemetry::init(&config.logging()) {
         Ok(guard) => guard,
         Err(error) => {
             eprintln!("ERROR: cannot open the log file: {error}");
@@ -137,7 +137,7 @@ async fn run(config: Config) -> ExitCode {
     }
 
     let state = Arc::new(
-        AppState::new(&token, &api_base, config.request_timeout)
+        ProxyState::new(&token, &api_base, config.request_timeout)
             .with_rest_options(&token, &api_base, &config.rest)
             .with_event_buffer(config.event_buffer)
             .with_negative_cache_ttl(config.negative_cache_ttl)
@@ -208,7 +208,7 @@ async fn run(config: Config) -> ExitCode {
 
 /// The token check, then the gateway. Problems that must end the process go to `fatal`.
 async fn start_up(
-    state: Arc<AppState>,
+    state: Arc<ProxyState>,
     token: BotToken,
     gateway: Option<GatewayOptions>,
     fatal: tokio::sync::mpsc::Sender<String>,

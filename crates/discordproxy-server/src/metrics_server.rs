@@ -3,8 +3,8 @@
 //! invalid requests in the window, shards, cache sizes) are read when scraped.
 
 use crate::{
-    app::AppState,
     metrics::{KindLabel, ShardLabel, StateLabel},
+    state::ProxyState,
 };
 use axum::{Router, extract::State, http::header, response::IntoResponse, routing::get};
 use discordproxy_proto::shard_status::State as ShardState;
@@ -15,7 +15,7 @@ use tokio::net::TcpListener;
 const CONTENT_TYPE: &str = "application/openmetrics-text; version=1.0.0; charset=utf-8";
 
 /// Serves `/metrics` on `listener` until the server shuts down.
-pub async fn serve(listener: TcpListener, state: Arc<AppState>, gateway: bool) {
+pub async fn serve(listener: TcpListener, state: Arc<ProxyState>, gateway: bool) {
     let mut shutdown = state.shutdown.subscribe();
     let app = Router::new()
         .route("/metrics", get(scrape))
@@ -30,7 +30,7 @@ pub async fn serve(listener: TcpListener, state: Arc<AppState>, gateway: bool) {
     }
 }
 
-async fn scrape(State((state, gateway)): State<(Arc<AppState>, bool)>) -> impl IntoResponse {
+async fn scrape(State((state, gateway)): State<(Arc<ProxyState>, bool)>) -> impl IntoResponse {
     refresh(&state, gateway);
     (
         [(header::CONTENT_TYPE, CONTENT_TYPE)],
@@ -39,7 +39,7 @@ async fn scrape(State((state, gateway)): State<(Arc<AppState>, bool)>) -> impl I
 }
 
 /// Sets the state gauges from `state`.
-pub fn refresh(state: &AppState, gateway: bool) {
+pub fn refresh(state: &ProxyState, gateway: bool) {
     let metrics = &state.metrics;
     let pending = state
         .max_pending

@@ -18,18 +18,18 @@ mod message;
 mod table;
 mod unreachable;
 
-use crate::app::AppState;
+use crate::state::ProxyState;
 use std::sync::Arc;
 
 /// Implementation of `discord_api.DiscordApi`.
 #[derive(Debug, Clone)]
 pub struct DiscordApiService {
-    state: Arc<AppState>,
+    state: Arc<ProxyState>,
 }
 
 impl DiscordApiService {
     /// A service answering with `state`.
-    pub fn new(state: Arc<AppState>) -> Self {
+    pub fn new(state: Arc<ProxyState>) -> Self {
         Self { state }
     }
 }

@@ -1,7 +1,7 @@
 //! `--sandbox`: the bundled Discord emulator, started in-process with its default fixture, so a
 //! new user can try every RPC without a Discord token. Nothing reaches Discord.
 
-use crate::{config::ApiBase, token::BotToken};
+use crate::{discord::api_base::ApiBase, token::BotToken};
 use discord_emulator::{Emulator, Fixture, Options};
 use tokio::net::TcpListener;
 

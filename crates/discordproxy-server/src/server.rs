@@ -6,7 +6,7 @@
 //! DiscordApi service (health and reflection stay open) and request limits.
 
 use crate::{
-    api_keys::ApiKeys, app::AppState, auth::RequireApiKey, health, rpc::DiscordApiService,
+    api_keys::ApiKeys, auth::RequireApiKey, health, rpc::DiscordApiService, state::ProxyState,
     tls::TlsSettings,
 };
 use discordproxy_proto::{FILE_DESCRIPTOR_SET, discord_api_server::DiscordApiServer};
@@ -62,7 +62,7 @@ impl Default for ServeOptions {
 /// If the embedded file descriptor set is invalid (a build defect).
 pub async fn run(
     listener: TcpListener,
-    state: Arc<AppState>,
+    state: Arc<ProxyState>,
     gateway: bool,
     shutdown: impl Future<Output = ()>,
 ) -> Result<(), tonic::transport::Error> {
@@ -79,7 +79,7 @@ pub async fn run(
 /// If the embedded file descriptor set is invalid (a build defect).
 pub async fn run_with(
     listener: TcpListener,
-    state: Arc<AppState>,
+    state: Arc<ProxyState>,
     gateway: bool,
     options: ServeOptions,
     shutdown: impl Future<Output = ()>,

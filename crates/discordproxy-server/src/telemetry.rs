@@ -1,12 +1,54 @@
 //! Logging set-up for the binary: a console layer (stdout) and a size-rotated log file
 //! `discordproxyserver.log` (10 MiB, 10 old files kept, like the original server).
 
-use crate::config::Config;
+use clap::ValueEnum;
 use file_rotate::{ContentLimit, FileRotate, compression::Compression, suffix::AppendCount};
 use std::path::PathBuf;
 use tracing::level_filters::LevelFilter;
 use tracing_appender::non_blocking::WorkerGuard;
 use tracing_subscriber::{Layer, filter::Targets, layer::SubscriberExt, util::SubscriberInitExt};
+
+/// Log levels, spelled as the original server spells them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+#[value(rename_all = "UPPER")]
+pub enum LogLevel {
+    /// Everything, including message content.
+    Debug,
+    /// One line per RPC and lifecycle events.
+    Info,
+    /// Failed RPCs and recoverable problems.
+    #[value(alias = "WARNING")]
+    Warn,
+    /// Errors only.
+    Error,
+    /// Only fatal problems (we log those at error level, so this equals `ERROR`).
+    Critical,
+}
+
+impl LogLevel {
+    /// The `tracing` level filter for this level.
+    pub fn filter(self) -> tracing::level_filters::LevelFilter {
+        use tracing::level_filters::LevelFilter;
+        match self {
+            Self::Debug => LevelFilter::DEBUG,
+            Self::Info => LevelFilter::INFO,
+            Self::Warn => LevelFilter::WARN,
+            Self::Error | Self::Critical => LevelFilter::ERROR,
+        }
+    }
+}
+
+/// Where and how much to log (from `--log-console-level`, `--log-file-level`, `--log-level`,
+/// `--log-file-path`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogSettings {
+    /// Level of the console (stdout) layer (default CRITICAL).
+    pub console_level: LogLevel,
+    /// Level of the log file (default INFO).
+    pub file_level: LogLevel,
+    /// Folder of the log file (default: the working directory).
+    pub folder: Option<PathBuf>,
+}
 
 /// File name of the log file.
 pub const LOG_FILE_NAME: &str = "discordproxyserver.log";
@@ -15,10 +57,10 @@ pub const LOG_FILE_MAX_BYTES: usize = 10 * 1024 * 1024;
 /// Rotated log files kept (`discordproxyserver.log.1` … `.10`).
 pub const LOG_FILES_KEPT: usize = 10;
 
-/// Path of the log file for `config`.
-pub fn log_file(config: &Config) -> PathBuf {
-    config
-        .log_file_path
+/// Path of the log file for `settings`.
+pub fn log_file(settings: &LogSettings) -> PathBuf {
+    settings
+        .folder
         .clone()
         .unwrap_or_else(|| PathBuf::from("."))
         .join(LOG_FILE_NAME)
@@ -28,8 +70,8 @@ pub fn log_file(config: &Config) -> PathBuf {
 ///
 /// # Errors
 /// When the log folder cannot be created.
-pub fn init(config: &Config) -> std::io::Result<WorkerGuard> {
-    let path = log_file(config);
+pub fn init(settings: &LogSettings) -> std::io::Result<WorkerGuard> {
+    let path = log_file(settings);
     if let Some(folder) = path.parent() {
         std::fs::create_dir_all(folder)?;
     }
@@ -45,11 +87,11 @@ pub fn init(config: &Config) -> std::io::Result<WorkerGuard> {
         .with_writer(std::io::stdout)
         .with_target(false)
         .without_time()
-        .with_filter(targets(config.log_console_level.filter()));
+        .with_filter(targets(settings.console_level.filter()));
     let file = tracing_subscriber::fmt::layer()
         .with_writer(file_writer)
         .with_ansi(false)
-        .with_filter(targets(config.log_file_level.filter()));
+        .with_filter(targets(settings.file_level.filter()));
     tracing_subscriber::registry()
         .with(console)
         .with(file)

@@ -4,13 +4,13 @@
 use discord_emulator::{Emulator, Fixture, Options};
 use discordproxy_proto::discord_api_client::DiscordApiClient;
 use discordproxy_server::{
-    app::AppState,
-    config::ApiBase,
+    discord::api_base::ApiBase,
     discord::{
         client::RestOptions,
         gateway::{self, FatalClose, Gateway, GatewayOptions, Sinks},
     },
     server, startup,
+    state::ProxyState,
     token::BotToken,
 };
 use std::{net::SocketAddr, sync::Arc, time::Duration};
@@ -27,7 +27,7 @@ pub struct Stack {
     /// The gRPC server's address.
     pub addr: SocketAddr,
     /// The server's shared state (DM cache, readiness).
-    pub state: Arc<AppState>,
+    pub state: Arc<ProxyState>,
     /// Requests the emulator had received when the server was ready (the token check).
     baseline: usize,
     /// The gateway session, when started with one.
@@ -60,16 +60,16 @@ impl Stack {
             authority: emulator.local_addr().to_string(),
             use_http: true,
         };
-        let state = Arc::new(AppState::new(&token, &api, Duration::from_secs(300)));
+        let state = Arc::new(ProxyState::new(&token, &api, Duration::from_secs(300)));
         Self::serve(emulator, state).await
     }
 
     /// Emulator with `options`; the server's state is what `build` makes from the fixture's
     /// token and the emulator's address, e.g.
-    /// `AppState::new(token, api, timeout).with_rest_options(token, api, &rest).with_max_pending(10)`.
+    /// `ProxyState::new(token, api, timeout).with_rest_options(token, api, &rest).with_max_pending(10)`.
     pub async fn start_with_state(
         options: Options,
-        build: impl FnOnce(&BotToken, &ApiBase) -> AppState,
+        build: impl FnOnce(&BotToken, &ApiBase) -> ProxyState,
     ) -> Self {
         let emulator = Emulator::start(bind().await, options).await.unwrap();
         let token = BotToken::new(emulator.token());
@@ -85,14 +85,15 @@ impl Stack {
     /// retries, invalid-request budget).
     pub async fn start_with_rest_options(options: Options, rest: &RestOptions) -> Self {
         Self::start_with_state(options, |token, api| {
-            AppState::new(token, api, Duration::from_secs(300)).with_rest_options(token, api, rest)
+            ProxyState::new(token, api, Duration::from_secs(300))
+                .with_rest_options(token, api, rest)
         })
         .await
     }
 
     /// Serves `state` (whose start-up check is run first) next to `emulator`, without a
     /// gateway session.
-    pub async fn serve(emulator: Emulator, state: Arc<AppState>) -> Self {
+    pub async fn serve(emulator: Emulator, state: Arc<ProxyState>) -> Self {
         Self::serve_inner(emulator, state, None).await
     }
 
@@ -110,14 +111,14 @@ impl Stack {
             use_http: true,
         };
         let state = Arc::new(
-            AppState::new(&token, &api, Duration::from_secs(300)).with_event_buffer(event_buffer),
+            ProxyState::new(&token, &api, Duration::from_secs(300)).with_event_buffer(event_buffer),
         );
         Self::serve_inner(emulator, state, Some((token, gateway))).await
     }
 
     async fn serve_inner(
         emulator: Emulator,
-        state: Arc<AppState>,
+        state: Arc<ProxyState>,
         gateway: Option<(BotToken, GatewayOptions)>,
     ) -> Self {
         startup::check_token(&state.rest, &state.readiness).await;
@@ -209,7 +210,7 @@ impl Stack {
             authority: self.emulator.local_addr().to_string(),
             use_http: true,
         };
-        let state = Arc::new(AppState::new(&token, &api, Duration::from_secs(300)));
+        let state = Arc::new(ProxyState::new(&token, &api, Duration::from_secs(300)));
         startup::check_token(&state.rest, &state.readiness).await;
         let listener = bind().await;
         let addr = listener.local_addr().unwrap();

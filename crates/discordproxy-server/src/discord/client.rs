@@ -11,6 +11,7 @@
 //! [`request`](super::request), one file each. Bodies are sent as raw JSON, so Discord judges
 //! them and clients see Discord's status, code and field path.
 
+use super::api_base::ApiBase;
 use super::{
     api_error,
     invalid_requests::{self, InvalidRequests},
@@ -23,7 +24,6 @@ use super::{
     transport::{RawResponse, Transport, TransportError},
 };
 use crate::{
-    config::ApiBase,
     error::{DiscordHttpError, Error, Result},
     metrics::{Metrics, RetryLabels, RouteLabel, ScopeLabel},
     token::BotToken,

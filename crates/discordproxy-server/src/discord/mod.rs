@@ -1,6 +1,7 @@
 //! Talking to Discord: the REST client with its rate limiter and retries, error decoding, the
 //! gateway session and the caches.
 
+pub mod api_base;
 pub mod api_error;
 pub mod cache;
 pub mod client;

@@ -4,7 +4,8 @@
 //! twilight-http's client retries every 429 at once and never shows it to the caller
 //! (see the server README, "Rate limits").
 
-use crate::{config::ApiBase, token::BotToken};
+use super::api_base::ApiBase;
+use crate::token::BotToken;
 use bytes::Bytes;
 use http::{HeaderMap, HeaderValue, Method, Request, StatusCode, header};
 use http_body_util::{BodyExt, Full};

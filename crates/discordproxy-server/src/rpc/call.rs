@@ -2,9 +2,9 @@
 
 use super::{DiscordApiService, Gate};
 use crate::{
-    app::AppState,
     deadline,
     error::{Error, Result},
+    state::ProxyState,
 };
 use std::{future::Future, sync::Arc, time::Instant};
 use tonic::{Request, Response, Status};
@@ -22,7 +22,7 @@ impl DiscordApiService {
         handler: F,
     ) -> std::result::Result<Response<Resp>, Status>
     where
-        F: FnOnce(Arc<AppState>, Req, tokio::time::Instant) -> Fut,
+        F: FnOnce(Arc<ProxyState>, Req, tokio::time::Instant) -> Fut,
         Fut: Future<Output = Result<Resp>>,
     {
         let Ok(_permit) = Arc::clone(&self.state.pending).try_acquire_owned() else {

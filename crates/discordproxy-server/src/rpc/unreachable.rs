@@ -2,16 +2,16 @@
 //! reach this target" answer, and remember new ones (`--negative-cache-ttl`).
 
 use crate::{
-    app::AppState,
     discord::negative_cache::Target,
     error::{Error, Result},
+    state::ProxyState,
 };
 
 /// Answers at once with Discord's recent "cannot reach" answer for `target`, if remembered.
 ///
 /// # Errors
 /// The remembered [`Error::Discord`].
-pub(super) fn check_unreachable(state: &AppState, target: Target) -> Result<()> {
+pub(super) fn check_unreachable(state: &ProxyState, target: Target) -> Result<()> {
     match state.negative.get(target) {
         Some(error) => {
             state.metrics.negative_cache_hits.inc();
@@ -28,7 +28,7 @@ pub(super) fn check_unreachable(state: &AppState, target: Target) -> Result<()> 
 
 /// Passes `result` through, remembering a qualifying Discord error about `target`.
 pub(super) fn remember_unreachable<T>(
-    state: &AppState,
+    state: &ProxyState,
     target: Target,
     result: Result<T>,
 ) -> Result<T> {

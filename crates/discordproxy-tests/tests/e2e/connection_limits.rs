@@ -4,10 +4,10 @@
 use discord_emulator::{Emulator, Fixture, Options};
 use discordproxy_proto::{SendChannelMessageRequest, discord_api_client::DiscordApiClient};
 use discordproxy_server::{
-    app::AppState,
-    config::ApiBase,
+    discord::api_base::ApiBase,
     server::{self, ServeOptions},
     startup,
+    state::ProxyState,
     token::BotToken,
 };
 use discordproxy_tests::stack::bind;
@@ -31,7 +31,7 @@ async fn one_connection_has_at_most_the_allowed_calls_in_progress() {
         authority: emulator.local_addr().to_string(),
         use_http: true,
     };
-    let state = Arc::new(AppState::new(&token, &api, Duration::from_secs(30)));
+    let state = Arc::new(ProxyState::new(&token, &api, Duration::from_secs(30)));
     startup::check_token(&state.rest, &state.readiness).await;
     let listener = bind().await;
     let addr = listener.local_addr().unwrap();

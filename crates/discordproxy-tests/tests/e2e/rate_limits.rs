@@ -9,7 +9,9 @@ use discord_emulator::{Fixture, Options, RecordedRequest, RouteLimit, ScopeHeade
 use discordproxy_proto::{
     GetGuildChannelsRequest, SendChannelMessageRequest, SendDirectMessageRequest,
 };
-use discordproxy_server::{app::AppState, discord::client::RestOptions, health, metrics_server};
+use discordproxy_server::{
+    discord::client::RestOptions, health, metrics_server, state::ProxyState,
+};
 use discordproxy_tests::stack::{self, Stack};
 use serde_json::{Value, json};
 use std::{
@@ -634,7 +636,7 @@ async fn retries_end_after_max_retries_and_4xx_are_never_retried() {
 async fn max_pending_refuses_at_once_while_calls_wait_for_an_exhausted_bucket() {
     let options = options_with_messages(5, Duration::from_secs(5));
     let stack = Stack::start_with_state(options, |token, api| {
-        AppState::new(token, api, Duration::from_secs(300)).with_max_pending(10)
+        ProxyState::new(token, api, Duration::from_secs(300)).with_max_pending(10)
     })
     .await;
     let mut client = stack.client().await;

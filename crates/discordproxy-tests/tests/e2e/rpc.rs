@@ -336,7 +336,7 @@ async fn invalid_token_fails_waiting_rpcs_as_unavailable() {
 
 #[tokio::test]
 async fn unreachable_discord_is_unavailable_in_plain_text() {
-    use discordproxy_server::{app::AppState, config::ApiBase, token::BotToken};
+    use discordproxy_server::{discord::api_base::ApiBase, state::ProxyState, token::BotToken};
     use std::sync::Arc;
     // A port that was free a moment ago: connection refused.
     let port = stack::bind().await.local_addr().unwrap().port();
@@ -344,7 +344,7 @@ async fn unreachable_discord_is_unavailable_in_plain_text() {
         authority: format!("127.0.0.1:{port}"),
         use_http: true,
     };
-    let state = Arc::new(AppState::new(
+    let state = Arc::new(ProxyState::new(
         &BotToken::new("t"),
         &api,
         std::time::Duration::from_secs(20),
@@ -482,7 +482,7 @@ async fn five_hundred_dms_to_a_hundred_users_reach_closed_users_once() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn max_pending_refuses_calls_beyond_the_bound_at_once() {
-    use discordproxy_server::{app::AppState, config::ApiBase, token::BotToken};
+    use discordproxy_server::{discord::api_base::ApiBase, state::ProxyState, token::BotToken};
     use std::{sync::Arc, time::Duration};
     let mut options = discord_emulator::Options::new(discord_emulator::Fixture::default_fixture());
     options.rate_limits.mode = discord_emulator::config::RateLimits::Off;
@@ -500,7 +500,7 @@ async fn max_pending_refuses_calls_beyond_the_bound_at_once() {
         use_http: true,
     };
     let state = Arc::new(
-        AppState::new(
+        ProxyState::new(
             &BotToken::new(emulator.token()),
             &api,
             Duration::from_secs(30),

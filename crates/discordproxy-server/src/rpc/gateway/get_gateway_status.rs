@@ -1,7 +1,7 @@
 //! `GetGatewayStatus`: per shard its state, heartbeat latency, session start, resumes and
 //! reconnects. Answered at once (no start-up gate, no Discord request).
 
-use crate::{app::AppState, error::Result};
+use crate::{error::Result, state::ProxyState};
 use discordproxy_proto::{GetGatewayStatusRequest, GetGatewayStatusResponse};
 use std::sync::Arc;
 use tokio::time::Instant;
@@ -12,7 +12,7 @@ use tokio::time::Instant;
 /// None: the status is always known.
 #[allow(clippy::unused_async)]
 pub(crate) async fn handle(
-    state: Arc<AppState>,
+    state: Arc<ProxyState>,
     _request: GetGatewayStatusRequest,
     _deadline: Instant,
 ) -> Result<GetGatewayStatusResponse> {

@@ -1,8 +1,8 @@
 //! `StreamEvents`: gateway dispatch events as a server stream, filtered by event name and guild.
 
 use crate::{
-    app::AppState,
     error::{Error, Result},
+    state::ProxyState,
 };
 use discordproxy_proto::{GatewayEvent, StreamEventsRequest};
 use futures_util::Stream;
@@ -82,7 +82,10 @@ pub fn validate(request: &StreamEventsRequest) -> Result<()> {
 ///
 /// # Errors
 /// `INVALID_ARGUMENT` for oversized filters (see [`validate`]).
-pub(crate) fn open(state: &Arc<AppState>, request: &StreamEventsRequest) -> Result<ResponseStream> {
+pub(crate) fn open(
+    state: &Arc<ProxyState>,
+    request: &StreamEventsRequest,
+) -> Result<ResponseStream> {
     validate(request)?;
     Ok(handle(state, request))
 }
@@ -90,7 +93,7 @@ pub(crate) fn open(state: &Arc<AppState>, request: &StreamEventsRequest) -> Resu
 /// Subscribes and returns the stream (polled inside the current tracing span). It ends with `RESOURCE_EXHAUSTED` when the subscriber
 /// fell more than the event buffer behind (saying how many events it missed), and with
 /// `UNAVAILABLE` when the server shuts down.
-pub fn handle(state: &Arc<AppState>, request: &StreamEventsRequest) -> ResponseStream {
+pub fn handle(state: &Arc<ProxyState>, request: &StreamEventsRequest) -> ResponseStream {
     let filter = Filter::new(request);
     tracing::info!(rpc = "StreamEvents", names = ?request.event_names, guilds = ?request.guild_ids, "subscriber joined");
     let receiver = state.events.subscribe();

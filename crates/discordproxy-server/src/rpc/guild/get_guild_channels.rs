@@ -3,7 +3,7 @@
 //! <https://discord.com/developers/docs/resources/guild#get-guild-channels>
 
 use crate::rpc::fields::required_id;
-use crate::{app::AppState, convert, error::Result};
+use crate::{convert, error::Result, state::ProxyState};
 use discordproxy_proto::{GetGuildChannelsRequest, GetGuildChannelsResponse};
 use std::sync::Arc;
 use tokio::time::Instant;
@@ -15,7 +15,7 @@ use tokio::time::Instant;
 /// `INVALID_ARGUMENT` for `guild_id` 0; Discord's errors by the status table (e.g. 404/10004
 /// Unknown Guild); `UNAVAILABLE` when Discord is unreachable.
 pub(crate) async fn handle(
-    state: Arc<AppState>,
+    state: Arc<ProxyState>,
     request: GetGuildChannelsRequest,
     deadline: Instant,
 ) -> Result<GetGuildChannelsResponse> {

@@ -7,7 +7,7 @@ use crate::rpc::{
     fields::required_id,
     unreachable::{check_unreachable, remember_unreachable},
 };
-use crate::{app::AppState, convert, error::Result};
+use crate::{convert, error::Result, state::ProxyState};
 use discordproxy_proto::{SendChannelMessageRequest, SendChannelMessageResponse};
 use std::sync::Arc;
 use tokio::time::Instant;
@@ -20,7 +20,7 @@ use tokio::time::Instant;
 /// would answer, without a request) and for `channel_id` 0; Discord's errors by the status table (e.g. 404/10003
 /// Unknown Channel, 403/50001, 403/50013, 400/50035); `UNAVAILABLE` when Discord is unreachable.
 pub(crate) async fn handle(
-    state: Arc<AppState>,
+    state: Arc<ProxyState>,
     request: SendChannelMessageRequest,
     deadline: Instant,
 ) -> Result<SendChannelMessageResponse> {

@@ -7,10 +7,10 @@ use crate::rpc::{
     unreachable::{check_unreachable, remember_unreachable},
 };
 use crate::{
-    app::AppState,
     convert,
     discord::{negative_cache::Target, request::message::limits},
     error::{Error, Result},
+    state::ProxyState,
 };
 use discordproxy_proto::{SendDirectMessageRequest, SendDirectMessageResponse};
 use std::sync::Arc;
@@ -28,7 +28,7 @@ const UNKNOWN_CHANNEL: u64 = 10003;
 /// Unknown User, 403/50007 Cannot send messages to this user); `UNAVAILABLE` when Discord is
 /// unreachable.
 pub(crate) async fn handle(
-    state: Arc<AppState>,
+    state: Arc<ProxyState>,
     request: SendDirectMessageRequest,
     deadline: Instant,
 ) -> Result<SendDirectMessageResponse> {

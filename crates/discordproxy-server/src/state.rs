@@ -1,8 +1,8 @@
-//! State shared by all RPCs.
+//! The proxy's state shared by all RPCs, health, metrics and the gateway session.
 
 use crate::{
-    config::ApiBase,
     discord::{
+        api_base::ApiBase,
         cache::GuildCache,
         client::{DiscordClient, RestOptions},
         dm_channels::DmChannels,
@@ -25,7 +25,7 @@ pub const DEFAULT_MAX_PENDING: usize = 10_000;
 
 /// Everything an RPC handler needs, shared behind an `Arc`.
 #[derive(Debug)]
-pub struct AppState {
+pub struct ProxyState {
     /// REST client for the bot token.
     pub rest: DiscordClient,
     /// User id → DM channel id.
@@ -53,7 +53,7 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
 }
 
-impl AppState {
+impl ProxyState {
     /// State for a bot `token` talking to `api`, with an empty DM cache and a closed start-up
     /// gate (see [`crate::startup::check_token`]).
     pub fn new(token: &BotToken, api: &ApiBase, request_timeout: Duration) -> Self {
