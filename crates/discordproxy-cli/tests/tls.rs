@@ -3,13 +3,7 @@
 
 use discord_emulator::{Emulator, Fixture, Options};
 use discordproxy_server::{
-    api_keys::ApiKeys,
-    discord::api_base::ApiBase,
-    server::{self, ServeOptions},
-    startup,
-    state::ProxyState,
-    tls::TlsSettings,
-    token::BotToken,
+    ApiBase, ApiKeys, BotToken, ProxyState, ServeOptions, TlsSettings, check_token, run_server_with,
 };
 use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, Issuer, KeyPair};
 use std::{
@@ -91,7 +85,7 @@ async fn start(dir: &Path) -> Running {
         use_http: true,
     };
     let state = Arc::new(ProxyState::new(&token, &api, Duration::from_secs(30)));
-    startup::check_token(&state.rest, &state.readiness).await;
+    check_token(&state.rest, &state.readiness).await;
     let tls = TlsSettings::load(
         Some(&dir.join("server.pem")),
         Some(&dir.join("server.key")),
@@ -107,7 +101,7 @@ async fn start(dir: &Path) -> Running {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let port = listener.local_addr().unwrap().port();
     let (stop, stopped) = oneshot::channel::<()>();
-    let server = tokio::spawn(server::run_with(listener, state, false, options, async {
+    let server = tokio::spawn(run_server_with(listener, state, false, options, async {
         let _ = stopped.await;
     }));
     Running {

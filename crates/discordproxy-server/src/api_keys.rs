@@ -128,9 +128,9 @@ impl ApiKeys {
     /// Parses the file format described in the module docs; `file` names the file in errors.
     ///
     /// # Errors
-    /// [`ApiKeysError`] for a line without a key, a key shorter than [`MIN_KEY_LEN`], a
-    /// duplicate name or key, an RPC that `discord_api.DiscordApi` does not have, or a file
-    /// without any key.
+    /// [`ApiKeysError`] for a line without a key, a key shorter than `MIN_KEY_LEN` (16
+    /// characters), a duplicate name or key, an RPC that `discord_api.DiscordApi` does not
+    /// have, or a file without any key.
     pub fn parse(text: &str, file: &str) -> Result<Self, ApiKeysError> {
         let fail = |line: usize, problem: String| ApiKeysError {
             file: file.to_owned(),

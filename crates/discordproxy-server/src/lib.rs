@@ -2,29 +2,100 @@
 //!
 //! A drop-in replacement for the original Python `discordproxyserver` (PyPI `discordproxy`
 //! 1.5.1): same gRPC contract (`discord_api.DiscordApi`), same flags, same error details.
-//! The binary (`src/main.rs`) is a thin shell: [`config::Cli`] → [`config::Config`] →
-//! [`telemetry::init`] → bind → [`server::run`].
+//! The binary (`src/main.rs`) is a thin shell: [`Cli`] → [`Config`] → [`init_logging`] →
+//! bind → [`serve`].
+//!
+//! # Layout
+//!
+//! Modules are private; what embedders and tests need is re-exported below.
+//!
+//! | module | what it holds |
+//! | --- | --- |
+//! | `config` | clap [`Cli`] (flags + injected env lookup) → validated [`Config`] |
+//! | `serve` | [`serve`]: sandbox, state, metrics endpoint, start-up check, gateway, shutdown order |
+//! | `server` | the tonic server: DiscordApi, health, reflection (v1, v1alpha), graceful shutdown |
+//! | `auth`, `api_keys`, `tls`, `exposure` | `--api-keys-file`, TLS, the non-loopback warning |
+//! | `rpc` | the one table of RPCs → the `DiscordApi` impl and the common call wrapper; `rpc/<resource>/<verb_noun>.rs`, one file per RPC |
+//! | `state` | [`ProxyState`]: everything an RPC handler needs |
+//! | `discord` | talking to Discord: `client` (the request loop), `route` (the one table of routes), `request/<resource>/` (one file per endpoint), `ratelimit/`, `transport`, `gateway`, caches |
+//! | `convert` | pure Discord JSON/twilight-model ⇄ proto conversions, one file per resource |
+//! | `status` | the one [`Error`] → `tonic::Status` table |
+//! | `error`, `token`, `deadline`, `readiness`, `events`, `metrics`, `health`, `metrics_server`, `startup`, `telemetry`, `sandbox` | the pieces those use |
+//!
+//! Dependencies point down and have no cycles:
+//! `config` is read only by `serve` (and the binary) and passes values down;
+//! `serve` → `server` → (`auth`, `health`, `rpc`) → `state` → `discord` → `convert` → `error`.
+//! Inside `discord`: `request` → `client` → (`ratelimit`, `route`, `transport`, `api_error`),
+//! `gateway` → (`client`, `cache`, `shard_status`). `status` (used through `From<Error> for
+//! Status`) and `error` are at the bottom.
 
-pub mod api_keys;
-pub mod auth;
-pub mod config;
-pub mod convert;
-pub mod deadline;
-pub mod discord;
-pub mod error;
-pub mod events;
-pub mod exposure;
-pub mod health;
-pub mod metrics;
-pub mod metrics_server;
-pub mod readiness;
-pub mod rpc;
+mod api_keys;
+mod auth;
+mod config;
+mod convert;
+mod deadline;
+mod discord;
+mod error;
+mod events;
+mod exposure;
+mod health;
+mod metrics;
+mod metrics_server;
+mod readiness;
+mod rpc;
 #[cfg(feature = "sandbox")]
-pub mod sandbox;
-pub mod server;
-pub mod startup;
-pub mod state;
-pub mod status;
-pub mod telemetry;
-pub mod tls;
-pub mod token;
+mod sandbox;
+mod serve;
+mod server;
+mod startup;
+mod state;
+mod status;
+mod telemetry;
+mod tls;
+mod token;
+
+// Running the server: the binary's path.
+pub use config::{Cli, Config, ConfigError, PresenceStatus};
+pub use serve::{ServeError, serve};
+pub use telemetry::{LogLevel, LogSettings, init as init_logging, log_file};
+
+// Settings, as `Config` holds them (and embedders build them).
+pub use api_keys::{ApiKeys, ApiKeysError};
+pub use discord::{
+    api_base::{ApiBase, InvalidApiUrl},
+    client::RestOptions,
+    gateway::{GatewayOptions, ShardCount},
+};
+pub use server::ServeOptions;
+pub use tls::{TlsFilesError, TlsSettings};
+pub use token::BotToken;
+
+// Embedding piece by piece (what `serve` does; the end-to-end tests use these).
+pub use discord::gateway::{FatalClose, Gateway, Sinks, start as start_gateway};
+pub use health::serving as health_serving;
+pub use metrics_server::serve as serve_metrics;
+pub use server::{run as run_server, run_with as run_server_with};
+pub use startup::{TokenCheck, check_token};
+pub use state::{DEFAULT_MAX_PENDING, ProxyState};
+
+// The parts of `ProxyState`.
+pub use discord::{
+    cache::GuildCache, client::DiscordClient, dm_channels::DmChannels,
+    negative_cache::NegativeCache, shard_status::ShardBoard,
+};
+pub use events::EventBus;
+pub use metrics::Metrics;
+pub use readiness::Readiness;
+
+// Errors.
+pub use error::{DiscordHttpError, Error, Result};
+
+/// The JSON body of Discord's Create Message request built from an RPC's `content` and
+/// `embed` (the function `SendChannelMessage` and `SendDirectMessage` use). Re-exported for the
+/// property tests, which check that any message becomes a body Discord's schema accepts.
+pub use convert::message_body::create_message as create_message_body;
+
+/// Discord's documented limits on a Create Message body, checked before any request (the check
+/// `SendChannelMessage` and `SendDirectMessage` make). Re-exported for the property tests,
+/// which check that a body either passes or is refused as Discord would refuse it.
+pub use discord::request::message::limits::check_create_message as check_create_message_limits;

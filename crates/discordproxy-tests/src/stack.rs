@@ -4,14 +4,8 @@
 use discord_emulator::{Emulator, Fixture, Options};
 use discordproxy_proto::discord_api_client::DiscordApiClient;
 use discordproxy_server::{
-    discord::api_base::ApiBase,
-    discord::{
-        client::RestOptions,
-        gateway::{self, FatalClose, Gateway, GatewayOptions, Sinks},
-    },
-    server, startup,
-    state::ProxyState,
-    token::BotToken,
+    ApiBase, BotToken, FatalClose, Gateway, GatewayOptions, ProxyState, RestOptions, Sinks,
+    check_token, run_server, start_gateway,
 };
 use std::{net::SocketAddr, sync::Arc, time::Duration};
 use tokio::{
@@ -121,7 +115,7 @@ impl Stack {
         state: Arc<ProxyState>,
         gateway: Option<(BotToken, GatewayOptions)>,
     ) -> Self {
-        startup::check_token(&state.rest, &state.readiness).await;
+        check_token(&state.rest, &state.readiness).await;
         let with_gateway = gateway.is_some();
         let (gateway, fatal) = match gateway {
             Some((token, options)) => {
@@ -129,7 +123,7 @@ impl Stack {
                     bus: state.events.clone(),
                     cache: Arc::clone(&state.cache),
                 };
-                let (gateway, fatal) = gateway::start(&state.rest, &token, &options, sinks)
+                let (gateway, fatal) = start_gateway(&state.rest, &token, &options, sinks)
                     .await
                     .expect("the gateway starts");
                 let _ = state.shards.set(Arc::clone(&gateway.board));
@@ -141,7 +135,7 @@ impl Stack {
         let listener = bind().await;
         let addr = listener.local_addr().unwrap();
         let (stop, stopped) = oneshot::channel::<()>();
-        let server = tokio::spawn(server::run(
+        let server = tokio::spawn(run_server(
             listener,
             Arc::clone(&state),
             with_gateway,
@@ -211,11 +205,11 @@ impl Stack {
             use_http: true,
         };
         let state = Arc::new(ProxyState::new(&token, &api, Duration::from_secs(300)));
-        startup::check_token(&state.rest, &state.readiness).await;
+        check_token(&state.rest, &state.readiness).await;
         let listener = bind().await;
         let addr = listener.local_addr().unwrap();
         let (stop, stopped) = oneshot::channel::<()>();
-        let server = tokio::spawn(server::run(listener, state, false, async {
+        let server = tokio::spawn(run_server(listener, state, false, async {
             let _ = stopped.await;
         }));
         RestTwin { addr, stop, server }

@@ -70,7 +70,7 @@ impl Default for RestOptions {
 /// A Discord REST client for one bot token: the request loop every endpoint goes through.
 ///
 /// # Errors
-/// Every endpoint method (in [`request`](super::request)) fails with one of:
+/// Every endpoint method (one file each in `discord/request/`) fails with one of:
 /// - [`Error::Discord`]: Discord's answer, gRPC code by the status table (e.g. 403/50007,
 ///   404/10003, 400/50035; a 429 that came back more than 5 times; a 5xx after the last
 ///   retry; 401 once the token was revoked).

@@ -44,11 +44,6 @@ impl InvalidRequests {
         }
     }
 
-    /// The budget warnings refer to.
-    pub fn budget(&self) -> u32 {
-        self.budget
-    }
-
     fn second(&self, now: Instant) -> u64 {
         now.saturating_duration_since(self.started).as_secs()
     }

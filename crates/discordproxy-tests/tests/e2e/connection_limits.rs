@@ -4,11 +4,7 @@
 use discord_emulator::{Emulator, Fixture, Options};
 use discordproxy_proto::{SendChannelMessageRequest, discord_api_client::DiscordApiClient};
 use discordproxy_server::{
-    discord::api_base::ApiBase,
-    server::{self, ServeOptions},
-    startup,
-    state::ProxyState,
-    token::BotToken,
+    ApiBase, BotToken, ProxyState, ServeOptions, check_token, run_server_with,
 };
 use discordproxy_tests::stack::bind;
 use std::{sync::Arc, time::Duration};
@@ -32,14 +28,14 @@ async fn one_connection_has_at_most_the_allowed_calls_in_progress() {
         use_http: true,
     };
     let state = Arc::new(ProxyState::new(&token, &api, Duration::from_secs(30)));
-    startup::check_token(&state.rest, &state.readiness).await;
+    check_token(&state.rest, &state.readiness).await;
     let listener = bind().await;
     let addr = listener.local_addr().unwrap();
     let serve_options = ServeOptions {
         max_streams_per_connection: 2,
         ..ServeOptions::default()
     };
-    tokio::spawn(server::run_with(
+    tokio::spawn(run_server_with(
         listener,
         Arc::clone(&state),
         false,

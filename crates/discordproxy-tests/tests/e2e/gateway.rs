@@ -7,7 +7,7 @@ use discordproxy_proto::{
     GatewayEvent, GetGatewayStatusRequest, GetGuildChannelsRequest, StreamEventsRequest,
     shard_status::State,
 };
-use discordproxy_server::discord::gateway::{GatewayOptions, ShardCount};
+use discordproxy_server::{GatewayOptions, ShardCount};
 use discordproxy_tests::stack::Stack;
 use serde_json::{Value, json};
 use std::time::Duration;

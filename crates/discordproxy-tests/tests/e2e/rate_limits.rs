@@ -9,9 +9,7 @@ use discord_emulator::{Fixture, Options, RecordedRequest, RouteLimit, ScopeHeade
 use discordproxy_proto::{
     GetGuildChannelsRequest, SendChannelMessageRequest, SendDirectMessageRequest,
 };
-use discordproxy_server::{
-    discord::client::RestOptions, health, metrics_server, state::ProxyState,
-};
+use discordproxy_server::{ProxyState, RestOptions, health_serving, serve_metrics};
 use discordproxy_tests::stack::{self, Stack};
 use serde_json::{Value, json};
 use std::{
@@ -467,7 +465,7 @@ async fn a_cloudflare_ban_stops_all_rest_traffic_until_it_ends() {
         .send_channel_message(message("before"))
         .await
         .unwrap();
-    assert!(health::serving(&stack.state, false));
+    assert!(health_serving(&stack.state, false));
     stack
         .emulator
         .add_fault(json!({
@@ -487,7 +485,7 @@ async fn a_cloudflare_ban_stops_all_rest_traffic_until_it_ends() {
     };
     assert!(is_ban(&status), "{status:?}");
     let logged = stack.emulator.requests().len();
-    assert!(!health::serving(&stack.state, false));
+    assert!(!health_serving(&stack.state, false));
     assert!(stack.state.rest.blocked());
     let mut refused = 0;
     while banned_at.elapsed() < Duration::from_millis(1700) {
@@ -520,13 +518,13 @@ async fn a_cloudflare_ban_stops_all_rest_traffic_until_it_ends() {
             logged,
             "no request during the ban"
         );
-        assert!(!health::serving(&stack.state, false));
+        assert!(!health_serving(&stack.state, false));
         refused += 1;
         tokio::time::sleep(Duration::from_millis(150)).await;
     }
     assert!(refused >= 5, "{refused}");
     tokio::time::sleep_until((banned_at + Duration::from_millis(2100)).into()).await;
-    assert!(health::serving(&stack.state, false));
+    assert!(health_serving(&stack.state, false));
     let reply = client
         .send_channel_message(message("after the ban"))
         .await
@@ -771,11 +769,7 @@ async fn metrics_count_what_happened() {
     let stack = Stack::start().await;
     let listener = stack::bind().await;
     let metrics_addr = listener.local_addr().unwrap();
-    tokio::spawn(metrics_server::serve(
-        listener,
-        Arc::clone(&stack.state),
-        false,
-    ));
+    tokio::spawn(serve_metrics(listener, Arc::clone(&stack.state), false));
     let mut client = stack.client().await;
     // 4 channel messages: the first meets a user 429, the last a 500; all succeed.
     stack

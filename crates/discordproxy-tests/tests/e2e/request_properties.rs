@@ -9,7 +9,7 @@ use discordproxy_proto::{
         Provider as EmbedProvider, Thumbnail as EmbedThumbnail, Video as EmbedVideo,
     },
 };
-use discordproxy_server::{convert::message_body, discord::request::message::limits};
+use discordproxy_server::{check_create_message_limits, create_message_body};
 use discordproxy_tests::openapi::Spec;
 use proptest::prelude::*;
 use std::sync::OnceLock;
@@ -122,8 +122,8 @@ proptest! {
         content in text(2000),
         embed in prop::option::of(embed()),
     ) {
-        let body = message_body::create_message(&content, embed.as_ref());
-        match limits::check_create_message(&body) {
+        let body = create_message_body(&content, embed.as_ref());
+        match check_create_message_limits(&body) {
             Ok(()) => {
                 let checked = spec().validate_request(
                     "POST",

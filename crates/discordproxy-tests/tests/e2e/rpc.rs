@@ -336,7 +336,7 @@ async fn invalid_token_fails_waiting_rpcs_as_unavailable() {
 
 #[tokio::test]
 async fn unreachable_discord_is_unavailable_in_plain_text() {
-    use discordproxy_server::{discord::api_base::ApiBase, state::ProxyState, token::BotToken};
+    use discordproxy_server::{ApiBase, BotToken, ProxyState};
     use std::sync::Arc;
     // A port that was free a moment ago: connection refused.
     let port = stack::bind().await.local_addr().unwrap().port();
@@ -482,7 +482,7 @@ async fn five_hundred_dms_to_a_hundred_users_reach_closed_users_once() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn max_pending_refuses_calls_beyond_the_bound_at_once() {
-    use discordproxy_server::{discord::api_base::ApiBase, state::ProxyState, token::BotToken};
+    use discordproxy_server::{ApiBase, BotToken, ProxyState};
     use std::{sync::Arc, time::Duration};
     let mut options = discord_emulator::Options::new(discord_emulator::Fixture::default_fixture());
     options.rate_limits.mode = discord_emulator::config::RateLimits::Off;
@@ -567,6 +567,6 @@ async fn a_token_revoked_at_run_time_stops_all_discord_requests() {
         "only the first call reached Discord"
     );
     assert!(stack.state.rest.token_revoked());
-    assert!(!discordproxy_server::health::serving(&stack.state, false));
+    assert!(!discordproxy_server::health_serving(&stack.state, false));
     stack.stop().await;
 }
