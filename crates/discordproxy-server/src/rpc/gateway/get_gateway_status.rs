@@ -10,7 +10,6 @@ use tokio::time::Instant;
 ///
 /// # Errors
 /// None: the status is always known.
-#[allow(clippy::unused_async)]
 pub(crate) async fn handle(
     state: Arc<ProxyState>,
     _request: GetGatewayStatusRequest,
