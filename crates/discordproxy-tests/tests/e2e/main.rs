@@ -5,6 +5,7 @@
 mod connection_limits;
 mod gateway;
 mod hostile_discord;
+mod layout;
 mod openapi_judge;
 mod rate_limits;
 mod request_properties;
