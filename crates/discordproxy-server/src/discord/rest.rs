@@ -23,18 +23,17 @@ use super::{
 };
 use crate::{
     config::ApiBase,
+    convert::gateway::GatewayBot,
     error::{DiscordHttpError, Error, Result},
     metrics::{Metrics, RetryLabels, RouteLabel, ScopeLabel},
     token::BotToken,
 };
 use bytes::Bytes;
-use serde::de::DeserializeOwned;
 use serde_json::Value;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::time::Instant;
-use twilight_model::{channel::Channel, gateway::connection_info::BotConnectionInfo, user::User};
 
 /// Discord's default global rate limit: requests per second per bot across all routes.
 pub const DEFAULT_GLOBAL_LIMIT: u16 = 50;
@@ -154,7 +153,7 @@ impl DiscordRest {
     ///
     /// # Errors
     /// See [`DiscordRest::create_message`].
-    pub async fn current_user(&self, deadline: Instant) -> Result<User> {
+    pub async fn current_user(&self, deadline: Instant) -> Result<Value> {
         self.json(Route::CurrentUser, None, deadline).await
     }
 
@@ -163,18 +162,27 @@ impl DiscordRest {
     ///
     /// # Errors
     /// See [`DiscordRest::create_message`]; 404/10013 Unknown User.
-    pub async fn user(&self, user_id: u64, deadline: Instant) -> Result<User> {
+    pub async fn user(&self, user_id: u64, deadline: Instant) -> Result<Value> {
         self.json(Route::User { user_id }, None, deadline).await
     }
 
-    /// `POST /users/@me/channels`: opens (or returns the existing) DM channel with a user.
+    /// `POST /users/@me/channels`: opens (or returns the existing) DM channel with a user and
+    /// returns its id.
     /// <https://discord.com/developers/docs/resources/user#create-dm>
     ///
     /// # Errors
-    /// See [`DiscordRest::create_message`].
-    pub async fn create_dm(&self, user_id: u64, deadline: Instant) -> Result<Channel> {
+    /// See [`DiscordRest::create_message`]; [`Error::Internal`] when the answer has no channel
+    /// id.
+    pub async fn create_dm(&self, user_id: u64, deadline: Instant) -> Result<u64> {
         let body = serde_json::json!({ "recipient_id": user_id.to_string() });
-        self.json(Route::CreateDm, Some(&body), deadline).await
+        let channel = self.json(Route::CreateDm, Some(&body), deadline).await?;
+        match channel.get("id").and_then(crate::convert::json::snowflake) {
+            Some(id) if id != 0 => Ok(id),
+            _ => Err(Error::Internal(format!(
+                "Discord's answer to {} has no channel id",
+                Route::CreateDm.template()
+            ))),
+        }
     }
 
     /// `GET /channels/{channel.id}`.
@@ -182,7 +190,7 @@ impl DiscordRest {
     ///
     /// # Errors
     /// See [`DiscordRest::create_message`]; 404/10003, 403/50001.
-    pub async fn channel(&self, channel_id: u64, deadline: Instant) -> Result<Channel> {
+    pub async fn channel(&self, channel_id: u64, deadline: Instant) -> Result<Value> {
         self.json(Route::Channel { channel_id }, None, deadline)
             .await
     }
@@ -229,14 +237,20 @@ impl DiscordRest {
             .map(drop)
     }
 
-    /// `GET /guilds/{guild.id}/channels`, in Discord's order.
+    /// `GET /guilds/{guild.id}/channels`, in Discord's order (each channel as Discord's JSON).
     /// <https://discord.com/developers/docs/resources/guild#get-guild-channels>
     ///
     /// # Errors
-    /// See [`DiscordRest::create_message`].
-    pub async fn guild_channels(&self, guild_id: u64, deadline: Instant) -> Result<Vec<Channel>> {
-        self.json(Route::GuildChannels { guild_id }, None, deadline)
-            .await
+    /// See [`DiscordRest::create_message`]; [`Error::Internal`] when the answer is no array.
+    pub async fn guild_channels(&self, guild_id: u64, deadline: Instant) -> Result<Vec<Value>> {
+        let route = Route::GuildChannels { guild_id };
+        match self.json(route, None, deadline).await? {
+            Value::Array(channels) => Ok(channels),
+            _ => Err(Error::Internal(format!(
+                "Discord's answer to {} is no JSON array",
+                route.template()
+            ))),
+        }
     }
 
     /// `GET /gateway/bot`: gateway URL, recommended shard count and identify limits.
@@ -244,16 +258,21 @@ impl DiscordRest {
     ///
     /// # Errors
     /// See [`DiscordRest::create_message`].
-    pub async fn gateway_bot(&self, deadline: Instant) -> Result<BotConnectionInfo> {
-        self.json(Route::GatewayBot, None, deadline).await
+    pub async fn gateway_bot(&self, deadline: Instant) -> Result<GatewayBot> {
+        let value = self.json(Route::GatewayBot, None, deadline).await?;
+        let info = crate::convert::gateway::gateway_bot(&value);
+        if info.url.is_empty() {
+            return Err(Error::Internal(format!(
+                "Discord's answer to {} has no gateway url",
+                Route::GatewayBot.template()
+            )));
+        }
+        Ok(info)
     }
 
-    async fn json<T: DeserializeOwned>(
-        &self,
-        route: Route,
-        body: Option<&Value>,
-        deadline: Instant,
-    ) -> Result<T> {
+    /// Sends the request and parses the answer as JSON, nothing more: each caller reads only
+    /// the fields it needs, tolerantly (`convert::json`).
+    async fn json(&self, route: Route, body: Option<&Value>, deadline: Instant) -> Result<Value> {
         let bytes = self.send(route, body, deadline).await?;
         serde_json::from_slice(&bytes).map_err(|error| {
             Error::Internal(format!(
