@@ -11,7 +11,6 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 use crate::error::ApiError;
-use crate::state::State;
 
 /// Whether `header` (the `Authorization` value) is `Bot <token>`.
 pub(crate) fn is_bot_token(header: Option<&str>, token: &str) -> bool {
@@ -20,9 +19,9 @@ pub(crate) fn is_bot_token(header: Option<&str>, token: &str) -> bool {
         .is_some_and(|given| given == token)
 }
 
-/// Middleware: lets the request through only with the right bot token, else 401.
+/// Middleware: lets the request through only with the right bot token (its state), else 401.
 pub(crate) async fn require_bot_token(
-    AxumState(state): AxumState<Arc<State>>,
+    AxumState(token): AxumState<Arc<str>>,
     request: Request,
     next: Next,
 ) -> Response {
@@ -30,7 +29,7 @@ pub(crate) async fn require_bot_token(
         .headers()
         .get(AUTHORIZATION)
         .and_then(|value| value.to_str().ok());
-    if is_bot_token(header, &state.token) {
+    if is_bot_token(header, &token) {
         next.run(request).await
     } else {
         tracing::debug!(path = %request.uri().path(), "rejected request without the bot token");

@@ -11,10 +11,14 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use clap::{Parser, ValueEnum};
+use clap::Parser;
 
+pub use crate::ratelimit::RateLimits;
+
+use crate::fixture::{Fixture, FixtureError};
+use crate::options::Options;
 use crate::ratelimit::config::parse_route_flag;
-use crate::{Fixture, FixtureError, Options, RouteLimit, ScopeHeader};
+use crate::ratelimit::{RouteLimit, ScopeHeader};
 
 /// `discord-emulator` flags.
 #[derive(Debug, Clone, Parser)]
@@ -63,16 +67,6 @@ pub struct Cli {
     /// How long a ban lasts in milliseconds (default: the fixture's, else 3600000).
     #[arg(long, value_name = "MS", value_parser = clap::value_parser!(u64).range(1..))]
     pub ban_ms: Option<u64>,
-}
-
-/// The `--rate-limits` modes.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum)]
-pub enum RateLimits {
-    /// Discord's rate limits: buckets, the global limit, headers, 429s and the Cloudflare ban.
-    #[default]
-    Discord,
-    /// No rate limits, no rate-limit headers, no ban (for throughput benchmarks).
-    Off,
 }
 
 /// A validated configuration: where to listen and what to serve.
@@ -147,7 +141,7 @@ mod tests {
         );
         assert_eq!(
             config.options.rate_limits,
-            crate::RateLimitConfig::default()
+            crate::ratelimit::RateLimitConfig::default()
         );
         assert_eq!(config.options.latency, Duration::ZERO);
     }

@@ -1,7 +1,7 @@
 //! The emulator's own endpoints under `/_emulator/` (never under `/api`, no token needed).
 //!
 //! - `GET /_emulator/health` → `200 ok`
-//! - `GET /_emulator/requests` → JSON array of [`RecordedRequest`](crate::RecordedRequest),
+//! - `GET /_emulator/requests` → JSON array of [`RecordedRequest`],
 //!   oldest first
 //! - `DELETE /_emulator/requests` → `204`, clears the request log
 
@@ -13,7 +13,8 @@ use axum::extract::State as AxumState;
 use axum::http::StatusCode;
 use axum::routing::get;
 
-use crate::state::{RecordedRequest, State};
+use crate::request_log::RecordedRequest;
+use crate::state::State;
 
 /// The `/_emulator/` routes.
 pub(crate) fn router() -> Router<Arc<State>> {

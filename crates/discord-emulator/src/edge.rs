@@ -26,11 +26,12 @@ use crate::ratelimit::route::{Route, classify, strip_api_prefix};
 use crate::ratelimit::{
     self, RateLimitConfig, SCOPE, ScopeHeader, VIA_VALUE, apply_bucket_headers,
 };
-use crate::state::State;
 
 /// The edge's state: rate limits, faults and the added latency.
 #[derive(Debug)]
 pub(crate) struct Edge {
+    /// The accepted bot token (requests with it count against the bot's global limit).
+    token: String,
     limiter: Mutex<Limiter>,
     faults: Mutex<Faults>,
     /// Added before every REST request (`--latency-ms`).
@@ -41,9 +42,10 @@ pub(crate) struct Edge {
 }
 
 impl Edge {
-    /// An edge with `config` and `latency` added to every request.
-    pub(crate) fn new(config: RateLimitConfig, latency: Duration) -> Self {
+    /// An edge with `config` and `latency` added to every request, for the bot `token`.
+    pub(crate) fn new(config: RateLimitConfig, latency: Duration, token: String) -> Self {
         Self {
+            token,
             scope_always: config.scope_header == ScopeHeader::Always,
             limiter: Mutex::new(Limiter::new(config)),
             faults: Mutex::new(Faults::default()),
@@ -117,14 +119,14 @@ impl Edge {
 
 /// Middleware: applies the edge to every request under `/api`.
 pub(crate) async fn edge(
-    AxumState(state): AxumState<Arc<State>>,
+    AxumState(edge): AxumState<Arc<Edge>>,
     request: Request,
     next: Next,
 ) -> Response {
     if strip_api_prefix(request.uri().path()).is_none() {
         return next.run(request).await;
     }
-    let edge = &state.edge;
+    let edge = &*edge;
     if !edge.latency.is_zero() {
         tokio::time::sleep(edge.latency).await;
     }
@@ -148,18 +150,18 @@ pub(crate) async fn edge(
             }
             match answer(edge, &fault, &route) {
                 Some(response) => response,
-                None => handle(&state, request, next, ip, &route).await,
+                None => handle(edge, request, next, ip, &route).await,
             }
         }
         // Handle the request, then wait and replace the answer.
         Some(fault) => {
-            let handled = handle(&state, request, next, ip, &route).await;
+            let handled = handle(edge, request, next, ip, &route).await;
             if !fault.latency.is_zero() {
                 tokio::time::sleep(fault.latency).await;
             }
             answer(edge, &fault, &route).unwrap_or(handled)
         }
-        None => handle(&state, request, next, ip, &route).await,
+        None => handle(edge, request, next, ip, &route).await,
     };
     let cloudflare = response
         .extensions()
@@ -181,20 +183,13 @@ fn answer(edge: &Edge, fault: &Fault, route: &Route) -> Option<Response> {
 }
 
 /// The normal path: ban check, global and route limits, the handler, rate-limit headers, `Via`.
-async fn handle(
-    state: &State,
-    request: Request,
-    next: Next,
-    ip: IpAddr,
-    route: &Route,
-) -> Response {
-    let edge = &state.edge;
+async fn handle(edge: &Edge, request: Request, next: Next, ip: IpAddr, route: &Route) -> Response {
     let authorized = is_bot_token(
         request
             .headers()
             .get(header::AUTHORIZATION)
             .and_then(|value| value.to_str().ok()),
-        &state.token,
+        &edge.token,
     );
     let decision = edge.limiter().admit(ip, route, authorized, Instant::now());
     let mut response = match decision {

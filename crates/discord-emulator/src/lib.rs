@@ -20,6 +20,20 @@
 //! emulator.shutdown().await;
 //! # Ok(()) }
 //! ```
+//!
+//! # Layout
+//!
+//! Modules depend only on modules listed before them (no cycles):
+//!
+//! - `error`, `timestamp`, `request_log`, `ratelimit/`: Discord's error bodies, time formats,
+//!   the request log, rate-limit settings and state;
+//! - `snowflake` (parsing, timestamps, generation), `nonce`, `faults`, `auth`, `validate`;
+//! - `fixture/` (parsing the fixture), `store` (the Discord data the REST routes serve);
+//! - `gateway/` (the websocket gateway, reads the store), `edge` (latency, faults and rate
+//!   limits in front of REST), `options` ([`Options`]);
+//! - `state` (what the handlers share: token, store, request log, gateway, edge);
+//! - `recorder`, `content_type`, `rest/`, `control`, `edge_control` (the routes and
+//!   middleware), `config` (the command line); this file wires them into one router.
 
 pub mod config;
 pub mod gateway;
@@ -33,10 +47,15 @@ mod error;
 mod faults;
 mod fixture;
 mod nonce;
+mod options;
 mod ratelimit;
 mod recorder;
+mod request_log;
 mod rest;
+mod snowflake;
 mod state;
+mod store;
+mod timestamp;
 mod validate;
 
 use std::net::SocketAddr;
@@ -52,54 +71,18 @@ use tokio::task::JoinHandle;
 
 pub use fixture::{Fixture, FixtureError};
 pub use gateway::{Gateway, GatewayOptions, ReceivedCommand, SessionInfo};
+pub use options::Options;
 pub use ratelimit::config::{
     DEFAULT_BAN_DURATION, DEFAULT_GLOBAL_PER_SECOND, DEFAULT_INVALID_REQUEST_LIMIT,
     DEFAULT_INVALID_REQUEST_WINDOW, parse_route_flag,
 };
 pub use ratelimit::{RateLimitConfig, RouteLimit, ScopeHeader};
-pub use state::RecordedRequest;
+pub use request_log::RecordedRequest;
 
 use state::State;
 
 /// How long [`Emulator::shutdown`] waits for open connections before closing them.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
-
-/// How to run an [`Emulator`].
-///
-/// Build it with [`Options::new`] or [`Options::default`] (the default fixture), then change
-/// fields; later versions add fields, so prefer those constructors over a struct literal.
-#[derive(Debug, Clone)]
-pub struct Options {
-    /// The users, guilds, channels and bot token to serve. Default: [`Fixture::default_fixture`].
-    pub fixture: Fixture,
-    /// The websocket gateway: heartbeat interval, allowed privileged intents, session expiry.
-    /// Default: [`GatewayOptions::default`].
-    pub gateway: GatewayOptions,
-    /// Rate limits: mode, scope header, route table, global limit, ban. Default: Discord's
-    /// behaviour with the documented table, overridden by the fixture's `rate_limits` section
-    /// ([`RateLimitConfig::for_fixture`]).
-    pub rate_limits: RateLimitConfig,
-    /// Added before every REST answer, to imitate Discord's round trip. Default zero.
-    pub latency: Duration,
-}
-
-impl Options {
-    /// Options serving `fixture`.
-    pub fn new(fixture: Fixture) -> Self {
-        Self {
-            gateway: GatewayOptions::default(),
-            rate_limits: RateLimitConfig::for_fixture(&fixture),
-            latency: Duration::ZERO,
-            fixture,
-        }
-    }
-}
-
-impl Default for Options {
-    fn default() -> Self {
-        Self::new(Fixture::default_fixture())
-    }
-}
 
 /// A running emulator; stops when [`Emulator::shutdown`] is called or it is dropped.
 #[derive(Debug)]
@@ -120,11 +103,7 @@ impl Emulator {
     /// When the listener's local address cannot be read.
     pub async fn start(listener: TcpListener, options: Options) -> std::io::Result<Emulator> {
         let addr = listener.local_addr()?;
-        let state = Arc::new(
-            State::new(&options.fixture, format!("ws://{addr}"))
-                .with_gateway(options.gateway.clone())
-                .with_edge(edge::Edge::new(options.rate_limits, options.latency)),
-        );
+        let state = Arc::new(State::new(&options, format!("ws://{addr}")));
         let app = app(&state);
         let (stop, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(async move {
@@ -251,11 +230,11 @@ impl Drop for Emulator {
 fn app(state: &Arc<State>) -> Router {
     rest::router(state)
         .merge(control::router())
-        .merge(gateway::router())
+        .merge(gateway::router(state.connect_context()))
         .merge(edge_control::router())
         .fallback(rest::not_found)
         .method_not_allowed_fallback(rest::method_not_allowed)
-        .layer(from_fn_with_state(Arc::clone(state), edge::edge))
+        .layer(from_fn_with_state(Arc::clone(&state.edge), edge::edge))
         .layer(from_fn_with_state(Arc::clone(state), recorder::record))
         .layer(DefaultBodyLimit::max(recorder::BODY_LIMIT))
         .with_state(Arc::clone(state))

@@ -11,7 +11,9 @@ use time::OffsetDateTime;
 
 use crate::error::ApiError;
 use crate::faults::FaultAnswer;
-use crate::state::{RESPONSE_BODY_MAX, RecordedRequest, State, format_timestamp};
+use crate::request_log::{RESPONSE_BODY_MAX, RecordedRequest};
+use crate::state::State;
+use crate::timestamp::format_timestamp;
 
 /// Largest request body the emulator reads (bytes).
 pub(crate) const BODY_LIMIT: usize = 8 * 1024 * 1024;

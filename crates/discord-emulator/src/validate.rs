@@ -15,7 +15,7 @@ use time::OffsetDateTime;
 use time::format_description::well_known::{Iso8601, Rfc3339};
 
 use crate::error::{ApiError, FormErrors};
-use crate::fixture::parse_snowflake;
+use crate::snowflake::parse_snowflake;
 
 /// Maximum message content length for bots.
 pub(crate) const CONTENT_MAX: usize = 2000;

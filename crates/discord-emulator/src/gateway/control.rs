@@ -15,8 +15,6 @@
 //! The POST routes answer `{"sessions": [ids acted on]}`; a `session_id` that names no session
 //! answers 404 `{"message": "Unknown session"}`, a malformed body 400 `{"message": …}`.
 
-use std::sync::Arc;
-
 use axum::Json;
 use axum::Router;
 use axum::body::Bytes;
@@ -29,11 +27,10 @@ use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
 use super::{Gateway, ReceivedCommand, SessionInfo};
-use crate::fixture::parse_snowflake;
-use crate::state::State;
+use crate::snowflake::parse_snowflake;
 
 /// The `/_emulator/gateway/…` routes.
-pub(super) fn router() -> Router<Arc<State>> {
+pub(super) fn router() -> Router<Gateway> {
     Router::new()
         .route("/_emulator/gateway/sessions", get(sessions).delete(reset))
         .route("/_emulator/gateway/commands", get(commands))
@@ -88,30 +85,30 @@ struct Target {
 }
 
 /// `GET /_emulator/gateway/sessions`.
-async fn sessions(AxumState(state): AxumState<Arc<State>>) -> Json<Vec<SessionInfo>> {
-    Json(state.gateway.sessions())
+async fn sessions(AxumState(gateway): AxumState<Gateway>) -> Json<Vec<SessionInfo>> {
+    Json(gateway.sessions())
 }
 
 /// `DELETE /_emulator/gateway/sessions`.
-async fn reset(AxumState(state): AxumState<Arc<State>>) -> StatusCode {
-    state.gateway.reset();
+async fn reset(AxumState(gateway): AxumState<Gateway>) -> StatusCode {
+    gateway.reset();
     StatusCode::NO_CONTENT
 }
 
 /// `GET /_emulator/gateway/commands`.
-async fn commands(AxumState(state): AxumState<Arc<State>>) -> Json<Vec<ReceivedCommand>> {
-    Json(state.gateway.commands())
+async fn commands(AxumState(gateway): AxumState<Gateway>) -> Json<Vec<ReceivedCommand>> {
+    Json(gateway.commands())
 }
 
 /// `POST /_emulator/gateway/reconnect`.
 async fn reconnect(
-    AxumState(state): AxumState<Arc<State>>,
+    AxumState(gateway): AxumState<Gateway>,
     bytes: Bytes,
 ) -> Result<Json<Value>, ControlError> {
     let target: Target = body(&bytes)?;
     let session = target.session_id.as_deref();
-    known(&state.gateway, session)?;
-    Ok(acted_on(state.gateway.reconnect(session)))
+    known(&gateway, session)?;
+    Ok(acted_on(gateway.reconnect(session)))
 }
 
 /// `POST /_emulator/gateway/invalidate` body.
@@ -125,26 +122,26 @@ struct Invalidate {
 
 /// `POST /_emulator/gateway/invalidate`.
 async fn invalidate(
-    AxumState(state): AxumState<Arc<State>>,
+    AxumState(gateway): AxumState<Gateway>,
     bytes: Bytes,
 ) -> Result<Json<Value>, ControlError> {
     let request: Invalidate = body(&bytes)?;
     let session = request.session_id.as_deref();
-    known(&state.gateway, session)?;
+    known(&gateway, session)?;
     Ok(acted_on(
-        state.gateway.invalidate_session(session, request.resumable),
+        gateway.invalidate_session(session, request.resumable),
     ))
 }
 
 /// `POST /_emulator/gateway/heartbeat`.
 async fn heartbeat(
-    AxumState(state): AxumState<Arc<State>>,
+    AxumState(gateway): AxumState<Gateway>,
     bytes: Bytes,
 ) -> Result<Json<Value>, ControlError> {
     let target: Target = body(&bytes)?;
     let session = target.session_id.as_deref();
-    known(&state.gateway, session)?;
-    Ok(acted_on(state.gateway.request_heartbeat(session)))
+    known(&gateway, session)?;
+    Ok(acted_on(gateway.request_heartbeat(session)))
 }
 
 /// `POST /_emulator/gateway/close` body.
@@ -163,7 +160,7 @@ fn sendable_close_code(code: u16) -> bool {
 
 /// `POST /_emulator/gateway/close`.
 async fn close(
-    AxumState(state): AxumState<Arc<State>>,
+    AxumState(gateway): AxumState<Gateway>,
     bytes: Bytes,
 ) -> Result<Json<Value>, ControlError> {
     let request: Close = body(&bytes)?;
@@ -182,19 +179,19 @@ async fn close(
         ));
     }
     let session = request.session_id.as_deref();
-    known(&state.gateway, session)?;
-    Ok(acted_on(state.gateway.close(session, code, &reason)))
+    known(&gateway, session)?;
+    Ok(acted_on(gateway.close(session, code, &reason)))
 }
 
 /// `POST /_emulator/gateway/drop`.
 async fn drop_connections(
-    AxumState(state): AxumState<Arc<State>>,
+    AxumState(gateway): AxumState<Gateway>,
     bytes: Bytes,
 ) -> Result<Json<Value>, ControlError> {
     let target: Target = body(&bytes)?;
     let session = target.session_id.as_deref();
-    known(&state.gateway, session)?;
-    Ok(acted_on(state.gateway.drop_connections(session)))
+    known(&gateway, session)?;
+    Ok(acted_on(gateway.drop_connections(session)))
 }
 
 /// `POST /_emulator/gateway/dispatch` body.
@@ -215,7 +212,7 @@ const MAX_DISPATCH_COUNT: u64 = 1_000_000;
 
 /// `POST /_emulator/gateway/dispatch`.
 async fn dispatch(
-    AxumState(state): AxumState<Arc<State>>,
+    AxumState(gateway): AxumState<Gateway>,
     bytes: Bytes,
 ) -> Result<Json<Value>, ControlError> {
     let request: Dispatch = body(&bytes)?;
@@ -242,15 +239,14 @@ async fn dispatch(
         ));
     }
     let session = request.session_id.as_deref();
-    known(&state.gateway, session)?;
+    known(&gateway, session)?;
     if count == 1 {
         return Ok(acted_on(
-            state.gateway.dispatch(&t, &request.d, guild_id, session),
+            gateway.dispatch(&t, &request.d, guild_id, session),
         ));
     }
     Ok(acted_on(
-        state
-            .gateway
+        gateway
             .dispatch_many(&t, &request.d, guild_id, session, count)
             .await,
     ))

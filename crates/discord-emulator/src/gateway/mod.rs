@@ -42,7 +42,8 @@ use registry::Registry;
 use session::ConnectParams;
 
 use crate::error::ApiError;
-use crate::state::{State, Store};
+use crate::snowflake::parse_snowflake;
+use crate::store::{SharedStore, Store};
 
 /// How long [`Gateway::dispatch_many`] waits for a client that reads nothing before it stops
 /// pacing.
@@ -140,10 +141,7 @@ impl Gateway {
         guild_id: Option<u64>,
         session_id: Option<&str>,
     ) -> Vec<String> {
-        let guild_id = guild_id.or_else(|| {
-            data.get("guild_id")
-                .and_then(crate::fixture::parse_snowflake)
-        });
+        let guild_id = guild_id.or_else(|| data.get("guild_id").and_then(parse_snowflake));
         let required = intents::required_for(event, guild_id.is_none());
         let dm_only = guild_id.is_none()
             && required.is_some_and(|bits| {
@@ -296,18 +294,34 @@ impl Gateway {
     }
 }
 
+/// What the websocket connections share: the gateway, the REST store (READY, GUILD_CREATE,
+/// member chunks) and the bot token (IDENTIFY).
+#[derive(Debug)]
+pub(crate) struct ConnectContext {
+    pub(crate) gateway: Gateway,
+    /// Lock it before the gateway's registry when both are needed.
+    pub(crate) store: SharedStore,
+    pub(crate) token: String,
+}
+
 /// The websocket route (every path, so that any gateway URL form works; plain HTTP requests
 /// get Discord's 404) and the `/_emulator/gateway/…` control routes.
-pub(crate) fn router() -> Router<Arc<State>> {
-    control::router()
+pub(crate) fn router<S>(context: ConnectContext) -> Router<S>
+where
+    S: Clone + Send + Sync + 'static,
+{
+    let control = control::router().with_state(context.gateway.clone());
+    let upgrades = Router::new()
         .route("/", any(upgrade))
         .route("/gateway", any(upgrade))
         .route("/gateway/", any(upgrade))
+        .with_state(Arc::new(context));
+    control.merge(upgrades)
 }
 
 /// Accepts a websocket upgrade; checks `v`, `encoding` and `compress`.
 async fn upgrade(
-    AxumState(state): AxumState<Arc<State>>,
+    AxumState(context): AxumState<Arc<ConnectContext>>,
     query: Result<Query<HashMap<String, String>>, QueryRejection>,
     ws: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
 ) -> Response {
@@ -316,7 +330,7 @@ async fn upgrade(
     };
     let query = query.map(|Query(query)| query).unwrap_or_default();
     let params = connect_params(&query);
-    ws.on_upgrade(move |socket| session::serve(socket, state, params))
+    ws.on_upgrade(move |socket| session::serve(socket, context, params))
 }
 
 /// Reads the connection URL's query: `v` (9 or 10; absent means 10), `encoding` (`json` only)

@@ -8,8 +8,9 @@
 use serde_json::{Map, Value, json};
 
 use super::intents;
-use crate::fixture::{Access, Object, parse_snowflake};
-use crate::state::{ChannelOwner, Store};
+use crate::fixture::{Access, Object};
+use crate::snowflake::{parse_snowflake, snowflake_timestamp};
+use crate::store::{ChannelOwner, Store};
 
 /// Opcode 0: an event was dispatched (server → client).
 pub(crate) const DISPATCH: u64 = 0;
@@ -279,7 +280,7 @@ pub(crate) fn guild_create(
     let bot_member = member_of(store, guild_id, store.bot_id);
     let joined_at = bot_member
         .and_then(|member| member.get("joined_at").cloned())
-        .unwrap_or_else(|| json!(crate::state::snowflake_timestamp(guild_id)));
+        .unwrap_or_else(|| json!(snowflake_timestamp(guild_id)));
     let member_count = guild.members.len() as u64;
     let large = member_count > large_threshold;
     let members: Vec<Value> = if intents & intents::GUILD_PRESENCES != 0 && !large {
@@ -484,7 +485,7 @@ pub(crate) fn members_chunk(store: &Store, guild_id: u64, request: &Value) -> Op
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::Fixture;
+    use crate::fixture::Fixture;
     use twilight_model::gateway::event::{DispatchEvent, GatewayEvent, GatewayEventDeserializer};
     use twilight_model::gateway::payload::incoming::{GuildCreate, MessageCreate, Ready};
     use twilight_model::id::Id;

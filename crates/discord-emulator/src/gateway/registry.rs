@@ -4,7 +4,7 @@
 //! Everything is behind one mutex that is never held across an `.await`. Dispatching assigns
 //! the sequence number, stores the payload for replay and hands it to the connection's queue
 //! under that lock, so every connection sees its dispatches in sequence order. Lock order:
-//! callers that also need the REST store lock it first (see `crate::state`).
+//! callers that also need the REST store lock it first (`crate::store::SharedStore`).
 
 use std::collections::{HashMap, VecDeque};
 use std::hash::{BuildHasher, Hasher, RandomState};
@@ -18,7 +18,7 @@ use tokio::sync::{Notify, mpsc};
 
 use super::payload;
 use super::replay::ReplayBuffer;
-use crate::state::format_timestamp;
+use crate::timestamp::format_timestamp;
 
 /// How many received commands `GET /_emulator/gateway/commands` keeps.
 const COMMAND_LOG_CAPACITY: usize = 10_000;

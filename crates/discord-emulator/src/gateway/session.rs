@@ -21,9 +21,8 @@ use tokio::time::Instant;
 use super::compression::{Compression, Encoded, Encoder};
 use super::payload::{self, CloseCode};
 use super::registry::{Connection, Outgoing, Registry, ResumeOutcome};
-use super::{GatewayInner, intents};
-use crate::fixture::parse_snowflake;
-use crate::state::State;
+use super::{ConnectContext, GatewayInner, intents};
+use crate::snowflake::parse_snowflake;
 
 /// Outgoing queue length per connection; a client this far behind is dropped (it can resume).
 const QUEUE_CAPACITY: usize = 4096;
@@ -64,7 +63,7 @@ enum End {
 /// A connection task's state.
 struct ConnectionTask {
     socket: WebSocket,
-    state: Arc<State>,
+    context: Arc<ConnectContext>,
     gateway: Arc<GatewayInner>,
     encoder: Encoder,
     compression: Compression,
@@ -86,8 +85,8 @@ enum Flow {
 }
 
 /// Serves one upgraded websocket connection until it ends.
-pub(crate) async fn serve(socket: WebSocket, state: Arc<State>, params: ConnectParams) {
-    let gateway = Arc::clone(&state.gateway.inner);
+pub(crate) async fn serve(socket: WebSocket, context: Arc<ConnectContext>, params: ConnectParams) {
+    let gateway = Arc::clone(&context.gateway.inner);
     let id = gateway.registry.next_connection_id();
     let (tx, mut rx) = mpsc::channel(QUEUE_CAPACITY);
     let mut shutdown = gateway.shutdown.subscribe();
@@ -97,7 +96,7 @@ pub(crate) async fn serve(socket: WebSocket, state: Arc<State>, params: ConnectP
         compression: params.compression,
         deadline: Instant::now() + heartbeat_timeout(gateway.options.heartbeat_interval),
         gateway,
-        state,
+        context,
         id,
         tx,
         kick: Arc::new(Notify::new()),
@@ -369,7 +368,7 @@ impl ConnectionTask {
     fn token_ok(&self, d: &Value) -> bool {
         d.get("token")
             .and_then(Value::as_str)
-            .is_some_and(|token| token.strip_prefix("Bot ").unwrap_or(token) == self.state.token)
+            .is_some_and(|token| token.strip_prefix("Bot ").unwrap_or(token) == self.context.token)
     }
 
     /// IDENTIFY: checks the token, intents and shard, creates the session and queues READY and
@@ -411,7 +410,7 @@ impl ConnectionTask {
         let [shard_id, shard_count] = shard.unwrap_or([0, 1]);
         {
             // Store before registry (the lock order), so no MESSAGE_CREATE slips in between.
-            let store = self.state.store();
+            let store = self.context.store.lock();
             let ready = payload::ready(
                 &store,
                 &payload::ReadyInfo {
@@ -498,7 +497,7 @@ impl ConnectionTask {
 
     /// REQUEST_GUILD_MEMBERS: one GUILD_MEMBERS_CHUNK per requested guild of the session.
     fn request_guild_members(&self, session: &str, d: &Value) {
-        let store = self.state.store();
+        let store = self.context.store.lock();
         for guild_id in Self::requested_guilds(d) {
             self.registry().dispatch("GUILD_MEMBERS_CHUNK", |view| {
                 (view.id == session && view.has_guild(guild_id))
@@ -515,7 +514,7 @@ impl ConnectionTask {
             .and_then(Value::as_array)
             .map(|ids| ids.iter().filter_map(parse_snowflake).collect::<Vec<_>>())
             .unwrap_or_default();
-        let store = self.state.store();
+        let store = self.context.store.lock();
         for guild_id in guild_ids {
             if !store.guilds.contains_key(&guild_id) {
                 continue;

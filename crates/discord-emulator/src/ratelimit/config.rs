@@ -1,14 +1,11 @@
-//! Rate-limit settings: Discord-like defaults, overridden by the fixture's `rate_limits` key,
-//! then by command-line flags or [`Options`](crate::Options) fields.
+//! Rate-limit settings: Discord-like defaults, overridden by the fixture's `rate_limits` key
+//! (parsed into [`RateLimitOverrides`] by the fixture), then by command-line flags or `Options`
+//! fields.
 
 use std::fmt;
 use std::time::Duration;
 
-use serde_json::{Map, Value};
-
 use super::route::normalize_key;
-use crate::FixtureError;
-use crate::config::RateLimits;
 
 /// Requests per bot token per second before the global limit answers 429 (Discord: 50).
 pub const DEFAULT_GLOBAL_PER_SECOND: u32 = 50;
@@ -19,6 +16,16 @@ pub const DEFAULT_INVALID_REQUEST_LIMIT: u32 = 10_000;
 pub const DEFAULT_INVALID_REQUEST_WINDOW: Duration = Duration::from_secs(600);
 /// How long a Cloudflare ban lasts (1 hour).
 pub const DEFAULT_BAN_DURATION: Duration = Duration::from_secs(3600);
+
+/// The `--rate-limits` modes.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum RateLimits {
+    /// Discord's rate limits: buckets, the global limit, headers, 429s and the Cloudflare ban.
+    #[default]
+    Discord,
+    /// No rate limits, no rate-limit headers, no ban (for throughput benchmarks).
+    Off,
+}
 
 /// When `X-RateLimit-Scope` is sent.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
@@ -150,13 +157,6 @@ impl RateLimitConfig {
         .collect()
     }
 
-    /// The defaults with the fixture's `rate_limits` section applied.
-    pub fn for_fixture(fixture: &crate::Fixture) -> Self {
-        let mut config = Self::default();
-        config.apply(&fixture.rate_limits);
-        config
-    }
-
     /// Sets (or replaces) the limit of the route `key` (`METHOD /template`).
     pub fn set_route(&mut self, key: &str, limit: RouteLimit) {
         let wanted = normalize_key(key);
@@ -206,128 +206,11 @@ pub(crate) struct RateLimitOverrides {
 /// HTTP methods a route key may start with.
 const METHODS: [&str; 5] = ["GET", "POST", "PUT", "PATCH", "DELETE"];
 
-/// Builds a fixture error at `path`.
-fn invalid(path: &str, message: impl Into<String>) -> FixtureError {
-    FixtureError::Invalid {
-        path: path.to_owned(),
-        message: message.into(),
-    }
-}
-
-/// A positive integer setting.
-fn positive(value: &Value, path: &str) -> Result<u64, FixtureError> {
-    value
-        .as_u64()
-        .filter(|value| *value > 0)
-        .ok_or_else(|| invalid(path, format!("expected a positive integer, found {value}")))
-}
-
-/// A positive integer that fits `u32`.
-fn positive_u32(value: &Value, path: &str) -> Result<u32, FixtureError> {
-    u32::try_from(positive(value, path)?).map_err(|_| invalid(path, "too large"))
-}
-
-/// Parses `{"limit": 5, "per_ms": 5000, "bucket": "name"}`.
-fn parse_route_limit(value: &Value, path: &str) -> Result<RouteLimit, FixtureError> {
-    let Value::Object(object) = value else {
-        return Err(invalid(
-            path,
-            "expected an object {\"limit\": N, \"per_ms\": MS}",
-        ));
-    };
-    if let Some(key) = object
-        .keys()
-        .find(|key| !matches!(key.as_str(), "limit" | "per_ms" | "bucket"))
-    {
-        return Err(invalid(
-            &format!("{path}.{key}"),
-            "unknown key (expected limit, per_ms, bucket)",
-        ));
-    }
-    let limit = positive_u32(
-        object
-            .get("limit")
-            .ok_or_else(|| invalid(&format!("{path}.limit"), "required"))?,
-        &format!("{path}.limit"),
-    )?;
-    let per_ms = positive(
-        object
-            .get("per_ms")
-            .ok_or_else(|| invalid(&format!("{path}.per_ms"), "required"))?,
-        &format!("{path}.per_ms"),
-    )?;
-    let bucket = match object.get("bucket") {
-        None | Some(Value::Null) => None,
-        Some(Value::String(name)) if !name.is_empty() => Some(name.clone()),
-        Some(other) => {
-            return Err(invalid(
-                &format!("{path}.bucket"),
-                format!("expected a non-empty string, found {other}"),
-            ));
-        }
-    };
-    Ok(RouteLimit {
-        limit,
-        per: Duration::from_millis(per_ms),
-        bucket,
-    })
-}
-
 /// Whether `key` looks like `METHOD /path`.
-fn is_route_key(key: &str) -> bool {
+pub(crate) fn is_route_key(key: &str) -> bool {
     key.split_once(' ').is_some_and(|(method, path)| {
         METHODS.contains(&method.to_ascii_uppercase().as_str()) && path.trim().starts_with('/')
     })
-}
-
-/// Parses the fixture's `rate_limits` object (found at `$.rate_limits`).
-pub(crate) fn parse_overrides(value: Value) -> Result<RateLimitOverrides, FixtureError> {
-    const PATH: &str = "$.rate_limits";
-    let object: Map<String, Value> = match value {
-        Value::Object(object) => object,
-        other => return Err(invalid(PATH, format!("expected an object, found {other}"))),
-    };
-    let mut overrides = RateLimitOverrides::default();
-    for (key, value) in &object {
-        let path = format!("{PATH}.{key}");
-        match key.as_str() {
-            "default" => overrides.default_route = Some(parse_route_limit(value, &path)?),
-            "global_per_second" => overrides.global_per_second = Some(positive_u32(value, &path)?),
-            "invalid_request_limit" => {
-                overrides.invalid_request_limit = Some(positive_u32(value, &path)?);
-            }
-            "invalid_request_window_ms" => {
-                overrides.invalid_request_window =
-                    Some(Duration::from_millis(positive(value, &path)?));
-            }
-            "ban_ms" => {
-                overrides.ban_duration = Some(Duration::from_millis(positive(value, &path)?))
-            }
-            "scope_header" => {
-                overrides.scope_header = Some(match value.as_str() {
-                    Some("on-429") => ScopeHeader::On429,
-                    Some("always") => ScopeHeader::Always,
-                    _ => {
-                        return Err(invalid(
-                            &path,
-                            format!("expected \"on-429\" or \"always\", found {value}"),
-                        ));
-                    }
-                });
-            }
-            route if is_route_key(route) => overrides
-                .routes
-                .push((route.to_owned(), parse_route_limit(value, &path)?)),
-            _ => {
-                return Err(invalid(
-                    &path,
-                    "unknown key (expected \"METHOD /route\", default, global_per_second, \
-                     invalid_request_limit, invalid_request_window_ms, ban_ms, scope_header)",
-                ));
-            }
-        }
-    }
-    Ok(overrides)
 }
 
 /// Parses a `--route-limit` flag value: `METHOD /template=LIMIT/PER_MS`.
@@ -368,69 +251,6 @@ pub fn parse_route_flag(text: &str) -> Result<(String, RouteLimit), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
-
-    #[test]
-    fn fixture_section_overrides_defaults() {
-        let overrides = parse_overrides(json!({
-            "POST /channels/{channel_id}/messages": {"limit": 2, "per_ms": 500},
-            "GET /users/@me": {"limit": 1, "per_ms": 100, "bucket": "me"},
-            "default": {"limit": 7, "per_ms": 700},
-            "global_per_second": 3,
-            "invalid_request_limit": 4,
-            "invalid_request_window_ms": 1000,
-            "ban_ms": 2000,
-            "scope_header": "always",
-        }))
-        .unwrap();
-        let mut config = RateLimitConfig::default();
-        config.apply(&overrides);
-        let message = config
-            .routes
-            .iter()
-            .filter(|(key, _)| normalize_key(key) == "POST /channels/{}/messages")
-            .collect::<Vec<_>>();
-        assert_eq!(message.len(), 1);
-        assert_eq!(message[0].1, RouteLimit::new(2, Duration::from_millis(500)));
-        assert_eq!(config.default_route.limit, 7);
-        assert_eq!(config.global_per_second, 3);
-        assert_eq!(config.invalid_request_limit, 4);
-        assert_eq!(config.invalid_request_window, Duration::from_secs(1));
-        assert_eq!(config.ban_duration, Duration::from_secs(2));
-        assert_eq!(config.scope_header, ScopeHeader::Always);
-        assert_eq!(config.routes.len(), RateLimitConfig::default_routes().len());
-    }
-
-    #[test]
-    fn malformed_sections_name_the_key() {
-        let cases = [
-            (json!([]), "$.rate_limits"),
-            (json!({"nope": 1}), "$.rate_limits.nope"),
-            (
-                json!({"POST /x": {"limit": 0, "per_ms": 1}}),
-                "$.rate_limits.POST /x.limit",
-            ),
-            (
-                json!({"POST /x": {"limit": 1}}),
-                "$.rate_limits.POST /x.per_ms",
-            ),
-            (
-                json!({"POST /x": {"limit": 1, "per_ms": 1, "extra": 1}}),
-                "$.rate_limits.POST /x.extra",
-            ),
-            (
-                json!({"global_per_second": -1}),
-                "$.rate_limits.global_per_second",
-            ),
-            (json!({"scope_header": "x"}), "$.rate_limits.scope_header"),
-        ];
-        for (value, expected) in cases {
-            match parse_overrides(value.clone()) {
-                Err(FixtureError::Invalid { path, .. }) => assert_eq!(path, expected, "{value}"),
-                other => panic!("{value}: {other:?}"),
-            }
-        }
-    }
 
     #[test]
     fn route_flags() {

@@ -11,9 +11,8 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
-use super::config::{RateLimitConfig, RouteLimit};
+use super::config::{RateLimitConfig, RateLimits, RouteLimit};
 use super::route::{Route, normalize_key};
-use crate::config::RateLimits;
 
 /// Above this many buckets, expired ones are forgotten (memory stays bounded).
 const BUCKET_GC_THRESHOLD: usize = 10_000;

@@ -1,7 +1,8 @@
 //! Discord's rate limits: per-route buckets, the global limit, invalid-request accounting and
 //! Cloudflare bans ([docs](https://discord.com/developers/docs/topics/rate-limits)).
 //!
-//! - [`config`]: the settings ([`RateLimitConfig`]) and the fixture's `rate_limits` key.
+//! - [`config`]: the settings ([`RateLimitConfig`], [`RateLimits`]) and what the fixture's
+//!   `rate_limits` key overrides.
 //! - [`route`]: route templates and major parameters.
 //! - [`limiter`]: the state machine (time is passed in, so it is testable without sleeping).
 //! - this module: the HTTP shape of the answers (headers, 429 bodies, the ban page).
@@ -16,7 +17,7 @@ use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
-pub use config::{RateLimitConfig, RouteLimit, ScopeHeader};
+pub use config::{RateLimitConfig, RateLimits, RouteLimit, ScopeHeader};
 pub(crate) use limiter::{BucketHeaders, RateLimited, Scope, seconds};
 
 /// `X-RateLimit-Limit`.

@@ -27,8 +27,10 @@ use serde_json::{Map, Value, json};
 
 use super::{json_body, snowflake_param};
 use crate::error::{ApiError, FormErrors};
-use crate::fixture::{Access, parse_channel, parse_snowflake};
-use crate::state::{ChannelOwner, ChannelState, State, Store};
+use crate::fixture::{Access, parse_channel};
+use crate::snowflake::parse_snowflake;
+use crate::state::State;
+use crate::store::{ChannelOwner, ChannelState, Store};
 
 /// Channel types `POST /guilds/{id}/channels` creates: text, voice, category, announcement,
 /// stage, forum, media.

@@ -13,8 +13,10 @@ use serde_json::{Map, Value, json};
 
 use super::{json_body, snowflake_param};
 use crate::error::ApiError;
-use crate::fixture::{Access, parse_snowflake};
-use crate::state::{ChannelOwner, ChannelState, State, Store, StoredMessage, snowflake_timestamp};
+use crate::fixture::Access;
+use crate::snowflake::{parse_snowflake, snowflake_timestamp};
+use crate::state::State;
+use crate::store::{ChannelOwner, ChannelState, Store, StoredMessage};
 use crate::validate::{self, MessageCreate};
 
 /// Default and maximum `limit` of `GET /channels/{id}/messages`.

@@ -23,7 +23,7 @@ use serde_json::Value;
 
 use crate::auth::require_bot_token;
 use crate::error::ApiError;
-use crate::fixture::parse_snowflake_str;
+use crate::snowflake::parse_snowflake_str;
 use crate::state::State;
 
 /// API version prefixes served (Discord also serves the unversioned `/api`).
@@ -56,7 +56,10 @@ pub(crate) fn router(state: &Arc<State>) -> Router<Arc<State>> {
             get(soundboard::default_sounds),
         )
         .route_layer(axum::middleware::from_fn(crate::content_type::check))
-        .route_layer(from_fn_with_state(Arc::clone(state), require_bot_token));
+        .route_layer(from_fn_with_state(
+            Arc::<str>::from(state.token.as_str()),
+            require_bot_token,
+        ));
     // `GET /gateway` needs no token on Discord.
     let api = authenticated.route("/gateway", get(gateway::get_gateway));
     PREFIXES.iter().fold(Router::new(), |router, prefix| {

@@ -10,7 +10,7 @@ use serde_json::Value;
 
 use super::{json_body, snowflake_param};
 use crate::error::ApiError;
-use crate::fixture::parse_snowflake;
+use crate::snowflake::parse_snowflake;
 use crate::state::State;
 
 /// `GET /users/@me` → the bot user with its account keys (`mfa_enabled`, `locale`,

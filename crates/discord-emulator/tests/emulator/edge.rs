@@ -418,7 +418,7 @@ async fn rate_limits_off_sends_no_headers_and_never_429s() {
 #[tokio::test]
 async fn fixture_rate_limits_apply() {
     let mut fixture: Value =
-        serde_json::from_str(include_str!("../fixtures/default.json")).unwrap();
+        serde_json::from_str(include_str!("../../fixtures/default.json")).unwrap();
     fixture["rate_limits"] = json!({
         MESSAGES: {"limit": 1, "per_ms": 60000},
         "global_per_second": 40,

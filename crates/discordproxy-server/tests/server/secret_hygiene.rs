@@ -25,8 +25,10 @@ const BOB_DMS_CLOSED: u64 = 200_000_000_000_000_002;
 const GUILD: u64 = 300_000_000_000_000_001;
 
 fn fixture() -> Fixture {
-    let mut json: serde_json::Value =
-        serde_json::from_str(include_str!("../../discord-emulator/fixtures/default.json")).unwrap();
+    let mut json: serde_json::Value = serde_json::from_str(include_str!(
+        "../../../discord-emulator/fixtures/default.json"
+    ))
+    .unwrap();
     json["token"] = TOKEN.into();
     Fixture::from_json(&json.to_string()).unwrap()
 }

@@ -6,9 +6,10 @@ use futures_util::Stream;
 use std::{collections::HashSet, pin::Pin, sync::Arc};
 use tokio::sync::broadcast::error::RecvError;
 use tonic::Status;
+use tracing::Instrument;
 
 /// The stream type of `StreamEvents`.
-pub type EventStream = Pin<Box<dyn Stream<Item = Result<GatewayEvent, Status>> + Send>>;
+pub type ResponseStream = Pin<Box<dyn Stream<Item = Result<GatewayEvent, Status>> + Send>>;
 
 /// Which events a subscriber wants.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -73,18 +74,31 @@ pub fn validate(request: &StreamEventsRequest) -> Result<(), Status> {
     Ok(())
 }
 
-/// Subscribes and returns the stream. It ends with `RESOURCE_EXHAUSTED` when the subscriber
+/// Validates the request ([`validate`]), then subscribes ([`handle`]).
+///
+/// # Errors
+/// `INVALID_ARGUMENT` for oversized filters (see [`validate`]).
+pub(crate) fn open(
+    state: &Arc<AppState>,
+    request: &StreamEventsRequest,
+) -> Result<ResponseStream, Status> {
+    validate(request)?;
+    Ok(handle(state, request))
+}
+
+/// Subscribes and returns the stream (polled inside the current tracing span). It ends with `RESOURCE_EXHAUSTED` when the subscriber
 /// fell more than the event buffer behind (saying how many events it missed), and with
 /// `UNAVAILABLE` when the server shuts down.
-pub fn handle(state: &Arc<AppState>, request: &StreamEventsRequest) -> EventStream {
+pub fn handle(state: &Arc<AppState>, request: &StreamEventsRequest) -> ResponseStream {
     let filter = Filter::new(request);
     tracing::info!(rpc = "StreamEvents", names = ?request.event_names, guilds = ?request.guild_ids, "subscriber joined");
     let receiver = state.events.subscribe();
     let shutdown = state.shutdown.subscribe();
     let capacity = state.events.capacity();
+    let span = tracing::Span::current();
     let stream = futures_util::stream::unfold(Some((receiver, shutdown)), move |slot| {
         let filter = filter.clone();
-        async move {
+        let next = async move {
             let (mut receiver, mut shutdown) = slot?;
             loop {
                 if *shutdown.borrow() {
@@ -109,7 +123,8 @@ pub fn handle(state: &Arc<AppState>, request: &StreamEventsRequest) -> EventStre
                     _ = shutdown.changed() => {}
                 }
             }
-        }
+        };
+        next.instrument(span.clone())
     });
     Box::pin(stream)
 }

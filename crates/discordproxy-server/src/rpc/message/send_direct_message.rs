@@ -2,7 +2,10 @@
 //! then `POST /channels/{dm.id}/messages`; for a user whose DM channel is cached only the last.
 //! <https://discord.com/developers/docs/resources/user#create-dm>
 
-use super::{check_unreachable, remember_unreachable, required_id};
+use crate::rpc::{
+    fields::required_id,
+    unreachable::{check_unreachable, remember_unreachable},
+};
 use crate::{
     app::AppState,
     convert,
@@ -24,7 +27,7 @@ const UNKNOWN_CHANNEL: u64 = 10003;
 /// would answer, without a request) and for `user_id` 0; Discord's errors by the status table (e.g. 404/10013
 /// Unknown User, 403/50007 Cannot send messages to this user); `UNAVAILABLE` when Discord is
 /// unreachable.
-pub async fn handle(
+pub(crate) async fn handle(
     state: Arc<AppState>,
     request: SendDirectMessageRequest,
     deadline: Instant,

@@ -2,8 +2,11 @@
 //! `POST /channels/{id}/messages`.
 //! <https://discord.com/developers/docs/resources/message#create-message>
 
-use super::{check_unreachable, remember_unreachable, required_id};
 use crate::discord::negative_cache::Target;
+use crate::rpc::{
+    fields::required_id,
+    unreachable::{check_unreachable, remember_unreachable},
+};
 use crate::{app::AppState, convert, error::Result};
 use discordproxy_proto::{SendChannelMessageRequest, SendChannelMessageResponse};
 use std::sync::Arc;
@@ -16,7 +19,7 @@ use tokio::time::Instant;
 /// `INVALID_ARGUMENT` for a body over Discord's limits (400/50035 JSON details as Discord
 /// would answer, without a request) and for `channel_id` 0; Discord's errors by the status table (e.g. 404/10003
 /// Unknown Channel, 403/50001, 403/50013, 400/50035); `UNAVAILABLE` when Discord is unreachable.
-pub async fn handle(
+pub(crate) async fn handle(
     state: Arc<AppState>,
     request: SendChannelMessageRequest,
     deadline: Instant,

@@ -2,7 +2,7 @@
 //! `GET /guilds/{id}` (existence), then `GET /guilds/{id}/channels`.
 //! <https://discord.com/developers/docs/resources/guild#get-guild-channels>
 
-use super::required_id;
+use crate::rpc::fields::required_id;
 use crate::{app::AppState, convert, error::Result};
 use discordproxy_proto::{GetGuildChannelsRequest, GetGuildChannelsResponse};
 use std::sync::Arc;
@@ -14,7 +14,7 @@ use tokio::time::Instant;
 /// # Errors
 /// `INVALID_ARGUMENT` for `guild_id` 0; Discord's errors by the status table (e.g. 404/10004
 /// Unknown Guild); `UNAVAILABLE` when Discord is unreachable.
-pub async fn handle(
+pub(crate) async fn handle(
     state: Arc<AppState>,
     request: GetGuildChannelsRequest,
     deadline: Instant,

@@ -1,0 +1,230 @@
+//! The Discord data: users, guilds, channels, DM channels and messages, as the fixture
+//! defined them plus what requests created.
+//!
+//! [`SharedStore`] is the one copy the REST handlers and the gateway share, behind one mutex
+//! (handlers lock it briefly and never across an `.await`).
+
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+
+use serde_json::{Value, json};
+
+use crate::fixture::{Access, Fixture, FixtureUser, Object};
+use crate::nonce::NonceCache;
+use crate::snowflake::{SnowflakeGenerator, parse_snowflake};
+
+/// How many messages a channel keeps (the oldest are dropped first).
+pub(crate) const MESSAGES_PER_CHANNEL: usize = 10_000;
+
+/// Where a channel lives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ChannelOwner {
+    /// A channel of a guild, with the bot's access.
+    Guild { guild_id: u64, access: Access },
+    /// The bot's DM channel with a user.
+    Dm { recipient_id: u64 },
+}
+
+/// A channel with its messages.
+#[derive(Debug)]
+pub(crate) struct ChannelState {
+    /// Discord's channel type.
+    pub(crate) kind: u64,
+    pub(crate) owner: ChannelOwner,
+    /// The channel object as served (kept up to date, e.g. `last_message_id`).
+    pub(crate) object: Object,
+    /// Messages, oldest first; ids increase.
+    pub(crate) messages: VecDeque<StoredMessage>,
+}
+
+/// A message as served.
+#[derive(Debug, Clone)]
+pub(crate) struct StoredMessage {
+    pub(crate) id: u64,
+    pub(crate) object: Value,
+}
+
+/// A guild and the order of its channels.
+#[derive(Debug)]
+pub(crate) struct GuildState {
+    /// The guild object as served by `GET /guilds/{id}`.
+    pub(crate) object: Object,
+    /// Channel ids in API order.
+    pub(crate) channel_ids: Vec<u64>,
+    /// Member objects, with the full user object in `user`.
+    pub(crate) members: Vec<Object>,
+}
+
+/// A user of the store.
+#[derive(Debug)]
+pub(crate) struct UserState {
+    pub(crate) object: Object,
+    pub(crate) dm_closed: bool,
+}
+
+/// The Discord data: what the fixture defined plus what requests created.
+#[derive(Debug)]
+pub(crate) struct Store {
+    pub(crate) bot_id: u64,
+    /// The bot's extra keys for `GET /users/@me`.
+    pub(crate) bot_private: Object,
+    pub(crate) users: HashMap<u64, UserState>,
+    pub(crate) guilds: HashMap<u64, GuildState>,
+    pub(crate) channels: HashMap<u64, ChannelState>,
+    /// Recipient user id → DM channel id.
+    pub(crate) dm_channels: HashMap<u64, u64>,
+    pub(crate) snowflakes: SnowflakeGenerator,
+    /// Nonces of recently created messages (`enforce_nonce`).
+    pub(crate) nonces: NonceCache,
+}
+
+impl Store {
+    /// The initial state described by `fixture`.
+    pub(crate) fn new(fixture: &Fixture) -> Self {
+        let mut reserved = HashSet::new();
+        let mut users = HashMap::new();
+        let insert_user = |users: &mut HashMap<u64, UserState>, user: &FixtureUser| {
+            users.insert(
+                user.id,
+                UserState {
+                    object: user.object.clone(),
+                    dm_closed: user.dm_closed,
+                },
+            );
+        };
+        insert_user(&mut users, &fixture.bot);
+        reserved.insert(fixture.bot.id);
+        for user in &fixture.users {
+            insert_user(&mut users, user);
+            reserved.insert(user.id);
+        }
+        let mut guilds = HashMap::new();
+        let mut channels = HashMap::new();
+        for guild in &fixture.guilds {
+            reserved.insert(guild.id);
+            for channel in &guild.channels {
+                reserved.insert(channel.id);
+                channels.insert(
+                    channel.id,
+                    ChannelState {
+                        kind: channel.kind,
+                        owner: ChannelOwner::Guild {
+                            guild_id: guild.id,
+                            access: channel.access,
+                        },
+                        object: channel.object.clone(),
+                        messages: VecDeque::new(),
+                    },
+                );
+            }
+            if let Some(Value::Array(roles)) = guild.object.get("roles") {
+                reserved.extend(
+                    roles
+                        .iter()
+                        .filter_map(|role| role.get("id").and_then(parse_snowflake)),
+                );
+            }
+            guilds.insert(
+                guild.id,
+                GuildState {
+                    object: guild.object.clone(),
+                    channel_ids: guild.channels.iter().map(|c| c.id).collect(),
+                    members: guild.members.clone(),
+                },
+            );
+        }
+        Self {
+            bot_id: fixture.bot.id,
+            bot_private: fixture.bot_private.clone(),
+            users,
+            guilds,
+            channels,
+            dm_channels: HashMap::new(),
+            snowflakes: SnowflakeGenerator::new(reserved),
+            nonces: NonceCache::default(),
+        }
+    }
+
+    /// The bot's user object.
+    pub(crate) fn bot_user(&self) -> &Object {
+        &self.users[&self.bot_id].object
+    }
+
+    /// The id of the DM channel with `recipient_id`, created on first use (same id every time
+    /// after). The caller has checked that the user exists.
+    pub(crate) fn open_dm(&mut self, recipient_id: u64) -> u64 {
+        if let Some(id) = self.dm_channels.get(&recipient_id) {
+            return *id;
+        }
+        let id = self.snowflakes.next();
+        let recipient = self.users[&recipient_id].object.clone();
+        let mut object = Object::new();
+        object.insert("id".into(), Value::String(id.to_string()));
+        object.insert("type".into(), json!(1));
+        object.insert("last_message_id".into(), Value::Null);
+        object.insert("flags".into(), json!(0));
+        object.insert("recipients".into(), json!([recipient]));
+        self.channels.insert(
+            id,
+            ChannelState {
+                kind: 1,
+                owner: ChannelOwner::Dm { recipient_id },
+                object,
+                messages: VecDeque::new(),
+            },
+        );
+        self.dm_channels.insert(recipient_id, id);
+        id
+    }
+
+    /// Stores a message in `channel_id` and updates the channel's `last_message_id`.
+    pub(crate) fn push_message(&mut self, channel_id: u64, message: StoredMessage) {
+        if let Some(channel) = self.channels.get_mut(&channel_id) {
+            if channel.object.contains_key("last_message_id") || channel.kind == 1 {
+                channel.object.insert(
+                    "last_message_id".to_owned(),
+                    Value::String(message.id.to_string()),
+                );
+            }
+            channel.messages.push_back(message);
+            while channel.messages.len() > MESSAGES_PER_CHANNEL {
+                channel.messages.pop_front();
+            }
+        }
+    }
+}
+
+/// The store shared by the REST handlers and the gateway. Cheap to clone.
+#[derive(Debug, Clone)]
+pub(crate) struct SharedStore(Arc<Mutex<Store>>);
+
+impl SharedStore {
+    /// Shares `store`.
+    pub(crate) fn new(store: Store) -> Self {
+        Self(Arc::new(Mutex::new(store)))
+    }
+
+    /// Locks the Discord data.
+    pub(crate) fn lock(&self) -> MutexGuard<'_, Store> {
+        self.0.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dm_channels_are_stable_per_user() {
+        let fixture = Fixture::default_fixture();
+        let mut store = Store::new(&fixture);
+        let first = store.open_dm(200000000000000001);
+        let again = store.open_dm(200000000000000001);
+        let other = store.open_dm(200000000000000003);
+        assert_eq!(first, again);
+        assert_ne!(first, other);
+        let channel = &store.channels[&first];
+        assert_eq!(channel.object["type"], json!(1));
+        assert_eq!(channel.object["recipients"][0]["username"], json!("alice"));
+    }
+}

@@ -1,0 +1,58 @@
+//! The `discord_api.DiscordApi` gRPC service: the one table of RPCs below generates the tonic
+//! `DiscordApi` impl; every unary RPC runs through the common call wrapper ([`call`]:
+//! `--max-pending`, deadline, start-up gate, error → status, metrics, logging) inside a tracing
+//! span `rpc{rpc=<Name>}`.
+//!
+//! Each RPC has its handler in `rpc/<resource>/<verb_noun>.rs` (Discord's resource of the
+//! endpoint it calls), exposing `handle(state, request, deadline)` (unary) or
+//! `open(state, request)` with a `ResponseStream` type (server streaming).
+//!
+//! A new RPC: its proto entry, its handler file (plus one `mod` line in its resource module),
+//! and one line in the table.
+
+mod call;
+mod fields;
+mod gateway;
+mod guild;
+mod message;
+mod table;
+mod unreachable;
+
+use crate::app::AppState;
+use std::sync::Arc;
+
+/// Implementation of `discord_api.DiscordApi`.
+#[derive(Debug, Clone)]
+pub struct DiscordApiService {
+    state: Arc<AppState>,
+}
+
+impl DiscordApiService {
+    /// A service answering with `state`.
+    pub fn new(state: Arc<AppState>) -> Self {
+        Self { state }
+    }
+}
+
+/// Whether a call waits for the start-up token check before its handler runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Gate {
+    /// Wait for the check; `UNAVAILABLE` when it failed.
+    Ready,
+    /// Run at once (calls that report the server's own state).
+    Open,
+}
+
+table::rpc_table! {
+    unary {
+        // trait method: "RpcName", Request => Response, handler module, gate;
+        send_channel_message: "SendChannelMessage", SendChannelMessageRequest => SendChannelMessageResponse, message::send_channel_message, Ready;
+        send_direct_message: "SendDirectMessage", SendDirectMessageRequest => SendDirectMessageResponse, message::send_direct_message, Ready;
+        get_guild_channels: "GetGuildChannels", GetGuildChannelsRequest => GetGuildChannelsResponse, guild::get_guild_channels, Ready;
+        get_gateway_status: "GetGatewayStatus", GetGatewayStatusRequest => GetGatewayStatusResponse, gateway::get_gateway_status, Open;
+    }
+    server_streaming {
+        // trait method: "RpcName", Request => stream type of the trait, handler module;
+        stream_events: "StreamEvents", StreamEventsRequest => StreamEventsStream, gateway::stream_events;
+    }
+}

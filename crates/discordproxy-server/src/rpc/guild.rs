@@ -1,0 +1,4 @@
+//! RPCs whose Discord endpoint is in the guild resource.
+//! <https://discord.com/developers/docs/resources/guild>
+
+pub(super) mod get_guild_channels;
