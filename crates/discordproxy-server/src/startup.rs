@@ -27,7 +27,8 @@ pub async fn check_token(rest: &DiscordClient, readiness: &Readiness) -> TokenCh
     let deadline = tokio::time::Instant::now() + STARTUP_CHECK_TIMEOUT;
     match rest.current_user(deadline).await {
         Ok(user) => {
-            tracing::info!(bot_id = user.id.get(), bot = %user.name, "logged in to Discord");
+            let user = crate::convert::user::from_json(&user);
+            tracing::info!(bot_id = user.id, bot = %user.username, "logged in to Discord");
             readiness.set_ready();
             TokenCheck::Accepted
         }

@@ -1,13 +1,15 @@
-//! Discord channel → proto `Channel`.
+//! Discord channel → proto `Channel`, read tolerantly from Discord's JSON (see
+//! [`super::json`]).
 //! <https://discord.com/developers/docs/resources/channel#channel-object>
 
+use super::json::Object;
 use discordproxy_proto::{Channel, channel::Type};
-use twilight_model::channel::{Channel as DiscordChannel, ChannelType};
+use serde_json::Value;
 
 /// Proto channel type for a Discord channel type: Discord type N is proto value N+1 for the
 /// types the original proto names (0–5); every other type is `UNDEFINED`.
-pub fn channel_type(kind: ChannelType) -> Type {
-    match u8::from(kind) {
+pub fn channel_type(kind: u64) -> Type {
+    match kind {
         0 => Type::GuildText,
         1 => Type::Dm,
         2 => Type::GuildVoice,
@@ -18,24 +20,31 @@ pub fn channel_type(kind: ChannelType) -> Type {
     }
 }
 
-/// Converts a channel object. Fields the channel type does not have stay at their defaults.
-pub fn from_channel(channel: &DiscordChannel) -> Channel {
+/// Converts a channel object. Fields the channel type does not have stay at their defaults;
+/// an unknown channel type is `UNDEFINED`.
+pub fn from_json(value: &Value) -> Channel {
+    let channel = Object::new(value, "channel");
     Channel {
-        id: channel.id.get(),
-        r#type: channel_type(channel.kind).into(),
-        guild_id: channel.guild_id.map_or(0, |id| id.get()),
-        position: channel.position.unwrap_or(0),
-        name: channel.name.clone().unwrap_or_default(),
-        topic: channel.topic.clone().unwrap_or_default(),
-        nsfw: channel.nsfw.unwrap_or(false),
-        last_message_id: channel.last_message_id.map_or(0, |id| id.get()),
-        parent_id: channel.parent_id.map_or(0, |id| id.get()),
+        id: channel.snowflake("id"),
+        r#type: channel_type(match channel.raw("type") {
+            Some(_) => channel.unsigned("type"),
+            None => u64::MAX,
+        })
+        .into(),
+        guild_id: channel.snowflake("guild_id"),
+        position: channel.int32("position"),
+        name: channel.string("name"),
+        topic: channel.string("topic"),
+        nsfw: channel.boolean("nsfw"),
+        last_message_id: channel.snowflake("last_message_id"),
+        parent_id: channel.snowflake("parent_id"),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     #[test]
     fn discord_types_map_to_n_plus_one_and_unknown_to_undefined() {
@@ -52,13 +61,9 @@ mod tests {
             (99, Type::Undefined),
         ];
         for (discord, proto) in expected {
-            assert_eq!(
-                channel_type(ChannelType::from(discord)),
-                proto,
-                "Discord type {discord}"
-            );
+            assert_eq!(channel_type(discord), proto, "Discord type {discord}");
             if discord <= 5 {
-                assert_eq!(proto as i32, i32::from(discord) + 1);
+                assert_eq!(proto as i32, i32::try_from(discord).unwrap() + 1);
             }
         }
     }
@@ -69,8 +74,7 @@ mod tests {
             "position": 7, "name": "big", "topic": null, "nsfw": true,
             "last_message_id": "18014398509481987", "parent_id": "400000000000000001",
             "permission_overwrites": [], "rate_limit_per_user": 0, "flags": 0}"#;
-        let channel: DiscordChannel = serde_json::from_str(json).unwrap();
-        let proto = from_channel(&channel);
+        let proto = from_json(&serde_json::from_str(json).unwrap());
         assert_eq!(proto.id, 18_014_398_509_481_985);
         assert_eq!(proto.last_message_id, 18_014_398_509_481_987);
         assert_eq!(proto.guild_id, 300_000_000_000_000_001);
@@ -81,5 +85,19 @@ mod tests {
         );
         assert!(proto.nsfw);
         assert_eq!(proto.r#type, Type::GuildText as i32);
+    }
+
+    #[test]
+    fn odd_and_unknown_fields_never_fail_a_channel() {
+        // Unknown type, an icon that is no image hash, a permission overwrite of an unknown
+        // type, new fields, a missing position: the channel still converts.
+        let proto = from_json(&json!({"id": "7", "type": 77, "guild_id": "3",
+            "icon": "not a hash", "name": "forum-like",
+            "permission_overwrites": [{"id": "1", "type": 9, "allow": "x", "deny": null}],
+            "available_tags": "surprise", "brand_new": [1, 2, 3]}));
+        assert_eq!(proto.id, 7);
+        assert_eq!(proto.r#type, Type::Undefined as i32);
+        assert_eq!(proto.name, "forum-like");
+        assert_eq!(proto.position, 0);
     }
 }

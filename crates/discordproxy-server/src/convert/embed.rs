@@ -2,10 +2,9 @@
 //! object → proto `Embed` (replies).
 //! <https://discord.com/developers/docs/resources/message#embed-object>
 
-use super::{int32, iso};
+use super::json::Object;
 use discordproxy_proto::{Embed, embed};
 use serde_json::{Map, Value, json};
-use twilight_model::channel::message::embed as discord;
 
 /// Discord's JSON for an embed sent by a client, in Discord's snake_case key names.
 ///
@@ -99,56 +98,59 @@ fn media(url: &str, height: i32, width: i32) -> Map<String, Value> {
     object
 }
 
-/// Converts an embed Discord returned.
-pub fn from_discord(embed: &discord::Embed) -> Embed {
-    let size = |value: Option<u64>| value.map_or(0, int32);
+/// Converts an embed Discord returned, read tolerantly (see [`super::json`]).
+pub(crate) fn from_json(embed: Object<'_>) -> Embed {
     Embed {
-        title: embed.title.clone().unwrap_or_default(),
-        r#type: embed.kind.clone(),
-        description: embed.description.clone().unwrap_or_default(),
-        url: embed.url.clone().unwrap_or_default(),
-        timestamp: embed.timestamp.map(iso).unwrap_or_default(),
-        color: embed.color.map_or(0, |color| int32(u64::from(color))),
-        footer: embed.footer.as_ref().map(|footer| embed::Footer {
-            text: footer.text.clone(),
-            icon_url: footer.icon_url.clone().unwrap_or_default(),
-            proxy_icon_url: footer.proxy_icon_url.clone().unwrap_or_default(),
+        title: embed.string("title"),
+        r#type: embed.string("type"),
+        description: embed.string("description"),
+        url: embed.string("url"),
+        timestamp: embed.timestamp("timestamp"),
+        color: embed.int32("color"),
+        footer: embed.object("footer", "embed footer").map(|footer| embed::Footer {
+            text: footer.string("text"),
+            icon_url: footer.string("icon_url"),
+            proxy_icon_url: footer.string("proxy_icon_url"),
         }),
-        image: embed.image.as_ref().map(|image| embed::Image {
-            url: image.url.clone(),
-            proxy_icon_url: image.proxy_url.clone().unwrap_or_default(),
-            height: size(image.height),
-            width: size(image.width),
+        image: embed.object("image", "embed image").map(|image| embed::Image {
+            url: image.string("url"),
+            proxy_icon_url: image.string("proxy_url"),
+            height: image.int32("height"),
+            width: image.int32("width"),
         }),
-        thumbnail: embed.thumbnail.as_ref().map(|thumbnail| embed::Thumbnail {
-            url: thumbnail.url.clone(),
-            proxy_url: thumbnail.proxy_url.clone().unwrap_or_default(),
-            height: size(thumbnail.height),
-            width: size(thumbnail.width),
+        thumbnail: embed
+            .object("thumbnail", "embed thumbnail")
+            .map(|thumbnail| embed::Thumbnail {
+                url: thumbnail.string("url"),
+                proxy_url: thumbnail.string("proxy_url"),
+                height: thumbnail.int32("height"),
+                width: thumbnail.int32("width"),
+            }),
+        video: embed.object("video", "embed video").map(|video| embed::Video {
+            url: video.string("url"),
+            proxy_icon_url: video.string("proxy_url"),
+            height: video.int32("height"),
+            width: video.int32("width"),
         }),
-        video: embed.video.as_ref().map(|video| embed::Video {
-            url: video.url.clone().unwrap_or_default(),
-            proxy_icon_url: video.proxy_url.clone().unwrap_or_default(),
-            height: size(video.height),
-            width: size(video.width),
-        }),
-        provider: embed.provider.as_ref().map(|provider| embed::Provider {
-            name: provider.name.clone().unwrap_or_default(),
-            url: provider.url.clone().unwrap_or_default(),
-        }),
-        author: embed.author.as_ref().map(|author| embed::Author {
-            name: author.name.clone(),
-            url: author.url.clone().unwrap_or_default(),
-            icon_url: author.icon_url.clone().unwrap_or_default(),
-            proxy_icon_url: author.proxy_icon_url.clone().unwrap_or_default(),
+        provider: embed
+            .object("provider", "embed provider")
+            .map(|provider| embed::Provider {
+                name: provider.string("name"),
+                url: provider.string("url"),
+            }),
+        author: embed.object("author", "embed author").map(|author| embed::Author {
+            name: author.string("name"),
+            url: author.string("url"),
+            icon_url: author.string("icon_url"),
+            proxy_icon_url: author.string("proxy_icon_url"),
         }),
         fields: embed
-            .fields
-            .iter()
+            .objects("fields", "embed field")
+            .into_iter()
             .map(|field| embed::Field {
-                name: field.name.clone(),
-                value: field.value.clone(),
-                inline: field.inline,
+                name: field.string("name"),
+                value: field.string("value"),
+                inline: field.boolean("inline"),
             })
             .collect(),
     }
@@ -230,12 +232,27 @@ mod tests {
             "timestamp": "2021-03-04T05:06:07.123456+00:00",
             "footer": {"text": "f", "icon_url": "https://i/f.png", "proxy_icon_url": "https://p/f.png"},
             "fields": [{"name": "n", "value": "v", "inline": true}]}"#;
-        let discord: discord::Embed = serde_json::from_str(json).unwrap();
-        let proto = from_discord(&discord);
+        let value: Value = serde_json::from_str(json).unwrap();
+        let proto = from_json(Object::new(&value, "embed"));
         assert_eq!(proto.r#type, "rich");
         assert_eq!(proto.color, 16_711_680);
         assert_eq!(proto.timestamp, "2021-03-04T05:06:07.123456+00:00");
         assert_eq!(proto.footer.unwrap().proxy_icon_url, "https://p/f.png");
         assert!(proto.fields[0].inline);
+    }
+
+    #[test]
+    fn odd_embed_fields_are_defaults_and_the_rest_is_kept() {
+        let value = json!({"type": "gifv_of_the_future", "title": "T", "color": "red",
+            "footer": "not an object", "fields": [{"name": "n", "value": 5}, 7],
+            "timestamp": "not a time", "new_field": true});
+        let proto = from_json(Object::new(&value, "embed"));
+        assert_eq!(proto.r#type, "gifv_of_the_future");
+        assert_eq!(proto.title, "T");
+        assert_eq!(proto.color, 0);
+        assert!(proto.footer.is_none());
+        assert_eq!(proto.fields.len(), 1);
+        assert_eq!((proto.fields[0].name.as_str(), proto.fields[0].value.as_str()), ("n", ""));
+        assert_eq!(proto.timestamp, "not a time");
     }
 }

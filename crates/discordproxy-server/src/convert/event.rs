@@ -2,11 +2,13 @@
 //! and channel events.
 //! <https://discord.com/developers/docs/events/gateway-events#payload-structure>
 
-use super::{channel, message, user};
-use discordproxy_proto::{Channel, GatewayEvent, GuildMember, Message, gateway_event::Typed};
-use serde::Deserialize;
+use super::{
+    channel,
+    json::{self, Object},
+    message, user,
+};
+use discordproxy_proto::{GatewayEvent, GuildMember, gateway_event::Typed};
 use serde_json::Value;
-use twilight_model::{channel::Channel as DiscordChannel, guild::Member};
 
 /// Builds the event for a dispatch frame (`op` 0). Returns `None` for other opcodes.
 pub fn from_frame(frame: &Value, shard_id: u32, received_at: String) -> Option<GatewayEvent> {
@@ -33,81 +35,46 @@ pub fn from_frame(frame: &Value, shard_id: u32, received_at: String) -> Option<G
     })
 }
 
+/// The typed view; partial payloads (MESSAGE_DELETE, GUILD_MEMBER_REMOVE) fill what they carry.
 fn typed(name: &str, data: &Value, guild_id: u64) -> Option<Typed> {
     let guild = (guild_id != 0).then_some(guild_id);
     match name {
-        "MESSAGE_CREATE" => Some(Typed::Message(message::from_json(data, guild))),
-        "MESSAGE_UPDATE" | "MESSAGE_DELETE" => Some(Typed::Message(
-            twilight_model::channel::Message::deserialize(data)
-                .map(|msg| message::from_discord(&msg, guild))
-                .unwrap_or_else(|_| Message {
-                    id: snowflake(data.get("id")).unwrap_or(0),
-                    channel_id: snowflake(data.get("channel_id")).unwrap_or(0),
-                    guild_id,
-                    content: data
-                        .get("content")
-                        .and_then(Value::as_str)
-                        .unwrap_or_default()
-                        .to_owned(),
-                    ..Message::default()
-                }),
-        )),
-        "GUILD_MEMBER_ADD" | "GUILD_MEMBER_UPDATE" => Some(Typed::Member(
-            Member::deserialize(data)
-                .map(|member| from_member(&member))
-                .unwrap_or_else(|_| partial_member(data)),
-        )),
-        "GUILD_MEMBER_REMOVE" => Some(Typed::Member(partial_member(data))),
-        "CHANNEL_CREATE" | "CHANNEL_UPDATE" | "CHANNEL_DELETE" => DiscordChannel::deserialize(data)
-            .ok()
-            .map(|c| Typed::Channel(channel::from_channel(&c)))
-            .or_else(|| {
-                Some(Typed::Channel(Channel {
-                    id: snowflake(data.get("id")).unwrap_or(0),
-                    guild_id,
-                    ..Channel::default()
-                }))
-            }),
+        "MESSAGE_CREATE" | "MESSAGE_UPDATE" | "MESSAGE_DELETE" => {
+            Some(Typed::Message(message::from_json(data, guild)))
+        }
+        "GUILD_MEMBER_ADD" | "GUILD_MEMBER_UPDATE" | "GUILD_MEMBER_REMOVE" => {
+            Some(Typed::Member(from_member(data)))
+        }
+        "CHANNEL_CREATE" | "CHANNEL_UPDATE" | "CHANNEL_DELETE" => {
+            let mut channel = channel::from_json(data);
+            if channel.guild_id == 0 {
+                channel.guild_id = guild_id;
+            }
+            Some(Typed::Channel(channel))
+        }
         _ => None,
     }
 }
 
-/// A guild member object (GUILD_MEMBER_ADD/UPDATE, cache entries).
-pub fn from_member(member: &Member) -> GuildMember {
+/// A guild member object (GUILD_MEMBER_ADD/UPDATE/REMOVE), read tolerantly.
+/// <https://discord.com/developers/docs/resources/guild#guild-member-object>
+pub fn from_member(data: &Value) -> GuildMember {
+    let member = Object::new(data, "guild member");
     GuildMember {
-        user: Some(user::from_user(&member.user)),
-        nick: member.nick.clone().unwrap_or_default(),
-        roles: member.roles.iter().map(|id| id.get()).collect(),
-        joined_at: member.joined_at.map(super::iso).unwrap_or_default(),
-        premium_since: member.premium_since.map(super::iso).unwrap_or_default(),
-        deaf: member.deaf,
-        mute: member.mute,
-        pending: member.pending,
+        user: member.object("user", "user").map(user::from_object),
+        nick: member.string("nick"),
+        roles: member.snowflakes("roles"),
+        joined_at: member.timestamp("joined_at"),
+        premium_since: member.timestamp("premium_since"),
+        deaf: member.boolean("deaf"),
+        mute: member.boolean("mute"),
+        pending: member.boolean("pending"),
         permissions: String::new(),
     }
 }
 
-fn partial_member(data: &Value) -> GuildMember {
-    let user = data
-        .get("user")
-        .and_then(|u| twilight_model::user::User::deserialize(u).ok());
-    GuildMember {
-        user: user.as_ref().map(user::from_user),
-        nick: data
-            .get("nick")
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_owned(),
-        ..GuildMember::default()
-    }
-}
-
 fn snowflake(value: Option<&Value>) -> Option<u64> {
-    match value? {
-        Value::String(text) => text.parse().ok(),
-        Value::Number(number) => number.as_u64(),
-        _ => None,
-    }
+    value.and_then(json::snowflake)
 }
 
 #[cfg(test)]
@@ -172,5 +139,30 @@ mod tests {
             panic!()
         };
         assert_eq!((channel.id, channel.guild_id), (11, 9));
+    }
+
+    #[test]
+    fn odd_members_and_messages_are_typed_with_what_fits() {
+        let add = json!({"op": 0, "s": 4, "t": "GUILD_MEMBER_ADD", "d": {"guild_id": "9",
+            "user": {"id": "7", "username": "u", "avatar": "odd hash", "premium_type": 50},
+            "roles": ["1"], "joined_at": "2021-01-01T00:00:00+00:00", "deaf": false,
+            "mute": false, "flags": 0, "unusual_dm_activity_until": "soon", "pending": true}});
+        let Some(Typed::Member(member)) = from_frame(&add, 0, String::new()).unwrap().typed else {
+            panic!()
+        };
+        let user = member.user.unwrap();
+        assert_eq!((user.id, user.avatar.as_str()), (7, "odd hash"));
+        assert_eq!(member.roles, vec![1]);
+        assert!(member.pending);
+        let update = json!({"op": 0, "s": 5, "t": "MESSAGE_UPDATE", "d": {"id": "3",
+            "channel_id": "4", "guild_id": "9", "content": "edited",
+            "author": {"id": "7", "username": "u", "avatar": 42}}});
+        let Some(Typed::Message(message)) = from_frame(&update, 0, String::new()).unwrap().typed
+        else {
+            panic!()
+        };
+        assert_eq!((message.id, message.guild_id), (3, 9));
+        assert_eq!(message.content, "edited");
+        assert_eq!(message.author.unwrap().id, 7);
     }
 }

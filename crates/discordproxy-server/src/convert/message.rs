@@ -1,166 +1,144 @@
-//! Discord message → proto `Message`.
+//! Discord message → proto `Message`, read tolerantly from Discord's JSON (see
+//! [`super::json`]).
 //! <https://discord.com/developers/docs/resources/message#message-object>
 
-use super::{embed, int32, iso, user};
+use super::{embed, json::Object, user};
 use discordproxy_proto::{Emoji, GuildMember, Message, message};
-use serde::Deserialize;
-use twilight_model::{
-    channel::message::{EmojiReactionType, Message as DiscordMessage},
-    guild::PartialMember,
-};
+use serde_json::Value;
 
-/// Converts a message. `guild_id` is used when the message object has none (Discord leaves it
-/// out of REST replies; the caller knows it from the channel).
-pub fn from_discord(msg: &DiscordMessage, guild_id: Option<u64>) -> Message {
+/// Converts Discord's message JSON. `guild_id` is used when the message object has none
+/// (Discord leaves it out of REST replies; the caller knows it from the channel). A field that
+/// does not fit is left at its default (with a warning): the message was created, so the call
+/// answers with everything else rather than an error that would make the client send it again.
+pub fn from_json(value: &Value, guild_id: Option<u64>) -> Message {
+    from_object(Object::new(value, "message"), guild_id)
+}
+
+fn from_object(msg: Object<'_>, guild_id: Option<u64>) -> Message {
+    let author = msg.object("author", "user");
     Message {
-        id: msg.id.get(),
-        channel_id: msg.channel_id.get(),
-        guild_id: msg.guild_id.map(|id| id.get()).or(guild_id).unwrap_or(0),
-        author: Some(user::from_user(&msg.author)),
+        id: msg.snowflake("id"),
+        channel_id: msg.snowflake("channel_id"),
+        guild_id: msg
+            .optional_snowflake("guild_id")
+            .or(guild_id)
+            .unwrap_or(0),
+        author: author.map(user::from_object),
         member: msg
-            .member
-            .as_ref()
-            .map(|member| from_member(member, &msg.author)),
-        content: msg.content.clone(),
-        timestamp: iso(msg.timestamp),
-        edited_timestamp: msg.edited_timestamp.map(iso).unwrap_or_default(),
-        tts: msg.tts,
-        mention_everyone: msg.mention_everyone,
-        mentions: msg.mentions.iter().map(user::from_mention).collect(),
-        mention_roles: msg.mention_roles.iter().map(|id| id.get()).collect(),
+            .object("member", "guild member")
+            .map(|member| from_member(member, author)),
+        content: msg.string("content"),
+        timestamp: msg.timestamp("timestamp"),
+        edited_timestamp: msg.timestamp("edited_timestamp"),
+        tts: msg.boolean("tts"),
+        mention_everyone: msg.boolean("mention_everyone"),
+        mentions: msg
+            .objects("mentions", "user")
+            .into_iter()
+            .map(user::from_object)
+            .collect(),
+        mention_roles: msg.snowflakes("mention_roles"),
         mention_channels: msg
-            .mention_channels
-            .iter()
-            .map(|mention| mention.id.get())
+            .objects("mention_channels", "channel mention")
+            .into_iter()
+            .map(|mention| mention.snowflake("id"))
             .collect(),
         attachments: msg
-            .attachments
-            .iter()
+            .objects("attachments", "attachment")
+            .into_iter()
             .map(|attachment| message::Attachment {
-                id: attachment.id.get(),
-                filename: attachment.filename.clone(),
-                size: int32(attachment.size),
-                url: attachment.url.clone(),
-                proxy_url: attachment.proxy_url.clone(),
-                height: attachment.height.map_or(0, int32),
-                width: attachment.width.map_or(0, int32),
+                id: attachment.snowflake("id"),
+                filename: attachment.string("filename"),
+                size: attachment.int32("size"),
+                url: attachment.string("url"),
+                proxy_url: attachment.string("proxy_url"),
+                height: attachment.int32("height"),
+                width: attachment.int32("width"),
             })
             .collect(),
-        embeds: msg.embeds.iter().map(embed::from_discord).collect(),
+        embeds: msg
+            .objects("embeds", "embed")
+            .into_iter()
+            .map(embed::from_json)
+            .collect(),
         reactions: msg
-            .reactions
-            .iter()
+            .objects("reactions", "reaction")
+            .into_iter()
             .map(|reaction| message::Reaction {
-                count: int32(reaction.count),
-                me: reaction.me,
-                emoji: Some(emoji(&reaction.emoji)),
+                count: reaction.int32("count"),
+                me: reaction.boolean("me"),
+                emoji: reaction.object("emoji", "emoji").map(emoji),
             })
             .collect(),
         nonce: String::new(),
-        pinned: msg.pinned,
-        webhook_id: msg.webhook_id.map_or(0, |id| id.get()),
-        r#type: i32::from(u8::from(msg.kind)),
-        activity: msg.activity.as_ref().map(|activity| message::Activity {
-            r#type: i32::from(u8::from(activity.kind)),
-            party_id: activity.party_id.clone().unwrap_or_default(),
-        }),
-        application: msg.application.as_ref().map(|app| message::Application {
-            id: app.id.get(),
-            cover_image: app
-                .cover_image
-                .map(|hash| hash.to_string())
-                .unwrap_or_default(),
-            description: app.description.clone(),
-            icon: app.icon.map(|hash| hash.to_string()).unwrap_or_default(),
-            name: app.name.clone(),
-        }),
-        message_reference: msg.reference.as_ref().map(|reference| message::Reference {
-            message_id: reference.message_id.map_or(0, |id| id.get()),
-            channel_id: reference.channel_id.map_or(0, |id| id.get()),
-            guild_id: reference.guild_id.map_or(0, |id| id.get()),
-            fail_if_not_exists: reference.fail_if_not_exists.unwrap_or(false),
-        }),
-        flags: msg.flags.map_or(0, |flags| int32(flags.bits())),
+        pinned: msg.boolean("pinned"),
+        webhook_id: msg.snowflake("webhook_id"),
+        r#type: msg.int32("type"),
+        activity: msg
+            .object("activity", "message activity")
+            .map(|activity| message::Activity {
+                r#type: activity.int32("type"),
+                party_id: activity.string("party_id"),
+            }),
+        application: msg
+            .object("application", "application")
+            .map(|app| message::Application {
+                id: app.snowflake("id"),
+                cover_image: app.string("cover_image"),
+                description: app.string("description"),
+                icon: app.string("icon"),
+                name: app.string("name"),
+            }),
+        message_reference: msg
+            .object("message_reference", "message reference")
+            .map(|reference| message::Reference {
+                message_id: reference.snowflake("message_id"),
+                channel_id: reference.snowflake("channel_id"),
+                guild_id: reference.snowflake("guild_id"),
+                fail_if_not_exists: reference.boolean("fail_if_not_exists"),
+            }),
+        flags: msg.int32("flags"),
         stickers: msg
-            .sticker_items
-            .iter()
+            .objects("sticker_items", "sticker item")
+            .into_iter()
             .map(|sticker| message::Sticker {
-                id: sticker.id.get(),
-                name: sticker.name.clone(),
-                format_type: i32::from(u8::from(sticker.format_type)),
+                id: sticker.snowflake("id"),
+                name: sticker.string("name"),
+                format_type: sticker.int32("format_type"),
                 ..Default::default()
             })
             .collect(),
         referenced_message: msg
-            .referenced_message
-            .as_ref()
-            .map(|referenced| Box::new(from_discord(referenced, guild_id))),
+            .object("referenced_message", "message")
+            .map(|referenced| Box::new(from_object(referenced, guild_id))),
     }
 }
 
-fn from_member(member: &PartialMember, author: &twilight_model::user::User) -> GuildMember {
+/// The partial member of a message; its user is the message's author.
+fn from_member(member: Object<'_>, author: Option<Object<'_>>) -> GuildMember {
     GuildMember {
-        user: Some(user::from_user(member.user.as_ref().unwrap_or(author))),
-        nick: member.nick.clone().unwrap_or_default(),
-        roles: member.roles.iter().map(|id| id.get()).collect(),
-        joined_at: member.joined_at.map(iso).unwrap_or_default(),
-        premium_since: member.premium_since.map(iso).unwrap_or_default(),
-        deaf: member.deaf,
-        mute: member.mute,
+        user: member
+            .object("user", "user")
+            .or(author)
+            .map(user::from_object),
+        nick: member.string("nick"),
+        roles: member.snowflakes("roles"),
+        joined_at: member.timestamp("joined_at"),
+        premium_since: member.timestamp("premium_since"),
+        deaf: member.boolean("deaf"),
+        mute: member.boolean("mute"),
         pending: false,
-        permissions: member
-            .permissions
-            .map(|p| p.bits().to_string())
-            .unwrap_or_default(),
+        permissions: member.string("permissions"),
     }
 }
 
-fn emoji(reaction: &EmojiReactionType) -> Emoji {
-    match reaction {
-        EmojiReactionType::Custom { animated, id, name } => Emoji {
-            id: id.get(),
-            name: name.clone().unwrap_or_default(),
-            animated: *animated,
-            ..Default::default()
-        },
-        EmojiReactionType::Unicode { name } => Emoji {
-            name: name.clone(),
-            ..Default::default()
-        },
-    }
-}
-
-/// Converts Discord's message JSON. When the JSON does not fit twilight-model's `Message` (a
-/// shape Discord introduced later), the message was still created: answer with the fields we
-/// can read (id, channel id, content, timestamp) rather than an error that would make the
-/// client send it again.
-pub fn from_json(value: &serde_json::Value, guild_id: Option<u64>) -> Message {
-    match DiscordMessage::deserialize(value) {
-        Ok(msg) => from_discord(&msg, guild_id),
-        Err(error) => {
-            tracing::warn!(%error, "message from Discord did not fit the model; partial reply");
-            let id = |key: &str| {
-                value
-                    .get(key)
-                    .and_then(|v| v.as_str())
-                    .and_then(|s| s.parse().ok())
-            };
-            let text = |key: &str| {
-                value
-                    .get(key)
-                    .and_then(|v| v.as_str())
-                    .unwrap_or_default()
-                    .to_owned()
-            };
-            Message {
-                id: id("id").unwrap_or(0),
-                channel_id: id("channel_id").unwrap_or(0),
-                guild_id: id("guild_id").or(guild_id).unwrap_or(0),
-                content: text("content"),
-                timestamp: text("timestamp"),
-                ..Message::default()
-            }
-        }
+/// A reaction's emoji: custom (`id`, `name`, `animated`) or Unicode (`name` only).
+fn emoji(emoji: Object<'_>) -> Emoji {
+    Emoji {
+        id: emoji.snowflake("id"),
+        name: emoji.string("name"),
+        animated: emoji.boolean("animated"),
+        ..Default::default()
     }
 }
 
@@ -181,8 +159,8 @@ mod tests {
 
     #[test]
     fn created_message_is_filled_and_unknown_fields_are_ignored() {
-        let discord: DiscordMessage = serde_json::from_str(CREATED).unwrap();
-        let proto = from_discord(&discord, Some(300_000_000_000_000_001));
+        let value: Value = serde_json::from_str(CREATED).unwrap();
+        let proto = from_json(&value, Some(300_000_000_000_000_001));
         assert_eq!(proto.id, 18_014_398_509_481_987);
         assert_eq!(proto.channel_id, 400_000_000_000_000_002);
         assert_eq!(proto.guild_id, 300_000_000_000_000_001);
@@ -202,8 +180,8 @@ mod tests {
 
     #[test]
     fn dm_message_has_guild_id_zero() {
-        let discord: DiscordMessage = serde_json::from_str(CREATED).unwrap();
-        assert_eq!(from_discord(&discord, None).guild_id, 0);
+        let value: Value = serde_json::from_str(CREATED).unwrap();
+        assert_eq!(from_json(&value, None).guild_id, 0);
     }
 
     #[test]
@@ -216,5 +194,65 @@ mod tests {
             (18_014_398_509_481_987, 5, 7)
         );
         assert_eq!(proto.content, "x");
+    }
+
+    #[test]
+    fn odd_author_avatar_unknown_values_and_missing_fields_keep_the_rest() {
+        // Regression (issue 11): one odd field (an avatar that is no image hash, a reaction
+        // emoji of a new shape, an unknown message type) lost every other field of the reply.
+        let value = serde_json::json!({
+            "id": "18014398509481987", "channel_id": "5", "type": 4242, "content": "hi",
+            "timestamp": "2026-11-29T19:25:53+00:00", "flags": 1_099_511_627_776_u64,
+            "author": {"id": "9", "username": "odd", "avatar": "definitely not a hash",
+                       "premium_type": 77},
+            "mentions": [{"id": "10", "username": "m", "avatar": 12345}, "junk"],
+            "reactions": [{"count": 2, "me": true, "emoji": {"id": null, "name": "🔥"},
+                           "burst_colors": ["#fff"], "super_new": {}}],
+            "attachments": [{"id": "11", "filename": "a.png", "size": 3, "url": "u",
+                             "proxy_url": "p", "placeholder": "x", "flags": "odd"}],
+            "embeds": [{"type": "poll_result", "title": "T"}],
+            "components": [{"type": 99, "whatever": true}],
+            "sticker_items": [{"id": "12", "name": "s", "format_type": 9}]
+        });
+        let proto = from_json(&value, Some(7));
+        assert_eq!((proto.id, proto.channel_id, proto.guild_id), (18_014_398_509_481_987, 5, 7));
+        assert_eq!(proto.r#type, 4242);
+        assert_eq!(proto.flags, i32::MAX);
+        assert_eq!(proto.timestamp, "2026-11-29T19:25:53.000000+00:00");
+        let author = proto.author.unwrap();
+        assert_eq!((author.id, author.avatar.as_str()), (9, "definitely not a hash"));
+        assert_eq!(author.premium_type, 77);
+        assert_eq!(proto.mentions.len(), 1);
+        assert_eq!((proto.mentions[0].id, proto.mentions[0].avatar.as_str()), (10, ""));
+        assert_eq!(proto.reactions[0].emoji.as_ref().unwrap().name, "🔥");
+        assert_eq!(proto.reactions[0].count, 2);
+        assert_eq!(proto.attachments[0].filename, "a.png");
+        assert_eq!(proto.embeds[0].r#type, "poll_result");
+        assert_eq!(proto.stickers[0].format_type, 9);
+    }
+
+    #[test]
+    fn member_and_referenced_message_are_converted() {
+        let value = serde_json::json!({
+            "id": "1", "channel_id": "2", "guild_id": "3", "content": "reply",
+            "author": {"id": "9", "username": "a"},
+            "member": {"nick": "N", "roles": ["4", "5"], "joined_at": "2021-01-01T00:00:00+00:00",
+                       "deaf": false, "mute": true, "permissions": "2048"},
+            "message_reference": {"message_id": "6", "channel_id": "2", "guild_id": "3"},
+            "referenced_message": {"id": "6", "channel_id": "2", "content": "original",
+                                   "author": {"id": "8", "username": "b"}}
+        });
+        let proto = from_json(&value, None);
+        let member = proto.member.unwrap();
+        assert_eq!(member.user.unwrap().id, 9);
+        assert_eq!(member.nick, "N");
+        assert_eq!(member.roles, vec![4, 5]);
+        assert_eq!(member.joined_at, "2021-01-01T00:00:00.000000+00:00");
+        assert!(member.mute && !member.deaf);
+        assert_eq!(member.permissions, "2048");
+        assert_eq!(proto.message_reference.unwrap().message_id, 6);
+        let referenced = proto.referenced_message.unwrap();
+        assert_eq!((referenced.id, referenced.guild_id), (6, 0));
+        assert_eq!(referenced.content, "original");
     }
 }

@@ -96,7 +96,8 @@ impl GuildCache {
             ids.iter()
                 .filter_map(|channel_id| self.cache.channel(Id::new_checked(*channel_id)?))
                 .map(|channel| {
-                    let mut proto = convert::channel::from_channel(&channel);
+                    let json = serde_json::to_value(&*channel).unwrap_or_default();
+                    let mut proto = convert::channel::from_json(&json);
                     if proto.guild_id == 0 {
                         proto.guild_id = guild_id;
                     }

@@ -29,7 +29,6 @@ use crate::{
     token::BotToken,
 };
 use bytes::Bytes;
-use serde::de::DeserializeOwned;
 use serde_json::Value;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -162,16 +161,17 @@ impl DiscordClient {
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    /// Sends `route` with `body` through the request loop and decodes the 2xx answer's JSON.
+    /// Sends `route` with `body` through the request loop and parses the 2xx answer as JSON.
     ///
     /// # Errors
-    /// See [`DiscordClient`].
-    pub(super) async fn json<T: DeserializeOwned>(
+    /// See [`DiscordClient`]; [`Error::Internal`] when the body is no JSON. Nothing more is
+    /// decoded here: each endpoint reads only the fields it needs, tolerantly (`convert::json`).
+    pub(super) async fn json(
         &self,
         route: Route,
         body: Option<&Value>,
         deadline: Instant,
-    ) -> Result<T> {
+    ) -> Result<Value> {
         let bytes = self.send(route, body, deadline).await?;
         serde_json::from_slice(&bytes).map_err(|error| {
             Error::Internal(format!(

@@ -100,12 +100,11 @@ pub async fn start(
         ShardCount::Auto => info.shards.max(1),
         ShardCount::Fixed(count) => count.max(1),
     };
-    let limit = &info.session_start_limit;
-    let total = limit.total.max(limit.remaining);
+    let total = info.total.max(info.remaining);
     let queue = InMemoryQueue::new(
-        limit.max_concurrency.max(1),
-        limit.remaining,
-        Duration::from_millis(limit.reset_after),
+        info.max_concurrency,
+        info.remaining,
+        Duration::from_millis(info.reset_after_ms),
         total,
     );
     let mut builder = ConfigBuilder::new(token.expose().to_owned(), options.intents)

@@ -60,21 +60,46 @@ async fn broken_answers_become_clear_errors() {
     assert!(status.message().contains("unexpected response body"));
     assert_plain_text(&status);
 
-    // Wrong types and missing required fields in the channel lookup.
+    // Wrong types and missing fields in the channel lookup: the call only needs the guild id
+    // from it, so a 2xx answer of any shape lets the message go out (tolerant decoding, issue
+    // 11; this asserted INTERNAL before).
     for body in [
         serde_json::json!({"id": 5, "type": "text"}),
         serde_json::json!({"name": "no id, no type"}),
     ] {
-        let status = with_fault(
-            &stack,
-            serde_json::json!({"method": "GET", "route": "/channels/{channel_id}",
-                               "status": 200, "body": body}),
-        )
-        .await;
-        assert_eq!(status.code(), Code::Internal, "{status:?}");
-        assert!(status.message().contains("GET /channels/{channel_id}"));
-        assert_plain_text(&status);
+        stack.emulator.clear_faults();
+        stack
+            .emulator
+            .add_fault(serde_json::json!({"method": "GET", "route": "/channels/{channel_id}",
+                                          "status": 200, "body": body}))
+            .unwrap();
+        let mut client = stack.client().await;
+        let sent = client
+            .send_channel_message(message("odd channel answer"))
+            .await
+            .expect("a 2xx channel answer never fails the call")
+            .into_inner()
+            .message
+            .unwrap();
+        assert_eq!((sent.channel_id, sent.guild_id), (GENERAL, 0));
     }
+    // A JSON answer of the wrong kind where the call needs something from it: a clear
+    // INTERNAL error naming the route.
+    stack.emulator.clear_faults();
+    stack
+        .emulator
+        .add_fault(serde_json::json!({"method": "GET", "route": "/guilds/{guild_id}/channels",
+                                      "status": 200, "body": {"not": "a list"}}))
+        .unwrap();
+    let status = stack
+        .client()
+        .await
+        .get_guild_channels(GetGuildChannelsRequest { guild_id: GUILD })
+        .await
+        .unwrap_err();
+    assert_eq!(status.code(), Code::Internal, "{status:?}");
+    assert!(status.message().contains("GET /guilds/{guild_id}/channels"), "{status:?}");
+    assert_plain_text(&status);
 
     // An HTML error page on every attempt: retried, then UNAVAILABLE in one plain line.
     let before = stack.rest_calls().len();

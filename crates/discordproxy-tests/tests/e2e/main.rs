@@ -10,3 +10,4 @@ mod openapi_judge;
 mod rate_limits;
 mod request_properties;
 mod rpc;
+mod tolerant_decoding;

@@ -30,7 +30,7 @@ pub(crate) async fn handle(
     Ok(GetGuildChannelsResponse {
         channels: channels
             .iter()
-            .map(convert::channel::from_channel)
+            .map(convert::channel::from_json)
             .collect(),
     })
 }

@@ -41,7 +41,10 @@ pub(crate) async fn handle(
         target,
         state.rest.create_message(channel_id, &body, deadline).await,
     )?;
-    let guild_id = channel.guild_id.map(|id| id.get());
+    let guild_id = channel
+        .get("guild_id")
+        .and_then(convert::json::snowflake)
+        .filter(|id| *id != 0);
     Ok(SendChannelMessageResponse {
         message: Some(convert::message::from_json(&created, guild_id)),
     })

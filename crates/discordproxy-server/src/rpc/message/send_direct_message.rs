@@ -51,16 +51,13 @@ pub(crate) async fn handle(
         }
     }
     remember_unreachable(&state, target, state.rest.user(user_id, deadline).await)?;
-    let channel = remember_unreachable(
+    let channel_id = remember_unreachable(
         &state,
         target,
         state.rest.create_dm(user_id, deadline).await,
     )?;
-    state.dm_channels.insert(user_id, channel.id.get());
-    let result = state
-        .rest
-        .create_message(channel.id.get(), &body, deadline)
-        .await;
+    state.dm_channels.insert(user_id, channel_id);
+    let result = state.rest.create_message(channel_id, &body, deadline).await;
     reply(remember_unreachable(&state, target, result)?)
 }
 

@@ -5,17 +5,18 @@ use crate::{
     discord::{client::DiscordClient, route::Route},
     error::Result,
 };
+use serde_json::Value;
 use tokio::time::Instant;
-use twilight_model::channel::Channel;
 
 impl DiscordClient {
-    /// `GET /channels/{channel.id}`.
+    /// `GET /channels/{channel.id}`: the channel as Discord's JSON, read tolerantly by the
+    /// caller.
     /// <https://discord.com/developers/docs/resources/channel#get-channel>
     ///
     /// # Errors
     /// 404/10003 Unknown Channel (`NOT_FOUND`), 403/50001 Missing Access
     /// (`PERMISSION_DENIED`); otherwise see [`DiscordClient`].
-    pub async fn channel(&self, channel_id: u64, deadline: Instant) -> Result<Channel> {
+    pub async fn channel(&self, channel_id: u64, deadline: Instant) -> Result<Value> {
         self.json(Route::Channel { channel_id }, None, deadline)
             .await
     }

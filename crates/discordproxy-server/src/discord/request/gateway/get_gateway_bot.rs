@@ -2,19 +2,27 @@
 //! <https://discord.com/developers/docs/events/gateway#get-gateway-bot>
 
 use crate::{
+    convert::gateway::{GatewayBot, gateway_bot},
     discord::{client::DiscordClient, route::Route},
-    error::Result,
+    error::{Error, Result},
 };
 use tokio::time::Instant;
-use twilight_model::gateway::connection_info::BotConnectionInfo;
 
 impl DiscordClient {
     /// `GET /gateway/bot`: gateway URL, recommended shard count and identify limits.
     /// <https://discord.com/developers/docs/events/gateway#get-gateway-bot>
     ///
     /// # Errors
-    /// 401 (`UNAUTHENTICATED`) for an invalid token; otherwise see [`DiscordClient`].
-    pub async fn gateway_bot(&self, deadline: Instant) -> Result<BotConnectionInfo> {
-        self.json(Route::GatewayBot, None, deadline).await
+    /// 401 (`UNAUTHENTICATED`) for an invalid token; [`Error::Internal`] when the answer has
+    /// no gateway URL; otherwise see [`DiscordClient`].
+    pub async fn gateway_bot(&self, deadline: Instant) -> Result<GatewayBot> {
+        let info = gateway_bot(&self.json(Route::GatewayBot, None, deadline).await?);
+        if info.url.is_empty() {
+            return Err(Error::Internal(format!(
+                "Discord's answer to {} has no gateway url",
+                Route::GatewayBot.template()
+            )));
+        }
+        Ok(info)
     }
 }

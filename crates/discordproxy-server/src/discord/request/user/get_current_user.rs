@@ -5,16 +5,17 @@ use crate::{
     discord::{client::DiscordClient, route::Route},
     error::Result,
 };
+use serde_json::Value;
 use tokio::time::Instant;
-use twilight_model::user::User;
 
 impl DiscordClient {
-    /// `GET /users/@me`: the bot's own user; used to check the token at start-up.
+    /// `GET /users/@me`: the bot's own user (Discord's JSON, read tolerantly by the caller);
+    /// used to check the token at start-up.
     /// <https://discord.com/developers/docs/resources/user#get-current-user>
     ///
     /// # Errors
     /// 401 (`UNAUTHENTICATED`) for an invalid token; otherwise see [`DiscordClient`].
-    pub async fn current_user(&self, deadline: Instant) -> Result<User> {
+    pub async fn current_user(&self, deadline: Instant) -> Result<Value> {
         self.json(Route::CurrentUser, None, deadline).await
     }
 }

@@ -5,16 +5,17 @@ use crate::{
     discord::{client::DiscordClient, route::Route},
     error::Result,
 };
+use serde_json::Value;
 use tokio::time::Instant;
-use twilight_model::user::User;
 
 impl DiscordClient {
-    /// `GET /users/{user.id}`.
+    /// `GET /users/{user.id}`: the user as Discord's JSON (`SendDirectMessage` only needs to
+    /// know the user exists, so nothing is decoded).
     /// <https://discord.com/developers/docs/resources/user#get-user>
     ///
     /// # Errors
     /// 404/10013 Unknown User (`NOT_FOUND`); otherwise see [`DiscordClient`].
-    pub async fn user(&self, user_id: u64, deadline: Instant) -> Result<User> {
+    pub async fn user(&self, user_id: u64, deadline: Instant) -> Result<Value> {
         self.json(Route::User { user_id }, None, deadline).await
     }
 }
