@@ -107,17 +107,21 @@ pub(crate) fn from_json(embed: Object<'_>) -> Embed {
         url: embed.string("url"),
         timestamp: embed.timestamp("timestamp"),
         color: embed.int32("color"),
-        footer: embed.object("footer", "embed footer").map(|footer| embed::Footer {
-            text: footer.string("text"),
-            icon_url: footer.string("icon_url"),
-            proxy_icon_url: footer.string("proxy_icon_url"),
-        }),
-        image: embed.object("image", "embed image").map(|image| embed::Image {
-            url: image.string("url"),
-            proxy_icon_url: image.string("proxy_url"),
-            height: image.int32("height"),
-            width: image.int32("width"),
-        }),
+        footer: embed
+            .object("footer", "embed footer")
+            .map(|footer| embed::Footer {
+                text: footer.string("text"),
+                icon_url: footer.string("icon_url"),
+                proxy_icon_url: footer.string("proxy_icon_url"),
+            }),
+        image: embed
+            .object("image", "embed image")
+            .map(|image| embed::Image {
+                url: image.string("url"),
+                proxy_icon_url: image.string("proxy_url"),
+                height: image.int32("height"),
+                width: image.int32("width"),
+            }),
         thumbnail: embed
             .object("thumbnail", "embed thumbnail")
             .map(|thumbnail| embed::Thumbnail {
@@ -126,24 +130,28 @@ pub(crate) fn from_json(embed: Object<'_>) -> Embed {
                 height: thumbnail.int32("height"),
                 width: thumbnail.int32("width"),
             }),
-        video: embed.object("video", "embed video").map(|video| embed::Video {
-            url: video.string("url"),
-            proxy_icon_url: video.string("proxy_url"),
-            height: video.int32("height"),
-            width: video.int32("width"),
-        }),
+        video: embed
+            .object("video", "embed video")
+            .map(|video| embed::Video {
+                url: video.string("url"),
+                proxy_icon_url: video.string("proxy_url"),
+                height: video.int32("height"),
+                width: video.int32("width"),
+            }),
         provider: embed
             .object("provider", "embed provider")
             .map(|provider| embed::Provider {
                 name: provider.string("name"),
                 url: provider.string("url"),
             }),
-        author: embed.object("author", "embed author").map(|author| embed::Author {
-            name: author.string("name"),
-            url: author.string("url"),
-            icon_url: author.string("icon_url"),
-            proxy_icon_url: author.string("proxy_icon_url"),
-        }),
+        author: embed
+            .object("author", "embed author")
+            .map(|author| embed::Author {
+                name: author.string("name"),
+                url: author.string("url"),
+                icon_url: author.string("icon_url"),
+                proxy_icon_url: author.string("proxy_icon_url"),
+            }),
         fields: embed
             .objects("fields", "embed field")
             .into_iter()
@@ -252,7 +260,13 @@ mod tests {
         assert_eq!(proto.color, 0);
         assert!(proto.footer.is_none());
         assert_eq!(proto.fields.len(), 1);
-        assert_eq!((proto.fields[0].name.as_str(), proto.fields[0].value.as_str()), ("n", ""));
+        assert_eq!(
+            (
+                proto.fields[0].name.as_str(),
+                proto.fields[0].value.as_str()
+            ),
+            ("n", "")
+        );
         assert_eq!(proto.timestamp, "not a time");
     }
 }

@@ -110,11 +110,9 @@ impl<'a> Object<'a> {
     /// An integer for a proto `int32` field (saturating); 0 when missing.
     pub(crate) fn int32(&self, key: &str) -> i32 {
         self.raw(key).map_or(0, |value| match value.as_i64() {
-            Some(number) => i32::try_from(number).unwrap_or(if number < 0 {
-                i32::MIN
-            } else {
-                i32::MAX
-            }),
+            Some(number) => {
+                i32::try_from(number).unwrap_or(if number < 0 { i32::MIN } else { i32::MAX })
+            }
             None => match unsigned(value) {
                 Some(number) => i32::try_from(number).unwrap_or(i32::MAX),
                 None => {
@@ -255,7 +253,10 @@ mod tests {
     fn timestamps_are_normalised_and_odd_ones_passed_on() {
         let value = json!({"short": "2021-01-01T00:00:00+00:00", "odd": "yesterday"});
         let object = Object::new(&value, "test");
-        assert_eq!(object.timestamp("short"), "2021-01-01T00:00:00.000000+00:00");
+        assert_eq!(
+            object.timestamp("short"),
+            "2021-01-01T00:00:00.000000+00:00"
+        );
         assert_eq!(object.timestamp("odd"), "yesterday");
         assert_eq!(object.timestamp("missing"), "");
     }

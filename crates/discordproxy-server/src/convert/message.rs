@@ -19,10 +19,7 @@ fn from_object(msg: Object<'_>, guild_id: Option<u64>) -> Message {
     Message {
         id: msg.snowflake("id"),
         channel_id: msg.snowflake("channel_id"),
-        guild_id: msg
-            .optional_snowflake("guild_id")
-            .or(guild_id)
-            .unwrap_or(0),
+        guild_id: msg.optional_snowflake("guild_id").or(guild_id).unwrap_or(0),
         author: author.map(user::from_object),
         member: msg
             .object("member", "guild member")
@@ -215,15 +212,24 @@ mod tests {
             "sticker_items": [{"id": "12", "name": "s", "format_type": 9}]
         });
         let proto = from_json(&value, Some(7));
-        assert_eq!((proto.id, proto.channel_id, proto.guild_id), (18_014_398_509_481_987, 5, 7));
+        assert_eq!(
+            (proto.id, proto.channel_id, proto.guild_id),
+            (18_014_398_509_481_987, 5, 7)
+        );
         assert_eq!(proto.r#type, 4242);
         assert_eq!(proto.flags, i32::MAX);
         assert_eq!(proto.timestamp, "2026-11-29T19:25:53.000000+00:00");
         let author = proto.author.unwrap();
-        assert_eq!((author.id, author.avatar.as_str()), (9, "definitely not a hash"));
+        assert_eq!(
+            (author.id, author.avatar.as_str()),
+            (9, "definitely not a hash")
+        );
         assert_eq!(author.premium_type, 77);
         assert_eq!(proto.mentions.len(), 1);
-        assert_eq!((proto.mentions[0].id, proto.mentions[0].avatar.as_str()), (10, ""));
+        assert_eq!(
+            (proto.mentions[0].id, proto.mentions[0].avatar.as_str()),
+            (10, "")
+        );
         assert_eq!(proto.reactions[0].emoji.as_ref().unwrap().name, "🔥");
         assert_eq!(proto.reactions[0].count, 2);
         assert_eq!(proto.attachments[0].filename, "a.png");

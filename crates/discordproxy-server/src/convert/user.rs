@@ -43,7 +43,10 @@ mod tests {
         assert_eq!(proto.username, "alice");
         assert_eq!(proto.discriminator, "0");
         assert_eq!(proto.avatar, "a_0123456789abcdef0123456789abcdef");
-        assert_eq!((proto.public_flags, proto.flags, proto.premium_type), (64, 64, 2));
+        assert_eq!(
+            (proto.public_flags, proto.flags, proto.premium_type),
+            (64, 64, 2)
+        );
         assert!(proto.verified && proto.mfa_enabled && !proto.bot);
     }
 

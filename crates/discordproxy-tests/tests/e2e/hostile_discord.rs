@@ -70,8 +70,10 @@ async fn broken_answers_become_clear_errors() {
         stack.emulator.clear_faults();
         stack
             .emulator
-            .add_fault(serde_json::json!({"method": "GET", "route": "/channels/{channel_id}",
-                                          "status": 200, "body": body}))
+            .add_fault(
+                serde_json::json!({"method": "GET", "route": "/channels/{channel_id}",
+                                          "status": 200, "body": body}),
+            )
             .unwrap();
         let mut client = stack.client().await;
         let sent = client
@@ -88,8 +90,10 @@ async fn broken_answers_become_clear_errors() {
     stack.emulator.clear_faults();
     stack
         .emulator
-        .add_fault(serde_json::json!({"method": "GET", "route": "/guilds/{guild_id}/channels",
-                                      "status": 200, "body": {"not": "a list"}}))
+        .add_fault(
+            serde_json::json!({"method": "GET", "route": "/guilds/{guild_id}/channels",
+                                      "status": 200, "body": {"not": "a list"}}),
+        )
         .unwrap();
     let status = stack
         .client()
@@ -98,7 +102,10 @@ async fn broken_answers_become_clear_errors() {
         .await
         .unwrap_err();
     assert_eq!(status.code(), Code::Internal, "{status:?}");
-    assert!(status.message().contains("GET /guilds/{guild_id}/channels"), "{status:?}");
+    assert!(
+        status.message().contains("GET /guilds/{guild_id}/channels"),
+        "{status:?}"
+    );
     assert_plain_text(&status);
 
     // An HTML error page on every attempt: retried, then UNAVAILABLE in one plain line.

@@ -28,9 +28,6 @@ pub(crate) async fn handle(
     state.rest.check_guild(guild_id, deadline).await?;
     let channels = state.rest.guild_channels(guild_id, deadline).await?;
     Ok(GetGuildChannelsResponse {
-        channels: channels
-            .iter()
-            .map(convert::channel::from_json)
-            .collect(),
+        channels: channels.iter().map(convert::channel::from_json).collect(),
     })
 }
