@@ -18,7 +18,7 @@
 //! | `rpc` | the one table of RPCs → the `DiscordApi` impl and the common call wrapper; `rpc/<resource>/<verb_noun>.rs`, one file per RPC |
 //! | `state` | [`ProxyState`]: everything an RPC handler needs |
 //! | `discord` | talking to Discord: `client` (the request loop), `route` (the one table of routes), `request/<resource>/` (one file per endpoint), `ratelimit/`, `transport`, `gateway`, caches |
-//! | `convert` | pure Discord JSON/twilight-model ⇄ proto conversions, one file per resource |
+//! | `convert` | pure Discord JSON ⇄ proto conversions, one file per resource; Discord's answers are read field by field (`convert/json.rs`), so a 2xx answer never fails a call over a field the call does not use |
 //! | `status` | the one [`Error`] → `tonic::Status` table |
 //! | `error`, `token`, `deadline`, `readiness`, `events`, `metrics`, `health`, `metrics_server`, `startup`, `telemetry`, `sandbox` | the pieces those use |
 //!
