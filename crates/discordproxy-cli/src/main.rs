@@ -66,6 +66,7 @@ async fn send(args: &Args) -> Result<(), String> {
                 user_id: args.recipient_id,
                 content: args.content.clone(),
                 embed: None,
+                ..Default::default()
             })
             .await
             .map(drop),
@@ -74,6 +75,7 @@ async fn send(args: &Args) -> Result<(), String> {
                 channel_id: args.recipient_id,
                 content: args.content.clone(),
                 embed: None,
+                ..Default::default()
             })
             .await
             .map(drop),

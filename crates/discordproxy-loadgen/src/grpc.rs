@@ -93,6 +93,7 @@ impl Caller for GrpcCaller {
                     channel_id: w.channel_id,
                     content: w.content.clone(),
                     embed: None,
+                    ..Default::default()
                 });
                 let response = client
                     .send_channel_message(request)
@@ -108,6 +109,7 @@ impl Caller for GrpcCaller {
                     user_id: w.user_for(index),
                     content: w.content.clone(),
                     embed: None,
+                    ..Default::default()
                 });
                 let response = client
                     .send_direct_message(request)

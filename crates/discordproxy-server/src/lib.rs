@@ -17,7 +17,7 @@
 //! | `auth`, `api_keys`, `tls`, `exposure` | `--api-keys-file`, TLS, the non-loopback warning |
 //! | `rpc` | the one table of RPCs → the `DiscordApi` impl and the common call wrapper; `rpc/<resource>/<verb_noun>.rs`, one file per RPC |
 //! | `state` | [`ProxyState`]: everything an RPC handler needs |
-//! | `discord` | talking to Discord: `client` (the request loop), `route` (the one table of routes), `request/<resource>/` (one file per endpoint), `ratelimit/`, `transport`, `gateway`, caches |
+//! | `discord` | talking to Discord: `client` (the request loop), `outgoing` (what an endpoint hands it: query, body, `X-Audit-Log-Reason`, retry policy), `route` (the one table of routes), `request/<resource>/` (one file per endpoint), `ratelimit/`, `transport`, `gateway`, caches |
 //! | `convert` | pure Discord JSON ⇄ proto conversions, one file per resource; Discord's answers are read field by field (`convert/json.rs`), so a 2xx answer never fails a call over a field the call does not use |
 //! | `status` | the one [`Error`] → `tonic::Status` table |
 //! | `error`, `token`, `deadline`, `readiness`, `events`, `metrics`, `health`, `metrics_server`, `startup`, `telemetry`, `sandbox` | the pieces those use |
@@ -25,7 +25,8 @@
 //! Dependencies point down and have no cycles:
 //! `config` is read only by `serve` (and the binary) and passes values down;
 //! `serve` → `server` → (`auth`, `health`, `rpc`) → `state` → `discord` → `convert` → `error`.
-//! Inside `discord`: `request` → `client` → (`ratelimit`, `route`, `transport`, `api_error`),
+//! Inside `discord`: `request` → `client` → (`outgoing`, `ratelimit`, `route`, `transport`,
+//! `api_error`),
 //! `gateway` → (`client`, `cache`, `shard_status`). `status` (used through `From<Error> for
 //! Status`) and `error` are at the bottom.
 
@@ -91,8 +92,9 @@ pub use readiness::Readiness;
 pub use error::{DiscordHttpError, Error, Result};
 
 /// The JSON body of Discord's Create Message request built from an RPC's `content` and
-/// `embed` (the function `SendChannelMessage` and `SendDirectMessage` use). Re-exported for the
-/// property tests, which check that any message becomes a body Discord's schema accepts.
+/// `embed` (the original fields; `SendChannelMessage` and `SendDirectMessage` start from it).
+/// Re-exported for the property tests, which check that any message becomes a body Discord's
+/// schema accepts.
 pub use convert::message_body::create_message as create_message_body;
 
 /// Discord's documented limits on a Create Message body, checked before any request (the check

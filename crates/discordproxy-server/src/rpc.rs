@@ -50,6 +50,12 @@ table::rpc_table! {
         send_direct_message: "SendDirectMessage", SendDirectMessageRequest => SendDirectMessageResponse, message::send_direct_message, Ready;
         get_guild_channels: "GetGuildChannels", GetGuildChannelsRequest => GetGuildChannelsResponse, guild::get_guild_channels, Ready;
         get_gateway_status: "GetGatewayStatus", GetGatewayStatusRequest => GetGatewayStatusResponse, gateway::get_gateway_status, Open;
+        edit_channel_message: "EditChannelMessage", EditChannelMessageRequest => EditChannelMessageResponse, message::edit_channel_message, Ready;
+        delete_channel_message: "DeleteChannelMessage", DeleteChannelMessageRequest => DeleteChannelMessageResponse, message::delete_channel_message, Ready;
+        get_channel_message: "GetChannelMessage", GetChannelMessageRequest => GetChannelMessageResponse, message::get_channel_message, Ready;
+        get_channel_messages: "GetChannelMessages", GetChannelMessagesRequest => GetChannelMessagesResponse, message::get_channel_messages, Ready;
+        crosspost_message: "CrosspostMessage", CrosspostMessageRequest => CrosspostMessageResponse, message::crosspost_message, Ready;
+        bulk_delete_messages: "BulkDeleteMessages", BulkDeleteMessagesRequest => BulkDeleteMessagesResponse, message::bulk_delete_messages, Ready;
     }
     server_streaming {
         // trait method: "RpcName", Request => stream type of the trait, handler module;

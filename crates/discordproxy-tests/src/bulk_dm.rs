@@ -55,6 +55,7 @@ pub async fn send_rounds(stack: &Stack, rounds: u32) -> HashMap<u64, Vec<Result<
                         user_id: FIRST_USER + i,
                         content: format!("round {round}"),
                         embed: None,
+                        ..Default::default()
                     })
                     .await;
                 (i, result.map(drop).map_err(|s| s.code()))

@@ -4,6 +4,7 @@
 //! Discord's answers are read tolerantly, field by field ([`json`]): a 2xx answer never fails a
 //! call because of a field the call does not use.
 
+pub mod allowed_mentions;
 pub mod channel;
 pub mod embed;
 pub mod event;
@@ -11,4 +12,5 @@ pub mod gateway;
 pub(crate) mod json;
 pub mod message;
 pub mod message_body;
+pub mod message_edit;
 pub mod user;

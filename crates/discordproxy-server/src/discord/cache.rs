@@ -83,6 +83,26 @@ impl GuildCache {
         }
     }
 
+    /// The guild id of a cached channel (0 for a channel outside guilds), or `None` when the
+    /// channel is not in the cache. Lets `SendChannelMessage` skip `GET /channels/{id}`.
+    pub fn channel_guild(&self, channel_id: u64) -> Option<u64> {
+        let channel = self.cache.channel(Id::new_checked(channel_id)?)?;
+        if let Some(guild_id) = channel.guild_id {
+            return Some(guild_id.get());
+        }
+        drop(channel);
+        let order = self
+            .order
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        Some(
+            order
+                .iter()
+                .find(|(_, ids)| ids.contains(&channel_id))
+                .map_or(0, |(guild_id, _)| *guild_id),
+        )
+    }
+
     /// The guild's channels in API order, or `None` when the guild is not cached.
     pub fn guild_channels(&self, guild_id: u64) -> Option<Vec<Channel>> {
         let id = Id::new_checked(guild_id)?;

@@ -15,6 +15,7 @@ use super::api_base::ApiBase;
 use super::{
     api_error,
     invalid_requests::{self, InvalidRequests},
+    outgoing::{Outgoing, Retry},
     ratelimit::{
         NoSlot, RateLimiter,
         headers::{self, Scope, TooManyRequests},
@@ -89,6 +90,15 @@ pub struct DiscordClient {
     revoked: AtomicBool,
     banned_until: Mutex<Option<Instant>>,
     metrics: Arc<Metrics>,
+}
+
+/// A 2xx JSON answer: parsed, and its text as Discord sent it (the `json` field of responses).
+#[derive(Debug, Clone)]
+pub struct JsonAnswer {
+    /// The parsed body.
+    pub value: Value,
+    /// The body's text, unchanged.
+    pub text: String,
 }
 
 /// What to do after one attempt.
@@ -172,13 +182,31 @@ impl DiscordClient {
         body: Option<&Value>,
         deadline: Instant,
     ) -> Result<Value> {
-        let bytes = self.send(route, body, deadline).await?;
-        serde_json::from_slice(&bytes).map_err(|error| {
+        let mut outgoing = Outgoing::new(route);
+        outgoing.body = body;
+        Ok(self.json_answer(&outgoing, deadline).await?.value)
+    }
+
+    /// Sends `outgoing` through the request loop and parses the 2xx answer as JSON, keeping
+    /// the answer's text as Discord sent it.
+    ///
+    /// # Errors
+    /// See [`DiscordClient`]; [`Error::Internal`] when the body is no JSON (an empty 204 body
+    /// included: use [`execute`](Self::execute) for endpoints answering 204).
+    pub(super) async fn json_answer(
+        &self,
+        outgoing: &Outgoing<'_>,
+        deadline: Instant,
+    ) -> Result<JsonAnswer> {
+        let bytes = self.execute(outgoing, deadline).await?;
+        let value = serde_json::from_slice(&bytes).map_err(|error| {
             Error::Internal(format!(
                 "unexpected response body from Discord for {}: {error}",
-                route.template()
+                outgoing.route.template()
             ))
-        })
+        })?;
+        let text = String::from_utf8_lossy(&bytes).into_owned();
+        Ok(JsonAnswer { value, text })
     }
 
     /// Refuses at once while REST traffic is stopped.
@@ -211,7 +239,35 @@ impl DiscordClient {
         body: Option<&Value>,
         deadline: Instant,
     ) -> Result<Bytes> {
-        let body = body.map(|body| body.to_string().into_bytes());
+        let mut outgoing = Outgoing::new(route);
+        outgoing.body = body;
+        self.execute(&outgoing, deadline).await
+    }
+
+    /// Sends `outgoing` through the request loop: waits for its rate-limit slot, sends it
+    /// (with its query and `X-Audit-Log-Reason`), retries where its [`Retry`] policy allows;
+    /// returns the 2xx answer's body (empty for a 204).
+    ///
+    /// Retries: 429s are waited out for every request (Discord did not act on them); 5xx
+    /// answers, network failures and timeouts are retried only for [`Retry::Safe`] requests:
+    /// GETs; PATCH and DELETE of one message (repeating an edit sets the same fields again; a
+    /// repeated delete whose first attempt took effect answers 404/10008, and the message is
+    /// gone either way); bulk delete (Discord counts ids that no longer exist without error);
+    /// crosspost (a repeat is refused with 40033, never posted twice); the DM-channel open
+    /// (Discord returns the existing channel); message creates with `enforce_nonce` (Discord
+    /// answers a repeat with the first message). A create without `enforce_nonce` is
+    /// [`Retry::Never`]: its first failure is the answer.
+    ///
+    /// # Errors
+    /// See [`DiscordClient`].
+    pub(super) async fn execute(
+        &self,
+        outgoing: &Outgoing<'_>,
+        deadline: Instant,
+    ) -> Result<Bytes> {
+        let route = outgoing.route;
+        let path = outgoing.path_and_query();
+        let body = outgoing.body.map(|body| body.to_string().into_bytes());
         let mut retries = 0;
         let mut rate_limited = 0;
         loop {
@@ -235,10 +291,16 @@ impl DiscordClient {
             }
             let mut permit = slot.permit;
             permit.sent();
-            tracing::debug!(route = route.template(), path = %route.path(), "Discord request");
+            tracing::debug!(route = route.template(), %path, "Discord request");
             let result = self
                 .transport
-                .send(route.method(), &route.path(), body.clone(), timeout)
+                .send(
+                    route.method(),
+                    &path,
+                    body.clone(),
+                    outgoing.audit_log_reason.as_ref(),
+                    timeout,
+                )
                 .await;
             let attempt = match result {
                 Ok(response) => {
@@ -292,7 +354,7 @@ impl DiscordClient {
                 }
                 Attempt::Retry(error, reason) => {
                     retries += 1;
-                    if retries > self.max_retries {
+                    if outgoing.retry == Retry::Never || retries > self.max_retries {
                         return Err(error);
                     }
                     let wait = retry::backoff(retries);

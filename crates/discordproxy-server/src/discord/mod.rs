@@ -9,6 +9,7 @@ pub mod dm_channels;
 pub mod gateway;
 pub mod invalid_requests;
 pub mod negative_cache;
+pub mod outgoing;
 pub mod ratelimit;
 pub mod request;
 pub mod retry;

@@ -1,11 +1,14 @@
 //! When to send a failed Discord request again, and after how long.
 //!
-//! Retried: 500, 502, 503 and 504 answers, connection failures and timeouts — for every route
-//! the server calls, because each is safe to repeat: GETs, the DM-channel open (Discord returns
-//! the existing channel) and message creation, which carries a `nonce` with
-//! `enforce_nonce: true` so Discord answers a repeat with the first message.
+//! Retried: 500, 502, 503 and 504 answers, connection failures and timeouts — for every request
+//! whose [`Retry`](super::outgoing::Retry) policy is `Safe`, because repeating it has no
+//! further effect: GETs, the DM-channel open (Discord returns the existing channel), PATCH and
+//! DELETE of one message, bulk delete, crosspost, and message creation with a `nonce` and
+//! `enforce_nonce: true` (Discord answers a repeat with the first message).
 //! <https://discord.com/developers/docs/resources/message#create-message-jsonform-params>
-//! Other 4xx answers are never retried; 429s are waited out by the rate limiter.
+//! A message create whose caller turned `enforce_nonce` off is never retried (see
+//! `DiscordClient::execute`). Other 4xx answers are never retried; 429s are waited out by the
+//! rate limiter.
 
 use std::time::Duration;
 

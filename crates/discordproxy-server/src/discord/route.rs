@@ -71,6 +71,12 @@ routes! {
     CreateDm => POST "users/@me/channels";
     Channel { channel_id } => GET "channels/{channel_id}", major = channel_id;
     CreateMessage { channel_id } => POST "channels/{channel_id}/messages", major = channel_id;
+    ChannelMessages { channel_id } => GET "channels/{channel_id}/messages", major = channel_id;
+    ChannelMessage { channel_id, message_id } => GET "channels/{channel_id}/messages/{message_id}", major = channel_id;
+    EditMessage { channel_id, message_id } => PATCH "channels/{channel_id}/messages/{message_id}", major = channel_id;
+    DeleteMessage { channel_id, message_id } => DELETE "channels/{channel_id}/messages/{message_id}", major = channel_id;
+    CrosspostMessage { channel_id, message_id } => POST "channels/{channel_id}/messages/{message_id}/crosspost", major = channel_id;
+    BulkDeleteMessages { channel_id } => POST "channels/{channel_id}/messages/bulk-delete", major = channel_id;
     Guild { guild_id } => GET "guilds/{guild_id}", major = guild_id;
     GuildChannels { guild_id } => GET "guilds/{guild_id}/channels", major = guild_id;
     GatewayBot => GET "gateway/bot";
@@ -130,6 +136,54 @@ mod tests {
                 "GET /guilds/{guild_id}/channels",
                 "guilds/5/channels",
                 5,
+            ),
+            (
+                Route::ChannelMessages { channel_id: 6 },
+                "GET /channels/{channel_id}/messages",
+                "channels/6/messages",
+                6,
+            ),
+            (
+                Route::ChannelMessage {
+                    channel_id: 7,
+                    message_id: 70,
+                },
+                "GET /channels/{channel_id}/messages/{message_id}",
+                "channels/7/messages/70",
+                7,
+            ),
+            (
+                Route::EditMessage {
+                    channel_id: 8,
+                    message_id: 80,
+                },
+                "PATCH /channels/{channel_id}/messages/{message_id}",
+                "channels/8/messages/80",
+                8,
+            ),
+            (
+                Route::DeleteMessage {
+                    channel_id: 9,
+                    message_id: 90,
+                },
+                "DELETE /channels/{channel_id}/messages/{message_id}",
+                "channels/9/messages/90",
+                9,
+            ),
+            (
+                Route::CrosspostMessage {
+                    channel_id: 10,
+                    message_id: 100,
+                },
+                "POST /channels/{channel_id}/messages/{message_id}/crosspost",
+                "channels/10/messages/100/crosspost",
+                10,
+            ),
+            (
+                Route::BulkDeleteMessages { channel_id: 11 },
+                "POST /channels/{channel_id}/messages/bulk-delete",
+                "channels/11/messages/bulk-delete",
+                11,
             ),
             (Route::GatewayBot, "GET /gateway/bot", "gateway/bot", 0),
         ];

@@ -1,10 +1,10 @@
 //! One HTTP request to Discord's REST API and its raw answer, over hyper with rustls.
 //!
-//! No retries and no rate limiting here: `rest.rs` decides what to send when, because
+//! No retries and no rate limiting here: `client.rs` decides what to send when, because
 //! twilight-http's client retries every 429 at once and never shows it to the caller
 //! (see the server README, "Rate limits").
 
-use super::api_base::ApiBase;
+use super::{api_base::ApiBase, outgoing::AUDIT_LOG_REASON};
 use crate::token::BotToken;
 use bytes::Bytes;
 use http::{HeaderMap, HeaderValue, Method, Request, StatusCode, header};
@@ -120,8 +120,9 @@ impl Transport {
         }
     }
 
-    /// Sends `method` to `{base}/{path}` with an optional JSON `body` and waits at most
-    /// `timeout` for the whole answer.
+    /// Sends `method` to `{base}/{path}` (`path` may carry a query) with an optional JSON
+    /// `body` and `X-Audit-Log-Reason` (already percent-encoded), and waits at most `timeout`
+    /// for the whole answer.
     ///
     /// # Errors
     /// [`TransportError`] when no complete answer arrived.
@@ -130,6 +131,7 @@ impl Transport {
         method: Method,
         path: &str,
         body: Option<Vec<u8>>,
+        audit_log_reason: Option<&HeaderValue>,
         timeout: Duration,
     ) -> Result<RawResponse, TransportError> {
         let mut request = Request::builder()
@@ -139,6 +141,9 @@ impl Transport {
             .header(header::USER_AGENT, USER_AGENT);
         if body.is_some() {
             request = request.header(header::CONTENT_TYPE, "application/json");
+        }
+        if let Some(reason) = audit_log_reason {
+            request = request.header(AUDIT_LOG_REASON, reason.clone());
         }
         let request = request
             .body(Full::new(Bytes::from(body.unwrap_or_default())))

@@ -1,6 +1,7 @@
 //! Checks of request fields shared by the RPCs, made before any Discord request.
 
 use crate::error::{Error, Result};
+use std::collections::HashSet;
 
 /// A required snowflake: 0 (unset) is refused before any Discord request.
 ///
@@ -13,4 +14,89 @@ pub(super) fn required_id(value: u64, field: &str) -> Result<u64> {
         )));
     }
     Ok(value)
+}
+
+/// An optional snowflake: 0 means unset.
+pub(super) fn optional_id(value: u64) -> Option<u64> {
+    (value != 0).then_some(value)
+}
+
+/// At most one of the optional snowflakes `fields` (name, value; 0 = unset) may be set.
+///
+/// # Errors
+/// [`Error::InvalidArgument`] naming the fields that are set.
+pub(super) fn at_most_one(fields: &[(&str, u64)]) -> Result<()> {
+    let set: Vec<&str> = fields
+        .iter()
+        .filter(|(_, value)| *value != 0)
+        .map(|(name, _)| *name)
+        .collect();
+    if set.len() > 1 {
+        let all: Vec<&str> = fields.iter().map(|(name, _)| *name).collect();
+        return Err(Error::InvalidArgument(format!(
+            "set at most one of {} (got {})",
+            all.join(", "),
+            set.join(" and ")
+        )));
+    }
+    Ok(())
+}
+
+/// Snowflakes that must all be set and distinct.
+///
+/// # Errors
+/// [`Error::InvalidArgument`] naming the first `field[i]` that is 0 or repeats an earlier id.
+pub(super) fn distinct_ids(ids: &[u64], field: &str) -> Result<()> {
+    let mut seen = HashSet::with_capacity(ids.len());
+    for (index, id) in ids.iter().enumerate() {
+        if *id == 0 {
+            return Err(Error::InvalidArgument(format!(
+                "{field}[{index}] must be a Discord snowflake (got 0)"
+            )));
+        }
+        if !seen.insert(*id) {
+            return Err(Error::InvalidArgument(format!(
+                "{field}[{index}] repeats message id {id}; each id may be given once"
+            )));
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn invalid<T: std::fmt::Debug>(result: Result<T>) -> String {
+        match result {
+            Err(Error::InvalidArgument(text)) => text,
+            other => panic!("expected INVALID_ARGUMENT, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn ids_of_zero_are_refused_naming_the_field() {
+        assert_eq!(required_id(5, "channel_id").unwrap(), 5);
+        assert!(invalid(required_id(0, "message_id")).starts_with("message_id "));
+        assert_eq!(optional_id(0), None);
+        assert_eq!(optional_id(9), Some(9));
+    }
+
+    #[test]
+    fn at_most_one_cursor() {
+        at_most_one(&[("around", 0), ("before", 0), ("after", 0)]).unwrap();
+        at_most_one(&[("around", 0), ("before", 3), ("after", 0)]).unwrap();
+        let text = invalid(at_most_one(&[("around", 1), ("before", 0), ("after", 2)]));
+        assert_eq!(
+            text,
+            "set at most one of around, before, after (got around and after)"
+        );
+    }
+
+    #[test]
+    fn distinct_ids_name_the_offending_entry() {
+        distinct_ids(&[1, 2, 3], "messages").unwrap();
+        assert!(invalid(distinct_ids(&[1, 2, 1], "messages")).starts_with("messages[2] repeats"));
+        assert!(invalid(distinct_ids(&[1, 0], "messages")).starts_with("messages[1] must"));
+    }
 }

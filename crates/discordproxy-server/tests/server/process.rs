@@ -109,6 +109,7 @@ fn sandbox_serves_without_a_token_and_sigterm_exits_0() {
                 channel_id: 400_000_000_000_000_002,
                 content: "hello sandbox".into(),
                 embed: None,
+                ..Default::default()
             })
             .await
             .unwrap()

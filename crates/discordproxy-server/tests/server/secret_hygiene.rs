@@ -46,6 +46,7 @@ fn message(content: &str) -> SendChannelMessageRequest {
         channel_id: GENERAL,
         content: content.into(),
         embed: None,
+        ..Default::default()
     }
 }
 
@@ -116,6 +117,7 @@ async fn scenarios(emulator: &Emulator, port: u16, metrics_port: u16) -> Vec<Str
                 channel_id: GENERAL,
                 content: String::new(),
                 embed: Some(embed),
+                ..Default::default()
             })
             .await
             .map(|r| format!("{:?}", r.into_inner())),
@@ -127,6 +129,7 @@ async fn scenarios(emulator: &Emulator, port: u16, metrics_port: u16) -> Vec<Str
                     user_id,
                     content: "dm".into(),
                     embed: None,
+                    ..Default::default()
                 })
                 .await
                 .map(|r| format!("{:?}", r.into_inner())),
@@ -151,6 +154,7 @@ async fn scenarios(emulator: &Emulator, port: u16, metrics_port: u16) -> Vec<Str
                 channel_id: 0,
                 content: "x".into(),
                 embed: None,
+                ..Default::default()
             })
             .await
             .map(|_| String::new()),

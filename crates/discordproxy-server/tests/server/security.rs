@@ -250,6 +250,7 @@ fn channel_message(content: &str) -> SendChannelMessageRequest {
         channel_id: GENERAL,
         content: content.into(),
         embed: None,
+        ..Default::default()
     }
 }
 
@@ -452,6 +453,7 @@ async fn api_keys_refuse_missing_wrong_and_not_allowed_keys_without_a_discord_re
                 user_id: ALICE,
                 content: "DM with a DM-only key".into(),
                 embed: None,
+                ..Default::default()
             },
             DM_KEY,
         ))

@@ -55,6 +55,7 @@ async fn one_connection_has_at_most_the_allowed_calls_in_progress() {
             channel_id: GENERAL,
             content: "first".into(),
             embed: None,
+            ..Default::default()
         })
         .await
         .unwrap();
@@ -68,6 +69,7 @@ async fn one_connection_has_at_most_the_allowed_calls_in_progress() {
                     channel_id: GENERAL,
                     content: format!("call {index}"),
                     embed: None,
+                    ..Default::default()
                 })
                 .await
                 .map(drop)

@@ -16,6 +16,7 @@ fn message(content: &str) -> SendChannelMessageRequest {
         channel_id: GENERAL,
         content: content.into(),
         embed: None,
+        ..Default::default()
     }
 }
 

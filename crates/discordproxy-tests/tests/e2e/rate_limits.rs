@@ -46,6 +46,7 @@ fn message(content: impl Into<String>) -> SendChannelMessageRequest {
         channel_id: GENERAL,
         content: content.into(),
         embed: None,
+        ..Default::default()
     }
 }
 
@@ -500,6 +501,7 @@ async fn a_cloudflare_ban_stops_all_rest_traffic_until_it_ends() {
                 user_id: ALICE,
                 content: "during the ban".into(),
                 embed: None,
+                ..Default::default()
             })
             .await
             .unwrap_err();
@@ -803,6 +805,7 @@ async fn metrics_count_what_happened() {
                 user_id: BOB_DMS_CLOSED,
                 content: "hi".into(),
                 embed: None,
+                ..Default::default()
             })
             .await
             .unwrap_err();

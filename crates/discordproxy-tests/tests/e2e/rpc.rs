@@ -37,6 +37,7 @@ async fn channel_message_returns_the_filled_message_after_get_then_post() {
             channel_id: GENERAL,
             content: "@everyone hello".into(),
             embed: Some(embed),
+            ..Default::default()
         })
         .await
         .unwrap()
@@ -90,6 +91,7 @@ async fn repeat_dm_to_a_user_is_one_rest_call() {
         user_id: ALICE,
         content: content.into(),
         embed: None,
+        ..Default::default()
     };
     let first = client
         .send_direct_message(dm("one"))
@@ -131,6 +133,7 @@ async fn dms_closed_is_permission_denied_with_discord_json() {
             user_id: BOB_DMS_CLOSED,
             content: "hi".into(),
             embed: None,
+            ..Default::default()
         })
         .await
         .unwrap_err();
@@ -166,6 +169,7 @@ async fn empty_field_value_is_invalid_argument_naming_the_field() {
             channel_id: GENERAL,
             content: String::new(),
             embed: Some(embed),
+            ..Default::default()
         })
         .await
         .unwrap_err();
@@ -251,6 +255,7 @@ async fn zero_ids_are_refused_in_plain_text_without_rest_calls() {
                 channel_id: 0,
                 content: "x".into(),
                 embed: None,
+                ..Default::default()
             })
             .await
             .map(drop)
@@ -260,6 +265,7 @@ async fn zero_ids_are_refused_in_plain_text_without_rest_calls() {
                 user_id: 0,
                 content: "x".into(),
                 embed: None,
+                ..Default::default()
             })
             .await
             .map(drop)
@@ -288,6 +294,7 @@ async fn big_snowflake_channel_round_trips_exactly() {
             channel_id: BIG_SNOWFLAKE,
             content: "big".into(),
             embed: None,
+            ..Default::default()
         })
         .await
         .unwrap()
@@ -315,6 +322,7 @@ async fn invalid_token_fails_waiting_rpcs_as_unavailable() {
             channel_id: GENERAL,
             content: "x".into(),
             embed: None,
+            ..Default::default()
         })
         .await
         .unwrap_err();
@@ -385,6 +393,7 @@ async fn no_discord_request_starts_after_the_callers_deadline() {
         channel_id: GENERAL,
         content: "too late".into(),
         embed: None,
+        ..Default::default()
     });
     request.set_timeout(std::time::Duration::from_millis(300));
     let started = std::time::Instant::now();
@@ -410,6 +419,7 @@ async fn unreachable_targets_are_answered_from_the_negative_cache() {
                 user_id: BOB_DMS_CLOSED,
                 content: "hi".into(),
                 embed: None,
+                ..Default::default()
             })
             .await
             .unwrap_err();
@@ -420,6 +430,7 @@ async fn unreachable_targets_are_answered_from_the_negative_cache() {
                 channel_id: 42,
                 content: "hi".into(),
                 embed: None,
+                ..Default::default()
             })
             .await
             .unwrap_err();
@@ -518,6 +529,7 @@ async fn max_pending_refuses_calls_beyond_the_bound_at_once() {
                     channel_id: GENERAL,
                     content: "x".into(),
                     embed: None,
+                    ..Default::default()
                 })
                 .await;
             (result.map(drop).map_err(|s| s.code()), started.elapsed())

@@ -83,6 +83,7 @@ async fn send_direct_message_tolerates_odd_user_dm_channel_and_message_answers()
             user_id: ALICE,
             content: "hello Alice".into(),
             embed: None,
+            ..Default::default()
         })
         .await
         .expect("odd answers must not fail the call")
@@ -139,6 +140,7 @@ async fn send_channel_message_tolerates_odd_channel_and_message_answers() {
             channel_id: GENERAL,
             content: "hello channel".into(),
             embed: None,
+            ..Default::default()
         })
         .await
         .expect("odd answers must not fail the call")

@@ -7,8 +7,8 @@ use crate::rpc::{
     unreachable::{check_unreachable, remember_unreachable},
 };
 use crate::{
-    convert,
-    discord::{negative_cache::Target, request::message::limits},
+    convert::{self, message_body::CreateFields},
+    discord::{client::JsonAnswer, negative_cache::Target, request::message::limits},
     error::{Error, Result},
     state::ProxyState,
 };
@@ -24,7 +24,8 @@ const UNKNOWN_CHANNEL: u64 = 10003;
 ///
 /// # Errors
 /// `INVALID_ARGUMENT` for a body over Discord's limits (400/50035 JSON details as Discord
-/// would answer, without a request) and for `user_id` 0; Discord's errors by the status table (e.g. 404/10013
+/// would answer, without a request), for `user_id` 0 and for bad field combinations (as
+/// `SendChannelMessage`; plain text); Discord's errors by the status table (e.g. 404/10013
 /// Unknown User, 403/50007 Cannot send messages to this user); `UNAVAILABLE` when Discord is
 /// unreachable.
 pub(crate) async fn handle(
@@ -35,7 +36,7 @@ pub(crate) async fn handle(
     let user_id = required_id(request.user_id, "user_id")?;
     tracing::info!(rpc = "SendDirectMessage", user_id, "received request");
     tracing::debug!(content = %request.content, embed = ?request.embed, "request content");
-    let body = convert::message_body::create_message(&request.content, request.embed.as_ref());
+    let body = convert::message_body::create_message_with(&CreateFields::from(&request))?;
     limits::check_create_message(&body)?;
 
     let target = Target::User(user_id);
@@ -61,8 +62,9 @@ pub(crate) async fn handle(
     reply(remember_unreachable(&state, target, result)?)
 }
 
-fn reply(created: serde_json::Value) -> Result<SendDirectMessageResponse> {
+fn reply(created: JsonAnswer) -> Result<SendDirectMessageResponse> {
     Ok(SendDirectMessageResponse {
-        message: Some(convert::message::from_json(&created, None)),
+        message: Some(convert::message::from_json(&created.value, None)),
+        json: created.text,
     })
 }

@@ -36,6 +36,26 @@ pub const URL_MAX: usize = 2048;
 pub const EMBED_TOTAL_MAX: usize = 6000;
 /// `embeds[].color`: a 24-bit RGB value.
 pub const COLOR_MAX: i64 = 0xFF_FF_FF;
+/// `embeds`: entries per message.
+pub const EMBEDS_MAX: usize = 10;
+/// `sticker_ids`: entries per message.
+pub const STICKERS_MAX: usize = 3;
+/// `nonce`: characters.
+pub const NONCE_MAX: usize = 25;
+/// `allowed_mentions.users` and `allowed_mentions.roles`: entries.
+pub const MENTIONS_MAX: usize = 100;
+/// `limit` of Get Channel Messages: 1–100.
+pub const PAGE_LIMIT: std::ops::RangeInclusive<i32> = 1..=100;
+/// `messages` of Bulk Delete Messages: 2–100 ids.
+pub const BULK_DELETE: std::ops::RangeInclusive<usize> = 2..=100;
+/// Bulk delete refuses messages this old or older (14 days, in milliseconds).
+pub const BULK_DELETE_MAX_AGE_MS: u64 = 14 * 24 * 60 * 60 * 1000;
+/// Discord's epoch (2015-01-01T00:00:00Z) in Unix milliseconds: a snowflake's time is
+/// `(id >> 22) + DISCORD_EPOCH_MS`.
+/// <https://discord.com/developers/docs/reference#snowflakes>
+pub const DISCORD_EPOCH_MS: u64 = 1_420_070_400_000;
+/// Discord's JSON code for a bulk delete with a message 14 days old or older.
+pub const BULK_DELETE_TOO_OLD: u64 = 50034;
 
 /// Form errors collected as Discord nests them: `{"embeds": {"0": {"title": {"_errors": …}}}}`.
 #[derive(Default)]
@@ -59,6 +79,38 @@ impl FormErrors {
         }
     }
 
+    /// An array over `max` entries is refused; returns its entries.
+    fn max_items<'v>(
+        &mut self,
+        path: &[&str],
+        value: Option<&'v Value>,
+        max: usize,
+    ) -> &'v [Value] {
+        let items = value
+            .and_then(Value::as_array)
+            .map_or(&[][..], Vec::as_slice);
+        if items.len() > max {
+            self.add(
+                path,
+                "BASE_TYPE_MAX_LENGTH",
+                format!("Must be {max} or fewer in length."),
+            );
+        }
+        items
+    }
+
+    /// Discord's 400/50035 answer for the errors collected, if any.
+    fn into_result(self) -> Result<()> {
+        if self.0.is_empty() {
+            return Ok(());
+        }
+        let response = json!({"message": "Invalid Form Body", "code": 50035, "errors": self.0});
+        Err(Error::Discord(api_error::from_response(
+            400,
+            response.to_string().as_bytes(),
+        )))
+    }
+
     fn max_len(&mut self, path: &[&str], value: Option<&Value>, max: usize) -> usize {
         let length = value
             .and_then(Value::as_str)
@@ -74,29 +126,125 @@ impl FormErrors {
     }
 }
 
-/// Checks a Create Message body (as built by `message_body::create_message`).
+/// Checks a Create Message or Edit Message body (as built by `convert::message_body`):
+/// content length, up to 10 embeds and each embed's limits (the 6,000-character total counts
+/// every embed of the message), up to 3 stickers, a nonce of at most 25 characters, and at most
+/// 100 users and 100 roles in `allowed_mentions`.
 ///
 /// # Errors
 /// [`Error::Discord`] 400/50035 naming every field over its limit (gRPC `INVALID_ARGUMENT`).
 pub fn check_create_message(body: &Value) -> Result<()> {
     let mut errors = FormErrors::default();
     errors.max_len(&["content"], body.get("content"), CONTENT_MAX);
-    let embeds = body.get("embeds").and_then(Value::as_array);
-    for (index, embed) in embeds.into_iter().flatten().enumerate() {
+    let embeds = errors.max_items(&["embeds"], body.get("embeds"), EMBEDS_MAX);
+    let mut total = 0;
+    for (index, embed) in embeds.iter().enumerate() {
         let index = index.to_string();
-        check_embed(&mut errors, &index, embed);
+        total += check_embed(&mut errors, &index, embed);
     }
-    if errors.0.is_empty() {
-        return Ok(());
+    if total > EMBED_TOTAL_MAX {
+        errors.add(
+            &["embeds"],
+            "MAX_EMBED_SIZE_EXCEEDED",
+            format!("Embed size exceeds maximum size of {EMBED_TOTAL_MAX}"),
+        );
     }
-    let response = json!({"message": "Invalid Form Body", "code": 50035, "errors": errors.0});
-    Err(Error::Discord(api_error::from_response(
-        400,
-        response.to_string().as_bytes(),
-    )))
+    errors.max_items(&["sticker_ids"], body.get("sticker_ids"), STICKERS_MAX);
+    errors.max_len(&["nonce"], body.get("nonce"), NONCE_MAX);
+    let mentions = body.get("allowed_mentions");
+    for list in ["users", "roles"] {
+        errors.max_items(
+            &["allowed_mentions", list],
+            mentions.and_then(|mentions| mentions.get(list)),
+            MENTIONS_MAX,
+        );
+    }
+    errors.into_result()
 }
 
-fn check_embed(errors: &mut FormErrors, index: &str, embed: &Value) {
+/// Checks Get Channel Messages' `limit` (1–100) as Discord checks its query.
+///
+/// # Errors
+/// [`Error::Discord`] 400/50035 naming `limit` (gRPC `INVALID_ARGUMENT`).
+pub fn check_message_page(limit: Option<i32>) -> Result<()> {
+    let mut errors = FormErrors::default();
+    match limit {
+        Some(limit) if limit < *PAGE_LIMIT.start() => errors.add(
+            &["limit"],
+            "NUMBER_TYPE_MIN",
+            format!(
+                "int value should be greater than or equal to {}.",
+                PAGE_LIMIT.start()
+            ),
+        ),
+        Some(limit) if limit > *PAGE_LIMIT.end() => errors.add(
+            &["limit"],
+            "NUMBER_TYPE_MAX",
+            format!(
+                "int value should be less than or equal to {}.",
+                PAGE_LIMIT.end()
+            ),
+        ),
+        _ => {}
+    }
+    errors.into_result()
+}
+
+/// Checks Bulk Delete Messages' ids at `now_ms` (Unix milliseconds): 2–100 of them (400/50035
+/// on `messages`), and none created 14 days ago or earlier by its snowflake time (400/50034,
+/// Discord's own code for it). Ids of 0 and duplicates are the caller's to refuse first.
+///
+/// # Errors
+/// [`Error::Discord`] 400/50035 or 400/50034 (gRPC `INVALID_ARGUMENT`).
+pub fn check_bulk_delete(messages: &[u64], now_ms: u64) -> Result<()> {
+    let mut errors = FormErrors::default();
+    if messages.len() < *BULK_DELETE.start() {
+        errors.add(
+            &["messages"],
+            "BASE_TYPE_MIN_LENGTH",
+            format!("Must be {} or more in length.", BULK_DELETE.start()),
+        );
+    } else if messages.len() > *BULK_DELETE.end() {
+        errors.add(
+            &["messages"],
+            "BASE_TYPE_MAX_LENGTH",
+            format!("Must be {} or fewer in length.", BULK_DELETE.end()),
+        );
+    }
+    errors.into_result()?;
+    let oldest_allowed = now_ms.saturating_sub(BULK_DELETE_MAX_AGE_MS);
+    if messages
+        .iter()
+        .any(|id| snowflake_time_ms(*id) <= oldest_allowed)
+    {
+        let response = json!({
+            "message": "You can only bulk delete messages that are under 14 days old",
+            "code": BULK_DELETE_TOO_OLD,
+        });
+        return Err(Error::Discord(api_error::from_response(
+            400,
+            response.to_string().as_bytes(),
+        )));
+    }
+    Ok(())
+}
+
+/// When a snowflake was made, in Unix milliseconds.
+pub fn snowflake_time_ms(id: u64) -> u64 {
+    (id >> 22) + DISCORD_EPOCH_MS
+}
+
+/// The current time in Unix milliseconds.
+pub fn now_ms() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |elapsed| {
+            u64::try_from(elapsed.as_millis()).unwrap_or(u64::MAX)
+        })
+}
+
+/// Checks one embed; returns its characters counting towards the message's 6,000 total.
+fn check_embed(errors: &mut FormErrors, index: &str, embed: &Value) -> usize {
     let at = |key: &'static str| ["embeds", index, key];
     let mut total = 0;
     total += errors.max_len(&at("title"), embed.get("title"), TITLE_MAX);
@@ -159,13 +307,7 @@ fn check_embed(errors: &mut FormErrors, index: &str, embed: &Value) {
             FIELD_VALUE_MAX,
         );
     }
-    if total > EMBED_TOTAL_MAX {
-        errors.add(
-            &["embeds"],
-            "MAX_EMBED_SIZE_EXCEEDED",
-            format!("Embed size exceeds maximum size of {EMBED_TOTAL_MAX}"),
-        );
-    }
+    total
 }
 
 #[cfg(test)]
@@ -244,5 +386,143 @@ mod tests {
             "{}",
             error.text
         );
+    }
+
+    #[test]
+    fn counts_of_embeds_stickers_and_mentions_and_the_nonce_length() {
+        let error = refused(json!({
+            "embeds": vec![json!({"title": "t"}); EMBEDS_MAX + 1],
+            "sticker_ids": ["1", "2", "3", "4"],
+            "nonce": "n".repeat(NONCE_MAX + 1),
+            "allowed_mentions": {"parse": [], "users": vec!["1"; MENTIONS_MAX + 1]},
+        }));
+        assert_eq!((error.status, error.code), (400, 50035));
+        for line in [
+            "In embeds: Must be 10 or fewer in length.",
+            "In sticker_ids: Must be 3 or fewer in length.",
+            "In nonce: Must be 25 or fewer in length.",
+            "In allowed_mentions.users: Must be 100 or fewer in length.",
+        ] {
+            assert!(
+                error.text.contains(line),
+                "{line} missing in {}",
+                error.text
+            );
+        }
+        let at_the_limits = json!({
+            "embeds": vec![json!({"title": "t"}); EMBEDS_MAX],
+            "sticker_ids": ["1", "2", "3"],
+            "nonce": "n".repeat(NONCE_MAX),
+            "allowed_mentions": {"parse": [], "roles": vec!["1"; MENTIONS_MAX]},
+        });
+        assert!(check_create_message(&at_the_limits).is_ok());
+    }
+
+    #[test]
+    fn the_6000_total_counts_every_embed_of_the_message() {
+        let half = json!({"description": "d".repeat(DESCRIPTION_MAX)});
+        let error = refused(json!({"embeds": [half.clone(), half]}));
+        assert_eq!(
+            error.text,
+            "Invalid Form Body\nIn embeds: Embed size exceeds maximum size of 6000"
+        );
+    }
+
+    #[test]
+    fn edit_bodies_with_nulls_pass() {
+        let cleared = json!({"content": null, "embeds": null, "attachments": null,
+                             "flags": null, "allowed_mentions": null, "components": null});
+        assert!(check_create_message(&cleared).is_ok());
+    }
+
+    #[test]
+    fn page_limit_is_1_to_100_as_discord_answers() {
+        for limit in [None, Some(1), Some(50), Some(100)] {
+            assert!(check_message_page(limit).is_ok(), "{limit:?}");
+        }
+        let error = match check_message_page(Some(0)) {
+            Err(Error::Discord(error)) => error,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(
+            (error.status, error.code, error.text.as_str()),
+            (
+                400,
+                50035,
+                "Invalid Form Body\nIn limit: int value should be greater than or equal to 1."
+            )
+        );
+        let error = match check_message_page(Some(101)) {
+            Err(Error::Discord(error)) => error,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(
+            error.text,
+            "Invalid Form Body\nIn limit: int value should be less than or equal to 100."
+        );
+    }
+
+    /// A snowflake made at `ms` (Unix milliseconds).
+    fn made_at(ms: u64) -> u64 {
+        (ms - DISCORD_EPOCH_MS) << 22
+    }
+
+    #[test]
+    fn bulk_delete_counts() {
+        let now = 1_790_000_000_000;
+        let fresh = made_at(now - 1000);
+        let error = match check_bulk_delete(&[fresh], now) {
+            Err(Error::Discord(error)) => error,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(
+            (error.status, error.code, error.text.as_str()),
+            (
+                400,
+                50035,
+                "Invalid Form Body\nIn messages: Must be 2 or more in length."
+            )
+        );
+        let many: Vec<u64> = (0..101).map(|n| fresh + n).collect();
+        let error = match check_bulk_delete(&many, now) {
+            Err(Error::Discord(error)) => error,
+            other => panic!("{other:?}"),
+        };
+        assert!(
+            error
+                .text
+                .ends_with("In messages: Must be 100 or fewer in length.")
+        );
+        assert!(check_bulk_delete(&many[..100], now).is_ok());
+        assert!(check_bulk_delete(&many[..2], now).is_ok());
+    }
+
+    #[test]
+    fn bulk_delete_of_a_message_14_days_old_is_50034() {
+        let now = 1_790_000_000_000;
+        let just_under = made_at(now - BULK_DELETE_MAX_AGE_MS + 1);
+        let exactly = made_at(now - BULK_DELETE_MAX_AGE_MS);
+        assert_eq!(
+            snowflake_time_ms(just_under),
+            now - BULK_DELETE_MAX_AGE_MS + 1
+        );
+        assert!(check_bulk_delete(&[just_under, just_under + 1], now).is_ok());
+        let error = match check_bulk_delete(&[just_under, exactly], now) {
+            Err(Error::Discord(error)) => error,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(
+            (error.status, error.code, error.text.as_str()),
+            (
+                400,
+                50034,
+                "You can only bulk delete messages that are under 14 days old"
+            )
+        );
+    }
+
+    #[test]
+    fn now_is_after_discords_epoch() {
+        assert!(now_ms() > DISCORD_EPOCH_MS);
     }
 }
