@@ -3,7 +3,7 @@
 
 use crate::discord::{negative_cache::Target, request::message::limits};
 use crate::rpc::{
-    fields::{distinct_ids, required_id},
+    fields::{required_id, required_ids},
     unreachable::{check_unreachable, remember_unreachable},
 };
 use crate::{error::Result, state::ProxyState};
@@ -14,11 +14,12 @@ use tokio::time::Instant;
 /// Handles one call: one REST call; Discord's 204 becomes the empty response.
 ///
 /// # Errors
-/// - `INVALID_ARGUMENT`, plain text, no request: `channel_id` 0; an id of 0 or a repeated id
-///   in `messages` (naming `messages[i]`).
+/// - `INVALID_ARGUMENT`, plain text, no request: `channel_id` 0; an id of 0 in `messages`
+///   (naming `messages[i]`).
 /// - `INVALID_ARGUMENT` with Discord's JSON, no request: fewer than 2 or more than 100 ids
-///   (400/50035 on `messages`); an id 14 days old or older by its snowflake time (400/50034
-///   You can only bulk delete messages that are under 14 days old).
+///   (400/50035 on `messages`), a repeated id (400/50035 on `messages.N`); an id 14 days old
+///   or older by its snowflake time (400/50034 You can only bulk delete messages that are
+///   under 14 days old).
 /// - Discord's errors by the status table: 404/10003 Unknown Channel (`NOT_FOUND`), 403/50013
 ///   Missing Permissions and 403/50001 (`PERMISSION_DENIED`); `UNAVAILABLE` when Discord is
 ///   unreachable.
@@ -34,7 +35,7 @@ pub(crate) async fn handle(
         count = request.messages.len(),
         "received request"
     );
-    distinct_ids(&request.messages, "messages")?;
+    required_ids(&request.messages, "messages")?;
     limits::check_bulk_delete(&request.messages, limits::now_ms())?;
     let target = Target::Channel(channel_id);
     check_unreachable(&state, target)?;

@@ -191,8 +191,9 @@ pub fn check_message_page(limit: Option<i32>) -> Result<()> {
 }
 
 /// Checks Bulk Delete Messages' ids at `now_ms` (Unix milliseconds): 2–100 of them (400/50035
-/// on `messages`), and none created 14 days ago or earlier by its snowflake time (400/50034,
-/// Discord's own code for it). Ids of 0 and duplicates are the caller's to refuse first.
+/// on `messages`), each once (400/50035 on `messages.N`, as Discord answers a repeated id),
+/// and none created 14 days ago or earlier by its snowflake time (400/50034, Discord's own
+/// code for it). Ids of 0 are the caller's to refuse first.
 ///
 /// # Errors
 /// [`Error::Discord`] 400/50035 or 400/50034 (gRPC `INVALID_ARGUMENT`).
@@ -210,6 +211,16 @@ pub fn check_bulk_delete(messages: &[u64], now_ms: u64) -> Result<()> {
             "BASE_TYPE_MAX_LENGTH",
             format!("Must be {} or fewer in length.", BULK_DELETE.end()),
         );
+    }
+    let mut seen = std::collections::HashSet::with_capacity(messages.len());
+    for (index, id) in messages.iter().enumerate() {
+        if !seen.insert(id) {
+            errors.add(
+                &["messages", &index.to_string()],
+                "SET_TYPE_ALREADY_CONTAINS_VALUE",
+                "The set already contains this value".into(),
+            );
+        }
     }
     errors.into_result()?;
     let oldest_allowed = now_ms.saturating_sub(BULK_DELETE_MAX_AGE_MS);
@@ -494,6 +505,17 @@ mod tests {
                 .ends_with("In messages: Must be 100 or fewer in length.")
         );
         assert!(check_bulk_delete(&many[..100], now).is_ok());
+        let error = match check_bulk_delete(&[fresh, fresh + 1, fresh, fresh + 1], now) {
+            Err(Error::Discord(error)) => error,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(
+            (error.code, error.text.as_str()),
+            (
+                50035,
+                "Invalid Form Body\nIn messages.2: The set already contains this value\nIn messages.3: The set already contains this value"
+            )
+        );
         assert!(check_bulk_delete(&many[..2], now).is_ok());
     }
 
