@@ -25,8 +25,9 @@
 //!
 //! Modules depend only on modules listed before them (no cycles):
 //!
-//! - `error`, `timestamp`, `request_log`, `ratelimit/`: Discord's error bodies, time formats,
-//!   the request log, rate-limit settings and state;
+//! - `error`, `timestamp`, `request_log`, `audit_log`, `ratelimit/`: Discord's error bodies,
+//!   time formats, the request log, the `X-Audit-Log-Reason` header, rate-limit settings and
+//!   state;
 //! - `snowflake` (parsing, timestamps, generation), `nonce`, `faults`, `auth`, `validate`;
 //! - `fixture/` (parsing the fixture), `store` (the Discord data the REST routes serve);
 //! - `gateway/` (the websocket gateway, reads the store), `edge` (latency, faults and rate
@@ -38,6 +39,7 @@
 pub mod config;
 pub mod gateway;
 
+mod audit_log;
 mod auth;
 mod content_type;
 mod control;
