@@ -6,7 +6,7 @@
 //! from a [`Fixture`] of users, guilds and channels, behind Discord's rate limits
 //! ([`RateLimitConfig`]: per-route buckets, the global limit, `X-RateLimit-*` headers, 429s and
 //! the Cloudflare ban); plus inspection and control endpoints under `/_emulator/` (request log,
-//! stats, REST fault injection, reset). The crate README lists every route, the fixture format,
+//! stats, REST fault injection, reset, messages written by other users). The crate README lists every route, the fixture format,
 //! the default rate-limit table, every fault kind and what is not emulated yet.
 //!
 //! ```no_run
