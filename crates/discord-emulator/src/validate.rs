@@ -1,4 +1,5 @@
-//! Validation of `POST /channels/{id}/messages` bodies, with Discord's nested 50035 errors.
+//! Validation of message bodies (`POST /channels/{id}/messages` here; edits and bulk deletes in
+//! the submodules), with Discord's nested 50035 errors.
 //!
 //! Limits are those of Discord's docs
 //! ([message create](https://discord.com/developers/docs/resources/message#create-message),
