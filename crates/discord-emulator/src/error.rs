@@ -27,15 +27,24 @@ pub(crate) enum ApiError {
     /// 10004: the guild does not exist (HTTP 404).
     #[error("Unknown Guild")]
     UnknownGuild,
+    /// 10008: the message does not exist in the channel (HTTP 404).
+    #[error("Unknown Message")]
+    UnknownMessage,
     /// 10013: the user does not exist (HTTP 404).
     #[error("Unknown User")]
     UnknownUser,
+    /// 40033: the message was crossposted already (HTTP 400).
+    #[error("This message has already been crossposted.")]
+    AlreadyCrossposted,
     /// 50001: the bot cannot see the resource (HTTP 403).
     #[error("Missing Access")]
     MissingAccess,
     /// 50003: the action is not possible in a DM channel, e.g. editing one (HTTP 403).
     #[error("Cannot execute action on a DM channel")]
     DmChannelAction,
+    /// 50005: only the author of a message may edit its content (HTTP 403).
+    #[error("Cannot edit a message authored by another user")]
+    NotMessageAuthor,
     /// 50006: a message with nothing in it (HTTP 400).
     #[error("Cannot send an empty message")]
     EmptyMessage,
@@ -48,15 +57,25 @@ pub(crate) enum ApiError {
     /// 50013: the bot sees the channel but lacks a permission (HTTP 403).
     #[error("Missing Permissions")]
     MissingPermissions,
+    /// 50024: the action is not possible in this type of channel, e.g. crossposting outside an
+    /// announcement channel (HTTP 400).
+    #[error("Cannot execute action on this channel type")]
+    InvalidChannelType,
     /// 50033: a DM recipient that cannot be used (HTTP 400).
     #[error("Invalid Recipient(s)")]
     InvalidRecipients,
+    /// 50034: a bulk delete names a message older than two weeks (HTTP 400).
+    #[error("A message provided was too old to bulk delete")]
+    MessageTooOld,
     /// 50035: the body or a parameter failed validation (HTTP 400), with the nested errors.
     #[error("Invalid Form Body")]
     InvalidFormBody(FormErrors),
     /// 40005: the body is larger than the emulator accepts (HTTP 413).
     #[error("Request entity too large")]
     EntityTooLarge,
+    /// 50081: a sticker the bot cannot send here (HTTP 400).
+    #[error("Invalid sticker sent")]
+    InvalidSticker,
     /// 50109: the body is not JSON (HTTP 400).
     #[error("The request body contains invalid JSON.")]
     InvalidJson,
@@ -67,16 +86,23 @@ impl ApiError {
     pub(crate) fn status(&self) -> StatusCode {
         match self {
             Self::Unauthorized => StatusCode::UNAUTHORIZED,
-            Self::NotFound | Self::UnknownChannel | Self::UnknownGuild | Self::UnknownUser => {
-                StatusCode::NOT_FOUND
-            }
+            Self::NotFound
+            | Self::UnknownChannel
+            | Self::UnknownGuild
+            | Self::UnknownMessage
+            | Self::UnknownUser => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Self::EntityTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::MissingAccess
             | Self::DmChannelAction
             | Self::CannotMessageUser
+            | Self::NotMessageAuthor
             | Self::MissingPermissions => StatusCode::FORBIDDEN,
-            Self::EmptyMessage
+            Self::AlreadyCrossposted
+            | Self::InvalidChannelType
+            | Self::MessageTooOld
+            | Self::InvalidSticker
+            | Self::EmptyMessage
             | Self::NonTextChannel
             | Self::InvalidRecipients
             | Self::InvalidFormBody(_)
@@ -91,15 +117,21 @@ impl ApiError {
             Self::EntityTooLarge => 40005,
             Self::UnknownChannel => 10003,
             Self::UnknownGuild => 10004,
+            Self::UnknownMessage => 10008,
             Self::UnknownUser => 10013,
+            Self::AlreadyCrossposted => 40033,
             Self::MissingAccess => 50001,
             Self::DmChannelAction => 50003,
+            Self::NotMessageAuthor => 50005,
             Self::EmptyMessage => 50006,
             Self::CannotMessageUser => 50007,
             Self::NonTextChannel => 50008,
             Self::MissingPermissions => 50013,
+            Self::InvalidChannelType => 50024,
             Self::InvalidRecipients => 50033,
+            Self::MessageTooOld => 50034,
             Self::InvalidFormBody(_) => 50035,
+            Self::InvalidSticker => 50081,
             Self::InvalidJson => 50109,
         }
     }
@@ -117,7 +149,6 @@ impl ApiError {
     }
 
     /// The JSON body Discord sends for this error, as a value.
-    #[cfg(test)]
     pub(crate) fn body(&self) -> Value {
         serde_json::to_value(self.wire_body()).expect("error bodies serialize")
     }
@@ -226,7 +257,33 @@ mod tests {
         let table = [
             (ApiError::UnknownChannel, 404, 10003, "Unknown Channel"),
             (ApiError::UnknownGuild, 404, 10004, "Unknown Guild"),
+            (ApiError::UnknownMessage, 404, 10008, "Unknown Message"),
             (ApiError::UnknownUser, 404, 10013, "Unknown User"),
+            (
+                ApiError::AlreadyCrossposted,
+                400,
+                40033,
+                "This message has already been crossposted.",
+            ),
+            (
+                ApiError::NotMessageAuthor,
+                403,
+                50005,
+                "Cannot edit a message authored by another user",
+            ),
+            (
+                ApiError::InvalidChannelType,
+                400,
+                50024,
+                "Cannot execute action on this channel type",
+            ),
+            (
+                ApiError::MessageTooOld,
+                400,
+                50034,
+                "A message provided was too old to bulk delete",
+            ),
+            (ApiError::InvalidSticker, 400, 50081, "Invalid sticker sent"),
             (ApiError::MissingAccess, 403, 50001, "Missing Access"),
             (
                 ApiError::DmChannelAction,

@@ -6,7 +6,7 @@
 //! from a [`Fixture`] of users, guilds and channels, behind Discord's rate limits
 //! ([`RateLimitConfig`]: per-route buckets, the global limit, `X-RateLimit-*` headers, 429s and
 //! the Cloudflare ban); plus inspection and control endpoints under `/_emulator/` (request log,
-//! stats, REST fault injection, reset). The crate README lists every route, the fixture format,
+//! stats, REST fault injection, reset, messages written by other users). The crate README lists every route, the fixture format,
 //! the default rate-limit table, every fault kind and what is not emulated yet.
 //!
 //! ```no_run
@@ -25,8 +25,9 @@
 //!
 //! Modules depend only on modules listed before them (no cycles):
 //!
-//! - `error`, `timestamp`, `request_log`, `ratelimit/`: Discord's error bodies, time formats,
-//!   the request log, rate-limit settings and state;
+//! - `error`, `timestamp`, `request_log`, `audit_log`, `ratelimit/`: Discord's error bodies,
+//!   time formats, the request log, the `X-Audit-Log-Reason` header, rate-limit settings and
+//!   state;
 //! - `snowflake` (parsing, timestamps, generation), `nonce`, `faults`, `auth`, `validate`;
 //! - `fixture/` (parsing the fixture), `store` (the Discord data the REST routes serve);
 //! - `gateway/` (the websocket gateway, reads the store), `edge` (latency, faults and rate
@@ -38,6 +39,7 @@
 pub mod config;
 pub mod gateway;
 
+mod audit_log;
 mod auth;
 mod content_type;
 mod control;

@@ -33,9 +33,9 @@ fn is_json(content_type: Option<&str>) -> bool {
     })
 }
 
-/// Middleware: logs the request (method, path, query, JSON body, arrival time) before it is
-/// handled, then its response status and JSON response body (up to 64 KiB; streamed fault
-/// bodies are not read).
+/// Middleware: logs the request (method, path, query, JSON body, audit-log reason, arrival
+/// time) before it is handled, then its response status and JSON response body (up to 64 KiB;
+/// streamed fault bodies are not read).
 pub(crate) async fn record(
     AxumState(state): AxumState<Arc<State>>,
     request: Request,
@@ -51,6 +51,7 @@ pub(crate) async fn record(
         path: parts.uri.path().to_owned(),
         query: parts.uri.query().unwrap_or_default().to_owned(),
         body: None,
+        audit_log_reason: crate::audit_log::reason(&parts.headers),
         status: None,
         time: format_timestamp(OffsetDateTime::now_utc()),
         response: None,

@@ -27,6 +27,9 @@ pub struct RecordedRequest {
     pub query: String,
     /// The JSON body, or `None` (serialized as `null`) when empty or not JSON.
     pub body: Option<Value>,
+    /// The decoded `X-Audit-Log-Reason` header, or `None` (`null`) when the request had none.
+    #[serde(default)]
+    pub audit_log_reason: Option<String>,
     /// The response status; `None` while the request is still being answered, or when an
     /// injected `disconnect` fault closed the connection without an answer.
     pub status: Option<u16>,
@@ -139,6 +142,7 @@ mod tests {
             path: path.into(),
             query: String::new(),
             body: None,
+            audit_log_reason: None,
             status: None,
             time: String::new(),
             response: None,

@@ -37,11 +37,83 @@ pub(crate) struct ChannelState {
     pub(crate) messages: VecDeque<StoredMessage>,
 }
 
-/// A message as served.
+/// A message as stored: the object REST serves, without the `referenced_message` of a reply
+/// (see [`ChannelState::served`]).
 #[derive(Debug, Clone)]
 pub(crate) struct StoredMessage {
     pub(crate) id: u64,
     pub(crate) object: Value,
+}
+
+/// Message type REPLY: its `message_reference` names the message it answers.
+pub(crate) const REPLY: u64 = 19;
+
+impl StoredMessage {
+    /// The id of the message's author.
+    pub(crate) fn author_id(&self) -> Option<u64> {
+        self.object
+            .get("author")
+            .and_then(|author| author.get("id"))
+            .and_then(parse_snowflake)
+    }
+
+    /// The message a reply answers.
+    pub(crate) fn replies_to(&self) -> Option<u64> {
+        replied_message_id(&self.object)
+    }
+}
+
+/// The id of the message that a message object (of type REPLY) answers.
+pub(crate) fn replied_message_id(object: &Value) -> Option<u64> {
+    if object.get("type").and_then(Value::as_u64) != Some(REPLY) {
+        return None;
+    }
+    object
+        .get("message_reference")
+        .and_then(|reference| reference.get("message_id"))
+        .and_then(parse_snowflake)
+}
+
+impl ChannelState {
+    /// The position of message `id` in `messages` (ids increase, so it is a binary search).
+    fn message_index(&self, id: u64) -> Option<usize> {
+        let index = self.messages.partition_point(|message| message.id < id);
+        self.messages
+            .get(index)
+            .is_some_and(|message| message.id == id)
+            .then_some(index)
+    }
+
+    /// Message `id` of this channel.
+    pub(crate) fn message(&self, id: u64) -> Option<&StoredMessage> {
+        self.message_index(id)
+            .and_then(|index| self.messages.get(index))
+    }
+
+    /// Message `id` of this channel, to change it.
+    pub(crate) fn message_mut(&mut self, id: u64) -> Option<&mut StoredMessage> {
+        self.message_index(id)
+            .and_then(|index| self.messages.get_mut(index))
+    }
+
+    /// Removes message `id` of this channel.
+    pub(crate) fn remove_message(&mut self, id: u64) -> Option<StoredMessage> {
+        self.message_index(id)
+            .and_then(|index| self.messages.remove(index))
+    }
+
+    /// The message object as Discord serves it now: a reply also gets `referenced_message`, the
+    /// message it answers as it is now, or null once that message is deleted.
+    pub(crate) fn served(&self, message: &StoredMessage) -> Value {
+        let mut object = message.object.clone();
+        if let (Some(reference), Some(fields)) = (message.replies_to(), object.as_object_mut()) {
+            let referenced = self
+                .message(reference)
+                .map_or(Value::Null, |referenced| referenced.object.clone());
+            fields.insert("referenced_message".to_owned(), referenced);
+        }
+        object
+    }
 }
 
 /// A guild and the order of its channels.
@@ -226,5 +298,48 @@ mod tests {
         let channel = &store.channels[&first];
         assert_eq!(channel.object["type"], json!(1));
         assert_eq!(channel.object["recipients"][0]["username"], json!("alice"));
+    }
+
+    fn message(id: u64, object: Value) -> StoredMessage {
+        StoredMessage { id, object }
+    }
+
+    #[test]
+    fn messages_are_found_by_id_and_replies_resolve_their_reference() {
+        let fixture = Fixture::default_fixture();
+        let mut store = Store::new(&fixture);
+        let channel_id = 400_000_000_000_000_002;
+        store.push_message(channel_id, message(10, json!({"id": "10", "type": 0})));
+        store.push_message(
+            channel_id,
+            message(
+                20,
+                json!({"id": "20", "type": 19, "author": {"id": "7"},
+                       "message_reference": {"type": 0, "message_id": "10"}}),
+            ),
+        );
+        let channel = store.channels.get_mut(&channel_id).unwrap();
+        assert!(channel.message(15).is_none());
+        let reply = channel.message(20).unwrap().clone();
+        assert_eq!(reply.author_id(), Some(7));
+        assert_eq!(reply.replies_to(), Some(10));
+        assert_eq!(
+            channel.served(&reply)["referenced_message"]["id"],
+            json!("10")
+        );
+        assert!(
+            channel
+                .served(channel.message(10).unwrap())
+                .get("referenced_message")
+                .is_none()
+        );
+        channel.message_mut(10).unwrap().object["content"] = json!("edited");
+        assert_eq!(
+            channel.served(&reply)["referenced_message"]["content"],
+            json!("edited")
+        );
+        assert_eq!(channel.remove_message(10).map(|m| m.id), Some(10));
+        assert!(channel.remove_message(10).is_none());
+        assert_eq!(channel.served(&reply)["referenced_message"], Value::Null);
     }
 }

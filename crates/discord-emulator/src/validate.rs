@@ -1,4 +1,5 @@
-//! Validation of `POST /channels/{id}/messages` bodies, with Discord's nested 50035 errors.
+//! Validation of message bodies (`POST /channels/{id}/messages` here; edits and bulk deletes in
+//! the submodules), with Discord's nested 50035 errors.
 //!
 //! Limits are those of Discord's docs
 //! ([message create](https://discord.com/developers/docs/resources/message#create-message),
@@ -7,6 +8,20 @@
 //! field value 1024, footer text 2048, author name 256, and 6000 characters over all embeds.
 //! Lengths count Unicode scalar values (characters), not bytes. Every failing field is reported
 //! at once, nested by path, e.g. `{"embeds": {"0": {"fields": {"3": {"value": {"_errors": […]}}}}}}`.
+//!
+//! Submodules: [`reference`] (`message_reference` of a reply), [`stickers`] (`sticker_ids`),
+//! [`components`] (the `id`s Discord gives components), [`edit`] (message edit bodies),
+//! [`bulk_delete`] (bulk-delete bodies).
+
+mod bulk_delete;
+mod components;
+mod edit;
+mod reference;
+mod stickers;
+
+pub(crate) use bulk_delete::bulk_delete;
+pub(crate) use edit::{MessageEdit, edit_touches_content, message_edit};
+pub(crate) use reference::MessageReference;
 
 use std::collections::HashSet;
 
@@ -41,8 +56,15 @@ pub(crate) const EMBED_TOTAL_MAX: usize = 6000;
 pub(crate) const NONCE_MAX: usize = 25;
 /// Largest embed color (0xFFFFFF).
 pub(crate) const COLOR_MAX: i64 = 0xFF_FF_FF;
-/// Message flags a bot may set on create: SUPPRESS_EMBEDS, SUPPRESS_NOTIFICATIONS, IS_COMPONENTS_V2.
-const SETTABLE_FLAGS: u64 = (1 << 2) | (1 << 12) | (1 << 15);
+/// Message flag SUPPRESS_EMBEDS (1 << 2).
+pub(crate) const SUPPRESS_EMBEDS: u64 = 1 << 2;
+/// Message flag IS_COMPONENTS_V2 (1 << 15).
+pub(crate) const IS_COMPONENTS_V2: u64 = 1 << 15;
+/// Message flags a bot may set on create: SUPPRESS_EMBEDS, SUPPRESS_NOTIFICATIONS,
+/// IS_VOICE_MESSAGE, IS_COMPONENTS_V2; any other bit is a 50035 error on `flags`.
+const SETTABLE_FLAGS: u64 = SUPPRESS_EMBEDS | (1 << 12) | (1 << 13) | IS_COMPONENTS_V2;
+/// Most users or roles `allowed_mentions` may list.
+const ALLOWED_MENTIONS_IDS_MAX: usize = 100;
 
 /// A validated message create request, normalized the way Discord echoes it.
 #[derive(Debug, Clone, PartialEq)]
@@ -56,10 +78,15 @@ pub(crate) struct MessageCreate {
     pub(crate) nonce: Option<Value>,
     /// Flags the bot may set.
     pub(crate) flags: u64,
-    /// Components as sent.
+    /// Components as sent, with the `id`s Discord fills in.
     pub(crate) components: Vec<Value>,
-    /// `None`: no `allowed_mentions` (everything in the content pings).
+    /// `None`: no `allowed_mentions` (everything in the content pings, and a reply pings the
+    /// author of the message it answers).
     pub(crate) allowed_mentions: Option<AllowedMentions>,
+    /// `sticker_ids` (at most 3).
+    pub(crate) sticker_ids: Vec<u64>,
+    /// `message_reference`: the message this one replies to.
+    pub(crate) reference: Option<MessageReference>,
 }
 
 /// The `allowed_mentions` object of a request.
@@ -71,6 +98,9 @@ pub(crate) struct AllowedMentions {
     pub(crate) users: HashSet<u64>,
     /// Roles that may be mentioned.
     pub(crate) roles: HashSet<u64>,
+    /// `replied_user`: whether a reply pings the author of the message it answers (default
+    /// false when `allowed_mentions` is sent).
+    pub(crate) replied_user: bool,
 }
 
 impl AllowedMentions {
@@ -175,7 +205,16 @@ pub(crate) fn message_create(body: Option<&Value>) -> Result<MessageCreate, ApiE
     let flags = match body.get("flags") {
         None | Some(Value::Null) => 0,
         Some(value) => match value.as_u64() {
-            Some(flags) => flags & SETTABLE_FLAGS,
+            Some(flags) if flags & !SETTABLE_FLAGS == 0 => flags,
+            Some(_) => {
+                check.error(
+                    &["flags"],
+                    "MESSAGE_FLAGS_INVALID",
+                    "Only SUPPRESS_EMBEDS, SUPPRESS_NOTIFICATIONS, IS_VOICE_MESSAGE and \
+                     IS_COMPONENTS_V2 can be set.",
+                );
+                0
+            }
             None => {
                 check.not_int(&["flags"], value);
                 0
@@ -188,9 +227,11 @@ pub(crate) fn message_create(body: Option<&Value>) -> Result<MessageCreate, ApiE
         Some(value) => Some(check.allowed_mentions(value)),
     };
 
-    let components = check.list_of_anything(body, "components");
-    let sticker_ids = check.list_of_anything(body, "sticker_ids");
+    let mut components = check.list_of_anything(body, "components");
+    components::fill_ids(&mut components);
+    let sticker_ids = check.sticker_ids(body);
     let attachments = check.list_of_anything(body, "attachments");
+    let reference = check.message_reference(body);
 
     check.errors.into_result()?;
 
@@ -211,6 +252,8 @@ pub(crate) fn message_create(body: Option<&Value>) -> Result<MessageCreate, ApiE
         flags,
         components,
         allowed_mentions,
+        sticker_ids,
+        reference,
     })
 }
 
@@ -614,6 +657,13 @@ impl Checker {
             let Some(items) = self.list(&ids_path, ids) else {
                 continue;
             };
+            if items.len() > ALLOWED_MENTIONS_IDS_MAX {
+                self.error(
+                    &ids_path,
+                    "BASE_TYPE_MAX_LENGTH",
+                    format!("Must be {ALLOWED_MENTIONS_IDS_MAX} or fewer in length."),
+                );
+            }
             if allowed.parse.contains(kind) && !items.is_empty() {
                 self.error(
                     &ids_path,
@@ -641,6 +691,15 @@ impl Checker {
                     }
                 }
             }
+        }
+        match object.get("replied_user") {
+            None | Some(Value::Null) => {}
+            Some(Value::Bool(replied_user)) => allowed.replied_user = *replied_user,
+            Some(_) => self.error(
+                &at(&path, "replied_user"),
+                "BASE_TYPE_BOOLEAN",
+                "Must be either true or false.",
+            ),
         }
         allowed
     }
@@ -1024,10 +1083,37 @@ mod tests {
     }
 
     #[test]
-    fn flags_keep_only_settable_bits() {
+    fn flags_other_than_the_settable_ones_are_rejected() {
         assert_eq!(
-            ok(json!({"content": "x", "flags": 4 | 1 | 4096})).flags,
+            ok(json!({"content": "x", "flags": 4 | 4096})).flags,
             4 | 4096
+        );
+        for flags in [1, 2, 64, 4 | 1 << 5] {
+            let errors = form_errors(json!({"content": "x", "flags": flags}));
+            assert_eq!(
+                errors["flags"]["_errors"][0]["code"],
+                json!("MESSAGE_FLAGS_INVALID"),
+                "{flags}"
+            );
+        }
+        let errors = form_errors(json!({"content": "x", "flags": "four"}));
+        assert_eq!(
+            errors["flags"]["_errors"][0]["code"],
+            json!("NUMBER_TYPE_COERCE")
+        );
+    }
+
+    #[test]
+    fn allowed_mentions_lists_are_bounded_and_replied_user_is_a_boolean() {
+        let users: Vec<String> = (1..=101).map(|id| id.to_string()).collect();
+        let errors = form_errors(json!({"content": "x", "allowed_mentions": {"users": users}}));
+        assert_eq!(errors["allowed_mentions"]["users"], max_length(100));
+        let message = ok(json!({"content": "x", "allowed_mentions": {"replied_user": true}}));
+        assert!(message.allowed_mentions.unwrap().replied_user);
+        let errors = form_errors(json!({"content": "x", "allowed_mentions": {"replied_user": 1}}));
+        assert_eq!(
+            errors["allowed_mentions"]["replied_user"]["_errors"][0]["code"],
+            json!("BASE_TYPE_BOOLEAN")
         );
     }
 }

@@ -5,16 +5,19 @@
 //! for the upgrade: twilight connects to `/?v=10…`, py-cord to `?v=10…`), with optional
 //! `compress=zlib-stream` or `compress=zstd-stream`. A connection gets HELLO, identifies
 //! (READY, then one GUILD_CREATE per guild of its shard) or resumes (the missed dispatches,
-//! then RESUMED), heartbeats, and receives MESSAGE_CREATE for every message created over REST
-//! that its intents allow. The crate README lists opcodes, close codes and the control API.
+//! then RESUMED), heartbeats, and receives the MESSAGE_CREATE, MESSAGE_UPDATE, MESSAGE_DELETE
+//! and MESSAGE_DELETE_BULK events REST changes cause, as its intents allow. The crate README
+//! lists opcodes, close codes and the control API.
 //!
 //! Files: [`session`] (one connection), [`registry`] (sessions, sequence numbers, dispatch),
 //! [`replay`] (per-session replay buffer), [`payload`] (opcodes and payload shapes),
-//! [`intents`], [`compression`], [`control`] (`/_emulator/gateway/…`).
+//! [`messages`] (the message events of REST changes), [`intents`], [`compression`],
+//! [`control`] (`/_emulator/gateway/…`).
 
 mod compression;
 mod control;
 pub mod intents;
+mod messages;
 mod payload;
 mod registry;
 mod replay;
@@ -37,13 +40,13 @@ use tokio::sync::watch;
 pub use registry::{ReceivedCommand, SessionInfo};
 
 use compression::Compression;
-use payload::{CloseCode, MessagePlace};
+use payload::CloseCode;
 use registry::Registry;
 use session::ConnectParams;
 
 use crate::error::ApiError;
 use crate::snowflake::parse_snowflake;
-use crate::store::{SharedStore, Store};
+use crate::store::SharedStore;
 
 /// How long [`Gateway::dispatch_many`] waits for a client that reads nothing before it stops
 /// pacing.
@@ -258,31 +261,6 @@ impl Gateway {
     /// Closes every connection with 1001 (the emulator is stopping).
     pub(crate) fn shutdown(&self) {
         self.inner.shutdown.send_replace(true);
-    }
-
-    /// The REST hook: dispatches MESSAGE_CREATE for `message` (just created in `channel_id`)
-    /// to the sessions whose intents and shard allow it. Called with the store locked, so the
-    /// events go out in message order.
-    pub(crate) fn message_created(&self, store: &Store, channel_id: u64, message: &Value) {
-        let Some(place) = payload::message_place(store, channel_id) else {
-            return;
-        };
-        let event = payload::message_create(store, place, message);
-        let bot_id = store.bot_id;
-        self.inner.registry.dispatch("MESSAGE_CREATE", |view| {
-            let (needed, sharded) = match place {
-                MessagePlace::Guild(guild_id) => {
-                    (intents::GUILD_MESSAGES, view.has_guild(guild_id))
-                }
-                MessagePlace::Dm => (intents::DIRECT_MESSAGES, view.has_dms()),
-            };
-            if view.intents & needed == 0 || !sharded {
-                return None;
-            }
-            let mut event = event.clone();
-            payload::apply_content_visibility(&mut event, view.intents, bot_id, place);
-            Some(event)
-        });
     }
 
     /// The REST hook for changes to a guild's resources: dispatches `event` (e.g.

@@ -314,7 +314,7 @@ pub(crate) fn guild_create(
     Some(Value::Object(object))
 }
 
-/// Where a message was created, for deciding who receives its MESSAGE_CREATE.
+/// Where a message is, for deciding who receives its events.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum MessagePlace {
     /// A guild channel.
@@ -336,9 +336,9 @@ pub(crate) fn message_place(store: &Store, channel_id: u64) -> Option<MessagePla
     }
 }
 
-/// MESSAGE_CREATE's `d` for every receiver, before intent filtering: the REST message plus,
-/// in guild channels, `guild_id`, the author's `member` and each mention's `member`
-/// ([docs](https://discord.com/developers/docs/events/gateway-events#message-create)).
+/// MESSAGE_CREATE's (and MESSAGE_UPDATE's) `d` for every receiver, before intent filtering:
+/// the REST message plus, in guild channels, `guild_id`, the author's `member` and each
+/// mention's `member` ([docs](https://discord.com/developers/docs/events/gateway-events#message-create)).
 pub(crate) fn message_create(store: &Store, place: MessagePlace, message: &Value) -> Value {
     let mut message = message.clone();
     let MessagePlace::Guild(guild_id) = place else {

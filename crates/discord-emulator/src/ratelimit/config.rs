@@ -128,8 +128,10 @@ impl Default for RateLimitConfig {
 }
 
 impl RateLimitConfig {
-    /// The default per-route table: message create 5 per 5 s per channel; every other emulated
-    /// route 50 per second (so the global limit binds first).
+    /// The default per-route table, per channel for the message routes: message create and
+    /// edit 5 per 5 s each, message delete 5 per second, bulk delete 1 per second, crosspost
+    /// 10 per hour; every other emulated route 50 per second (so the global limit binds
+    /// first).
     pub fn default_routes() -> Vec<(String, RouteLimit)> {
         let second = Duration::from_secs(1);
         [
@@ -140,6 +142,26 @@ impl RateLimitConfig {
             (
                 "GET /channels/{channel_id}/messages",
                 RouteLimit::new(50, second),
+            ),
+            (
+                "GET /channels/{channel_id}/messages/{message_id}",
+                RouteLimit::new(50, second),
+            ),
+            (
+                "PATCH /channels/{channel_id}/messages/{message_id}",
+                RouteLimit::new(5, Duration::from_secs(5)),
+            ),
+            (
+                "DELETE /channels/{channel_id}/messages/{message_id}",
+                RouteLimit::new(5, second),
+            ),
+            (
+                "POST /channels/{channel_id}/messages/bulk-delete",
+                RouteLimit::new(1, second),
+            ),
+            (
+                "POST /channels/{channel_id}/messages/{message_id}/crosspost",
+                RouteLimit::new(10, Duration::from_secs(3600)),
             ),
             ("GET /channels/{channel_id}", RouteLimit::new(50, second)),
             ("GET /guilds/{guild_id}", RouteLimit::new(50, second)),

@@ -1,7 +1,8 @@
 //! The REST API router: Discord's paths under `/api/v10`, `/api/v9` and unversioned `/api`.
 //!
 //! One file per resource: [`users`], [`channels`], [`guilds`], [`gateway`], [`soundboard`];
-//! [`channel_admin`] creates, modifies and deletes guild channels (with gateway events).
+//! [`channel_admin`] creates, modifies and deletes guild channels (with gateway events);
+//! [`messages`] has one file per message route.
 //! Every route except `GET /gateway` needs the bot token (see [`crate::auth`]). Unknown paths
 //! answer 404 `{"message": "404: Not Found", "code": 0}` and known paths with another method 405
 //! `{"message": "405: Method Not Allowed", "code": 0}`.
@@ -10,6 +11,7 @@ mod channel_admin;
 mod channels;
 mod gateway;
 mod guilds;
+mod messages;
 mod soundboard;
 mod users;
 
@@ -18,13 +20,15 @@ use std::sync::Arc;
 use axum::Router;
 use axum::body::Bytes;
 use axum::middleware::from_fn_with_state;
-use axum::routing::get;
+use axum::routing::{get, post};
 use serde_json::Value;
 
 use crate::auth::require_bot_token;
 use crate::error::ApiError;
 use crate::snowflake::parse_snowflake_str;
 use crate::state::State;
+
+pub(crate) use messages::{InjectError, inject_message};
 
 /// API version prefixes served (Discord also serves the unversioned `/api`).
 const PREFIXES: [&str; 3] = ["/api/v10", "/api/v9", "/api"];
@@ -33,7 +37,7 @@ const PREFIXES: [&str; 3] = ["/api/v10", "/api/v9", "/api"];
 pub(crate) fn router(state: &Arc<State>) -> Router<Arc<State>> {
     let authenticated = Router::new()
         .route("/users/@me", get(users::current_user))
-        .route("/users/@me/channels", axum::routing::post(users::create_dm))
+        .route("/users/@me/channels", post(users::create_dm))
         .route("/users/{user_id}", get(users::get_user))
         .route(
             "/channels/{channel_id}",
@@ -43,7 +47,21 @@ pub(crate) fn router(state: &Arc<State>) -> Router<Arc<State>> {
         )
         .route(
             "/channels/{channel_id}/messages",
-            get(channels::list_messages).post(channels::create_message),
+            get(messages::list_messages).post(messages::create_message),
+        )
+        .route(
+            "/channels/{channel_id}/messages/bulk-delete",
+            post(messages::bulk_delete_messages),
+        )
+        .route(
+            "/channels/{channel_id}/messages/{message_id}",
+            get(messages::get_message)
+                .patch(messages::edit_message)
+                .delete(messages::delete_message),
+        )
+        .route(
+            "/channels/{channel_id}/messages/{message_id}/crosspost",
+            post(messages::crosspost_message),
         )
         .route("/guilds/{guild_id}", get(guilds::get_guild))
         .route(
