@@ -76,6 +76,7 @@ async fn every_request_body_the_proxy_sends_matches_discords_schema() {
                 channel_id: GENERAL,
                 content: content.into(),
                 embed: embed.clone(),
+                ..Default::default()
             })
             .await
             .unwrap();
@@ -84,6 +85,7 @@ async fn every_request_body_the_proxy_sends_matches_discords_schema() {
                 user_id: ALICE,
                 content: content.into(),
                 embed,
+                ..Default::default()
             })
             .await
             .unwrap();
@@ -93,6 +95,7 @@ async fn every_request_body_the_proxy_sends_matches_discords_schema() {
             user_id: CAROL,
             content: "hi".into(),
             embed: None,
+            ..Default::default()
         })
         .await
         .unwrap();
@@ -101,6 +104,7 @@ async fn every_request_body_the_proxy_sends_matches_discords_schema() {
             channel_id: BIG_SNOWFLAKE,
             content: "big".into(),
             embed: None,
+            ..Default::default()
         })
         .await
         .unwrap();
