@@ -2,6 +2,10 @@
 
 Each test asserts the gRPC result and the exact REST requests the emulator recorded:
 GET /channels/{id}, then POST /channels/{id}/messages (no POST when the GET failed).
+
+The tests talk to the server without a gateway session (`rest_server`, `--no-gateway`), as the
+original always ran: with the gateway's cache the server skips the GET for a cached channel
+(one REST call per message; tested in crates/discordproxy-tests/tests/e2e/message_send.rs).
 """
 
 from __future__ import annotations
@@ -25,6 +29,24 @@ from support import (
     details_json,
     message_body_without_nonce,
 )
+
+
+@pytest.fixture
+def client(rest_server):
+    """The unmodified PyPI client, pointed at the server without a gateway session."""
+    from discordproxy.client import DiscordClient
+
+    return DiscordClient(target=rest_server.target, timeout=30)
+
+
+@pytest.fixture
+def stub(rest_server):
+    """The raw generated stub of the PyPI package, on a channel to the server without a
+    gateway session."""
+    from discordproxy.discord_api_pb2_grpc import DiscordApiStub
+
+    with grpc.insecure_channel(rest_server.target) as channel:
+        yield DiscordApiStub(channel)
 
 
 def send_sequence(channel_id: int, status: int = 200) -> list[tuple]:

@@ -1,5 +1,9 @@
 """`discordproxymessage direct|channel ID CONTENT [--host H] [--port P]`: ours (Rust) and, for
-comparison, the original one from the PyPI package, both against our server."""
+comparison, the original one from the PyPI package, both against our server.
+
+The server here runs without a gateway session (`--no-gateway`), as the original always did, so
+a channel message costs its two REST calls (GET /channels/{id}, POST); with the gateway's cache
+the GET is skipped for a cached channel."""
 
 from __future__ import annotations
 
@@ -33,6 +37,12 @@ def python_cli():
 
 
 CLIS = {"rust": rust_cli, "pypi": python_cli}
+
+
+@pytest.fixture
+def server(rest_server):
+    """The server without a gateway session (see the module docs)."""
+    return rest_server
 
 
 def run(cli: str, *args, port: int, host: str = "127.0.0.1"):
