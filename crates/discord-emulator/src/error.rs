@@ -65,7 +65,7 @@ pub(crate) enum ApiError {
     #[error("Invalid Recipient(s)")]
     InvalidRecipients,
     /// 50034: a bulk delete names a message older than two weeks (HTTP 400).
-    #[error("A message provided was too old to bulk delete")]
+    #[error("You can only bulk delete messages that are under 14 days old")]
     MessageTooOld,
     /// 50035: the body or a parameter failed validation (HTTP 400), with the nested errors.
     #[error("Invalid Form Body")]
@@ -281,7 +281,7 @@ mod tests {
                 ApiError::MessageTooOld,
                 400,
                 50034,
-                "A message provided was too old to bulk delete",
+                "You can only bulk delete messages that are under 14 days old",
             ),
             (ApiError::InvalidSticker, 400, 50081, "Invalid sticker sent"),
             (ApiError::MissingAccess, 403, 50001, "Missing Access"),

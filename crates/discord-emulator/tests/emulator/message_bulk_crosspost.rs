@@ -77,7 +77,7 @@ async fn bulk_delete_errors_are_discords() {
         &old,
         400,
         50034,
-        "A message provided was too old to bulk delete",
+        "You can only bulk delete messages that are under 14 days old",
     );
     assert_eq!(
         api.ids(GENERAL).await,
