@@ -7,12 +7,19 @@
 //! # NAME      KEY                                 [RPC,RPC,...]
 //! aa-mail     3f0c1d9a7b2e4c6f8a0b1c2d3e4f5a6b
 //! notifier    9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d    SendDirectMessage,SendChannelMessage
+//! auditor     0c1d2e3f4a5b6c7d8e9f0a1b2c3d4e5f    CallDiscordApi:GET /guilds/{guild_id}/audit-logs, GetGuildChannels
 //! ```
 //!
 //! Fields are separated by whitespace. `NAME` (unique) is what logs and metrics show; `KEY`
 //! (unique, at least [`MIN_KEY_LEN`] characters) is the secret clients send as
 //! `authorization: Bearer KEY`; the optional RPC list (commas, spaces after commas allowed) names
 //! methods of `discord_api.DiscordApi` the key may call; without it the key may call every RPC.
+//! An entry `CallDiscordApi:METHOD TEMPLATE` (one space between method and template, e.g.
+//! `CallDiscordApi:GET /guilds/{guild_id}/audit-logs`) lets the key call `CallDiscordApi` for
+//! that route template only (the template derived from the call's path must match exactly;
+//! METHOD is GET, POST, PUT, PATCH or DELETE); a plain `CallDiscordApi` entry allows every
+//! route. A `CallDiscordApi` call outside the list is `PERMISSION_DENIED` before any Discord
+//! request.
 //! A `#` at the start of a line or of a field starts a comment; blank lines are ignored.
 //!
 //! Keys are kept only as SHA-256 digests and compared in constant time; neither the keys nor
@@ -25,6 +32,9 @@ use thiserror::Error;
 
 /// Shortest key accepted (characters), so that keys cannot be guessed.
 pub const MIN_KEY_LEN: usize = 16;
+
+/// The pass-through RPC whose allow-list entries may name route templates.
+pub const CALL_DISCORD_API: &str = "CallDiscordApi";
 
 /// Fully qualified name of the protected service.
 pub const SERVICE: &str = "discord_api.DiscordApi";
@@ -73,6 +83,9 @@ pub struct ApiKey {
     digest: [u8; 32],
     /// `None`: every RPC.
     rpcs: Option<Vec<&'static str>>,
+    /// `CallDiscordApi` route templates (`GET /guilds/{guild_id}/audit-logs`) of
+    /// `CallDiscordApi:METHOD TEMPLATE` entries.
+    routes: Vec<String>,
 }
 
 impl ApiKey {
@@ -82,8 +95,21 @@ impl ApiKey {
     }
 
     /// Whether this key may call `rpc` (a method name such as `SendDirectMessage`).
+    /// `CallDiscordApi` is allowed by a plain entry or by any `CallDiscordApi:METHOD TEMPLATE`
+    /// entry (the route is checked by [`allows_route`](Self::allows_route)).
     pub fn allows(&self, rpc: &str) -> bool {
         self.rpcs.as_ref().is_none_or(|rpcs| rpcs.contains(&rpc))
+            || (rpc == CALL_DISCORD_API && !self.routes.is_empty())
+    }
+
+    /// Whether this key may call `CallDiscordApi` for the route `template`
+    /// (`GET /guilds/{guild_id}/audit-logs`): no RPC list, a plain `CallDiscordApi` entry, or
+    /// an entry naming exactly this template.
+    pub fn allows_route(&self, template: &str) -> bool {
+        self.rpcs
+            .as_ref()
+            .is_none_or(|rpcs| rpcs.contains(&CALL_DISCORD_API))
+            || self.routes.iter().any(|route| route == template)
     }
 
     /// Whether this key was given no RPC list (it may call every RPC).
@@ -97,6 +123,7 @@ impl fmt::Debug for ApiKey {
         f.debug_struct("ApiKey")
             .field("name", &self.name)
             .field("rpcs", &self.rpcs)
+            .field("routes", &self.routes)
             .finish_non_exhaustive()
     }
 }
@@ -105,6 +132,20 @@ impl fmt::Debug for ApiKey {
 #[derive(Clone, Debug)]
 pub struct ApiKeys {
     keys: Vec<ApiKey>,
+}
+
+/// `METHOD TEMPLATE` of a `CallDiscordApi:METHOD TEMPLATE` entry, or what is wrong with it.
+fn route_entry(method: &str, template: Option<&str>) -> Result<String, String> {
+    if !matches!(method, "GET" | "POST" | "PUT" | "PATCH" | "DELETE") {
+        return Err("the method must be GET, POST, PUT, PATCH or DELETE".into());
+    }
+    match template {
+        Some(template) if template.starts_with('/') => Ok(format!("{method} {template}")),
+        _ => Err(
+            "needs a route template after one space, e.g. CallDiscordApi:GET /guilds/{guild_id}/audit-logs"
+                .into(),
+        ),
+    }
 }
 
 fn digest(secret: &str) -> [u8; 32] {
@@ -158,15 +199,25 @@ impl ApiKeys {
                     ),
                 ));
             }
+            let mut routes = Vec::new();
             let rpcs = if rest.is_empty() {
                 None
             } else {
                 let mut rpcs = Vec::new();
-                for rpc in rest
+                let mut entries = rest
                     .iter()
                     .flat_map(|field| field.split(','))
-                    .filter(|rpc| !rpc.is_empty())
-                {
+                    .filter(|rpc| !rpc.is_empty());
+                while let Some(rpc) = entries.next() {
+                    if let Some(method) = rpc
+                        .strip_prefix(CALL_DISCORD_API)
+                        .and_then(|rest| rest.strip_prefix(':'))
+                    {
+                        routes.push(route_entry(method, entries.next()).map_err(|problem| {
+                            fail(number, format!("{rpc} for {name:?}: {problem}"))
+                        })?);
+                        continue;
+                    }
                     let known = known_rpc(rpc).ok_or_else(|| {
                         fail(
                             number,
@@ -194,6 +245,7 @@ impl ApiKeys {
                 name: (*name).to_owned(),
                 digest,
                 rpcs,
+                routes,
             });
         }
         if keys.is_empty() {
@@ -265,6 +317,42 @@ mod tests {
         assert!(!bot.allows("SendChannelMessage"));
         assert!(keys.find("alice-0123456789abcdeF").is_none());
         assert!(keys.find("").is_none());
+    }
+
+    #[test]
+    fn call_discord_api_entries_name_route_templates() {
+        let text = format!(
+            "alice {ALICE} CallDiscordApi:GET /guilds/{{guild_id}}/audit-logs, SendDirectMessage,CallDiscordApi:DELETE /channels/{{channel_id}}\nbot {BOT} CallDiscordApi\n"
+        );
+        let keys = ApiKeys::parse(&text, "keys.txt").unwrap();
+        let alice = keys.find(ALICE).unwrap();
+        assert!(alice.allows("CallDiscordApi") && alice.allows("SendDirectMessage"));
+        assert!(!alice.allows("SendChannelMessage"));
+        assert!(alice.allows_route("GET /guilds/{guild_id}/audit-logs"));
+        assert!(alice.allows_route("DELETE /channels/{channel_id}"));
+        assert!(!alice.allows_route("GET /guilds/{guild_id}"));
+        assert!(!alice.allows_route("PATCH /channels/{channel_id}"));
+        let bot = keys.find(BOT).unwrap();
+        assert!(bot.allows("CallDiscordApi") && bot.allows_route("GET /anything"));
+        assert!(!bot.allows("SendDirectMessage"));
+        let plain = ApiKeys::parse(&format!("p {ALICE} SendDirectMessage"), "k").unwrap();
+        let plain = plain.find(ALICE).unwrap();
+        assert!(!plain.allows("CallDiscordApi"));
+        let open = ApiKeys::parse(&format!("o {ALICE}"), "k").unwrap();
+        assert!(open.find(ALICE).unwrap().allows_route("GET /x"));
+
+        let error = |text: &str| ApiKeys::parse(text, "keys.txt").unwrap_err().to_string();
+        let bad_method = error(&format!(
+            "a {ALICE} CallDiscordApi:HEAD /guilds/{{guild_id}}"
+        ));
+        assert!(
+            bad_method.contains("line 1: CallDiscordApi:HEAD"),
+            "{bad_method}"
+        );
+        let missing = error(&format!("a {ALICE} CallDiscordApi:GET"));
+        assert!(missing.contains("needs a route template"), "{missing}");
+        let no_slash = error(&format!("a {ALICE} CallDiscordApi:GET,SendDirectMessage"));
+        assert!(no_slash.contains("needs a route template"), "{no_slash}");
     }
 
     #[test]

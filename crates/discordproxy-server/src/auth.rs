@@ -7,6 +7,9 @@
 //!   `UNAUTHENTICATED`;
 //! - a key whose RPC list does not name the called RPC: `PERMISSION_DENIED`.
 //!
+//! An accepted call carries its [`ApiKey`] in the request's extensions, so that
+//! `CallDiscordApi` can check the key's route templates once it has read the path.
+//!
 //! A refused call never reaches the RPC handler, so no Discord request is made for it. An
 //! accepted call runs inside a tracing span `api_key{key=NAME}`, so its log lines name the key
 //! (never the secret), and counts towards `discordproxy_api_key_calls_total{key,method}`.
@@ -144,7 +147,7 @@ where
         self.inner.poll_ready(cx)
     }
 
-    fn call(&mut self, request: http::Request<B>) -> Self::Future {
+    fn call(&mut self, mut request: http::Request<B>) -> Self::Future {
         let Some(keys) = &self.keys else {
             return Box::pin(self.inner.call(request));
         };
@@ -161,6 +164,7 @@ where
                         })
                         .inc();
                 }
+                request.extensions_mut().insert(key.clone());
                 let span = tracing::info_span!("api_key", key = %name);
                 Box::pin(self.inner.call(request).instrument(span))
             }

@@ -10,7 +10,9 @@
 //! A new RPC: its proto entry, its handler file (plus one `mod` line in its resource module),
 //! and one line in the table.
 
+mod any;
 mod call;
+mod caller;
 mod fields;
 mod gateway;
 mod guild;
@@ -56,6 +58,7 @@ table::rpc_table! {
         get_channel_messages: "GetChannelMessages", GetChannelMessagesRequest => GetChannelMessagesResponse, message::get_channel_messages, Ready;
         crosspost_message: "CrosspostMessage", CrosspostMessageRequest => CrosspostMessageResponse, message::crosspost_message, Ready;
         bulk_delete_messages: "BulkDeleteMessages", BulkDeleteMessagesRequest => BulkDeleteMessagesResponse, message::bulk_delete_messages, Ready;
+        call_discord_api: "CallDiscordApi", CallDiscordApiRequest => CallDiscordApiResponse, any::call_discord_api, Ready;
     }
     server_streaming {
         // trait method: "RpcName", Request => stream type of the trait, handler module;

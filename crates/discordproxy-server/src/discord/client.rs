@@ -103,7 +103,7 @@ pub struct JsonAnswer {
 
 /// What to do after one attempt.
 enum Attempt {
-    Done(Bytes),
+    Done(u16, Bytes),
     /// Send again after a backoff (5xx, network failure); the error if no retry is left.
     Retry(Error, &'static str),
     /// Send again once the limiter allows (429).
@@ -255,8 +255,9 @@ impl DiscordClient {
     /// gone either way); bulk delete (Discord counts ids that no longer exist without error);
     /// crosspost (a repeat is refused with 40033, never posted twice); the DM-channel open
     /// (Discord returns the existing channel); message creates with `enforce_nonce` (Discord
-    /// answers a repeat with the first message). A create without `enforce_nonce` is
-    /// [`Retry::Never`]: its first failure is the answer.
+    /// answers a repeat with the first message); `CallDiscordApi` requests other than POST.
+    /// A create without `enforce_nonce` and every `CallDiscordApi` POST are
+    /// [`Retry::Never`]: the first failure is the answer.
     ///
     /// # Errors
     /// See [`DiscordClient`].
@@ -265,8 +266,31 @@ impl DiscordClient {
         outgoing: &Outgoing<'_>,
         deadline: Instant,
     ) -> Result<Bytes> {
-        let route = outgoing.route;
+        Ok(self.execute_with_status(outgoing, deadline).await?.1)
+    }
+
+    /// [`execute`](Self::execute), returning the 2xx answer's status with its body.
+    ///
+    /// A path holding a webhook or interaction token is never logged: log lines, errors and
+    /// metric labels name the route template only.
+    ///
+    /// # Errors
+    /// See [`DiscordClient`].
+    pub(super) async fn execute_with_status(
+        &self,
+        outgoing: &Outgoing<'_>,
+        deadline: Instant,
+    ) -> Result<(u16, Bytes)> {
+        let route = outgoing.route.template();
+        let key = outgoing.route.key();
+        let method = outgoing.route.method();
         let path = outgoing.path_and_query();
+        // What logs may show of the path: the template for token routes.
+        let shown_path = if outgoing.route.secret() {
+            route
+        } else {
+            path.as_str()
+        };
         let body = outgoing.body.map(|body| body.to_string().into_bytes());
         let mut retries = 0;
         let mut rate_limited = 0;
@@ -274,14 +298,12 @@ impl DiscordClient {
             self.check_blocked()?;
             let slot = self
                 .limiter
-                .acquire(route, deadline)
+                .acquire(key, deadline)
                 .await
                 .map_err(|no_slot| rate_limit_error(route, &no_slot))?;
             self.metrics
                 .ratelimit_wait
-                .get_or_create(&RouteLabel {
-                    route: route.template(),
-                })
+                .get_or_create(&RouteLabel { route })
                 .observe(slot.waited.as_secs_f64());
             // A ban or revocation may have begun while this request waited.
             self.check_blocked()?;
@@ -291,11 +313,11 @@ impl DiscordClient {
             }
             let mut permit = slot.permit;
             permit.sent();
-            tracing::debug!(route = route.template(), %path, "Discord request");
+            tracing::debug!(route, path = shown_path, "Discord request");
             let result = self
                 .transport
                 .send(
-                    route.method(),
+                    method.clone(),
                     &path,
                     body.clone(),
                     outgoing.audit_log_reason.as_ref(),
@@ -305,11 +327,11 @@ impl DiscordClient {
             let attempt = match result {
                 Ok(response) => {
                     self.metrics
-                        .discord_request(route.template(), Some(response.status.as_u16()));
+                        .discord_request(route, Some(response.status.as_u16()));
                     if let Some(bucket) = headers::bucket_headers(&response.headers) {
                         permit.bucket().observe(&bucket);
                         if let Some(id) = &bucket.bucket {
-                            self.limiter.learn_bucket_id(route, permit.bucket(), id);
+                            self.limiter.learn_bucket_id(key, permit.bucket(), id);
                         }
                     } else if response.status.is_success() {
                         permit.bucket().observe_unlimited();
@@ -318,22 +340,17 @@ impl DiscordClient {
                 }
                 Err(TransportError::Timeout(_)) if timeout < HTTP_TIMEOUT => {
                     // The attempt was cut short by the call's deadline, not by Discord.
-                    self.metrics.discord_request(route.template(), None);
+                    self.metrics.discord_request(route, None);
                     return Err(Error::DeadlineExceeded(format!(
-                        "no answer from Discord to {} before the call's deadline",
-                        route.template()
+                        "no answer from Discord to {route} before the call's deadline"
                     )));
                 }
                 Err(error @ TransportError::TooLarge { status }) => {
-                    self.metrics
-                        .discord_request(route.template(), Some(status.as_u16()));
-                    return Err(Error::Internal(format!(
-                        "{error} (for {})",
-                        route.template()
-                    )));
+                    self.metrics.discord_request(route, Some(status.as_u16()));
+                    return Err(Error::Internal(format!("{error} (for {route})")));
                 }
                 Err(error) => {
-                    self.metrics.discord_request(route.template(), None);
+                    self.metrics.discord_request(route, None);
                     let reason = if matches!(error, TransportError::Timeout(_)) {
                         "timeout"
                     } else {
@@ -344,7 +361,7 @@ impl DiscordClient {
             };
             drop(permit);
             match attempt {
-                Attempt::Done(bytes) => return Ok(bytes),
+                Attempt::Done(status, bytes) => return Ok((status, bytes)),
                 Attempt::RateLimited(error) => {
                     rate_limited += 1;
                     if rate_limited > MAX_RATE_LIMITED {
@@ -362,7 +379,7 @@ impl DiscordClient {
                         return Err(error);
                     }
                     tracing::warn!(
-                        route = route.template(),
+                        route,
                         retry = retries,
                         wait_ms = wait.as_millis(),
                         %error,
@@ -375,26 +392,23 @@ impl DiscordClient {
         }
     }
 
-    fn count_retry(&self, route: Route, reason: &'static str) {
+    fn count_retry(&self, route: &'static str, reason: &'static str) {
         self.metrics
             .retries
-            .get_or_create(&RetryLabels {
-                route: route.template(),
-                reason,
-            })
+            .get_or_create(&RetryLabels { route, reason })
             .inc();
     }
 
     /// Decides what an answer means for the request and the REST layer.
     fn judge(
         &self,
-        route: Route,
+        route: &'static str,
         response: &RawResponse,
         bucket: &Arc<super::ratelimit::bucket::Bucket>,
     ) -> Result<Attempt> {
         let status = response.status.as_u16();
         if response.status.is_success() {
-            return Ok(Attempt::Done(response.body.clone()));
+            return Ok(Attempt::Done(status, response.body.clone()));
         }
         let error = || Error::Discord(api_error::from_response(status, &response.body));
         match status {
@@ -410,7 +424,7 @@ impl DiscordClient {
                         self.invalid.record(status);
                     }
                     tracing::warn!(
-                        route = route.template(),
+                        route,
                         bucket = bucket.name(),
                         scope = scope.as_str(),
                         retry_after_ms = retry_after.as_millis(),
@@ -486,9 +500,9 @@ fn non_json_answer(status: u16, response: &RawResponse) -> String {
     )
 }
 
-fn rate_limit_error(route: Route, no_slot: &NoSlot) -> Error {
+fn rate_limit_error(route: &'static str, no_slot: &NoSlot) -> Error {
     tracing::warn!(
-        route = route.template(),
+        route,
         bucket = %no_slot.bucket,
         wait_ms = no_slot.wait.as_millis(),
         "no rate-limit slot before the call's deadline"
@@ -499,9 +513,8 @@ fn rate_limit_error(route: Route, no_slot: &NoSlot) -> Error {
     }
 }
 
-fn deadline_error(route: Route) -> Error {
+fn deadline_error(route: &'static str) -> Error {
     Error::DeadlineExceeded(format!(
-        "the call's deadline passed before {} could be sent",
-        route.template()
+        "the call's deadline passed before {route} could be sent"
     ))
 }

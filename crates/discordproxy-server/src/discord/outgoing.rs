@@ -4,7 +4,7 @@
 //! Each endpoint file in [`request`](super::request) builds one [`Outgoing`] and passes it to
 //! [`DiscordClient`](super::client::DiscordClient).
 
-use super::route::Route;
+use super::route::endpoint::Endpoint;
 use http::HeaderValue;
 use serde_json::Value;
 
@@ -29,7 +29,7 @@ pub enum Retry {
 #[derive(Debug, Clone)]
 pub struct Outgoing<'a> {
     /// The endpoint and its parameters.
-    pub route: Route,
+    pub route: Endpoint,
     /// The query string without `?`, empty for none (values are snowflakes and numbers: no
     /// encoding needed).
     pub query: String,
@@ -42,10 +42,11 @@ pub struct Outgoing<'a> {
 }
 
 impl<'a> Outgoing<'a> {
-    /// A request of `route` without query, body or reason, retried where it failed.
-    pub fn new(route: Route) -> Self {
+    /// A request of `route` (a typed route or a `CallDiscordApi` path) without query, body or
+    /// reason, retried where it failed.
+    pub fn new(route: impl Into<Endpoint>) -> Self {
         Self {
-            route,
+            route: route.into(),
             query: String::new(),
             body: None,
             audit_log_reason: None,
@@ -66,6 +67,21 @@ impl<'a> Outgoing<'a> {
         self.query = pairs
             .iter()
             .filter_map(|(key, value)| value.as_ref().map(|value| format!("{key}={value}")))
+            .collect::<Vec<_>>()
+            .join("&");
+        self
+    }
+
+    /// With the query `pairs` (name, value) in the given order, both percent-encoded
+    /// (`CallDiscordApi`'s query: any text).
+    #[must_use]
+    pub fn encoded_query<'p>(
+        mut self,
+        pairs: impl IntoIterator<Item = (&'p str, &'p str)>,
+    ) -> Self {
+        self.query = pairs
+            .into_iter()
+            .map(|(name, value)| format!("{}={}", percent_encode(name), percent_encode(value)))
             .collect::<Vec<_>>()
             .join("&");
         self
@@ -119,6 +135,7 @@ pub fn percent_encode(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::discord::route::Route;
 
     #[test]
     fn reasons_are_percent_encoded_utf8() {
@@ -144,6 +161,16 @@ mod tests {
         assert_eq!(
             outgoing.audit_log_reason.unwrap().to_str().unwrap(),
             "cleanup%3A%20old"
+        );
+    }
+
+    #[test]
+    fn encoded_query_percent_encodes_names_and_values() {
+        let outgoing =
+            Outgoing::new(Route::GatewayBot).encoded_query([("user_id", "1"), ("a b", "x&y=z/ä")]);
+        assert_eq!(
+            outgoing.path_and_query(),
+            "gateway/bot?user_id=1&a%20b=x%26y%3Dz%2F%C3%A4"
         );
     }
 

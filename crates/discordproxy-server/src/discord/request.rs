@@ -7,6 +7,7 @@
 //! A new endpoint: one line in the route table, one file here (plus a `mod` line in its
 //! resource module).
 
+pub mod any;
 mod channel;
 mod gateway;
 mod guild;

@@ -7,7 +7,8 @@
 //! `enforce_nonce: true` (Discord answers a repeat with the first message).
 //! <https://discord.com/developers/docs/resources/message#create-message-jsonform-params>
 //! A message create whose caller turned `enforce_nonce` off is never retried (see
-//! `DiscordClient::execute`). Other 4xx answers are never retried; 429s are waited out by the
+//! `DiscordClient::execute`). `CallDiscordApi` requests are retried unless they are POSTs
+//! (GET, PUT, PATCH and DELETE are idempotent). Other 4xx answers are never retried; 429s are waited out by the
 //! rate limiter.
 
 use std::time::Duration;

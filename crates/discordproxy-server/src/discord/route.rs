@@ -4,8 +4,35 @@
 //! without raw ids; the major parameter (channel or guild id) splits a route into Discord's
 //! per-resource rate-limit buckets.
 //! <https://discord.com/developers/docs/topics/rate-limits#rate-limits>
+//!
+//! Besides the typed [`Route`]s, `CallDiscordApi` sends any path: [`dynamic`] derives its
+//! template and major parameter by the same rules, and [`endpoint::Endpoint`] is what the
+//! request loop sends (either kind). Both kinds are keyed in the rate limiter by
+//! [`BucketKey`], so a typed route and a dynamic call of the same template share a bucket.
+
+pub mod dynamic;
+pub mod endpoint;
 
 use http::Method;
+
+/// What the rate limiter keys a bucket by: the route template and the major parameter (0 for
+/// routes without one).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct BucketKey {
+    /// Method and path template, e.g. `POST /channels/{channel_id}/messages`.
+    pub template: &'static str,
+    /// Channel, guild or webhook id (a digest of webhook id and token for token routes).
+    pub major: u64,
+}
+
+impl From<Route> for BucketKey {
+    fn from(route: Route) -> Self {
+        Self {
+            template: route.template(),
+            major: route.major(),
+        }
+    }
+}
 
 /// Generates [`Route`] and its `method`, `template`, `path` and `major` from one line per
 /// route: `Variant { params } => METHOD "path/{param}", major = param;` (`{ params }` and
@@ -30,6 +57,11 @@ macro_rules! routes {
         }
 
         impl Route {
+            /// The templates of every route of the table (see [`Route::template`]).
+            pub const TEMPLATES: &'static [&'static str] = &[
+                $(concat!(stringify!($method), " /", $path),)*
+            ];
+
             /// The HTTP method.
             pub fn method(self) -> Method {
                 match self {
@@ -95,6 +127,13 @@ mod tests {
         assert_eq!(route.major(), 42);
         assert_eq!(Route::User { user_id: 7 }.major(), 0);
         assert_eq!(Route::User { user_id: 7 }.path(), "users/7");
+    }
+
+    #[test]
+    fn templates_lists_every_route() {
+        assert!(Route::TEMPLATES.contains(&"POST /channels/{channel_id}/messages"));
+        assert!(Route::TEMPLATES.contains(&"GET /gateway/bot"));
+        assert_eq!(BucketKey::from(Route::Guild { guild_id: 4 }).major, 4);
     }
 
     #[test]

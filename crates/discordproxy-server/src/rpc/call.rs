@@ -1,7 +1,8 @@
 //! The common call wrapper of every unary RPC.
 
-use super::{DiscordApiService, Gate};
+use super::{DiscordApiService, Gate, caller};
 use crate::{
+    api_keys::ApiKey,
     deadline,
     error::{Error, Result},
     state::ProxyState,
@@ -13,7 +14,7 @@ impl DiscordApiService {
     /// Runs one call: refuses it at once when `--max-pending` calls are in progress, waits for
     /// the start-up check (unless `gate` is [`Gate::Open`]), bounds the whole call by its
     /// deadline (no Discord request starts after it: the work is dropped), and maps errors to
-    /// statuses.
+    /// statuses. The handler runs with the caller's API key (if any) in [`caller`].
     pub(super) async fn call<Req, Resp, F, Fut>(
         &self,
         method: &'static str,
@@ -40,6 +41,7 @@ impl DiscordApiService {
             return Err(status);
         };
         let budget = deadline::budget(request.metadata(), self.state.request_timeout);
+        let key = request.extensions().get::<ApiKey>().cloned();
         let state = Arc::clone(&self.state);
         let started = Instant::now();
         let deadline = tokio::time::Instant::now() + budget;
@@ -47,7 +49,7 @@ impl DiscordApiService {
             if gate == Gate::Ready {
                 state.readiness.wait().await?;
             }
-            handler(state, request.into_inner(), deadline).await
+            caller::scope(key, handler(state, request.into_inner(), deadline)).await
         };
         let outcome = tokio::time::timeout(budget, work)
             .await

@@ -2,12 +2,12 @@
 //! input, retries, 429s, a ban, a revoked token, the gateway, metrics, refused API keys) at
 //! DEBUG log level with a recognisable token (from `--token-file`) and API key, and neither
 //! appears in any log line (console or file), error a client receives, metric or panic
-//! message.
+//! message; nor does a webhook token sent in `CallDiscordApi` paths.
 
 use discord_emulator::{Emulator, Fixture, Options};
 use discordproxy_proto::{
-    Embed, GetGatewayStatusRequest, GetGuildChannelsRequest, SendChannelMessageRequest,
-    SendDirectMessageRequest, discord_api_client::DiscordApiClient,
+    CallDiscordApiRequest, Embed, GetGatewayStatusRequest, GetGuildChannelsRequest,
+    SendChannelMessageRequest, SendDirectMessageRequest, discord_api_client::DiscordApiClient,
 };
 use std::{
     process::{Command, Stdio},
@@ -17,6 +17,8 @@ use std::{
 use crate::common::BIN;
 /// The bot token: recognisable, and also checked in pieces (its dot-separated parts).
 const TOKEN: &str = "CANARYtokenMTIzNDU2Nzg5.Gx7yQz.hygieneCanary_4f2a9c1e";
+/// A webhook token in `CallDiscordApi` paths (also in one of the 500 faults' retries).
+const WEBHOOK_TOKEN: &str = "SECRETtoken123";
 /// The API key clients must send (`--api-keys-file`).
 const API_KEY: &str = "CANARYapikey-5d1e9b7f3a0c4e62";
 const GENERAL: u64 = 400_000_000_000_000_002;
@@ -147,6 +149,39 @@ async fn scenarios(emulator: &Emulator, port: u16, metrics_port: u16) -> Vec<Str
             .await
             .map(|r| format!("{:?}", r.into_inner())),
     );
+    // Token-bearing paths: Discord's 404, a refused path, a 500 retried (GET), and a POST
+    // after a 500 (not retried).
+    emulator
+        .add_fault(
+            serde_json::json!({"method": "GET", "status": 500, "count": 1,
+                           "body": {"message": "500: Internal Server Error", "code": 0}}),
+        )
+        .unwrap();
+    for (method, path) in [
+        (
+            "GET",
+            format!("/webhooks/1/{WEBHOOK_TOKEN}/messages/@original"),
+        ),
+        ("POST", format!("/webhooks/1/{WEBHOOK_TOKEN}")),
+        ("POST", format!("/interactions/2/{WEBHOOK_TOKEN}/callback")),
+        ("POST", format!("/webhooks/1/{WEBHOOK_TOKEN}?wait=true")),
+        (
+            "PATCH",
+            format!("/webhooks/1/{WEBHOOK_TOKEN}/{WEBHOOK_TOKEN}x"),
+        ),
+    ] {
+        record(
+            client
+                .call_discord_api(CallDiscordApiRequest {
+                    method: method.into(),
+                    path,
+                    json: "{}".into(),
+                    ..Default::default()
+                })
+                .await
+                .map(|r| format!("{:?}", r.into_inner())),
+        );
+    }
     // Invalid input.
     record(
         client
@@ -276,7 +311,10 @@ async fn the_token_appears_in_no_log_error_metric_or_panic() {
         "the key's name is logged"
     );
     assert!(!String::from_utf8_lossy(&output.stderr).contains("panicked"));
-    for piece in [TOKEN, API_KEY].into_iter().chain(TOKEN.split('.')) {
+    for piece in [TOKEN, API_KEY, WEBHOOK_TOKEN]
+        .into_iter()
+        .chain(TOKEN.split('.'))
+    {
         for (what, text) in &texts {
             assert!(
                 !text.contains(piece),

@@ -12,7 +12,7 @@ pub mod headers;
 
 pub use bucket::{NoSlot, Permit};
 
-use super::route::Route;
+use super::route::BucketKey;
 use bucket::Bucket;
 use global::GlobalLimit;
 use std::collections::HashMap;
@@ -58,9 +58,9 @@ impl RateLimiter {
         }
     }
 
-    fn bucket(&self, route: Route) -> Arc<Bucket> {
+    fn bucket(&self, route: BucketKey) -> Arc<Bucket> {
         let mut buckets = self.lock();
-        let key = (route.template(), route.major());
+        let key = (route.template, route.major);
         if let Some(bucket) = buckets.by_route.get(&key) {
             return Arc::clone(bucket);
         }
@@ -71,9 +71,9 @@ impl RateLimiter {
                 .by_hash
                 .retain(|_, bucket| bucket.strong_count() > 0);
         }
-        let name = match route.major() {
-            0 => route.template().to_owned(),
-            major => format!("{} (major {major})", route.template()),
+        let name = match route.major {
+            0 => route.template.to_owned(),
+            major => format!("{} (major {major})", route.template),
         };
         let bucket = Arc::new(Bucket::new(name));
         buckets.by_route.insert(key, Arc::clone(&bucket));
@@ -86,14 +86,18 @@ impl RateLimiter {
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    /// Waits until a request of `route` may be sent.
+    /// Waits until a request of `route` (its template and major parameter) may be sent.
     ///
     /// # Errors
     /// [`NoSlot`] at once when the bucket or the global limit cannot give a slot before
     /// `deadline`.
-    pub async fn acquire(&self, route: Route, deadline: Instant) -> Result<Slot, NoSlot> {
+    pub async fn acquire(
+        &self,
+        route: impl Into<BucketKey>,
+        deadline: Instant,
+    ) -> Result<Slot, NoSlot> {
         let started = Instant::now();
-        let bucket = self.bucket(route);
+        let bucket = self.bucket(route.into());
         let turn = bucket.turn(deadline).await?;
         let permit = turn.slot(deadline).await?;
         if let Err(wait) = self.global.acquire(deadline).await {
@@ -111,14 +115,15 @@ impl RateLimiter {
 
     /// Records Discord's bucket id for `route`: later requests of routes with the same id and
     /// major parameter share one bucket.
-    pub fn learn_bucket_id(&self, route: Route, bucket: &Arc<Bucket>, id: &str) {
+    pub fn learn_bucket_id(&self, route: impl Into<BucketKey>, bucket: &Arc<Bucket>, id: &str) {
+        let route = route.into();
         let mut buckets = self.lock();
-        let hash_key = (id.to_owned(), route.major());
+        let hash_key = (id.to_owned(), route.major);
         match buckets.by_hash.get(&hash_key).and_then(Weak::upgrade) {
             Some(shared) if !Arc::ptr_eq(&shared, bucket) => {
                 buckets
                     .by_route
-                    .insert((route.template(), route.major()), shared);
+                    .insert((route.template, route.major), shared);
             }
             Some(_) => {}
             None => {
@@ -141,6 +146,7 @@ impl RateLimiter {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::discord::route::Route;
     use headers::BucketHeaders;
 
     #[tokio::test]
@@ -163,7 +169,7 @@ mod tests {
         limiter.learn_bucket_id(b, second.permit.bucket(), "h");
         drop((first, second));
         // Route b now uses route a's bucket, which has one slot left in its window.
-        assert!(Arc::ptr_eq(&limiter.bucket(b), &bucket_a));
+        assert!(Arc::ptr_eq(&limiter.bucket(b.into()), &bucket_a));
     }
 
     #[tokio::test]

@@ -1,0 +1,83 @@
+//! What the request loop sends: a typed [`Route`] of the table or a `CallDiscordApi`
+//! [`DynamicRoute`], behind one interface (method, template, path, rate-limit key, and the
+//! path as logs may show it).
+
+use super::{BucketKey, Route, dynamic::DynamicRoute};
+use http::Method;
+
+/// One request's endpoint.
+#[derive(Debug, Clone)]
+pub enum Endpoint {
+    /// A route of the table.
+    Typed(Route),
+    /// A `CallDiscordApi` path.
+    Dynamic(DynamicRoute),
+}
+
+impl From<Route> for Endpoint {
+    fn from(route: Route) -> Self {
+        Self::Typed(route)
+    }
+}
+
+impl Endpoint {
+    /// The HTTP method.
+    pub fn method(&self) -> Method {
+        match self {
+            Self::Typed(route) => route.method(),
+            Self::Dynamic(route) => route.method(),
+        }
+    }
+
+    /// The route template (`OTHER` for dynamic routes beyond the interning cap): the name in
+    /// logs, errors and metric labels.
+    pub fn template(&self) -> &'static str {
+        match self {
+            Self::Typed(route) => route.template(),
+            Self::Dynamic(route) => route.template(),
+        }
+    }
+
+    /// The path below `/api/v10`, without a leading slash.
+    pub fn path(&self) -> String {
+        match self {
+            Self::Typed(route) => route.path(),
+            Self::Dynamic(route) => route.path().to_owned(),
+        }
+    }
+
+    /// The rate-limit bucket key: template and major parameter.
+    pub fn key(&self) -> BucketKey {
+        match self {
+            Self::Typed(route) => BucketKey::from(*route),
+            Self::Dynamic(route) => BucketKey {
+                template: route.template(),
+                major: route.major(),
+            },
+        }
+    }
+
+    /// Whether the path holds a webhook or interaction token (logs show the template only).
+    pub fn secret(&self) -> bool {
+        matches!(self, Self::Dynamic(route) if route.secret())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::discord::route::dynamic::DynamicRoute;
+
+    #[test]
+    fn typed_and_dynamic_share_keys() {
+        let typed = Endpoint::from(Route::CreateMessage { channel_id: 5 });
+        let dynamic =
+            Endpoint::Dynamic(DynamicRoute::new(Method::POST, "/channels/5/messages").unwrap());
+        assert_eq!(typed.key(), dynamic.key());
+        assert_eq!(typed.path(), dynamic.path());
+        assert!(!dynamic.secret());
+        let webhook =
+            Endpoint::Dynamic(DynamicRoute::new(Method::POST, "/webhooks/1/tok").unwrap());
+        assert!(webhook.secret());
+    }
+}

@@ -1,0 +1,89 @@
+//! `CallDiscordApi`: any Discord REST route by method and path (relative to `/api/v10`), for
+//! routes that have no typed RPC yet. No file uploads yet (JSON bodies only).
+//! <https://discord.com/developers/docs/reference#http-api>
+//!
+//! The request goes through the same request loop as every typed RPC: its rate-limit bucket is
+//! keyed by the route template and major parameter derived from the path (see
+//! `discord::route::dynamic`), so a `POST /channels/{channel_id}/messages` waits in the same
+//! bucket as `SendChannelMessage`; 429s are waited out; 5xx answers and network failures are
+//! retried for GET, PUT, PATCH and DELETE, never for POST; invalid requests are counted; a ban
+//! or a revoked token stops it. A path holding a webhook or interaction token is never logged:
+//! log lines and errors name its template.
+
+use crate::discord::request::any::AnyRequest;
+use crate::discord::route::dynamic::{DynamicRoute, parse_method};
+use crate::rpc::caller;
+use crate::{
+    error::{Error, Result},
+    state::ProxyState,
+};
+use discordproxy_proto::{CallDiscordApiRequest, CallDiscordApiResponse};
+use serde_json::Value;
+use std::sync::Arc;
+use tokio::time::Instant;
+
+/// Handles one call: validates it, checks the API key's route templates, and sends one
+/// request (plus retries where safe); answers Discord's 2xx status and body.
+///
+/// # Errors
+/// - `INVALID_ARGUMENT`, plain text, no request: `method` not GET, POST, PUT, PATCH or
+///   DELETE; a refused `path` (absolute URL, `..`, empty segment, query or fragment, `/api`
+///   prefix, non-ASCII or control characters); `query[i].name` empty; `json` that is not JSON.
+/// - `PERMISSION_DENIED`, plain text, no request: the API key's allow-list names
+///   `CallDiscordApi` only for other route templates.
+/// - Discord's error answers by the status table with Discord's JSON details (e.g. 404/10003
+///   `NOT_FOUND`, 403/50013 `PERMISSION_DENIED`, 400/50035 `INVALID_ARGUMENT`); 429s beyond
+///   the waits `RESOURCE_EXHAUSTED`; `UNAVAILABLE` when Discord is unreachable or the IP is
+///   banned; `DEADLINE_EXCEEDED`.
+pub(crate) async fn handle(
+    state: Arc<ProxyState>,
+    request: CallDiscordApiRequest,
+    deadline: Instant,
+) -> Result<CallDiscordApiResponse> {
+    let method = parse_method(&request.method)?;
+    let route = DynamicRoute::new(method, &request.path)?;
+    let mut query = Vec::with_capacity(request.query.len());
+    for (index, pair) in request.query.iter().enumerate() {
+        if pair.name.is_empty() {
+            return Err(Error::InvalidArgument(format!(
+                "query[{index}].name must not be empty"
+            )));
+        }
+        query.push((pair.name.as_str(), pair.value.as_str()));
+    }
+    let body: Option<Value> = if request.json.is_empty() {
+        None
+    } else {
+        Some(serde_json::from_str(&request.json).map_err(|error| {
+            Error::InvalidArgument(format!("json must be a JSON document: {error}"))
+        })?)
+    };
+    if !caller::allows_route(route.derived_template()) {
+        return Err(Error::PermissionDenied(format!(
+            "API key {:?} may not call CallDiscordApi for {}",
+            caller::key_name().unwrap_or_default(),
+            route.derived_template()
+        )));
+    }
+    tracing::info!(
+        rpc = "CallDiscordApi",
+        route = route.derived_template(),
+        "received request"
+    );
+    let answer = state
+        .rest
+        .call_any(
+            AnyRequest {
+                route,
+                query,
+                body: body.as_ref(),
+                audit_log_reason: &request.audit_log_reason,
+            },
+            deadline,
+        )
+        .await?;
+    Ok(CallDiscordApiResponse {
+        status: i32::from(answer.status),
+        json: answer.text,
+    })
+}
