@@ -22,9 +22,11 @@ use crate::timestamp::format_timestamp_ms;
 /// Default and maximum `limit`.
 const MAX_LIMIT: u64 = 50;
 
-/// Parses `before`, an ISO-8601 timestamp, into Unix milliseconds (else 400/50035).
+/// Parses `before`, an ISO-8601 timestamp, into Unix milliseconds (else 400/50035). A space
+/// is read as `+`: twilight sends the offset's `+` unescaped, and query decoding turns it
+/// into a space.
 fn parse_before(raw: &str) -> Result<u64, ApiError> {
-    OffsetDateTime::parse(raw, &Rfc3339)
+    OffsetDateTime::parse(&raw.replace(' ', "+"), &Rfc3339)
         .ok()
         .and_then(|time| u64::try_from(time.unix_timestamp_nanos() / 1_000_000).ok())
         .ok_or_else(|| {
@@ -95,6 +97,7 @@ mod tests {
     fn before_is_an_iso_timestamp() {
         assert_eq!(parse_before("1970-01-01T00:00:01.500000+00:00"), Ok(1500));
         assert_eq!(parse_before("1970-01-01T01:00:00+01:00"), Ok(0));
+        assert_eq!(parse_before("1970-01-01T00:00:00.002000 00:00"), Ok(2));
         let error = parse_before("yesterday").unwrap_err();
         assert!(error.body()["errors"]["before"].is_object());
     }
