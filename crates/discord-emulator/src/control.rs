@@ -6,21 +6,26 @@
 //! - `DELETE /_emulator/requests` → `204`, clears the request log
 //! - `POST /_emulator/channels/{channel.id}/messages` with `{"author_id", …create body}` → the
 //!   message, written by that user of the fixture (404 / 400 `{"error": "…"}` otherwise)
+//! - `PUT /_emulator/channels/{channel.id}/messages/{message.id}/reactions/{emoji}/{user.id}`
+//!   (`?type=1` for a burst reaction) → `204`, a reaction of that user of the fixture, with
+//!   MESSAGE_REACTION_ADD (Discord's status with `{"error": …}` otherwise)
 
 use std::sync::Arc;
 
 use axum::Json;
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{Path, State as AxumState};
+use axum::extract::{Path, Query, State as AxumState};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 use serde_json::{Value, json};
 
 use crate::request_log::RecordedRequest;
-use crate::rest::{InjectError, inject_message};
+use crate::rest::{InjectError, ReactionTarget, add_reaction, inject_message};
+use crate::snowflake::parse_snowflake_str;
 use crate::state::State;
+use crate::store::ReactionKind;
 
 /// The `/_emulator/` routes.
 pub(crate) fn router() -> Router<Arc<State>> {
@@ -28,6 +33,10 @@ pub(crate) fn router() -> Router<Arc<State>> {
         .route("/_emulator/health", get(health))
         .route("/_emulator/requests", get(requests).delete(clear_requests))
         .route("/_emulator/channels/{channel_id}/messages", post(inject))
+        .route(
+            "/_emulator/channels/{channel_id}/messages/{message_id}/reactions/{emoji}/{user_id}",
+            put(react),
+        )
 }
 
 /// `GET /_emulator/health`.
@@ -69,5 +78,55 @@ async fn inject(
             };
             (status, Json(json!({ "error": error.message() }))).into_response()
         }
+    }
+}
+
+/// The query of the reaction control route: `type` 1 for a burst reaction.
+#[derive(Debug, serde::Deserialize)]
+struct ReactQuery {
+    #[serde(rename = "type", default)]
+    kind: u8,
+}
+
+/// `PUT /_emulator/channels/{channel.id}/messages/{message.id}/reactions/{emoji}/{user.id}`: a
+/// reaction of another user.
+async fn react(
+    AxumState(state): AxumState<Arc<State>>,
+    Path((channel_id, message_id, emoji, user_id)): Path<(String, String, String, String)>,
+    Query(query): Query<ReactQuery>,
+) -> Response {
+    let bad = |status: StatusCode, message: String| {
+        (status, Json(json!({ "error": message }))).into_response()
+    };
+    let ids = (
+        parse_snowflake_str(&channel_id),
+        parse_snowflake_str(&message_id),
+        parse_snowflake_str(&user_id),
+    );
+    let (Some(channel_id), Some(message_id), Some(user_id)) = ids else {
+        return bad(StatusCode::NOT_FOUND, "malformed id".to_owned());
+    };
+    let kind = match query.kind {
+        0 => ReactionKind::Normal,
+        1 => ReactionKind::Burst,
+        _ => return bad(StatusCode::BAD_REQUEST, "type must be 0 or 1".to_owned()),
+    };
+    let mut store = state.store();
+    if !store.users.contains_key(&user_id) {
+        return bad(
+            StatusCode::BAD_REQUEST,
+            "user_id must name a user of the fixture".to_owned(),
+        );
+    }
+    let target = ReactionTarget {
+        channel_id,
+        message_id,
+        emoji: &emoji,
+        user_id,
+        kind,
+    };
+    match add_reaction(&state.gateway, &mut store, target) {
+        Ok(()) => StatusCode::NO_CONTENT.into_response(),
+        Err(error) => bad(error.status(), error.to_string()),
     }
 }

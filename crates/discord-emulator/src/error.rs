@@ -33,6 +33,16 @@ pub(crate) enum ApiError {
     /// 10013: the user does not exist (HTTP 404).
     #[error("Unknown User")]
     UnknownUser,
+    /// 10014: the emoji of a reaction route is not a Unicode emoji or not a custom emoji of the
+    /// bot's guilds (HTTP 400, as Discord answers it on the reaction routes).
+    #[error("Unknown Emoji")]
+    UnknownEmoji,
+    /// 30003: the channel has 50 pinned messages already (HTTP 400).
+    #[error("Maximum number of pins reached for the channel (50)")]
+    TooManyPins,
+    /// 30010: the message has reactions with 20 different emojis already (HTTP 400).
+    #[error("Maximum number of reactions reached (20)")]
+    TooManyReactions,
     /// 40033: the message was crossposted already (HTTP 400).
     #[error("This message has already been crossposted.")]
     AlreadyCrossposted,
@@ -99,6 +109,9 @@ impl ApiError {
             | Self::NotMessageAuthor
             | Self::MissingPermissions => StatusCode::FORBIDDEN,
             Self::AlreadyCrossposted
+            | Self::UnknownEmoji
+            | Self::TooManyPins
+            | Self::TooManyReactions
             | Self::InvalidChannelType
             | Self::MessageTooOld
             | Self::InvalidSticker
@@ -119,6 +132,9 @@ impl ApiError {
             Self::UnknownGuild => 10004,
             Self::UnknownMessage => 10008,
             Self::UnknownUser => 10013,
+            Self::UnknownEmoji => 10014,
+            Self::TooManyPins => 30003,
+            Self::TooManyReactions => 30010,
             Self::AlreadyCrossposted => 40033,
             Self::MissingAccess => 50001,
             Self::DmChannelAction => 50003,
@@ -259,6 +275,19 @@ mod tests {
             (ApiError::UnknownGuild, 404, 10004, "Unknown Guild"),
             (ApiError::UnknownMessage, 404, 10008, "Unknown Message"),
             (ApiError::UnknownUser, 404, 10013, "Unknown User"),
+            (ApiError::UnknownEmoji, 400, 10014, "Unknown Emoji"),
+            (
+                ApiError::TooManyPins,
+                400,
+                30003,
+                "Maximum number of pins reached for the channel (50)",
+            ),
+            (
+                ApiError::TooManyReactions,
+                400,
+                30010,
+                "Maximum number of reactions reached (20)",
+            ),
             (
                 ApiError::AlreadyCrossposted,
                 400,

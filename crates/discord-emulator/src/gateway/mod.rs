@@ -6,12 +6,14 @@
 //! `compress=zlib-stream` or `compress=zstd-stream`. A connection gets HELLO, identifies
 //! (READY, then one GUILD_CREATE per guild of its shard) or resumes (the missed dispatches,
 //! then RESUMED), heartbeats, and receives the MESSAGE_CREATE, MESSAGE_UPDATE, MESSAGE_DELETE
-//! and MESSAGE_DELETE_BULK events REST changes cause, as its intents allow. The crate README
+//! and MESSAGE_DELETE_BULK, the MESSAGE_REACTION_* and CHANNEL_PINS_UPDATE events REST
+//! changes cause, as its intents allow. The crate README
 //! lists opcodes, close codes and the control API.
 //!
 //! Files: [`session`] (one connection), [`registry`] (sessions, sequence numbers, dispatch),
 //! [`replay`] (per-session replay buffer), [`payload`] (opcodes and payload shapes),
-//! [`messages`] (the message events of REST changes), [`intents`], [`compression`],
+//! [`messages`] (the message events of REST changes), [`reactions`] (the reaction events),
+//! [`pins`] (CHANNEL_PINS_UPDATE), [`intents`], [`compression`],
 //! [`control`] (`/_emulator/gateway/…`).
 
 mod compression;
@@ -19,6 +21,8 @@ mod control;
 pub mod intents;
 mod messages;
 mod payload;
+mod pins;
+mod reactions;
 mod registry;
 mod replay;
 mod session;
@@ -37,6 +41,7 @@ use axum::routing::any;
 use serde_json::Value;
 use tokio::sync::watch;
 
+pub(crate) use reactions::ReactionChange;
 pub use registry::{ReceivedCommand, SessionInfo};
 
 use compression::Compression;

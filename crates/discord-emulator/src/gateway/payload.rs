@@ -245,7 +245,7 @@ pub(crate) fn ready(store: &Store, info: &ReadyInfo<'_>) -> Value {
 }
 
 /// The bot's member object in `guild_id`, if it is a member.
-fn member_of(store: &Store, guild_id: u64, user_id: u64) -> Option<&Object> {
+pub(super) fn member_of(store: &Store, guild_id: u64, user_id: u64) -> Option<&Object> {
     store.guilds.get(&guild_id)?.members.iter().find(|member| {
         member
             .get("user")

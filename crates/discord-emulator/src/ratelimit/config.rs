@@ -130,10 +130,19 @@ impl Default for RateLimitConfig {
 impl RateLimitConfig {
     /// The default per-route table, per channel for the message routes: message create and
     /// edit 5 per 5 s each, message delete 5 per second, bulk delete 1 per second, crosspost
-    /// 10 per hour; every other emulated route 50 per second (so the global limit binds
+    /// 10 per hour; the reaction changes (add, remove, remove all, remove an emoji's) share one
+    /// bucket `reactions` of 1 per 250 ms, pin and unpin (also the deprecated paths) one bucket
+    /// `pins` of 5 per 5 s; every other emulated route 50 per second (so the global limit binds
     /// first).
     pub fn default_routes() -> Vec<(String, RouteLimit)> {
         let second = Duration::from_secs(1);
+        let shared = |limit, per, bucket: &str| RouteLimit {
+            limit,
+            per,
+            bucket: Some(bucket.to_owned()),
+        };
+        let reaction = || shared(1, Duration::from_millis(250), "reactions");
+        let pin = || shared(5, Duration::from_secs(5), "pins");
         [
             (
                 "POST /channels/{channel_id}/messages",
@@ -162,6 +171,48 @@ impl RateLimitConfig {
             (
                 "POST /channels/{channel_id}/messages/{message_id}/crosspost",
                 RouteLimit::new(10, Duration::from_secs(3600)),
+            ),
+            (
+                "PUT /channels/{channel_id}/messages/{message_id}/reactions/{emoji}/@me",
+                reaction(),
+            ),
+            (
+                "DELETE /channels/{channel_id}/messages/{message_id}/reactions/{emoji}/@me",
+                reaction(),
+            ),
+            (
+                "DELETE /channels/{channel_id}/messages/{message_id}/reactions/{emoji}/{user_id}",
+                reaction(),
+            ),
+            (
+                "DELETE /channels/{channel_id}/messages/{message_id}/reactions",
+                reaction(),
+            ),
+            (
+                "DELETE /channels/{channel_id}/messages/{message_id}/reactions/{emoji}",
+                reaction(),
+            ),
+            (
+                "GET /channels/{channel_id}/messages/{message_id}/reactions/{emoji}",
+                RouteLimit::new(50, second),
+            ),
+            (
+                "PUT /channels/{channel_id}/messages/pins/{message_id}",
+                pin(),
+            ),
+            (
+                "DELETE /channels/{channel_id}/messages/pins/{message_id}",
+                pin(),
+            ),
+            ("PUT /channels/{channel_id}/pins/{message_id}", pin()),
+            ("DELETE /channels/{channel_id}/pins/{message_id}", pin()),
+            (
+                "GET /channels/{channel_id}/messages/pins",
+                RouteLimit::new(50, second),
+            ),
+            (
+                "GET /channels/{channel_id}/pins",
+                RouteLimit::new(50, second),
             ),
             ("GET /channels/{channel_id}", RouteLimit::new(50, second)),
             ("GET /guilds/{guild_id}", RouteLimit::new(50, second)),

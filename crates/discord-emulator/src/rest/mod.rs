@@ -2,7 +2,7 @@
 //!
 //! One file per resource: [`users`], [`channels`], [`guilds`], [`gateway`], [`soundboard`];
 //! [`channel_admin`] creates, modifies and deletes guild channels (with gateway events);
-//! [`messages`] has one file per message route.
+//! [`messages`] has one file per message route (reactions and pins included).
 //! Every route except `GET /gateway` needs the bot token (see [`crate::auth`]). Unknown paths
 //! answer 404 `{"message": "404: Not Found", "code": 0}` and known paths with another method 405
 //! `{"message": "405: Method Not Allowed", "code": 0}`.
@@ -20,7 +20,7 @@ use std::sync::Arc;
 use axum::Router;
 use axum::body::Bytes;
 use axum::middleware::from_fn_with_state;
-use axum::routing::{get, post};
+use axum::routing::{delete, get, post, put};
 use serde_json::Value;
 
 use crate::auth::require_bot_token;
@@ -28,7 +28,7 @@ use crate::error::ApiError;
 use crate::snowflake::parse_snowflake_str;
 use crate::state::State;
 
-pub(crate) use messages::{InjectError, inject_message};
+pub(crate) use messages::{InjectError, ReactionTarget, add_reaction, inject_message};
 
 /// API version prefixes served (Discord also serves the unversioned `/api`).
 const PREFIXES: [&str; 3] = ["/api/v10", "/api/v9", "/api"];
@@ -62,6 +62,38 @@ pub(crate) fn router(state: &Arc<State>) -> Router<Arc<State>> {
         .route(
             "/channels/{channel_id}/messages/{message_id}/crosspost",
             post(messages::crosspost_message),
+        )
+        .route(
+            "/channels/{channel_id}/messages/{message_id}/reactions",
+            delete(messages::delete_all_reactions),
+        )
+        .route(
+            "/channels/{channel_id}/messages/{message_id}/reactions/{emoji}",
+            get(messages::get_reactions).delete(messages::delete_emoji_reactions),
+        )
+        .route(
+            "/channels/{channel_id}/messages/{message_id}/reactions/{emoji}/@me",
+            put(messages::add_own_reaction).delete(messages::delete_own_reaction),
+        )
+        .route(
+            "/channels/{channel_id}/messages/{message_id}/reactions/{emoji}/{user_id}",
+            delete(messages::delete_user_reaction),
+        )
+        .route(
+            "/channels/{channel_id}/messages/pins",
+            get(messages::list_pins),
+        )
+        .route(
+            "/channels/{channel_id}/messages/pins/{message_id}",
+            put(messages::pin_message).delete(messages::unpin_message),
+        )
+        .route(
+            "/channels/{channel_id}/pins",
+            get(messages::list_pins_deprecated),
+        )
+        .route(
+            "/channels/{channel_id}/pins/{message_id}",
+            put(messages::pin_message).delete(messages::unpin_message),
         )
         .route("/guilds/{guild_id}", get(guilds::get_guild))
         .route(

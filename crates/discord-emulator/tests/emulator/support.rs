@@ -200,3 +200,33 @@ pub fn form_code(reply: &Reply, pointer: &str) -> Value {
         .cloned()
         .unwrap_or_else(|| panic!("no error at {pointer}: {}", reply.text))
 }
+
+/// The custom emoji of [`emoji_options`]'s guild.
+pub const BLOB: &str = "500000000000000001";
+
+/// The default fixture plus a custom emoji `blob` ([`BLOB`]) in its guild, without rate limits.
+pub fn emoji_options() -> Options {
+    let mut fixture: Value =
+        serde_json::from_str(include_str!("../../fixtures/default.json")).unwrap();
+    fixture["guilds"][0]["emojis"] = json!([{
+        "id": BLOB, "name": "blob", "roles": [], "require_colons": true, "managed": false,
+        "animated": false, "available": true
+    }]);
+    let fixture = discord_emulator::Fixture::from_json(&fixture.to_string()).unwrap();
+    let mut options = Options::new(fixture);
+    options.rate_limits.mode = RateLimits::Off;
+    options
+}
+
+/// `s` percent-encoded for a path segment (every byte outside `A-Za-z0-9`).
+pub fn encode(s: &str) -> String {
+    s.bytes()
+        .map(|byte| {
+            if byte.is_ascii_alphanumeric() {
+                char::from(byte).to_string()
+            } else {
+                format!("%{byte:02X}")
+            }
+        })
+        .collect()
+}

@@ -11,6 +11,7 @@ use discordproxy_proto::{
 use discordproxy_tests::{openapi::Spec, stack::Stack};
 use serde_json::{Value, json};
 
+const BOT: u64 = 100_000_000_000_000_001;
 const ALICE: u64 = 200_000_000_000_000_001;
 const CAROL: u64 = 200_000_000_000_000_003;
 const GUILD: u64 = 300_000_000_000_000_001;
@@ -261,6 +262,7 @@ async fn every_2xx_response_of_the_emulator_matches_discords_schema() {
     }
 
     judge_message_routes(&mut judge).await;
+    judge_reaction_and_pin_routes(&mut judge).await;
 
     let Judge {
         checked, failures, ..
@@ -272,9 +274,9 @@ async fn every_2xx_response_of_the_emulator_matches_discords_schema() {
     );
     assert_eq!(
         checked,
-        18 + 6 * 2 + 3 * 2 + 6 + MESSAGE_ROUTE_CHECKS,
+        18 + 6 * 2 + 3 * 2 + 6 + MESSAGE_ROUTE_CHECKS + REACTION_PIN_CHECKS,
         "18 reads and message creates, 6 creates and 3 modifies (request and response), 6 deletes, \
-         and the message routes"
+         the message routes, and the reaction and pin routes"
     );
     println!("openapi judge: {checked} emulator responses and request bodies validated");
     stack.stop().await;
@@ -371,6 +373,72 @@ async fn judge_message_routes(judge: &mut Judge<'_>) {
         .call(("GET", format!("{messages}/{reply}"), None))
         .await;
     assert_eq!(answered["referenced_message"], Value::Null);
+}
+
+/// What [`judge_reaction_and_pin_routes`] validates: the message reacted to, 9 reaction calls
+/// (4 adds, a list, 4 removals), the message with its reactions, and 6 pin calls (2 lists, 2
+/// pins, 2 unpins).
+const REACTION_PIN_CHECKS: usize = 1 + 9 + 1 + 6;
+
+/// The reaction and pin routes, current and deprecated paths, on a channel of its own (the
+/// message-create bucket of `general` is spent). Reaction changes share a bucket of 1 per
+/// 250 ms, so the judge waits between them (and first a second, for the global limit of 50
+/// per second the calls before used up).
+async fn judge_reaction_and_pin_routes(judge: &mut Judge<'_>) {
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    let channel = format!("/channels/{BIG_SNOWFLAKE}");
+    let message = judge
+        .call((
+            "POST",
+            format!("{channel}/messages"),
+            Some(json!({"content": "react and pin"})),
+        ))
+        .await;
+    let message = message["id"].as_str().unwrap().to_owned();
+    let reactions = format!("{channel}/messages/{message}/reactions");
+    let emoji = "%F0%9F%91%8D";
+    let own = format!("{reactions}/{emoji}/@me");
+    let pause = || tokio::time::sleep(std::time::Duration::from_millis(300));
+    judge.call(("PUT", own.clone(), None)).await;
+    let users = judge
+        .call(("GET", format!("{reactions}/{emoji}?limit=10"), None))
+        .await;
+    assert_eq!(users[0]["id"], json!(BOT.to_string()));
+    let shown = judge
+        .call(("GET", format!("{channel}/messages/{message}"), None))
+        .await;
+    assert_eq!(shown["reactions"][0]["count"], json!(1));
+    for removal in [
+        own.clone(),
+        format!("{reactions}/{emoji}/{BOT}"),
+        format!("{reactions}/{emoji}"),
+        reactions.clone(),
+    ] {
+        pause().await;
+        if removal != own {
+            judge.call(("PUT", own.clone(), None)).await;
+            pause().await;
+        }
+        judge.call(("DELETE", removal, None)).await;
+    }
+    judge
+        .call(("PUT", format!("{channel}/messages/pins/{message}"), None))
+        .await;
+    let listing = judge
+        .call(("GET", format!("{channel}/messages/pins?limit=5"), None))
+        .await;
+    assert_eq!(listing["items"][0]["message"]["id"], json!(message));
+    let pins = judge.call(("GET", format!("{channel}/pins"), None)).await;
+    assert_eq!(pins[0]["pinned"], json!(true));
+    judge
+        .call(("DELETE", format!("{channel}/messages/pins/{message}"), None))
+        .await;
+    judge
+        .call(("PUT", format!("{channel}/pins/{message}"), None))
+        .await;
+    judge
+        .call(("DELETE", format!("{channel}/pins/{message}"), None))
+        .await;
 }
 
 /// Sends emulator calls and validates their answers (and JSON request bodies) against the spec.

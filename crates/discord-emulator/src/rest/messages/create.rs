@@ -85,7 +85,7 @@ pub(in crate::rest) async fn create_message(
     };
     let (id, object) = build_message(&mut store, channel_id, draft);
     tracing::debug!(channel_id, message_id = id, "message created");
-    let message = StoredMessage { id, object };
+    let message = StoredMessage::new(id, object);
     let served = store.channels[&channel_id].served(&message);
     store.push_message(channel_id, message);
     // MESSAGE_CREATE to the gateway sessions, in message order (the store is still locked).

@@ -89,7 +89,7 @@ pub(crate) fn inject_message(
     };
     let (id, object) = build_message(&mut store, channel_id, draft);
     tracing::debug!(channel_id, message_id = id, author_id, "message injected");
-    let message = StoredMessage { id, object };
+    let message = StoredMessage::new(id, object);
     let served = store.channels[&channel_id].served(&message);
     store.push_message(channel_id, message);
     state.gateway.message_created(&store, channel_id, &served);

@@ -21,8 +21,18 @@ const MAX_LIMIT: u64 = 100;
 
 /// Parses `limit` (1–100, default 50) like Discord's integer validation.
 fn parse_limit(raw: Option<&String>) -> Result<usize, ApiError> {
+    bounded_limit(raw, DEFAULT_LIMIT, MAX_LIMIT)
+}
+
+/// Parses a `limit` query parameter (1–`max`, `default` when absent) like Discord's integer
+/// validation: 50035 NUMBER_TYPE_COERCE, NUMBER_TYPE_MIN or NUMBER_TYPE_MAX at `limit`.
+pub(super) fn bounded_limit(
+    raw: Option<&String>,
+    default: u64,
+    max: u64,
+) -> Result<usize, ApiError> {
     let Some(raw) = raw else {
-        return Ok(DEFAULT_LIMIT as usize);
+        return Ok(default as usize);
     };
     let limit: i64 = raw.parse().map_err(|_| {
         ApiError::form(
@@ -38,11 +48,11 @@ fn parse_limit(raw: Option<&String>) -> Result<usize, ApiError> {
             "int value should be greater than or equal to 1.",
         ));
     }
-    if limit > MAX_LIMIT as i64 {
+    if limit > max as i64 {
         return Err(ApiError::form(
             &["limit"],
             "NUMBER_TYPE_MAX",
-            format!("int value should be less than or equal to {MAX_LIMIT}."),
+            format!("int value should be less than or equal to {max}."),
         ));
     }
     Ok(limit as usize)

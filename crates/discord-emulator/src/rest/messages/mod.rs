@@ -9,6 +9,8 @@
 //! - [`bulk_delete`]: `POST /channels/{channel.id}/messages/bulk-delete` (MESSAGE_DELETE_BULK)
 //! - [`crosspost`]: `POST /channels/{channel.id}/messages/{message.id}/crosspost`
 //!   (MESSAGE_UPDATE)
+//! - [`reactions`]: the reaction routes (`…/messages/{message.id}/reactions…`)
+//! - [`pins`]: the pin routes (`…/messages/pins…` and the deprecated `…/pins…`)
 //!
 //! and what they share: [`build`] (new message objects), [`mentions`], [`reply`] (the message
 //! a reply answers), [`stickers`]; [`inject`] creates messages of other users for the control
@@ -25,6 +27,8 @@ mod get;
 mod inject;
 mod list;
 mod mentions;
+mod pins;
+mod reactions;
 mod reply;
 mod stickers;
 
@@ -36,6 +40,12 @@ pub(super) use edit::edit_message;
 pub(super) use get::get_message;
 pub(crate) use inject::{InjectError, inject_message};
 pub(super) use list::list_messages;
+pub(super) use pins::{list_pins, list_pins_deprecated, pin_message, unpin_message};
+pub(crate) use reactions::{ReactionTarget, add_reaction};
+pub(super) use reactions::{
+    add_own_reaction, delete_all_reactions, delete_emoji_reactions, delete_own_reaction,
+    delete_user_reaction, get_reactions,
+};
 
 use super::snowflake_param;
 use crate::error::ApiError;

@@ -85,10 +85,7 @@ mod tests {
         let mut store = Store::new(&Fixture::default_fixture());
         store.push_message(
             GENERAL,
-            StoredMessage {
-                id: 7,
-                object: json!({"id": "7", "type": 0, "author": {"id": "5"}}),
-            },
+            StoredMessage::new(7, json!({"id": "7", "type": 0, "author": {"id": "5"}})),
         );
         assert_eq!(
             resolve(&store, GENERAL, &reference(7)),

@@ -2,7 +2,8 @@
 //! defined them plus what requests created.
 //!
 //! [`SharedStore`] is the one copy the REST handlers and the gateway share, behind one mutex
-//! (handlers lock it briefly and never across an `.await`).
+//! (handlers lock it briefly and never across an `.await`). A message's reactions are kept
+//! in [`reactions`].
 
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
@@ -12,6 +13,10 @@ use serde_json::{Value, json};
 use crate::fixture::{Access, Fixture, FixtureUser, Object};
 use crate::nonce::NonceCache;
 use crate::snowflake::{SnowflakeGenerator, parse_snowflake};
+
+pub(crate) mod reactions;
+
+pub(crate) use reactions::{EmojiKey, ReactionEmoji, ReactionKind, Reactions};
 
 /// How many messages a channel keeps (the oldest are dropped first).
 pub(crate) const MESSAGES_PER_CHANNEL: usize = 10_000;
@@ -43,12 +48,52 @@ pub(crate) struct ChannelState {
 pub(crate) struct StoredMessage {
     pub(crate) id: u64,
     pub(crate) object: Value,
+    /// The reactions, mirrored into `object["reactions"]` by [`StoredMessage::sync_reactions`].
+    pub(crate) reactions: Reactions,
+    /// When the message was pinned (`object["pinned"]` is true then).
+    pub(crate) pin: Option<Pin>,
+}
+
+/// When a message was pinned: Unix milliseconds, and a sequence number that orders pins made in
+/// the same millisecond.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) struct Pin {
+    pub(crate) at_ms: u64,
+    pub(crate) sequence: u64,
 }
 
 /// Message type REPLY: its `message_reference` names the message it answers.
 pub(crate) const REPLY: u64 = 19;
 
 impl StoredMessage {
+    /// A message without reactions or pin.
+    pub(crate) fn new(id: u64, object: Value) -> Self {
+        Self {
+            id,
+            object,
+            reactions: Reactions::default(),
+            pin: None,
+        }
+    }
+
+    /// Writes the reactions into the served object as Discord shows them to the bot `bot_id`
+    /// (no `reactions` key without reactions).
+    pub(crate) fn sync_reactions(&mut self, bot_id: u64) {
+        let Some(object) = self.object.as_object_mut() else {
+            return;
+        };
+        match self.reactions.to_value(bot_id) {
+            Some(reactions) => object.insert("reactions".to_owned(), reactions),
+            None => object.remove("reactions"),
+        };
+    }
+
+    /// Pins or unpins the message (`pinned` in the served object follows).
+    pub(crate) fn set_pin(&mut self, pin: Option<Pin>) {
+        self.pin = pin;
+        self.object["pinned"] = Value::Bool(pin.is_some());
+    }
+
     /// The id of the message's author.
     pub(crate) fn author_id(&self) -> Option<u64> {
         self.object
@@ -148,6 +193,8 @@ pub(crate) struct Store {
     pub(crate) snowflakes: SnowflakeGenerator,
     /// Nonces of recently created messages (`enforce_nonce`).
     pub(crate) nonces: NonceCache,
+    /// The last pin's sequence number (see [`Pin`]).
+    pub(crate) pin_sequence: u64,
 }
 
 impl Store {
@@ -214,7 +261,40 @@ impl Store {
             dm_channels: HashMap::new(),
             snowflakes: SnowflakeGenerator::new(reserved),
             nonces: NonceCache::default(),
+            pin_sequence: 0,
         }
+    }
+
+    /// The next pin's stamp, taken now.
+    pub(crate) fn next_pin(&mut self) -> Pin {
+        self.pin_sequence += 1;
+        Pin {
+            at_ms: crate::timestamp::now_ms(),
+            sequence: self.pin_sequence,
+        }
+    }
+
+    /// The custom emoji `id` of one of the bot's guilds, as a partial emoji object
+    /// `{"id", "name", "animated"?}` (`animated` only when true, as in reactions).
+    pub(crate) fn custom_emoji(&self, id: u64) -> Option<Value> {
+        self.guilds.values().find_map(|guild| {
+            let Some(Value::Array(emojis)) = guild.object.get("emojis") else {
+                return None;
+            };
+            let emoji = emojis
+                .iter()
+                .find(|emoji| emoji.get("id").and_then(parse_snowflake) == Some(id))?;
+            let mut partial = serde_json::Map::new();
+            partial.insert("id".into(), json!(id.to_string()));
+            partial.insert(
+                "name".into(),
+                emoji.get("name").cloned().unwrap_or(Value::Null),
+            );
+            if emoji.get("animated") == Some(&Value::Bool(true)) {
+                partial.insert("animated".into(), Value::Bool(true));
+            }
+            Some(Value::Object(partial))
+        })
     }
 
     /// The bot's user object.
@@ -301,7 +381,7 @@ mod tests {
     }
 
     fn message(id: u64, object: Value) -> StoredMessage {
-        StoredMessage { id, object }
+        StoredMessage::new(id, object)
     }
 
     #[test]
