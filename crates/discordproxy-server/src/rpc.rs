@@ -17,6 +17,8 @@ mod fields;
 mod gateway;
 mod guild;
 mod message;
+mod pin;
+mod reaction;
 mod table;
 mod unreachable;
 
@@ -58,6 +60,15 @@ table::rpc_table! {
         get_channel_messages: "GetChannelMessages", GetChannelMessagesRequest => GetChannelMessagesResponse, message::get_channel_messages, Ready;
         crosspost_message: "CrosspostMessage", CrosspostMessageRequest => CrosspostMessageResponse, message::crosspost_message, Ready;
         bulk_delete_messages: "BulkDeleteMessages", BulkDeleteMessagesRequest => BulkDeleteMessagesResponse, message::bulk_delete_messages, Ready;
+        create_reaction: "CreateReaction", CreateReactionRequest => CreateReactionResponse, reaction::create_reaction, Ready;
+        delete_own_reaction: "DeleteOwnReaction", DeleteOwnReactionRequest => DeleteOwnReactionResponse, reaction::delete_own_reaction, Ready;
+        delete_user_reaction: "DeleteUserReaction", DeleteUserReactionRequest => DeleteUserReactionResponse, reaction::delete_user_reaction, Ready;
+        get_reactions: "GetReactions", GetReactionsRequest => GetReactionsResponse, reaction::get_reactions, Ready;
+        delete_all_reactions: "DeleteAllReactions", DeleteAllReactionsRequest => DeleteAllReactionsResponse, reaction::delete_all_reactions, Ready;
+        delete_all_reactions_for_emoji: "DeleteAllReactionsForEmoji", DeleteAllReactionsForEmojiRequest => DeleteAllReactionsForEmojiResponse, reaction::delete_all_reactions_for_emoji, Ready;
+        get_channel_pins: "GetChannelPins", GetChannelPinsRequest => GetChannelPinsResponse, pin::get_channel_pins, Ready;
+        pin_message: "PinMessage", PinMessageRequest => PinMessageResponse, pin::pin_message, Ready;
+        unpin_message: "UnpinMessage", UnpinMessageRequest => UnpinMessageResponse, pin::unpin_message, Ready;
         call_discord_api: "CallDiscordApi", CallDiscordApiRequest => CallDiscordApiResponse, any::call_discord_api, Ready;
     }
     server_streaming {

@@ -13,4 +13,5 @@ pub(crate) mod json;
 pub mod message;
 pub mod message_body;
 pub mod message_edit;
+pub mod pin;
 pub mod user;

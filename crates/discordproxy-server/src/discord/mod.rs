@@ -10,6 +10,7 @@ pub mod gateway;
 pub mod invalid_requests;
 pub mod negative_cache;
 pub mod outgoing;
+pub mod percent;
 pub mod ratelimit;
 pub mod request;
 pub mod retry;

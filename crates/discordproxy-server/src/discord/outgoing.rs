@@ -4,6 +4,7 @@
 //! Each endpoint file in [`request`](super::request) builds one [`Outgoing`] and passes it to
 //! [`DiscordClient`](super::client::DiscordClient).
 
+pub use super::percent::percent_encode;
 use super::route::endpoint::Endpoint;
 use http::HeaderValue;
 use serde_json::Value;
@@ -118,20 +119,6 @@ impl<'a> Outgoing<'a> {
     }
 }
 
-/// Percent-encodes UTF-8 `text` as Discord expects header values with non-ASCII text: every
-/// byte except the URI-unreserved characters (`A-Z a-z 0-9 - . _ ~`) becomes `%XX`.
-pub fn percent_encode(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for byte in text.bytes() {
-        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
-            out.push(char::from(byte));
-        } else {
-            out.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -152,7 +139,7 @@ mod tests {
             message_id: 2,
         };
         assert!(
-            Outgoing::new(route)
+            Outgoing::new(route.clone())
                 .audit_log_reason("")
                 .audit_log_reason
                 .is_none()

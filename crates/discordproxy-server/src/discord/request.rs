@@ -12,4 +12,6 @@ mod channel;
 mod gateway;
 mod guild;
 pub mod message;
+pub mod pin;
+pub mod reaction;
 mod user;

@@ -25,8 +25,8 @@ pub struct BucketKey {
     pub major: u64,
 }
 
-impl From<Route> for BucketKey {
-    fn from(route: Route) -> Self {
+impl From<&Route> for BucketKey {
+    fn from(route: &Route) -> Self {
         Self {
             template: route.template(),
             major: route.major(),
@@ -34,23 +34,57 @@ impl From<Route> for BucketKey {
     }
 }
 
+impl From<Route> for BucketKey {
+    fn from(route: Route) -> Self {
+        Self::from(&route)
+    }
+}
+
+/// A route's `{emoji}` parameter: a Unicode emoji (`👍🏽`) or a custom emoji as `name:id`, as
+/// the caller wrote it. The path carries it percent-encoded (every byte except `A-Z a-z 0-9 -
+/// . _ ~`, so `:` is `%3A`), as Discord requires; the template keeps `{emoji}`, so logs,
+/// metric labels and bucket keys never carry the emoji.
+/// <https://discord.com/developers/docs/resources/message#create-reaction>
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Emoji(String);
+
+impl Emoji {
+    /// The emoji `text` as Discord names it (not yet encoded).
+    pub fn new(text: impl Into<String>) -> Self {
+        Self(text.into())
+    }
+
+    /// The emoji as the caller wrote it.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// The path segment: percent-encoded.
+impl std::fmt::Display for Emoji {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&super::percent::percent_encode(&self.0))
+    }
+}
+
 /// Generates [`Route`] and its `method`, `template`, `path` and `major` from one line per
 /// route: `Variant { params } => METHOD "path/{param}", major = param;` (`{ params }` and
-/// `major` are optional; every parameter is a snowflake).
+/// `major` are optional; a parameter is a snowflake (`u64`) unless its kind is given, as in
+/// `emoji: Emoji`, a string parameter whose `Display` is its path segment).
 macro_rules! routes {
     ($(
-        $variant:ident $({ $($param:ident),+ })? => $method:ident $path:literal
+        $variant:ident $({ $($param:ident $(: $kind:ty)?),+ })? => $method:ident $path:literal
             $(, major = $major:ident)?;
     )*) => {
         /// One Discord REST endpoint with its parameters.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
         pub enum Route {
             $(
                 #[doc = concat!("`", stringify!($method), " /", $path, "`")]
                 $variant $({
                     $(
-                        #[doc = concat!("`", stringify!($param), "`: a snowflake.")]
-                        $param: u64,
+                        #[doc = routes!(@doc $param $($kind)?)]
+                        $param: routes!(@kind $($kind)?),
                     )+
                 })?,
             )*
@@ -63,7 +97,7 @@ macro_rules! routes {
             ];
 
             /// The HTTP method.
-            pub fn method(self) -> Method {
+            pub fn method(&self) -> Method {
                 match self {
                     $(Self::$variant { .. } => Method::$method,)*
                 }
@@ -71,14 +105,14 @@ macro_rules! routes {
 
             /// Method and path template, e.g. `POST /channels/{channel_id}/messages`: the
             /// route's name in logs, errors and metric labels (never a raw id).
-            pub fn template(self) -> &'static str {
+            pub fn template(&self) -> &'static str {
                 match self {
                     $(Self::$variant { .. } => concat!(stringify!($method), " /", $path),)*
                 }
             }
 
             /// The path below `/api/v10`, without a leading slash, e.g. `channels/123/messages`.
-            pub fn path(self) -> String {
+            pub fn path(&self) -> String {
                 match self {
                     $(Self::$variant $({ $($param),+ })? => std::fmt::format(format_args!($path)),)*
                 }
@@ -86,15 +120,21 @@ macro_rules! routes {
 
             /// The major parameter (channel or guild id); 0 for routes without one. Discord
             /// keeps a bucket per route and major parameter.
-            pub fn major(self) -> u64 {
+            pub fn major(&self) -> u64 {
                 match self {
                     $(Self::$variant { $($major,)? .. } => routes!(@major $($major)?),)*
                 }
             }
         }
     };
-    (@major $major:ident) => { $major };
+    (@major $major:ident) => { *$major };
     (@major) => { 0 };
+    (@kind $kind:ty) => { $kind };
+    (@kind) => { u64 };
+    (@doc $param:ident $kind:ty) => {
+        concat!("`", stringify!($param), "`: see [`", stringify!($kind), "`].")
+    };
+    (@doc $param:ident) => { concat!("`", stringify!($param), "`: a snowflake.") };
 }
 
 routes! {
@@ -110,6 +150,15 @@ routes! {
     CrosspostMessage { channel_id, message_id } => POST "channels/{channel_id}/messages/{message_id}/crosspost", major = channel_id;
     BulkDeleteMessages { channel_id } => POST "channels/{channel_id}/messages/bulk-delete", major = channel_id;
     Guild { guild_id } => GET "guilds/{guild_id}", major = guild_id;
+    CreateReaction { channel_id, message_id, emoji: Emoji } => PUT "channels/{channel_id}/messages/{message_id}/reactions/{emoji}/@me", major = channel_id;
+    DeleteOwnReaction { channel_id, message_id, emoji: Emoji } => DELETE "channels/{channel_id}/messages/{message_id}/reactions/{emoji}/@me", major = channel_id;
+    DeleteUserReaction { channel_id, message_id, emoji: Emoji, user_id } => DELETE "channels/{channel_id}/messages/{message_id}/reactions/{emoji}/{user_id}", major = channel_id;
+    Reactions { channel_id, message_id, emoji: Emoji } => GET "channels/{channel_id}/messages/{message_id}/reactions/{emoji}", major = channel_id;
+    DeleteAllReactions { channel_id, message_id } => DELETE "channels/{channel_id}/messages/{message_id}/reactions", major = channel_id;
+    DeleteAllReactionsForEmoji { channel_id, message_id, emoji: Emoji } => DELETE "channels/{channel_id}/messages/{message_id}/reactions/{emoji}", major = channel_id;
+    ChannelPins { channel_id } => GET "channels/{channel_id}/messages/pins", major = channel_id;
+    PinMessage { channel_id, message_id } => PUT "channels/{channel_id}/messages/pins/{message_id}", major = channel_id;
+    UnpinMessage { channel_id, message_id } => DELETE "channels/{channel_id}/messages/pins/{message_id}", major = channel_id;
     GuildChannels { guild_id } => GET "guilds/{guild_id}/channels", major = guild_id;
     GatewayBot => GET "gateway/bot";
 }
@@ -127,6 +176,107 @@ mod tests {
         assert_eq!(route.major(), 42);
         assert_eq!(Route::User { user_id: 7 }.major(), 0);
         assert_eq!(Route::User { user_id: 7 }.path(), "users/7");
+    }
+
+    #[test]
+    fn emoji_are_percent_encoded_in_paths_never_in_templates() {
+        let thumbs = Route::CreateReaction {
+            channel_id: 1,
+            message_id: 2,
+            emoji: Emoji::new("👍🏽"),
+        };
+        assert_eq!(
+            thumbs.path(),
+            "channels/1/messages/2/reactions/%F0%9F%91%8D%F0%9F%8F%BD/@me"
+        );
+        assert_eq!(
+            thumbs.template(),
+            "PUT /channels/{channel_id}/messages/{message_id}/reactions/{emoji}/@me"
+        );
+        assert_eq!(thumbs.major(), 1);
+        let custom = Route::DeleteUserReaction {
+            channel_id: 3,
+            message_id: 4,
+            emoji: Emoji::new("blob:500000000000000001"),
+            user_id: 5,
+        };
+        assert_eq!(
+            custom.path(),
+            "channels/3/messages/4/reactions/blob%3A500000000000000001/5"
+        );
+        assert_eq!(
+            custom.template(),
+            "DELETE /channels/{channel_id}/messages/{message_id}/reactions/{emoji}/{user_id}"
+        );
+        assert_eq!(BucketKey::from(&custom).major, 3);
+        // A keycap, a ZWJ sequence and text that needs escaping stay one path segment.
+        assert_eq!(Emoji::new("1️⃣").to_string(), "1%EF%B8%8F%E2%83%A3");
+        assert_eq!(
+            Emoji::new("👩‍👩‍👧").to_string(),
+            "%F0%9F%91%A9%E2%80%8D%F0%9F%91%A9%E2%80%8D%F0%9F%91%A7"
+        );
+        assert_eq!(Emoji::new("a/b?c").to_string(), "a%2Fb%3Fc");
+    }
+
+    #[test]
+    fn reaction_and_pin_routes_are_keyed_by_channel_like_their_dynamic_paths() {
+        use super::dynamic::DynamicRoute;
+        let emoji = || Emoji::new("🔥");
+        let routes = [
+            Route::CreateReaction {
+                channel_id: 7,
+                message_id: 8,
+                emoji: emoji(),
+            },
+            Route::DeleteOwnReaction {
+                channel_id: 7,
+                message_id: 8,
+                emoji: emoji(),
+            },
+            Route::DeleteUserReaction {
+                channel_id: 7,
+                message_id: 8,
+                emoji: emoji(),
+                user_id: 9,
+            },
+            Route::Reactions {
+                channel_id: 7,
+                message_id: 8,
+                emoji: emoji(),
+            },
+            Route::DeleteAllReactions {
+                channel_id: 7,
+                message_id: 8,
+            },
+            Route::DeleteAllReactionsForEmoji {
+                channel_id: 7,
+                message_id: 8,
+                emoji: emoji(),
+            },
+            Route::ChannelPins { channel_id: 7 },
+            Route::PinMessage {
+                channel_id: 7,
+                message_id: 8,
+            },
+            Route::UnpinMessage {
+                channel_id: 7,
+                message_id: 8,
+            },
+        ];
+        for route in routes {
+            assert_eq!(route.major(), 7, "{route:?}");
+            assert!(!route.template().contains('7'), "{route:?}");
+            assert!(Route::TEMPLATES.contains(&route.template()));
+            let dynamic = DynamicRoute::new(route.method(), &format!("/{}", route.path())).unwrap();
+            assert_eq!(
+                BucketKey::from(&route),
+                BucketKey {
+                    template: dynamic.template(),
+                    major: dynamic.major()
+                },
+                "{route:?}"
+            );
+        }
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! Checks of request fields shared by the RPCs, made before any Discord request.
 
+use crate::discord::route::Emoji;
 use crate::error::{Error, Result};
 
 /// A required snowflake: 0 (unset) is refused before any Discord request.
@@ -13,6 +14,20 @@ pub(super) fn required_id(value: u64, field: &str) -> Result<u64> {
         )));
     }
     Ok(value)
+}
+
+/// A required emoji (a Unicode emoji or `name:id`): empty is refused before any Discord
+/// request.
+///
+/// # Errors
+/// [`Error::InvalidArgument`] naming `emoji`.
+pub(super) fn required_emoji(value: &str) -> Result<Emoji> {
+    if value.is_empty() {
+        return Err(Error::InvalidArgument(
+            "emoji must be set to a Unicode emoji or a custom emoji as name:id (got \"\")".into(),
+        ));
+    }
+    Ok(Emoji::new(value))
 }
 
 /// An optional snowflake: 0 means unset.
@@ -71,6 +86,12 @@ mod tests {
         assert!(invalid(required_id(0, "message_id")).starts_with("message_id "));
         assert_eq!(optional_id(0), None);
         assert_eq!(optional_id(9), Some(9));
+    }
+
+    #[test]
+    fn an_empty_emoji_is_refused_naming_the_field() {
+        assert_eq!(required_emoji("👍🏽").unwrap().as_str(), "👍🏽");
+        assert!(invalid(required_emoji("")).starts_with("emoji "));
     }
 
     #[test]

@@ -153,8 +153,8 @@ mod tests {
     async fn routes_with_one_bucket_id_share_it() {
         let limiter = RateLimiter::new(50);
         let deadline = Instant::now() + Duration::from_secs(1);
-        let a = Route::Channel { channel_id: 1 };
-        let b = Route::CreateMessage { channel_id: 1 };
+        let a = BucketKey::from(Route::Channel { channel_id: 1 });
+        let b = BucketKey::from(Route::CreateMessage { channel_id: 1 });
         let first = limiter.acquire(a, deadline).await.unwrap();
         let bucket_a = Arc::clone(first.permit.bucket());
         bucket_a.observe(&BucketHeaders {
@@ -169,13 +169,13 @@ mod tests {
         limiter.learn_bucket_id(b, second.permit.bucket(), "h");
         drop((first, second));
         // Route b now uses route a's bucket, which has one slot left in its window.
-        assert!(Arc::ptr_eq(&limiter.bucket(b.into()), &bucket_a));
+        assert!(Arc::ptr_eq(&limiter.bucket(b), &bucket_a));
     }
 
     #[tokio::test]
     async fn requests_of_a_bucket_leave_in_arrival_order() {
         let limiter = Arc::new(RateLimiter::new(50));
-        let route = Route::CreateMessage { channel_id: 9 };
+        let route = BucketKey::from(Route::CreateMessage { channel_id: 9 });
         let deadline = Instant::now() + Duration::from_secs(5);
         // Learn a window of 2 per 200 ms.
         let slot = limiter.acquire(route, deadline).await.unwrap();

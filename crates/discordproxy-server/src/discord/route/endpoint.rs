@@ -49,7 +49,7 @@ impl Endpoint {
     /// The rate-limit bucket key: template and major parameter.
     pub fn key(&self) -> BucketKey {
         match self {
-            Self::Typed(route) => BucketKey::from(*route),
+            Self::Typed(route) => BucketKey::from(route),
             Self::Dynamic(route) => BucketKey {
                 template: route.template(),
                 major: route.major(),

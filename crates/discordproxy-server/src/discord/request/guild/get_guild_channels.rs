@@ -19,7 +19,7 @@ impl DiscordClient {
     /// see [`DiscordClient`].
     pub async fn guild_channels(&self, guild_id: u64, deadline: Instant) -> Result<Vec<Value>> {
         let route = Route::GuildChannels { guild_id };
-        match self.json(route, None, deadline).await? {
+        match self.json(route.clone(), None, deadline).await? {
             Value::Array(channels) => Ok(channels),
             _ => Err(Error::Internal(format!(
                 "Discord's answer to {} is no JSON array",

@@ -45,7 +45,7 @@ impl DiscordClient {
     ) -> Result<JsonAnswer> {
         let route = Route::ChannelMessages { channel_id };
         let text = |id: Option<u64>| id.map(|id| id.to_string());
-        let outgoing = Outgoing::new(route).query(&[
+        let outgoing = Outgoing::new(route.clone()).query(&[
             ("around", text(page.around)),
             ("before", text(page.before)),
             ("after", text(page.after)),

@@ -167,25 +167,49 @@ pub fn check_create_message(body: &Value) -> Result<()> {
 /// # Errors
 /// [`Error::Discord`] 400/50035 naming `limit` (gRPC `INVALID_ARGUMENT`).
 pub fn check_message_page(limit: Option<i32>) -> Result<()> {
+    check_limit(limit, PAGE_LIMIT)
+}
+
+/// Checks a page's `limit` query parameter against `range` (unset passes) as Discord checks
+/// it: `NUMBER_TYPE_MIN` / `NUMBER_TYPE_MAX` on `limit`.
+///
+/// # Errors
+/// [`Error::Discord`] 400/50035 naming `limit` (gRPC `INVALID_ARGUMENT`).
+pub fn check_limit(limit: Option<i32>, range: std::ops::RangeInclusive<i32>) -> Result<()> {
     let mut errors = FormErrors::default();
     match limit {
-        Some(limit) if limit < *PAGE_LIMIT.start() => errors.add(
+        Some(limit) if limit < *range.start() => errors.add(
             &["limit"],
             "NUMBER_TYPE_MIN",
             format!(
                 "int value should be greater than or equal to {}.",
-                PAGE_LIMIT.start()
+                range.start()
             ),
         ),
-        Some(limit) if limit > *PAGE_LIMIT.end() => errors.add(
+        Some(limit) if limit > *range.end() => errors.add(
             &["limit"],
             "NUMBER_TYPE_MAX",
-            format!(
-                "int value should be less than or equal to {}.",
-                PAGE_LIMIT.end()
-            ),
+            format!("int value should be less than or equal to {}.", range.end()),
         ),
         _ => {}
+    }
+    errors.into_result()
+}
+
+/// Checks an integer query parameter `field` that Discord allows only the `choices` of, as
+/// Discord checks it: `BASE_TYPE_CHOICES` (`Value must be one of {0, 1}.`).
+///
+/// # Errors
+/// [`Error::Discord`] 400/50035 naming `field` (gRPC `INVALID_ARGUMENT`).
+pub fn check_choice(field: &str, value: i32, choices: &[i32]) -> Result<()> {
+    let mut errors = FormErrors::default();
+    if !choices.contains(&value) {
+        let list: Vec<String> = choices.iter().map(i32::to_string).collect();
+        errors.add(
+            &[field],
+            "BASE_TYPE_CHOICES",
+            format!("Value must be one of {{{}}}.", list.join(", ")),
+        );
     }
     errors.into_result()
 }
