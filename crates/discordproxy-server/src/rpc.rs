@@ -13,6 +13,7 @@
 mod any;
 mod call;
 mod caller;
+mod channel;
 mod fields;
 mod gateway;
 mod guild;
@@ -59,6 +60,13 @@ table::rpc_table! {
         crosspost_message: "CrosspostMessage", CrosspostMessageRequest => CrosspostMessageResponse, message::crosspost_message, Ready;
         bulk_delete_messages: "BulkDeleteMessages", BulkDeleteMessagesRequest => BulkDeleteMessagesResponse, message::bulk_delete_messages, Ready;
         call_discord_api: "CallDiscordApi", CallDiscordApiRequest => CallDiscordApiResponse, any::call_discord_api, Ready;
+        get_channel: "GetChannel", GetChannelRequest => GetChannelResponse, channel::get_channel, Ready;
+        modify_channel: "ModifyChannel", ModifyChannelRequest => ModifyChannelResponse, channel::modify_channel, Ready;
+        delete_channel: "DeleteChannel", DeleteChannelRequest => DeleteChannelResponse, channel::delete_channel, Ready;
+        create_guild_channel: "CreateGuildChannel", CreateGuildChannelRequest => CreateGuildChannelResponse, guild::create_guild_channel, Ready;
+        edit_channel_permissions: "EditChannelPermissions", EditChannelPermissionsRequest => EditChannelPermissionsResponse, channel::edit_channel_permissions, Ready;
+        delete_channel_permission: "DeleteChannelPermission", DeleteChannelPermissionRequest => DeleteChannelPermissionResponse, channel::delete_channel_permission, Ready;
+        trigger_typing_indicator: "TriggerTypingIndicator", TriggerTypingIndicatorRequest => TriggerTypingIndicatorResponse, channel::trigger_typing_indicator, Ready;
     }
     server_streaming {
         // trait method: "RpcName", Request => stream type of the trait, handler module;
