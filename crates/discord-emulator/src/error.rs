@@ -30,6 +30,9 @@ pub(crate) enum ApiError {
     /// 10008: the message does not exist in the channel (HTTP 404).
     #[error("Unknown Message")]
     UnknownMessage,
+    /// 10009: the channel has no permission overwrite with this id (HTTP 404).
+    #[error("Unknown Overwrite")]
+    UnknownOverwrite,
     /// 10013: the user does not exist (HTTP 404).
     #[error("Unknown User")]
     UnknownUser,
@@ -100,6 +103,7 @@ impl ApiError {
             | Self::UnknownChannel
             | Self::UnknownGuild
             | Self::UnknownMessage
+            | Self::UnknownOverwrite
             | Self::UnknownUser => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Self::EntityTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
@@ -131,6 +135,7 @@ impl ApiError {
             Self::UnknownChannel => 10003,
             Self::UnknownGuild => 10004,
             Self::UnknownMessage => 10008,
+            Self::UnknownOverwrite => 10009,
             Self::UnknownUser => 10013,
             Self::UnknownEmoji => 10014,
             Self::TooManyPins => 30003,
@@ -274,6 +279,7 @@ mod tests {
             (ApiError::UnknownChannel, 404, 10003, "Unknown Channel"),
             (ApiError::UnknownGuild, 404, 10004, "Unknown Guild"),
             (ApiError::UnknownMessage, 404, 10008, "Unknown Message"),
+            (ApiError::UnknownOverwrite, 404, 10009, "Unknown Overwrite"),
             (ApiError::UnknownUser, 404, 10013, "Unknown User"),
             (ApiError::UnknownEmoji, 400, 10014, "Unknown Emoji"),
             (

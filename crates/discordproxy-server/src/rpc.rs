@@ -13,6 +13,7 @@
 mod any;
 mod call;
 mod caller;
+mod channel;
 mod fields;
 mod gateway;
 mod guild;
@@ -70,6 +71,13 @@ table::rpc_table! {
         pin_message: "PinMessage", PinMessageRequest => PinMessageResponse, pin::pin_message, Ready;
         unpin_message: "UnpinMessage", UnpinMessageRequest => UnpinMessageResponse, pin::unpin_message, Ready;
         call_discord_api: "CallDiscordApi", CallDiscordApiRequest => CallDiscordApiResponse, any::call_discord_api, Ready;
+        get_channel: "GetChannel", GetChannelRequest => GetChannelResponse, channel::get_channel, Ready;
+        modify_channel: "ModifyChannel", ModifyChannelRequest => ModifyChannelResponse, channel::modify_channel, Ready;
+        delete_channel: "DeleteChannel", DeleteChannelRequest => DeleteChannelResponse, channel::delete_channel, Ready;
+        create_guild_channel: "CreateGuildChannel", CreateGuildChannelRequest => CreateGuildChannelResponse, guild::create_guild_channel, Ready;
+        edit_channel_permissions: "EditChannelPermissions", EditChannelPermissionsRequest => EditChannelPermissionsResponse, channel::edit_channel_permissions, Ready;
+        delete_channel_permission: "DeleteChannelPermission", DeleteChannelPermissionRequest => DeleteChannelPermissionResponse, channel::delete_channel_permission, Ready;
+        trigger_typing_indicator: "TriggerTypingIndicator", TriggerTypingIndicatorRequest => TriggerTypingIndicatorResponse, channel::trigger_typing_indicator, Ready;
     }
     server_streaming {
         // trait method: "RpcName", Request => stream type of the trait, handler module;

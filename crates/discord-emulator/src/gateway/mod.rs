@@ -6,14 +6,14 @@
 //! `compress=zlib-stream` or `compress=zstd-stream`. A connection gets HELLO, identifies
 //! (READY, then one GUILD_CREATE per guild of its shard) or resumes (the missed dispatches,
 //! then RESUMED), heartbeats, and receives the MESSAGE_CREATE, MESSAGE_UPDATE, MESSAGE_DELETE
-//! and MESSAGE_DELETE_BULK, the MESSAGE_REACTION_* and CHANNEL_PINS_UPDATE events REST
+//! and MESSAGE_DELETE_BULK, the MESSAGE_REACTION_*, CHANNEL_PINS_UPDATE and TYPING_START events REST
 //! changes cause, as its intents allow. The crate README
 //! lists opcodes, close codes and the control API.
 //!
 //! Files: [`session`] (one connection), [`registry`] (sessions, sequence numbers, dispatch),
 //! [`replay`] (per-session replay buffer), [`payload`] (opcodes and payload shapes),
 //! [`messages`] (the message events of REST changes), [`reactions`] (the reaction events),
-//! [`pins`] (CHANNEL_PINS_UPDATE), [`intents`], [`compression`],
+//! [`pins`] (CHANNEL_PINS_UPDATE), [`typing`] (TYPING_START), [`intents`], [`compression`],
 //! [`control`] (`/_emulator/gateway/…`).
 
 mod compression;
@@ -26,6 +26,7 @@ mod reactions;
 mod registry;
 mod replay;
 mod session;
+mod typing;
 
 use std::collections::HashMap;
 use std::sync::Arc;

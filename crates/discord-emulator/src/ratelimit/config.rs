@@ -132,8 +132,11 @@ impl RateLimitConfig {
     /// edit 5 per 5 s each, message delete 5 per second, bulk delete 1 per second, crosspost
     /// 10 per hour; the reaction changes (add, remove, remove all, remove an emoji's) share one
     /// bucket `reactions` of 1 per 250 ms, pin and unpin (also the deprecated paths) one bucket
-    /// `pins` of 5 per 5 s; every other emulated route 50 per second (so the global limit binds
-    /// first).
+    /// `pins` of 5 per 5 s; per channel, modify 10 per 10 s, delete 5 per 5 s, setting and
+    /// deleting permission overwrites one bucket `permissions` of 10 per 10 s, typing 5 per
+    /// 5 s; creating guild channels 10 per 10 s per guild (these channel limits are guessed:
+    /// Discord does not publish them); every other emulated route 50 per second (so the global
+    /// limit binds first).
     pub fn default_routes() -> Vec<(String, RouteLimit)> {
         let second = Duration::from_secs(1);
         let shared = |limit, per, bucket: &str| RouteLimit {
@@ -143,6 +146,7 @@ impl RateLimitConfig {
         };
         let reaction = || shared(1, Duration::from_millis(250), "reactions");
         let pin = || shared(5, Duration::from_secs(5), "pins");
+        let permissions = || shared(10, Duration::from_secs(10), "permissions");
         [
             (
                 "POST /channels/{channel_id}/messages",
@@ -215,6 +219,30 @@ impl RateLimitConfig {
                 RouteLimit::new(50, second),
             ),
             ("GET /channels/{channel_id}", RouteLimit::new(50, second)),
+            (
+                "PATCH /channels/{channel_id}",
+                RouteLimit::new(10, Duration::from_secs(10)),
+            ),
+            (
+                "DELETE /channels/{channel_id}",
+                RouteLimit::new(5, Duration::from_secs(5)),
+            ),
+            (
+                "PUT /channels/{channel_id}/permissions/{overwrite_id}",
+                permissions(),
+            ),
+            (
+                "DELETE /channels/{channel_id}/permissions/{overwrite_id}",
+                permissions(),
+            ),
+            (
+                "POST /channels/{channel_id}/typing",
+                RouteLimit::new(5, Duration::from_secs(5)),
+            ),
+            (
+                "POST /guilds/{guild_id}/channels",
+                RouteLimit::new(10, Duration::from_secs(10)),
+            ),
             ("GET /guilds/{guild_id}", RouteLimit::new(50, second)),
             (
                 "GET /guilds/{guild_id}/channels",

@@ -396,7 +396,7 @@ pub(super) async fn create_guild_channel(
 
 /// The guild and type of a guild channel the bot may manage: unknown → 404/10003;
 /// `emulator_access: "none"` → 403/50001; `"read"` → 403/50013; a DM channel → 403/50003.
-fn managed_channel(store: &Store, channel_id: u64) -> Result<(u64, u64), ApiError> {
+pub(super) fn managed_channel(store: &Store, channel_id: u64) -> Result<(u64, u64), ApiError> {
     let channel = store
         .channels
         .get(&channel_id)

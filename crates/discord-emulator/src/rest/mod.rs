@@ -2,17 +2,21 @@
 //!
 //! One file per resource: [`users`], [`channels`], [`guilds`], [`gateway`], [`soundboard`];
 //! [`channel_admin`] creates, modifies and deletes guild channels (with gateway events);
+//! [`channel_permissions`] sets and deletes permission overwrites; [`typing`] is the typing
+//! indicator;
 //! [`messages`] has one file per message route (reactions and pins included).
 //! Every route except `GET /gateway` needs the bot token (see [`crate::auth`]). Unknown paths
 //! answer 404 `{"message": "404: Not Found", "code": 0}` and known paths with another method 405
 //! `{"message": "405: Method Not Allowed", "code": 0}`.
 
 mod channel_admin;
+mod channel_permissions;
 mod channels;
 mod gateway;
 mod guilds;
 mod messages;
 mod soundboard;
+mod typing;
 mod users;
 
 use std::sync::Arc;
@@ -44,6 +48,15 @@ pub(crate) fn router(state: &Arc<State>) -> Router<Arc<State>> {
             get(channels::get_channel)
                 .patch(channel_admin::modify_channel)
                 .delete(channel_admin::delete_channel),
+        )
+        .route(
+            "/channels/{channel_id}/permissions/{overwrite_id}",
+            put(channel_permissions::edit_channel_permissions)
+                .delete(channel_permissions::delete_channel_permission),
+        )
+        .route(
+            "/channels/{channel_id}/typing",
+            post(typing::trigger_typing),
         )
         .route(
             "/channels/{channel_id}/messages",

@@ -5,6 +5,7 @@
 
 mod binary;
 mod channel_admin;
+mod channel_permissions_typing;
 mod edge;
 mod gateway_dispatch_count;
 mod gateway_raw;

@@ -3,7 +3,7 @@
 //! <https://discord.com/developers/docs/resources/channel#channel-object>
 
 use super::json::Object;
-use discordproxy_proto::{Channel, channel::Type};
+use discordproxy_proto::{Channel, PermissionOverwrite, channel::Type};
 use serde_json::Value;
 
 /// Proto channel type for a Discord channel type: Discord type N is proto value N+1 for the
@@ -38,6 +38,30 @@ pub fn from_json(value: &Value) -> Channel {
         nsfw: channel.boolean("nsfw"),
         last_message_id: channel.snowflake("last_message_id"),
         parent_id: channel.snowflake("parent_id"),
+        permission_overwrites: channel
+            .objects("permission_overwrites", "permission overwrite")
+            .iter()
+            .map(overwrite)
+            .collect(),
+        rate_limit_per_user: channel.int32("rate_limit_per_user"),
+        bitrate: channel.int32("bitrate"),
+        user_limit: channel.int32("user_limit"),
+        flags: channel.int32("flags"),
+        discord_type: match channel.raw("type") {
+            Some(_) => channel.int32("type"),
+            None => -1,
+        },
+    }
+}
+
+/// Converts a permission overwrite: `allow` and `deny` as decimal strings (Discord sends
+/// strings; a number is accepted too).
+fn overwrite(overwrite: &Object<'_>) -> PermissionOverwrite {
+    PermissionOverwrite {
+        id: overwrite.snowflake("id"),
+        r#type: overwrite.int32("type"),
+        allow: overwrite.unsigned("allow").to_string(),
+        deny: overwrite.unsigned("deny").to_string(),
     }
 }
 
@@ -85,6 +109,50 @@ mod tests {
         );
         assert!(proto.nsfw);
         assert_eq!(proto.r#type, Type::GuildText as i32);
+        assert_eq!(proto.discord_type, 0);
+        assert!(proto.permission_overwrites.is_empty());
+    }
+
+    #[test]
+    fn overwrites_slowmode_voice_settings_and_the_discord_type() {
+        let proto = from_json(
+            &json!({"id": "5", "type": 2, "bitrate": 64000, "user_limit": 9,
+            "rate_limit_per_user": 30, "flags": 16,
+            "permission_overwrites": [
+                {"id": "300000000000000001", "type": 0, "allow": "0", "deny": "2048"},
+                {"id": "7", "type": 1, "allow": 1024, "deny": "0"}, "junk"]}),
+        );
+        assert_eq!(
+            (
+                proto.bitrate,
+                proto.user_limit,
+                proto.rate_limit_per_user,
+                proto.flags
+            ),
+            (64000, 9, 30, 16)
+        );
+        assert_eq!(
+            (proto.discord_type, proto.r#type),
+            (2, Type::GuildVoice as i32)
+        );
+        assert_eq!(
+            proto.permission_overwrites,
+            vec![
+                PermissionOverwrite {
+                    id: 300_000_000_000_000_001,
+                    r#type: 0,
+                    allow: "0".into(),
+                    deny: "2048".into(),
+                },
+                PermissionOverwrite {
+                    id: 7,
+                    r#type: 1,
+                    allow: "1024".into(),
+                    deny: "0".into(),
+                },
+            ]
+        );
+        assert_eq!(from_json(&json!({"id": "5"})).discord_type, -1);
     }
 
     #[test]
@@ -99,5 +167,7 @@ mod tests {
         assert_eq!(proto.r#type, Type::Undefined as i32);
         assert_eq!(proto.name, "forum-like");
         assert_eq!(proto.position, 0);
+        assert_eq!(proto.discord_type, 77);
+        assert_eq!(proto.permission_overwrites[0].allow, "0");
     }
 }

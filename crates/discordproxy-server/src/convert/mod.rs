@@ -6,6 +6,7 @@
 
 pub mod allowed_mentions;
 pub mod channel;
+pub mod channel_body;
 pub mod embed;
 pub mod event;
 pub mod gateway;

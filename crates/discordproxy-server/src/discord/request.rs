@@ -8,7 +8,7 @@
 //! resource module).
 
 pub mod any;
-mod channel;
+pub mod channel;
 mod gateway;
 mod guild;
 pub mod message;

@@ -149,6 +149,11 @@ routes! {
     DeleteMessage { channel_id, message_id } => DELETE "channels/{channel_id}/messages/{message_id}", major = channel_id;
     CrosspostMessage { channel_id, message_id } => POST "channels/{channel_id}/messages/{message_id}/crosspost", major = channel_id;
     BulkDeleteMessages { channel_id } => POST "channels/{channel_id}/messages/bulk-delete", major = channel_id;
+    ModifyChannel { channel_id } => PATCH "channels/{channel_id}", major = channel_id;
+    DeleteChannel { channel_id } => DELETE "channels/{channel_id}", major = channel_id;
+    EditChannelPermissions { channel_id, overwrite_id } => PUT "channels/{channel_id}/permissions/{overwrite_id}", major = channel_id;
+    DeleteChannelPermission { channel_id, overwrite_id } => DELETE "channels/{channel_id}/permissions/{overwrite_id}", major = channel_id;
+    TriggerTyping { channel_id } => POST "channels/{channel_id}/typing", major = channel_id;
     Guild { guild_id } => GET "guilds/{guild_id}", major = guild_id;
     CreateReaction { channel_id, message_id, emoji: Emoji } => PUT "channels/{channel_id}/messages/{message_id}/reactions/{emoji}/@me", major = channel_id;
     DeleteOwnReaction { channel_id, message_id, emoji: Emoji } => DELETE "channels/{channel_id}/messages/{message_id}/reactions/{emoji}/@me", major = channel_id;
@@ -160,6 +165,7 @@ routes! {
     PinMessage { channel_id, message_id } => PUT "channels/{channel_id}/messages/pins/{message_id}", major = channel_id;
     UnpinMessage { channel_id, message_id } => DELETE "channels/{channel_id}/messages/pins/{message_id}", major = channel_id;
     GuildChannels { guild_id } => GET "guilds/{guild_id}/channels", major = guild_id;
+    CreateGuildChannel { guild_id } => POST "guilds/{guild_id}/channels", major = guild_id;
     GatewayBot => GET "gateway/bot";
 }
 
@@ -373,6 +379,48 @@ mod tests {
                 "POST /channels/{channel_id}/messages/bulk-delete",
                 "channels/11/messages/bulk-delete",
                 11,
+            ),
+            (
+                Route::ModifyChannel { channel_id: 12 },
+                "PATCH /channels/{channel_id}",
+                "channels/12",
+                12,
+            ),
+            (
+                Route::DeleteChannel { channel_id: 13 },
+                "DELETE /channels/{channel_id}",
+                "channels/13",
+                13,
+            ),
+            (
+                Route::EditChannelPermissions {
+                    channel_id: 14,
+                    overwrite_id: 140,
+                },
+                "PUT /channels/{channel_id}/permissions/{overwrite_id}",
+                "channels/14/permissions/140",
+                14,
+            ),
+            (
+                Route::DeleteChannelPermission {
+                    channel_id: 15,
+                    overwrite_id: 150,
+                },
+                "DELETE /channels/{channel_id}/permissions/{overwrite_id}",
+                "channels/15/permissions/150",
+                15,
+            ),
+            (
+                Route::TriggerTyping { channel_id: 16 },
+                "POST /channels/{channel_id}/typing",
+                "channels/16/typing",
+                16,
+            ),
+            (
+                Route::CreateGuildChannel { guild_id: 17 },
+                "POST /guilds/{guild_id}/channels",
+                "guilds/17/channels",
+                17,
             ),
             (Route::GatewayBot, "GET /gateway/bot", "gateway/bot", 0),
         ];

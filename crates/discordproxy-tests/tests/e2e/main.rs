@@ -3,6 +3,7 @@
 //! One test binary for the crate (one module per scenario), so the test build links once.
 
 mod call_discord_api;
+mod channels;
 mod connection_limits;
 mod gateway;
 mod hostile_discord;

@@ -2,7 +2,11 @@
 //! <https://discord.com/developers/docs/resources/channel#get-channel>
 
 use crate::{
-    discord::{client::DiscordClient, route::Route},
+    discord::{
+        client::{DiscordClient, JsonAnswer},
+        outgoing::Outgoing,
+        route::Route,
+    },
     error::Result,
 };
 use serde_json::Value;
@@ -19,5 +23,15 @@ impl DiscordClient {
     pub async fn channel(&self, channel_id: u64, deadline: Instant) -> Result<Value> {
         self.json(Route::Channel { channel_id }, None, deadline)
             .await
+    }
+
+    /// [`channel`](Self::channel) with the answer's text as Discord sent it (the `json` of
+    /// `GetChannelResponse`).
+    ///
+    /// # Errors
+    /// As [`channel`](Self::channel).
+    pub async fn channel_answer(&self, channel_id: u64, deadline: Instant) -> Result<JsonAnswer> {
+        let outgoing = Outgoing::new(Route::Channel { channel_id });
+        self.json_answer(&outgoing, deadline).await
     }
 }

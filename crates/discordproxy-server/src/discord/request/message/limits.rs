@@ -58,11 +58,13 @@ pub const DISCORD_EPOCH_MS: u64 = 1_420_070_400_000;
 pub const BULK_DELETE_TOO_OLD: u64 = 50034;
 
 /// Form errors collected as Discord nests them: `{"embeds": {"0": {"title": {"_errors": …}}}}`.
+/// Shared with the other resources' limit checks (`request::channel::limits`).
 #[derive(Default)]
-struct FormErrors(Map<String, Value>);
+pub(crate) struct FormErrors(Map<String, Value>);
 
 impl FormErrors {
-    fn add(&mut self, path: &[&str], code: &str, message: String) {
+    /// Adds Discord's `{"code", "message"}` error at `path`.
+    pub(crate) fn add(&mut self, path: &[&str], code: &str, message: String) {
         let mut node = &mut self.0;
         for key in path {
             node = node
@@ -80,7 +82,7 @@ impl FormErrors {
     }
 
     /// An array over `max` entries is refused; returns its entries.
-    fn max_items<'v>(
+    pub(crate) fn max_items<'v>(
         &mut self,
         path: &[&str],
         value: Option<&'v Value>,
@@ -100,7 +102,7 @@ impl FormErrors {
     }
 
     /// Discord's 400/50035 answer for the errors collected, if any.
-    fn into_result(self) -> Result<()> {
+    pub(crate) fn into_result(self) -> Result<()> {
         if self.0.is_empty() {
             return Ok(());
         }
@@ -111,7 +113,8 @@ impl FormErrors {
         )))
     }
 
-    fn max_len(&mut self, path: &[&str], value: Option<&Value>, max: usize) -> usize {
+    /// A string over `max` characters is refused; returns its length in characters.
+    pub(crate) fn max_len(&mut self, path: &[&str], value: Option<&Value>, max: usize) -> usize {
         let length = value
             .and_then(Value::as_str)
             .map_or(0, |s| s.chars().count());
