@@ -40,6 +40,7 @@ mod error;
 mod events;
 mod exposure;
 mod health;
+mod log_text;
 mod metrics;
 mod metrics_server;
 mod readiness;

@@ -41,7 +41,10 @@ pub async fn check_token(rest: &DiscordClient, readiness: &Readiness) -> TokenCh
             TokenCheck::Invalid
         }
         Err(error) => {
-            tracing::warn!(%error, "could not check the bot token at start-up; serving anyway");
+            tracing::warn!(
+                error = %crate::log_text::OneLine(&error),
+                "could not check the bot token at start-up; serving anyway"
+            );
             readiness.set_ready();
             TokenCheck::Accepted
         }

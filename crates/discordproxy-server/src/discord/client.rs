@@ -281,6 +281,13 @@ impl DiscordClient {
         outgoing: &Outgoing<'_>,
         deadline: Instant,
     ) -> Result<(u16, Bytes)> {
+        if outgoing.audit_log_reason_chars > super::outgoing::MAX_AUDIT_LOG_REASON {
+            return Err(Error::InvalidArgument(format!(
+                "audit_log_reason has {} characters; Discord keeps at most {}",
+                outgoing.audit_log_reason_chars,
+                super::outgoing::MAX_AUDIT_LOG_REASON
+            )));
+        }
         let route = outgoing.route.template();
         let key = outgoing.route.key();
         let method = outgoing.route.method();
@@ -345,6 +352,13 @@ impl DiscordClient {
                         "no answer from Discord to {route} before the call's deadline"
                     )));
                 }
+                Err(error @ TransportError::Unsendable(_)) => {
+                    // Nothing was sent; sending it again cannot help.
+                    return Err(Error::InvalidArgument(format!(
+                        "{error} (for {route}): the URL (path and query) or a header is too \
+                         long or malformed; no request was sent"
+                    )));
+                }
                 Err(error @ TransportError::TooLarge { status }) => {
                     self.metrics.discord_request(route, Some(status.as_u16()));
                     return Err(Error::Internal(format!("{error} (for {route})")));
@@ -382,7 +396,7 @@ impl DiscordClient {
                         route,
                         retry = retries,
                         wait_ms = wait.as_millis(),
-                        %error,
+                        error = %crate::log_text::OneLine(&error),
                         "Discord request failed; sending it again"
                     );
                     self.count_retry(route, reason);

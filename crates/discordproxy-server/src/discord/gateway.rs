@@ -190,7 +190,11 @@ async fn run_shard(
     let mut had_session = false;
     while let Some(item) = futures_util::StreamExt::next(&mut shard).await {
         match item {
-            Err(error) => tracing::warn!(shard = id, %error, "gateway receive error"),
+            Err(error) => tracing::warn!(
+                shard = id,
+                error = %crate::log_text::OneLine(&error),
+                "gateway receive error"
+            ),
             Ok(Message::Close(frame)) => {
                 let code = frame.as_ref().map(|frame| frame.code);
                 if stopping.load(Ordering::SeqCst) {

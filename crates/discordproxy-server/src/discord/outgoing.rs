@@ -26,6 +26,10 @@ pub enum Retry {
     Never,
 }
 
+/// The longest `X-Audit-Log-Reason` Discord keeps, in characters.
+/// <https://discord.com/developers/docs/resources/audit-log#audit-log-entry-object>
+pub const MAX_AUDIT_LOG_REASON: usize = 512;
+
 /// One request for the request loop.
 #[derive(Debug, Clone)]
 pub struct Outgoing<'a> {
@@ -38,6 +42,9 @@ pub struct Outgoing<'a> {
     pub body: Option<&'a Value>,
     /// `X-Audit-Log-Reason`, percent-encoded.
     pub audit_log_reason: Option<HeaderValue>,
+    /// Characters of the reason before encoding (Discord takes at most
+    /// [`MAX_AUDIT_LOG_REASON`]).
+    pub audit_log_reason_chars: usize,
     /// Whether it may be repeated after a failure.
     pub retry: Retry,
 }
@@ -51,6 +58,7 @@ impl<'a> Outgoing<'a> {
             query: String::new(),
             body: None,
             audit_log_reason: None,
+            audit_log_reason_chars: 0,
             retry: Retry::Safe,
         }
     }
@@ -91,6 +99,7 @@ impl<'a> Outgoing<'a> {
     /// With `X-Audit-Log-Reason: <reason percent-encoded>`; an empty reason sends no header.
     #[must_use]
     pub fn audit_log_reason(mut self, reason: &str) -> Self {
+        self.audit_log_reason_chars = reason.chars().count();
         self.audit_log_reason = (!reason.is_empty()).then(|| {
             let mut value = HeaderValue::from_str(&percent_encode(reason))
                 .expect("percent-encoded text is a valid header value");

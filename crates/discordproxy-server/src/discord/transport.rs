@@ -52,6 +52,10 @@ pub enum TransportError {
     /// Connecting, sending or reading failed (refused, reset, TLS).
     #[error("{0}")]
     Connection(String),
+    /// The request could not be built (e.g. a URL over the 65,534 bytes an HTTP request line
+    /// may have here); nothing was sent, and sending it again cannot help.
+    #[error("the request cannot be sent: {0}")]
+    Unsendable(String),
     /// The answer's body is larger than [`MAX_BODY_BYTES`]; it was not read to the end.
     #[error("Discord's answer ({status}) is larger than {} MiB; not read", MAX_BODY_BYTES / 1024 / 1024)]
     TooLarge {
@@ -147,7 +151,7 @@ impl Transport {
         }
         let request = request
             .body(Full::new(Bytes::from(body.unwrap_or_default())))
-            .map_err(|error| TransportError::Connection(error.to_string()))?;
+            .map_err(|error| TransportError::Unsendable(error.to_string()))?;
         let exchange = async {
             let response = self
                 .client

@@ -68,7 +68,12 @@ impl DiscordApiService {
                 Ok(Response::new(response))
             }
             Err(error) => {
-                tracing::warn!(rpc = method, elapsed_ms, %error, "RPC failed");
+                tracing::warn!(
+                    rpc = method,
+                    elapsed_ms,
+                    error = %crate::log_text::OneLine(&error),
+                    "RPC failed"
+                );
                 let status = Status::from(error);
                 self.state.metrics.rpc(method, status.code(), elapsed);
                 Err(status)

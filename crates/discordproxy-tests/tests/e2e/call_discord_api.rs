@@ -189,6 +189,8 @@ async fn refusals_name_the_field_and_send_nothing() {
         (call("GET", "/api/v10/users/@me"), "path"),
         (call("GET", "/users/@mé"), "path"),
         (call("GET", "/users/\t@me"), "path"),
+        (call("GET", "/users/%00@me"), "path"),
+        (call("GET", "/users/%0A@me"), "path"),
         (call("GET", "users/@me"), "path"),
         (call("GET", ""), "path"),
         (
@@ -452,5 +454,72 @@ async fn webhook_tokens_stay_out_of_errors_and_metrics() {
     for text in &told {
         assert!(!text.contains(SECRET), "the token appears in: {text}");
     }
+    stack.stop().await;
+}
+
+#[tokio::test]
+async fn a_url_too_long_to_send_is_invalid_argument_without_a_request_or_retries() {
+    // Regression: a query value of 70,000 bytes made the request unbuildable ("uri too long");
+    // that was retried three times and answered UNAVAILABLE "Discord is unreachable".
+    let stack = Stack::start().await;
+    let skip = stack.emulator.requests().len();
+    let request = CallDiscordApiRequest {
+        query: vec![QueryParam {
+            name: "with_counts".into(),
+            value: "x".repeat(70_000),
+        }],
+        ..call("GET", &format!("/guilds/{GUILD}"))
+    };
+    let started = std::time::Instant::now();
+    let status = stack
+        .client()
+        .await
+        .call_discord_api(request)
+        .await
+        .unwrap_err();
+    assert_eq!(status.code(), Code::InvalidArgument, "{status:?}");
+    let text = plain_text(&status);
+    assert!(text.contains("no request was sent"), "{text}");
+    assert!(
+        !text.contains("xxxxxxxx"),
+        "the value is not echoed: {text}"
+    );
+    assert!(
+        started.elapsed() < Duration::from_millis(400),
+        "no retry backoff"
+    );
+    assert!(requests_since(&stack, skip).is_empty(), "no REST request");
+    stack.stop().await;
+}
+
+#[tokio::test]
+async fn an_audit_log_reason_over_512_characters_is_refused_without_a_request() {
+    // Regression: a 600 KB reason was sent and came back as UNKNOWN with an HTTP 431.
+    let stack = Stack::start().await;
+    let skip = stack.emulator.requests().len();
+    let request = CallDiscordApiRequest {
+        json: json!({"name": "renamed"}).to_string(),
+        audit_log_reason: "é".repeat(513),
+        ..call("PATCH", &format!("/channels/{GENERAL}"))
+    };
+    let status = stack
+        .client()
+        .await
+        .call_discord_api(request)
+        .await
+        .unwrap_err();
+    assert_eq!(status.code(), Code::InvalidArgument, "{status:?}");
+    assert!(
+        plain_text(&status).starts_with("audit_log_reason "),
+        "{status:?}"
+    );
+    assert!(requests_since(&stack, skip).is_empty(), "no REST request");
+    // 512 characters are sent.
+    let request = CallDiscordApiRequest {
+        json: json!({"name": "renamed"}).to_string(),
+        audit_log_reason: "é".repeat(512),
+        ..call("PATCH", &format!("/channels/{GENERAL}"))
+    };
+    ok(&stack, request).await;
     stack.stop().await;
 }

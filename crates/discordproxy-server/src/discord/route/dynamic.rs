@@ -171,6 +171,9 @@ fn validate(path: &str) -> std::result::Result<Vec<&str>, &'static str> {
         {
             return Err("percent-encoded /, \\, ? or # are refused");
         }
+        if decoded.iter().any(u8::is_ascii_control) {
+            return Err("percent-encoded control characters are refused");
+        }
     }
     if segments[0].eq_ignore_ascii_case("api") {
         return Err("the /api/v10 prefix is added by the server (omit /api)");
@@ -241,7 +244,7 @@ fn placeholder(resource: &str) -> &'static str {
 
 /// A per-process keyed digest of a webhook id and token: the major parameter of token
 /// routes (it never reveals the token).
-fn token_major(id: u64, token: &str) -> u64 {
+fn token_major(id: &str, token: &str) -> u64 {
     static KEYS: LazyLock<RandomState> = LazyLock::new(RandomState::new);
     let mut hasher = KEYS.build_hasher();
     id.hash(&mut hasher);
@@ -249,56 +252,92 @@ fn token_major(id: u64, token: &str) -> u64 {
     hasher.finish()
 }
 
+/// A segment as Discord's router would read it, for keyword matching only: percent-decoded
+/// and lower-cased (`%77ebhooks` and `WEBHOOKS` are `webhooks`).
+fn keyword(segment: &str) -> String {
+    percent_decode(segment)
+        .map(|bytes| String::from_utf8_lossy(&bytes).to_ascii_lowercase())
+        .unwrap_or_default()
+}
+
+/// Whether a segment names a token-bearing resource (`webhooks`, `interactions`).
+fn token_owner(segment: &str) -> Option<&'static str> {
+    match keyword(segment).as_str() {
+        "webhooks" => Some("webhooks"),
+        "interactions" => Some("interactions"),
+        _ => None,
+    }
+}
+
 /// Template path (without leading slash), major parameter and whether the path is secret.
+///
+/// Everything after a `webhooks` or `interactions` segment (however it is spelled or
+/// encoded) is replaced: the next segment is the id placeholder whatever its form, the one
+/// after it the token, and the rest placeholders except Discord's fixed words. So a token can
+/// never reach a template (logs, metric labels, bucket names), even in a path Discord would
+/// refuse.
 fn derive(segments: &[&str]) -> (String, u64, bool) {
     let mut out: Vec<&str> = Vec::with_capacity(segments.len());
-    let mut secret = false;
+    // Index of the first `webhooks`/`interactions` segment and which one it is.
+    let owner = segments
+        .iter()
+        .enumerate()
+        .find_map(|(index, segment)| token_owner(segment).map(|owner| (index, owner)));
+    // Secret when a token follows the id, or when the id position holds something other than
+    // a snowflake (it may be a token): then the raw path is never logged either.
+    let secret = owner.is_some_and(|(at, _)| {
+        segments.len() > at + 2
+            || segments
+                .get(at + 1)
+                .is_some_and(|id| snowflake(id).is_none())
+    });
     for (index, segment) in segments.iter().enumerate() {
         let previous = index.checked_sub(1).map(|i| segments[i]);
-        let token_owner = index
-            .checked_sub(2)
-            .map(|i| segments[i])
-            .filter(|owner| matches!(*owner, "webhooks" | "interactions"))
-            .filter(|_| snowflake(segments[index - 1]).is_some());
-        let part = if secret {
-            if AFTER_TOKEN.contains(segment) {
-                segment
-            } else if snowflake(segment).is_some() {
-                placeholder(previous.unwrap_or(""))
-            } else {
-                "{param}"
+        let part = match owner {
+            Some((at, owner)) if index == at + 1 => {
+                if owner == "webhooks" {
+                    "{webhook_id}"
+                } else {
+                    "{interaction_id}"
+                }
             }
-        } else if let Some(owner) = token_owner.filter(|_| index == 2) {
-            secret = true;
-            if owner == "webhooks" {
-                "{webhook_token}"
-            } else {
-                "{interaction_token}"
+            Some((at, owner)) if index == at + 2 => {
+                if owner == "webhooks" {
+                    "{webhook_token}"
+                } else {
+                    "{interaction_token}"
+                }
             }
-        } else if previous == Some("reactions") {
-            "{emoji}"
-        } else if matches!(previous, Some("invites")) {
-            "{invite_code}"
-        } else if matches!(previous, Some("templates")) && snowflake(segment).is_none() {
-            "{template_code}"
-        } else if snowflake(segment).is_some() {
-            let reacted = index >= 2 && segments[index - 2] == "reactions";
-            if reacted {
-                "{user_id}"
-            } else {
-                placeholder(previous.unwrap_or(""))
+            Some((at, _)) if index > at + 2 => {
+                if AFTER_TOKEN.contains(segment) {
+                    segment
+                } else if snowflake(segment).is_some() {
+                    placeholder(previous.unwrap_or(""))
+                } else {
+                    "{param}"
+                }
             }
-        } else {
-            segment
+            _ if previous == Some("reactions") => "{emoji}",
+            _ if matches!(previous, Some("invites")) => "{invite_code}",
+            _ if matches!(previous, Some("templates")) && snowflake(segment).is_none() => {
+                "{template_code}"
+            }
+            _ if snowflake(segment).is_some() => {
+                let reacted = index >= 2 && segments[index - 2] == "reactions";
+                if reacted {
+                    "{user_id}"
+                } else {
+                    placeholder(previous.unwrap_or(""))
+                }
+            }
+            _ => segment,
         };
         out.push(part);
     }
-    let major = match segments {
-        ["channels" | "guilds", id, ..] => snowflake(id).unwrap_or(0),
-        ["webhooks" | "interactions", id, token, ..] if snowflake(id).is_some() => {
-            token_major(snowflake(id).unwrap_or(0), token)
-        }
-        ["webhooks", id, ..] => snowflake(id).unwrap_or(0),
+    let major = match (owner, segments) {
+        (Some((0, _)), [_, id, token, ..]) => token_major(id, token),
+        (Some((0, "webhooks")), [_, id]) => snowflake(id).unwrap_or(0),
+        (_, ["channels" | "guilds", id, ..]) => snowflake(id).unwrap_or(0),
         _ => 0,
     };
     (out.join("/"), major, secret)
@@ -432,6 +471,65 @@ mod tests {
             assert_eq!(route.path(), &path[1..]);
             assert!(!route.secret(), "{path}");
         }
+    }
+
+    #[test]
+    fn tokens_never_reach_the_template_however_the_path_is_spelled() {
+        // Regression: a webhook id that is no plain snowflake, an upper-case or
+        // percent-encoded keyword, or a token after /channels/{id}/webhooks put the token
+        // into the template, hence into log lines and metric labels.
+        let table = [
+            (
+                "POST",
+                "/webhooks/abc/SECRETa1",
+                "POST /webhooks/{webhook_id}/{webhook_token}",
+            ),
+            (
+                "POST",
+                "/WEBHOOKS/1/SECRETa2",
+                "POST /WEBHOOKS/{webhook_id}/{webhook_token}",
+            ),
+            (
+                "POST",
+                "/webhooks/%31%32%33456789012345678/SECRETa3",
+                "POST /webhooks/{webhook_id}/{webhook_token}",
+            ),
+            (
+                "POST",
+                "/webhooks/18446744073709551616/SECRETa4",
+                "POST /webhooks/{webhook_id}/{webhook_token}",
+            ),
+            (
+                "POST",
+                "/webhooks/-1/SECRETa5",
+                "POST /webhooks/{webhook_id}/{webhook_token}",
+            ),
+            (
+                "POST",
+                "/interactions/abc/SECRETa6/callback",
+                "POST /interactions/{interaction_id}/{interaction_token}/callback",
+            ),
+            (
+                "GET",
+                "/channels/1/webhooks/SECRETa7",
+                "GET /channels/{channel_id}/webhooks/{webhook_id}",
+            ),
+            (
+                "POST",
+                "/%77ebhooks/1/SECRETa8",
+                "POST /%77ebhooks/{webhook_id}/{webhook_token}",
+            ),
+        ];
+        for (method, path, template) in table {
+            let route = route(method, path);
+            assert_eq!(route.derived_template(), template, "{path}");
+            assert!(route.secret(), "{path}");
+            assert!(!format!("{route:?}").contains("SECRET"), "{route:?}");
+        }
+        // Same id and token: one bucket; another token: another bucket.
+        let a = route("POST", "/webhooks/abc/SECRETa1");
+        assert_eq!(a.major(), route("POST", "/webhooks/abc/SECRETa1").major());
+        assert_ne!(a.major(), route("POST", "/webhooks/abc/SECRETb1").major());
     }
 
     #[test]
