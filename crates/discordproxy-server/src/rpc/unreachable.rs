@@ -6,6 +6,22 @@ use crate::{
     error::{Error, Result},
     state::ProxyState,
 };
+use std::future::Future;
+
+/// The negative cache around one Discord request about `target`: answers at once with
+/// Discord's recent "cannot reach" answer if remembered ([`check_unreachable`]), else awaits
+/// `request` and remembers a qualifying error it gets ([`remember_unreachable`]).
+///
+/// # Errors
+/// The remembered [`Error::Discord`], or the request's error.
+pub(super) async fn guarded<T>(
+    state: &ProxyState,
+    target: Target,
+    request: impl Future<Output = Result<T>>,
+) -> Result<T> {
+    check_unreachable(state, target)?;
+    remember_unreachable(state, target, request.await)
+}
 
 /// Answers at once with Discord's recent "cannot reach" answer for `target`, if remembered.
 ///

@@ -2,10 +2,7 @@
 //! <https://discord.com/developers/docs/resources/channel#deleteclose-channel>
 
 use crate::discord::negative_cache::Target;
-use crate::rpc::{
-    fields::required_id,
-    unreachable::{check_unreachable, remember_unreachable},
-};
+use crate::rpc::{fields::required_id, unreachable::guarded};
 use crate::{convert, error::Result, state::ProxyState};
 use discordproxy_proto::{DeleteChannelRequest, DeleteChannelResponse};
 use std::sync::Arc;
@@ -26,12 +23,14 @@ pub(crate) async fn handle(
     let channel_id = required_id(request.channel_id, "channel_id")?;
     tracing::info!(rpc = "DeleteChannel", channel_id, "received request");
     let target = Target::Channel(channel_id);
-    check_unreachable(&state, target)?;
-    let answer = state
-        .rest
-        .delete_channel(channel_id, &request.audit_log_reason, deadline)
-        .await;
-    let answer = remember_unreachable(&state, target, answer)?;
+    let answer = guarded(
+        &state,
+        target,
+        state
+            .rest
+            .delete_channel(channel_id, &request.audit_log_reason, deadline),
+    )
+    .await?;
     Ok(DeleteChannelResponse {
         channel: Some(convert::channel::from_json(&answer.value)),
         json: answer.text,

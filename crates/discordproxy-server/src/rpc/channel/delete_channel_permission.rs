@@ -2,10 +2,7 @@
 //! <https://discord.com/developers/docs/resources/channel#delete-channel-permission>
 
 use crate::discord::negative_cache::Target;
-use crate::rpc::{
-    fields::required_id,
-    unreachable::{check_unreachable, remember_unreachable},
-};
+use crate::rpc::{fields::required_id, unreachable::guarded};
 use crate::{error::Result, state::ProxyState};
 use discordproxy_proto::{DeleteChannelPermissionRequest, DeleteChannelPermissionResponse};
 use std::sync::Arc;
@@ -32,16 +29,16 @@ pub(crate) async fn handle(
         "received request"
     );
     let target = Target::Channel(channel_id);
-    check_unreachable(&state, target)?;
-    let deleted = state
-        .rest
-        .delete_channel_permission(
+    guarded(
+        &state,
+        target,
+        state.rest.delete_channel_permission(
             channel_id,
             overwrite_id,
             &request.audit_log_reason,
             deadline,
-        )
-        .await;
-    remember_unreachable(&state, target, deleted)?;
+        ),
+    )
+    .await?;
     Ok(DeleteChannelPermissionResponse {})
 }

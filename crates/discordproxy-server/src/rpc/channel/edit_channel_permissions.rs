@@ -2,10 +2,7 @@
 //! <https://discord.com/developers/docs/resources/channel#edit-channel-permissions>
 
 use crate::discord::negative_cache::Target;
-use crate::rpc::{
-    fields::required_id,
-    unreachable::{check_unreachable, remember_unreachable},
-};
+use crate::rpc::{fields::required_id, unreachable::guarded};
 use crate::{convert, error::Result, state::ProxyState};
 use discordproxy_proto::{EditChannelPermissionsRequest, EditChannelPermissionsResponse};
 use std::sync::Arc;
@@ -36,17 +33,17 @@ pub(crate) async fn handle(
     let body =
         convert::channel_body::edit_permissions(request.r#type, &request.allow, &request.deny)?;
     let target = Target::Channel(channel_id);
-    check_unreachable(&state, target)?;
-    let edited = state
-        .rest
-        .edit_channel_permissions(
+    guarded(
+        &state,
+        target,
+        state.rest.edit_channel_permissions(
             channel_id,
             overwrite_id,
             &body,
             &request.audit_log_reason,
             deadline,
-        )
-        .await;
-    remember_unreachable(&state, target, edited)?;
+        ),
+    )
+    .await?;
     Ok(EditChannelPermissionsResponse {})
 }

@@ -2,10 +2,7 @@
 //! <https://discord.com/developers/docs/resources/channel#get-channel>
 
 use crate::discord::negative_cache::Target;
-use crate::rpc::{
-    fields::required_id,
-    unreachable::{check_unreachable, remember_unreachable},
-};
+use crate::rpc::{fields::required_id, unreachable::guarded};
 use crate::{convert, error::Result, state::ProxyState};
 use discordproxy_proto::{GetChannelRequest, GetChannelResponse};
 use std::sync::Arc;
@@ -26,9 +23,12 @@ pub(crate) async fn handle(
     let channel_id = required_id(request.channel_id, "channel_id")?;
     tracing::info!(rpc = "GetChannel", channel_id, "received request");
     let target = Target::Channel(channel_id);
-    check_unreachable(&state, target)?;
-    let answer = state.rest.channel_answer(channel_id, deadline).await;
-    let answer = remember_unreachable(&state, target, answer)?;
+    let answer = guarded(
+        &state,
+        target,
+        state.rest.channel_answer(channel_id, deadline),
+    )
+    .await?;
     Ok(GetChannelResponse {
         channel: Some(convert::channel::from_json(&answer.value)),
         json: answer.text,

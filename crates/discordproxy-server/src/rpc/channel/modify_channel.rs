@@ -3,10 +3,7 @@
 //! <https://discord.com/developers/docs/resources/channel#modify-channel>
 
 use crate::discord::{negative_cache::Target, request::channel::limits};
-use crate::rpc::{
-    fields::required_id,
-    unreachable::{check_unreachable, remember_unreachable},
-};
+use crate::rpc::{fields::required_id, unreachable::guarded};
 use crate::{convert, error::Result, state::ProxyState};
 use discordproxy_proto::{ModifyChannelRequest, ModifyChannelResponse};
 use std::sync::Arc;
@@ -33,12 +30,14 @@ pub(crate) async fn handle(
     let body = convert::channel_body::modify_channel(&request)?;
     limits::check_channel_settings(&body)?;
     let target = Target::Channel(channel_id);
-    check_unreachable(&state, target)?;
-    let answer = state
-        .rest
-        .modify_channel(channel_id, &body, &request.audit_log_reason, deadline)
-        .await;
-    let answer = remember_unreachable(&state, target, answer)?;
+    let answer = guarded(
+        &state,
+        target,
+        state
+            .rest
+            .modify_channel(channel_id, &body, &request.audit_log_reason, deadline),
+    )
+    .await?;
     Ok(ModifyChannelResponse {
         channel: Some(convert::channel::from_json(&answer.value)),
         json: answer.text,

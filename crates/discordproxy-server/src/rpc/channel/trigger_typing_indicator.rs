@@ -2,10 +2,7 @@
 //! <https://discord.com/developers/docs/resources/channel#trigger-typing-indicator>
 
 use crate::discord::negative_cache::Target;
-use crate::rpc::{
-    fields::required_id,
-    unreachable::{check_unreachable, remember_unreachable},
-};
+use crate::rpc::{fields::required_id, unreachable::guarded};
 use crate::{error::Result, state::ProxyState};
 use discordproxy_proto::{TriggerTypingIndicatorRequest, TriggerTypingIndicatorResponse};
 use std::sync::Arc;
@@ -31,8 +28,11 @@ pub(crate) async fn handle(
         "received request"
     );
     let target = Target::Channel(channel_id);
-    check_unreachable(&state, target)?;
-    let typed = state.rest.trigger_typing(channel_id, deadline).await;
-    remember_unreachable(&state, target, typed)?;
+    guarded(
+        &state,
+        target,
+        state.rest.trigger_typing(channel_id, deadline),
+    )
+    .await?;
     Ok(TriggerTypingIndicatorResponse {})
 }

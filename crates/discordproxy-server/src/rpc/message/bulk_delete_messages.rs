@@ -4,7 +4,7 @@
 use crate::discord::{negative_cache::Target, request::message::limits};
 use crate::rpc::{
     fields::{required_id, required_ids},
-    unreachable::{check_unreachable, remember_unreachable},
+    unreachable::guarded,
 };
 use crate::{error::Result, state::ProxyState};
 use discordproxy_proto::{BulkDeleteMessagesRequest, BulkDeleteMessagesResponse};
@@ -38,16 +38,16 @@ pub(crate) async fn handle(
     required_ids(&request.messages, "messages")?;
     limits::check_bulk_delete(&request.messages, limits::now_ms())?;
     let target = Target::Channel(channel_id);
-    check_unreachable(&state, target)?;
-    let deleted = state
-        .rest
-        .bulk_delete_messages(
+    guarded(
+        &state,
+        target,
+        state.rest.bulk_delete_messages(
             channel_id,
             &request.messages,
             &request.audit_log_reason,
             deadline,
-        )
-        .await;
-    remember_unreachable(&state, target, deleted)?;
+        ),
+    )
+    .await?;
     Ok(BulkDeleteMessagesResponse {})
 }

@@ -2,10 +2,7 @@
 //! <https://discord.com/developers/docs/resources/message#crosspost-message>
 
 use crate::discord::negative_cache::Target;
-use crate::rpc::{
-    fields::required_id,
-    unreachable::{check_unreachable, remember_unreachable},
-};
+use crate::rpc::{fields::required_id, unreachable::guarded};
 use crate::{convert, error::Result, state::ProxyState};
 use discordproxy_proto::{CrosspostMessageRequest, CrosspostMessageResponse};
 use std::sync::Arc;
@@ -35,12 +32,14 @@ pub(crate) async fn handle(
         "received request"
     );
     let target = Target::Channel(channel_id);
-    check_unreachable(&state, target)?;
-    let posted = state
-        .rest
-        .crosspost_message(channel_id, message_id, &request.audit_log_reason, deadline)
-        .await;
-    let posted = remember_unreachable(&state, target, posted)?;
+    let posted = guarded(
+        &state,
+        target,
+        state
+            .rest
+            .crosspost_message(channel_id, message_id, &request.audit_log_reason, deadline),
+    )
+    .await?;
     let guild_id = state.cache.channel_guild(channel_id).filter(|id| *id != 0);
     Ok(CrosspostMessageResponse {
         message: Some(convert::message::from_json(&posted.value, guild_id)),

@@ -2,10 +2,7 @@
 //! <https://discord.com/developers/docs/resources/message#delete-message>
 
 use crate::discord::negative_cache::Target;
-use crate::rpc::{
-    fields::required_id,
-    unreachable::{check_unreachable, remember_unreachable},
-};
+use crate::rpc::{fields::required_id, unreachable::guarded};
 use crate::{error::Result, state::ProxyState};
 use discordproxy_proto::{DeleteChannelMessageRequest, DeleteChannelMessageResponse};
 use std::sync::Arc;
@@ -33,11 +30,13 @@ pub(crate) async fn handle(
         "received request"
     );
     let target = Target::Channel(channel_id);
-    check_unreachable(&state, target)?;
-    let deleted = state
-        .rest
-        .delete_message(channel_id, message_id, &request.audit_log_reason, deadline)
-        .await;
-    remember_unreachable(&state, target, deleted)?;
+    guarded(
+        &state,
+        target,
+        state
+            .rest
+            .delete_message(channel_id, message_id, &request.audit_log_reason, deadline),
+    )
+    .await?;
     Ok(DeleteChannelMessageResponse {})
 }

@@ -3,10 +3,7 @@
 //! <https://discord.com/developers/docs/resources/message#edit-message>
 
 use crate::discord::{negative_cache::Target, request::message::limits};
-use crate::rpc::{
-    fields::required_id,
-    unreachable::{check_unreachable, remember_unreachable},
-};
+use crate::rpc::{fields::required_id, unreachable::guarded};
 use crate::{convert, error::Result, state::ProxyState};
 use discordproxy_proto::{EditChannelMessageRequest, EditChannelMessageResponse};
 use std::sync::Arc;
@@ -42,18 +39,18 @@ pub(crate) async fn handle(
     let body = convert::message_edit::edit_message(&request)?;
     limits::check_create_message(&body)?;
     let target = Target::Channel(channel_id);
-    check_unreachable(&state, target)?;
-    let edited = state
-        .rest
-        .edit_message(
+    let edited = guarded(
+        &state,
+        target,
+        state.rest.edit_message(
             channel_id,
             message_id,
             &body,
             &request.audit_log_reason,
             deadline,
-        )
-        .await;
-    let edited = remember_unreachable(&state, target, edited)?;
+        ),
+    )
+    .await?;
     let guild_id = state.cache.channel_guild(channel_id).filter(|id| *id != 0);
     Ok(EditChannelMessageResponse {
         message: Some(convert::message::from_json(&edited.value, guild_id)),

@@ -2,10 +2,7 @@
 //! <https://discord.com/developers/docs/resources/message#get-channel-message>
 
 use crate::discord::negative_cache::Target;
-use crate::rpc::{
-    fields::required_id,
-    unreachable::{check_unreachable, remember_unreachable},
-};
+use crate::rpc::{fields::required_id, unreachable::guarded};
 use crate::{convert, error::Result, state::ProxyState};
 use discordproxy_proto::{GetChannelMessageRequest, GetChannelMessageResponse};
 use std::sync::Arc;
@@ -33,12 +30,12 @@ pub(crate) async fn handle(
         "received request"
     );
     let target = Target::Channel(channel_id);
-    check_unreachable(&state, target)?;
-    let found = state
-        .rest
-        .channel_message(channel_id, message_id, deadline)
-        .await;
-    let found = remember_unreachable(&state, target, found)?;
+    let found = guarded(
+        &state,
+        target,
+        state.rest.channel_message(channel_id, message_id, deadline),
+    )
+    .await?;
     let guild_id = state.cache.channel_guild(channel_id).filter(|id| *id != 0);
     Ok(GetChannelMessageResponse {
         message: Some(convert::message::from_json(&found.value, guild_id)),

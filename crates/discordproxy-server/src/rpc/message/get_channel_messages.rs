@@ -8,7 +8,7 @@ use crate::discord::{
 };
 use crate::rpc::{
     fields::{at_most_one, optional_id, required_id},
-    unreachable::{check_unreachable, remember_unreachable},
+    unreachable::guarded,
 };
 use crate::{convert, error::Result, state::ProxyState};
 use discordproxy_proto::{GetChannelMessagesRequest, GetChannelMessagesResponse};
@@ -45,12 +45,12 @@ pub(crate) async fn handle(
         limit: request.limit,
     };
     let target = Target::Channel(channel_id);
-    check_unreachable(&state, target)?;
-    let found = state
-        .rest
-        .channel_messages(channel_id, page, deadline)
-        .await;
-    let found = remember_unreachable(&state, target, found)?;
+    let found = guarded(
+        &state,
+        target,
+        state.rest.channel_messages(channel_id, page, deadline),
+    )
+    .await?;
     let guild_id = state.cache.channel_guild(channel_id).filter(|id| *id != 0);
     let messages = found
         .value

@@ -2,10 +2,7 @@
 //! <https://discord.com/developers/docs/resources/message#get-channel-pins>
 
 use crate::discord::{negative_cache::Target, request::pin::limits};
-use crate::rpc::{
-    fields::required_id,
-    unreachable::{check_unreachable, remember_unreachable},
-};
+use crate::rpc::{fields::required_id, unreachable::guarded};
 use crate::{convert, error::Result, state::ProxyState};
 use discordproxy_proto::{GetChannelPinsRequest, GetChannelPinsResponse};
 use std::sync::Arc;
@@ -32,12 +29,14 @@ pub(crate) async fn handle(
     limits::check_pins_page(request.limit)?;
     let before = (!request.before.is_empty()).then_some(request.before.as_str());
     let target = Target::Channel(channel_id);
-    check_unreachable(&state, target)?;
-    let found = state
-        .rest
-        .channel_pins(channel_id, before, request.limit, deadline)
-        .await;
-    let found = remember_unreachable(&state, target, found)?;
+    let found = guarded(
+        &state,
+        target,
+        state
+            .rest
+            .channel_pins(channel_id, before, request.limit, deadline),
+    )
+    .await?;
     let guild_id = state.cache.channel_guild(channel_id).filter(|id| *id != 0);
     let (items, has_more) = convert::pin::from_json(&found.value, guild_id);
     Ok(GetChannelPinsResponse {

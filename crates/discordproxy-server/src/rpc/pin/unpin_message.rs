@@ -2,10 +2,7 @@
 //! <https://discord.com/developers/docs/resources/message#unpin-message>
 
 use crate::discord::negative_cache::Target;
-use crate::rpc::{
-    fields::required_id,
-    unreachable::{check_unreachable, remember_unreachable},
-};
+use crate::rpc::{fields::required_id, unreachable::guarded};
 use crate::{error::Result, state::ProxyState};
 use discordproxy_proto::{UnpinMessageRequest, UnpinMessageResponse};
 use std::sync::Arc;
@@ -32,11 +29,13 @@ pub(crate) async fn handle(
         "received request"
     );
     let target = Target::Channel(channel_id);
-    check_unreachable(&state, target)?;
-    let done = state
-        .rest
-        .unpin_message(channel_id, message_id, &request.audit_log_reason, deadline)
-        .await;
-    remember_unreachable(&state, target, done)?;
+    guarded(
+        &state,
+        target,
+        state
+            .rest
+            .unpin_message(channel_id, message_id, &request.audit_log_reason, deadline),
+    )
+    .await?;
     Ok(UnpinMessageResponse {})
 }

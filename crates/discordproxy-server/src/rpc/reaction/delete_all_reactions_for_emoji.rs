@@ -4,7 +4,7 @@
 use crate::discord::negative_cache::Target;
 use crate::rpc::{
     fields::{required_emoji, required_id},
-    unreachable::{check_unreachable, remember_unreachable},
+    unreachable::guarded,
 };
 use crate::{error::Result, state::ProxyState};
 use discordproxy_proto::{DeleteAllReactionsForEmojiRequest, DeleteAllReactionsForEmojiResponse};
@@ -34,17 +34,17 @@ pub(crate) async fn handle(
         "received request"
     );
     let target = Target::Channel(channel_id);
-    check_unreachable(&state, target)?;
-    let done = state
-        .rest
-        .delete_all_reactions_for_emoji(
+    guarded(
+        &state,
+        target,
+        state.rest.delete_all_reactions_for_emoji(
             channel_id,
             message_id,
             &emoji,
             &request.audit_log_reason,
             deadline,
-        )
-        .await;
-    remember_unreachable(&state, target, done)?;
+        ),
+    )
+    .await?;
     Ok(DeleteAllReactionsForEmojiResponse {})
 }

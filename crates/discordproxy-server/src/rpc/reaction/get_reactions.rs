@@ -8,7 +8,7 @@ use crate::discord::{
 };
 use crate::rpc::{
     fields::{optional_id, required_emoji, required_id},
-    unreachable::{check_unreachable, remember_unreachable},
+    unreachable::guarded,
 };
 use crate::{convert, error::Result, state::ProxyState};
 use discordproxy_proto::{GetReactionsRequest, GetReactionsResponse};
@@ -46,12 +46,14 @@ pub(crate) async fn handle(
         kind: (request.r#type != 0).then_some(request.r#type),
     };
     let target = Target::Channel(channel_id);
-    check_unreachable(&state, target)?;
-    let found = state
-        .rest
-        .reactions(channel_id, message_id, &emoji, page, deadline)
-        .await;
-    let found = remember_unreachable(&state, target, found)?;
+    let found = guarded(
+        &state,
+        target,
+        state
+            .rest
+            .reactions(channel_id, message_id, &emoji, page, deadline),
+    )
+    .await?;
     let users = found
         .value
         .as_array()
