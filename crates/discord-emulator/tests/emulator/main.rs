@@ -21,6 +21,7 @@ mod reaction_pin_events;
 mod rest;
 mod support;
 mod twilight;
+mod twilight_channels;
 mod twilight_gateway;
 mod twilight_messages;
 mod twilight_ratelimit;
