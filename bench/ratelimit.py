@@ -64,8 +64,11 @@ STARTUP_TIMEOUT = 60.0
 SETTLE_S = 2.0  # after the end: late requests show up in the log before it is read
 
 
+LOG_NAME = "ratelimit"  # the prefix of log lines (bench/throughput.py sets its own)
+
+
 def log(message: str) -> None:
-    print(f"[ratelimit {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+    print(f"[{LOG_NAME} {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
 
 
 # -------------------------------------------------------------------------------------------
@@ -134,7 +137,8 @@ class Emulator:
 
 
 class Server:
-    def __init__(self, binary: Path, emulator: Emulator, token: str, work: Path, name: str):
+    def __init__(self, binary: Path, emulator: Emulator, token: str, work: Path, name: str,
+                 gateway: bool = False):
         self.port = free_port()
         self.target = f"127.0.0.1:{self.port}"
         self.output_path = work / f"server-{name}.output"
@@ -148,7 +152,7 @@ class Server:
                 "--host", "127.0.0.1",
                 "--port", str(self.port),
                 "--discord-api-url", emulator.api_url,
-                "--no-gateway",
+                *([] if gateway else ["--no-gateway"]),
                 "--log-file-path", str(log_dir),
             ],
             stdout=open(self.output_path, "wb"),
