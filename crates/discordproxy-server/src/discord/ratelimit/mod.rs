@@ -106,6 +106,7 @@ impl RateLimiter {
                 wait,
             });
         }
+        permit.leave();
         drop(turn);
         Ok(Slot {
             permit,
