@@ -1,11 +1,11 @@
-//! A raw gateway dispatch frame → proto `GatewayEvent`, with a typed view for message, member
-//! and channel events.
+//! A raw gateway dispatch frame → proto `GatewayEvent`, with a typed view for message, member,
+//! channel and reaction events.
 //! <https://discord.com/developers/docs/events/gateway-events#payload-structure>
 
 use super::{
     channel,
     json::{self, Object},
-    message, user,
+    message, reaction_event, user,
 };
 use discordproxy_proto::{GatewayEvent, GuildMember, gateway_event::Typed};
 use serde_json::Value;
@@ -51,6 +51,9 @@ fn typed(name: &str, data: &Value, guild_id: u64) -> Option<Typed> {
                 channel.guild_id = guild_id;
             }
             Some(Typed::Channel(channel))
+        }
+        name if reaction_event::is_reaction_event(name) => {
+            Some(Typed::Reaction(reaction_event::from_json(data, guild_id)))
         }
         _ => None,
     }

@@ -130,7 +130,7 @@ fn from_member(member: Object<'_>, author: Option<Object<'_>>) -> GuildMember {
 }
 
 /// A reaction's emoji: custom (`id`, `name`, `animated`) or Unicode (`name` only).
-fn emoji(emoji: Object<'_>) -> Emoji {
+pub(crate) fn emoji(emoji: Object<'_>) -> Emoji {
     Emoji {
         id: emoji.snowflake("id"),
         name: emoji.string("name"),

@@ -27,6 +27,7 @@ fn gateway_options() -> GatewayOptions {
         intents: Intents::GUILDS
             | Intents::GUILD_MEMBERS
             | Intents::GUILD_MESSAGES
+            | Intents::GUILD_MESSAGE_REACTIONS
             | Intents::DIRECT_MESSAGES,
         status: Status::Online,
         activity: None,
@@ -132,6 +133,86 @@ async fn create_message_over_rest(stack: &Stack, content: &str) -> Value {
         .json()
         .await
         .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn reaction_events_carry_a_typed_reaction() {
+    use discordproxy_proto::{
+        CreateReactionRequest, DeleteAllReactionsRequest, gateway_event::Typed,
+    };
+    let stack = start(1024).await;
+    let mut reactions = subscribe(
+        &stack,
+        &["MESSAGE_REACTION_ADD", "MESSAGE_REACTION_REMOVE_ALL"],
+        &[],
+    )
+    .await;
+    let message_id: u64 = create_message_over_rest(&stack, "react to me").await["id"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let mut client = stack.client().await;
+    client
+        .create_reaction(CreateReactionRequest {
+            channel_id: GENERAL,
+            message_id,
+            emoji: "👍".into(),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    client
+        .delete_all_reactions(DeleteAllReactionsRequest {
+            channel_id: GENERAL,
+            message_id,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+
+    let added = next(&mut reactions).await;
+    assert_eq!(added.name, "MESSAGE_REACTION_ADD");
+    let Some(Typed::Reaction(reaction)) = added.typed else {
+        panic!("typed reaction: {added:?}")
+    };
+    let bot = 100_000_000_000_000_001;
+    assert_eq!(
+        (
+            reaction.user_id,
+            reaction.channel_id,
+            reaction.message_id,
+            reaction.guild_id
+        ),
+        (bot, GENERAL, message_id, GUILD)
+    );
+    assert_eq!(
+        reaction.emoji.as_ref().map(|e| (e.id, e.name.as_str())),
+        Some((0, "👍"))
+    );
+    assert_eq!(reaction.message_author_id, bot);
+    assert_eq!(
+        reaction.member.and_then(|m| m.user).map(|u| u.id),
+        Some(bot)
+    );
+    assert!(!reaction.burst);
+
+    let removed = next(&mut reactions).await;
+    assert_eq!(removed.name, "MESSAGE_REACTION_REMOVE_ALL");
+    let Some(Typed::Reaction(reaction)) = removed.typed else {
+        panic!("typed reaction: {removed:?}")
+    };
+    assert_eq!(
+        (
+            reaction.user_id,
+            reaction.channel_id,
+            reaction.message_id,
+            reaction.guild_id
+        ),
+        (0, GENERAL, message_id, GUILD)
+    );
+    assert!(reaction.emoji.is_none());
+    stack.stop().await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
