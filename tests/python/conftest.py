@@ -10,6 +10,8 @@ before each test that uses the `rest` fixture.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import grpc
 import pytest
 
@@ -105,3 +107,25 @@ def unknown_ids():
         guild = staticmethod(fresh.unknown_guild)
 
     return Unknown
+
+
+OUR_PROTO = Path(__file__).resolve().parents[2] / "proto" / "discord_api.proto"
+
+
+@pytest.fixture(scope="session")
+def stubs(tmp_path_factory) -> Path:
+    """A folder with our generated `discord_api_pb2` and `discord_api_pb2_grpc`."""
+    from grpc_tools import protoc
+
+    out = tmp_path_factory.mktemp("our-stubs")
+    rc = protoc.main(
+        [
+            "grpc_tools.protoc",
+            f"-I{OUR_PROTO.parent}",
+            f"--python_out={out}",
+            f"--grpc_python_out={out}",
+            OUR_PROTO.name,
+        ]
+    )
+    assert rc == 0, "grpc_tools.protoc failed on proto/discord_api.proto"
+    return out
