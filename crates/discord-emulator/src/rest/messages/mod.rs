@@ -32,6 +32,7 @@ mod reactions;
 mod reply;
 mod stickers;
 
+pub(super) use build::{Draft, build_message_as};
 pub(super) use bulk_delete::bulk_delete_messages;
 pub(super) use create::create_message;
 pub(super) use crosspost::crosspost_message;
@@ -42,6 +43,7 @@ pub(crate) use inject::{InjectError, inject_message};
 pub(super) use list::list_messages;
 pub(super) use pins::{list_pins, list_pins_deprecated, pin_message, unpin_message};
 pub(crate) use reactions::{ReactionTarget, add_reaction};
+pub(super) use stickers::sticker_items;
 pub(super) use reactions::{
     add_own_reaction, delete_all_reactions, delete_emoji_reactions, delete_own_reaction,
     delete_user_reaction, get_reactions,
