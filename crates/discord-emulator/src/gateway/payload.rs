@@ -306,7 +306,10 @@ pub(crate) fn guild_create(
     object.insert("voice_states".into(), json!([]));
     object.insert("members".into(), Value::Array(members));
     object.insert("channels".into(), Value::Array(channels));
-    object.insert("threads".into(), Value::Array(active_threads(store, guild_id)));
+    object.insert(
+        "threads".into(),
+        Value::Array(active_threads(store, guild_id)),
+    );
     object.insert("presences".into(), json!([]));
     object.insert("stage_instances".into(), json!([]));
     object.insert("guild_scheduled_events".into(), json!([]));

@@ -51,7 +51,12 @@ impl Gateway {
         {
             d.insert("member".into(), member.to_value(thread_id));
         }
-        self.thread_event("THREAD_CREATE", guild_id, intents::GUILDS, &Value::Object(d));
+        self.thread_event(
+            "THREAD_CREATE",
+            guild_id,
+            intents::GUILDS,
+            &Value::Object(d),
+        );
     }
 
     /// THREAD_UPDATE with the thread as it is now.
@@ -69,7 +74,12 @@ impl Gateway {
         for key in ["id", "guild_id", "parent_id", "type"] {
             d.insert(key.into(), thread.get(key).cloned().unwrap_or(Value::Null));
         }
-        self.thread_event("THREAD_DELETE", guild_id, intents::GUILDS, &Value::Object(d));
+        self.thread_event(
+            "THREAD_DELETE",
+            guild_id,
+            intents::GUILDS,
+            &Value::Object(d),
+        );
     }
 
     /// THREAD_MEMBER_UPDATE (when the bot is among them) and THREAD_MEMBERS_UPDATE for users
@@ -120,11 +130,7 @@ impl Gateway {
     }
 
     /// THREAD_MEMBERS_UPDATE's `{"id", "guild_id", "member_count"}`.
-    fn members_update_base(
-        store: &Store,
-        thread_id: u64,
-        guild_id: u64,
-    ) -> Map<String, Value> {
+    fn members_update_base(store: &Store, thread_id: u64, guild_id: u64) -> Map<String, Value> {
         let count = store
             .thread_members
             .get(&thread_id)

@@ -118,7 +118,10 @@ pub(crate) fn router(state: &Arc<State>) -> Router<Arc<State>> {
             "/channels/{channel_id}/messages/{message_id}/threads",
             post(threads::start_thread_from_message),
         )
-        .route("/channels/{channel_id}/threads", post(threads::start_thread))
+        .route(
+            "/channels/{channel_id}/threads",
+            post(threads::start_thread),
+        )
         .route(
             "/channels/{channel_id}/thread-members",
             get(threads::list_thread_members),

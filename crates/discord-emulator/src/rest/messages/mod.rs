@@ -43,11 +43,11 @@ pub(crate) use inject::{InjectError, inject_message};
 pub(super) use list::list_messages;
 pub(super) use pins::{list_pins, list_pins_deprecated, pin_message, unpin_message};
 pub(crate) use reactions::{ReactionTarget, add_reaction};
-pub(super) use stickers::sticker_items;
 pub(super) use reactions::{
     add_own_reaction, delete_all_reactions, delete_emoji_reactions, delete_own_reaction,
     delete_user_reaction, get_reactions,
 };
+pub(super) use stickers::sticker_items;
 
 use super::snowflake_param;
 use crate::error::ApiError;

@@ -37,12 +37,7 @@ const HAS_THREAD: u64 = 1 << 5;
 
 /// Stores a new thread (the bot its owner and first member) and dispatches THREAD_CREATE and
 /// the bot's membership events. Returns the thread as served.
-fn store_thread(
-    state: &State,
-    store: &mut Store,
-    thread: NewThread<'_>,
-    access: Access,
-) -> Value {
+fn store_thread(state: &State, store: &mut Store, thread: NewThread<'_>, access: Access) -> Value {
     let (id, kind, guild_id, now) = (thread.id, thread.kind, thread.guild_id, thread.now_ms);
     let object = thread_object(thread);
     store.channels.insert(
@@ -164,7 +159,11 @@ pub(in crate::rest) async fn start_thread(
     }
     let body = body_object(parsed?.as_ref())?;
     let forum = matches!(parent_kind, 15 | 16);
-    if !forum && body.get("message").is_some_and(|message| !message.is_null()) {
+    if !forum
+        && body
+            .get("message")
+            .is_some_and(|message| !message.is_null())
+    {
         return Err(ApiError::InvalidChannelType);
     }
     let mut errors = FormErrors::default();

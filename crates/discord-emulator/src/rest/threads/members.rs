@@ -201,7 +201,8 @@ pub(in crate::rest) async fn list_thread_members(
         .map(|raw| snowflake_param("after", raw))
         .transpose()?
         .unwrap_or(0);
-    let limit = super::list::limit_param(query.get("limit"), 1, MEMBERS_LIMIT_MAX, MEMBERS_LIMIT_MAX)?;
+    let limit =
+        super::list::limit_param(query.get("limit"), 1, MEMBERS_LIMIT_MAX, MEMBERS_LIMIT_MAX)?;
     let store = state.store();
     let (guild_id, _, _) = visible_thread(&store, thread_id)?;
     let mut members: Vec<_> = store

@@ -17,11 +17,10 @@ mod create;
 mod list;
 mod members;
 
-
 pub(super) use create::{start_thread, start_thread_from_message};
 pub(super) use list::{
-    list_active_guild_threads, list_joined_private_archived_threads,
-    list_private_archived_threads, list_public_archived_threads,
+    list_active_guild_threads, list_joined_private_archived_threads, list_private_archived_threads,
+    list_public_archived_threads,
 };
 pub(super) use members::{
     add_thread_member, get_thread_member, join_thread, leave_thread, list_thread_members,
@@ -161,7 +160,11 @@ pub(crate) fn thread_fields(
                 "BASE_TYPE_CHOICES",
                 "Value must be one of {60, 1440, 4320, 10080}.".into(),
             ),
-            None => error("auto_archive_duration", "NUMBER_TYPE_COERCE", not_int(value)),
+            None => error(
+                "auto_archive_duration",
+                "NUMBER_TYPE_COERCE",
+                not_int(value),
+            ),
         },
     }
     match body.get("rate_limit_per_user") {
@@ -228,11 +231,7 @@ pub(crate) fn thread_fields(
                     }
                 }
             }
-            Some(_) => error(
-                "applied_tags",
-                "BASE_TYPE_LIST",
-                "Must be a list.".into(),
-            ),
+            Some(_) => error("applied_tags", "BASE_TYPE_LIST", "Must be a list.".into()),
         }
     }
     fields
@@ -403,7 +402,11 @@ pub(crate) fn remove_member(store: &mut Store, thread_id: u64, user_id: u64) -> 
 
 /// Writes the thread's `member_count` (at most 50).
 fn sync_member_count(store: &mut Store, thread_id: u64) {
-    let count = store.thread_members.get(&thread_id).map_or(0, Vec::len).min(50);
+    let count = store
+        .thread_members
+        .get(&thread_id)
+        .map_or(0, Vec::len)
+        .min(50);
     if let Some(thread) = store.channels.get_mut(&thread_id) {
         thread.object.insert("member_count".into(), json!(count));
     }
