@@ -15,4 +15,5 @@ pub mod message;
 pub mod message_body;
 pub mod message_edit;
 pub mod pin;
+pub mod thread;
 pub mod user;
