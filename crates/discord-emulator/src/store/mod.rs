@@ -181,7 +181,7 @@ pub(crate) struct ThreadMember {
 
 impl ThreadMember {
     /// The thread member object `{"id", "user_id", "join_timestamp", "flags"}`.
-    pub(crate) fn to_value(&self, thread_id: u64) -> Value {
+    pub(crate) fn to_value(self, thread_id: u64) -> Value {
         json!({
             "id": thread_id.to_string(),
             "user_id": self.user_id.to_string(),

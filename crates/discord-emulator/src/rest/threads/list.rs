@@ -196,7 +196,7 @@ fn archived_list(
         })
         .collect();
     if which == Archived::JoinedPrivate {
-        threads.sort_by(|a, b| b.0.cmp(&a.0));
+        threads.sort_by_key(|thread| std::cmp::Reverse(thread.0));
     } else {
         threads.sort_by(|a, b| {
             archive_ms(&b.1.object)
