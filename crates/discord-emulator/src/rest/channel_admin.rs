@@ -608,6 +608,20 @@ pub(super) async fn delete_channel(
             channel.object.get("parent_id").and_then(parse_snowflake) == Some(channel_id)
         })
     });
+    // Its threads go with it (no events of their own).
+    let parent = Value::String(channel_id.to_string());
+    let threads: Vec<u64> = store
+        .channels
+        .iter()
+        .filter(|(_, channel)| {
+            is_thread(channel.kind) && channel.object.get("parent_id") == Some(&parent)
+        })
+        .map(|(id, _)| *id)
+        .collect();
+    for thread in threads {
+        store.channels.remove(&thread);
+        store.thread_members.remove(&thread);
+    }
     let served = Value::Object(removed.object);
     tracing::debug!(guild_id, channel_id, "channel deleted");
     state

@@ -16,7 +16,7 @@ mod gateway;
 mod guilds;
 mod messages;
 mod soundboard;
-mod threads;
+pub(crate) mod threads;
 mod typing;
 mod users;
 

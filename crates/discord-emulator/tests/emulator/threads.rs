@@ -327,6 +327,11 @@ async fn thread_members_join_leave_add_remove_get_and_list() {
     assert_eq!(page.json[0]["user_id"], json!(ALICE));
     let fetched = api.call("GET", &format!("/channels/{id}"), None).await;
     assert_eq!(fetched.json["member_count"], json!(3));
+    assert_eq!(
+        fetched.json["member"]["user_id"],
+        json!(BOT),
+        "the bot's membership"
+    );
 
     assert_eq!(
         api.call("DELETE", &members(&format!("/{CAROL}")), None)
@@ -673,6 +678,99 @@ async fn thread_events_follow_the_intents() {
     let first = members.expect("MESSAGE_CREATE").await;
     assert_eq!(first["id"], post["id"]);
     assert_eq!(first["channel_id"], post["id"]);
+}
+
+#[tokio::test]
+async fn messages_unarchive_threads_unless_locked_and_threads_go_with_their_channel() {
+    let api = Api::start().await;
+    let thread = private_thread(&api, "sleepy").await;
+    let id = thread["id"].as_str().unwrap();
+    set_archived(&api, id, true).await;
+    api.say(id, "wake up").await;
+    let fetched = api.call("GET", &format!("/channels/{id}"), None).await;
+    assert_eq!(fetched.json["thread_metadata"]["archived"], json!(false));
+    let locked = api
+        .call(
+            "PATCH",
+            &format!("/channels/{id}"),
+            Some(json!({"archived": true, "locked": true})),
+        )
+        .await;
+    assert_eq!(locked.json["thread_metadata"]["locked"], json!(true));
+    assert_error(
+        &api.create(id, json!({"content": "no"})).await,
+        400,
+        50083,
+        "Thread is archived",
+    );
+    // A new channel with a thread, deleted: the thread is gone too.
+    let channel = api
+        .post(
+            format!("/guilds/{GUILD}/channels"),
+            json!({"name": "doomed"}),
+        )
+        .await
+        .json;
+    let channel_id = channel["id"].as_str().unwrap();
+    let doomed = api
+        .post(
+            format!("/channels/{channel_id}/threads"),
+            json!({"name": "doomed thread"}),
+        )
+        .await
+        .json;
+    api.call("DELETE", &format!("/channels/{channel_id}"), None)
+        .await;
+    assert_error(
+        &api.call(
+            "GET",
+            &format!("/channels/{}", doomed["id"].as_str().unwrap()),
+            None,
+        )
+        .await,
+        404,
+        10003,
+        "Unknown Channel",
+    );
+}
+
+#[tokio::test]
+async fn thread_events_parse_into_twilight_model() {
+    use twilight_model::gateway::payload::incoming::{
+        ThreadCreate, ThreadDelete, ThreadMemberUpdate, ThreadMembersUpdate, ThreadUpdate,
+    };
+    let api = Api::start().await;
+    let mut session =
+        Session::identify(&api.emulator, intents::GUILDS | intents::GUILD_MEMBERS).await;
+    assert_eq!(session.dispatch().await.0, "GUILD_CREATE");
+    let thread = private_thread(&api, "judged").await;
+    let id = thread["id"].as_str().unwrap();
+    let created: ThreadCreate =
+        serde_json::from_value(session.expect("THREAD_CREATE").await).unwrap();
+    assert_eq!(created.0.id.to_string(), id);
+    let member: ThreadMemberUpdate =
+        serde_json::from_value(session.expect("THREAD_MEMBER_UPDATE").await).unwrap();
+    assert_eq!(member.guild_id.to_string(), GUILD);
+    let members: ThreadMembersUpdate =
+        serde_json::from_value(session.expect("THREAD_MEMBERS_UPDATE").await).unwrap();
+    assert_eq!(members.member_count, 1);
+    api.call(
+        "PUT",
+        &format!("/channels/{id}/thread-members/{ALICE}"),
+        None,
+    )
+    .await;
+    let members: ThreadMembersUpdate =
+        serde_json::from_value(session.expect("THREAD_MEMBERS_UPDATE").await).unwrap();
+    assert!(members.added_members[0].member.is_some());
+    set_archived(&api, id, true).await;
+    let updated: ThreadUpdate =
+        serde_json::from_value(session.expect("THREAD_UPDATE").await).unwrap();
+    assert!(updated.0.thread_metadata.unwrap().archived);
+    api.call("DELETE", &format!("/channels/{id}"), None).await;
+    let deleted: ThreadDelete =
+        serde_json::from_value(session.expect("THREAD_DELETE").await).unwrap();
+    assert_eq!(deleted.id.to_string(), id);
 }
 
 #[tokio::test]

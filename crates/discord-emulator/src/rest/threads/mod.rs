@@ -329,6 +329,33 @@ pub(crate) fn archived(object: &Object) -> bool {
         .unwrap_or(false)
 }
 
+/// Whether a thread object is locked.
+pub(crate) fn locked(object: &Object) -> bool {
+    object
+        .get("thread_metadata")
+        .and_then(|metadata| metadata.get("locked"))
+        .and_then(Value::as_bool)
+        .unwrap_or(false)
+}
+
+/// Unarchives thread `thread_id` if it is archived (`archive_timestamp` now); whether it was.
+pub(crate) fn unarchive(store: &mut Store, thread_id: u64) -> bool {
+    let Some(channel) = store.channels.get_mut(&thread_id) else {
+        return false;
+    };
+    if !is_thread(channel.kind) || !archived(&channel.object) {
+        return false;
+    }
+    if let Some(Value::Object(metadata)) = channel.object.get_mut("thread_metadata") {
+        metadata.insert("archived".into(), json!(false));
+        metadata.insert(
+            "archive_timestamp".into(),
+            json!(format_timestamp_ms(crate::timestamp::now_ms())),
+        );
+    }
+    true
+}
+
 /// The thread's `archive_timestamp` in Unix milliseconds (0 when absent or unreadable).
 pub(crate) fn archive_ms(object: &Object) -> u64 {
     object
