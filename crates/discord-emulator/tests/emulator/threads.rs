@@ -781,4 +781,11 @@ async fn guild_create_lists_active_threads() {
     let guild = session.expect("GUILD_CREATE").await;
     assert_eq!(guild["threads"][0]["id"], thread["id"]);
     assert!(guild["threads"][0]["member"]["join_timestamp"].is_string());
+    let parsed: twilight_model::gateway::payload::incoming::GuildCreate =
+        serde_json::from_value(guild).unwrap();
+    let twilight_model::gateway::payload::incoming::GuildCreate::Available(parsed) = parsed else {
+        panic!("an available guild")
+    };
+    assert_eq!(parsed.threads.len(), 1);
+    assert!(parsed.threads[0].member.is_some());
 }
