@@ -27,6 +27,10 @@ pub(crate) enum ApiError {
     /// 10004: the guild does not exist (HTTP 404).
     #[error("Unknown Guild")]
     UnknownGuild,
+    /// 10007: the user is not a member (of the guild, or of the thread on the thread-member
+    /// routes) (HTTP 404).
+    #[error("Unknown Member")]
+    UnknownMember,
     /// 10008: the message does not exist in the channel (HTTP 404).
     #[error("Unknown Message")]
     UnknownMessage,
@@ -89,6 +93,12 @@ pub(crate) enum ApiError {
     /// 50081: a sticker the bot cannot send here (HTTP 400).
     #[error("Invalid sticker sent")]
     InvalidSticker,
+    /// 50083: the operation needs an active thread, and this one is archived (HTTP 400).
+    #[error("Thread is archived")]
+    ThreadArchived,
+    /// 160004: the message already has a thread (HTTP 400).
+    #[error("A thread has already been created for this message")]
+    ThreadAlreadyCreated,
     /// 50109: the body is not JSON (HTTP 400).
     #[error("The request body contains invalid JSON.")]
     InvalidJson,
@@ -102,6 +112,7 @@ impl ApiError {
             Self::NotFound
             | Self::UnknownChannel
             | Self::UnknownGuild
+            | Self::UnknownMember
             | Self::UnknownMessage
             | Self::UnknownOverwrite
             | Self::UnknownUser => StatusCode::NOT_FOUND,
@@ -119,6 +130,8 @@ impl ApiError {
             | Self::InvalidChannelType
             | Self::MessageTooOld
             | Self::InvalidSticker
+            | Self::ThreadArchived
+            | Self::ThreadAlreadyCreated
             | Self::EmptyMessage
             | Self::NonTextChannel
             | Self::InvalidRecipients
@@ -134,6 +147,7 @@ impl ApiError {
             Self::EntityTooLarge => 40005,
             Self::UnknownChannel => 10003,
             Self::UnknownGuild => 10004,
+            Self::UnknownMember => 10007,
             Self::UnknownMessage => 10008,
             Self::UnknownOverwrite => 10009,
             Self::UnknownUser => 10013,
@@ -153,7 +167,9 @@ impl ApiError {
             Self::MessageTooOld => 50034,
             Self::InvalidFormBody(_) => 50035,
             Self::InvalidSticker => 50081,
+            Self::ThreadArchived => 50083,
             Self::InvalidJson => 50109,
+            Self::ThreadAlreadyCreated => 160004,
         }
     }
 
@@ -231,6 +247,24 @@ impl FormErrors {
         list.push(json!({ "code": code, "message": message.into() }));
     }
 
+    /// These errors moved under `prefix` (e.g. a forum post's `message` errors under
+    /// `message`).
+    pub(crate) fn nested(self, prefix: &str) -> Self {
+        if self.root.is_empty() {
+            return self;
+        }
+        let mut root = Map::new();
+        root.insert(prefix.to_owned(), Value::Object(self.root));
+        Self { root }
+    }
+
+    /// Adds the errors of `other` (whose top-level keys are not in these errors).
+    pub(crate) fn merge(&mut self, other: FormErrors) {
+        for (key, value) in other.root {
+            self.root.entry(key).or_insert(value);
+        }
+    }
+
     /// Whether no error was recorded.
     pub(crate) fn is_empty(&self) -> bool {
         self.root.is_empty()
@@ -278,7 +312,15 @@ mod tests {
         let table = [
             (ApiError::UnknownChannel, 404, 10003, "Unknown Channel"),
             (ApiError::UnknownGuild, 404, 10004, "Unknown Guild"),
+            (ApiError::UnknownMember, 404, 10007, "Unknown Member"),
             (ApiError::UnknownMessage, 404, 10008, "Unknown Message"),
+            (ApiError::ThreadArchived, 400, 50083, "Thread is archived"),
+            (
+                ApiError::ThreadAlreadyCreated,
+                400,
+                160004,
+                "A thread has already been created for this message",
+            ),
             (ApiError::UnknownOverwrite, 404, 10009, "Unknown Overwrite"),
             (ApiError::UnknownUser, 404, 10013, "Unknown User"),
             (ApiError::UnknownEmoji, 400, 10014, "Unknown Emoji"),

@@ -21,6 +21,7 @@ mod message;
 mod pin;
 mod reaction;
 mod table;
+mod thread;
 mod unreachable;
 
 use crate::state::ProxyState;
@@ -78,6 +79,19 @@ table::rpc_table! {
         edit_channel_permissions: "EditChannelPermissions", EditChannelPermissionsRequest => EditChannelPermissionsResponse, channel::edit_channel_permissions, Ready;
         delete_channel_permission: "DeleteChannelPermission", DeleteChannelPermissionRequest => DeleteChannelPermissionResponse, channel::delete_channel_permission, Ready;
         trigger_typing_indicator: "TriggerTypingIndicator", TriggerTypingIndicatorRequest => TriggerTypingIndicatorResponse, channel::trigger_typing_indicator, Ready;
+        start_thread_from_message: "StartThreadFromMessage", StartThreadFromMessageRequest => StartThreadFromMessageResponse, thread::start_thread_from_message, Ready;
+        start_thread_without_message: "StartThreadWithoutMessage", StartThreadWithoutMessageRequest => StartThreadWithoutMessageResponse, thread::start_thread_without_message, Ready;
+        start_thread_in_forum_or_media_channel: "StartThreadInForumOrMediaChannel", StartThreadInForumOrMediaChannelRequest => StartThreadInForumOrMediaChannelResponse, thread::start_thread_in_forum_or_media_channel, Ready;
+        join_thread: "JoinThread", JoinThreadRequest => JoinThreadResponse, thread::join_thread, Ready;
+        leave_thread: "LeaveThread", LeaveThreadRequest => LeaveThreadResponse, thread::leave_thread, Ready;
+        add_thread_member: "AddThreadMember", AddThreadMemberRequest => AddThreadMemberResponse, thread::add_thread_member, Ready;
+        remove_thread_member: "RemoveThreadMember", RemoveThreadMemberRequest => RemoveThreadMemberResponse, thread::remove_thread_member, Ready;
+        get_thread_member: "GetThreadMember", GetThreadMemberRequest => GetThreadMemberResponse, thread::get_thread_member, Ready;
+        list_thread_members: "ListThreadMembers", ListThreadMembersRequest => ListThreadMembersResponse, thread::list_thread_members, Ready;
+        list_active_guild_threads: "ListActiveGuildThreads", ListActiveGuildThreadsRequest => ListActiveGuildThreadsResponse, thread::list_active_guild_threads, Ready;
+        list_public_archived_threads: "ListPublicArchivedThreads", ListPublicArchivedThreadsRequest => ListPublicArchivedThreadsResponse, thread::list_public_archived_threads, Ready;
+        list_private_archived_threads: "ListPrivateArchivedThreads", ListPrivateArchivedThreadsRequest => ListPrivateArchivedThreadsResponse, thread::list_private_archived_threads, Ready;
+        list_joined_private_archived_threads: "ListJoinedPrivateArchivedThreads", ListJoinedPrivateArchivedThreadsRequest => ListJoinedPrivateArchivedThreadsResponse, thread::list_joined_private_archived_threads, Ready;
     }
     server_streaming {
         // trait method: "RpcName", Request => stream type of the trait, handler module;

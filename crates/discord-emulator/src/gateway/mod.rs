@@ -26,6 +26,7 @@ mod reactions;
 mod registry;
 mod replay;
 mod session;
+mod threads;
 mod typing;
 
 use std::collections::HashMap;

@@ -306,12 +306,55 @@ pub(crate) fn guild_create(
     object.insert("voice_states".into(), json!([]));
     object.insert("members".into(), Value::Array(members));
     object.insert("channels".into(), Value::Array(channels));
-    object.insert("threads".into(), json!([]));
+    object.insert(
+        "threads".into(),
+        Value::Array(active_threads(store, guild_id)),
+    );
     object.insert("presences".into(), json!([]));
     object.insert("stage_instances".into(), json!([]));
     object.insert("guild_scheduled_events".into(), json!([]));
     object.insert("soundboard_sounds".into(), json!([]));
     Some(Value::Object(object))
+}
+
+/// GUILD_CREATE's `threads`: the guild's active threads the bot can see, by id, each with the
+/// bot's thread `member` when it joined (without `id` and `user_id`, as Discord sends them
+/// there).
+fn active_threads(store: &Store, guild_id: u64) -> Vec<Value> {
+    let mut threads: Vec<(u64, Value)> = store
+        .channels
+        .iter()
+        .filter(|(_, channel)| crate::store::is_thread(channel.kind))
+        .filter(|(_, channel)| {
+            matches!(channel.owner, ChannelOwner::Guild { guild_id: owner, access }
+                if owner == guild_id && access != Access::None)
+        })
+        .filter(|(_, channel)| {
+            channel
+                .object
+                .get("thread_metadata")
+                .and_then(|metadata| metadata.get("archived"))
+                != Some(&Value::Bool(true))
+        })
+        .map(|(id, channel)| {
+            let mut object = channel.object.clone();
+            if let Some(member) = store
+                .thread_members
+                .get(id)
+                .and_then(|members| members.iter().find(|m| m.user_id == store.bot_id))
+            {
+                let mut value = member.to_value(*id);
+                if let Some(fields) = value.as_object_mut() {
+                    fields.remove("id");
+                    fields.remove("user_id");
+                }
+                object.insert("member".into(), value);
+            }
+            (*id, Value::Object(object))
+        })
+        .collect();
+    threads.sort_by_key(|(id, _)| *id);
+    threads.into_iter().map(|(_, thread)| thread).collect()
 }
 
 /// Where a message is, for deciding who receives its events.

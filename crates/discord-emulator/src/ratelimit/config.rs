@@ -147,6 +147,8 @@ impl RateLimitConfig {
         let reaction = || shared(1, Duration::from_millis(250), "reactions");
         let pin = || shared(5, Duration::from_secs(5), "pins");
         let permissions = || shared(10, Duration::from_secs(10), "permissions");
+        let thread_create = || shared(10, Duration::from_secs(10), "thread-create");
+        let thread_members = || shared(10, Duration::from_secs(10), "thread-members");
         [
             (
                 "POST /channels/{channel_id}/messages",
@@ -252,6 +254,51 @@ impl RateLimitConfig {
             ("GET /users/{user_id}", RouteLimit::new(50, second)),
             ("POST /users/@me/channels", RouteLimit::new(50, second)),
             ("GET /gateway/bot", RouteLimit::new(50, second)),
+            (
+                "POST /channels/{channel_id}/messages/{message_id}/threads",
+                thread_create(),
+            ),
+            ("POST /channels/{channel_id}/threads", thread_create()),
+            (
+                "PUT /channels/{channel_id}/thread-members/@me",
+                thread_members(),
+            ),
+            (
+                "DELETE /channels/{channel_id}/thread-members/@me",
+                thread_members(),
+            ),
+            (
+                "PUT /channels/{channel_id}/thread-members/{user_id}",
+                thread_members(),
+            ),
+            (
+                "DELETE /channels/{channel_id}/thread-members/{user_id}",
+                thread_members(),
+            ),
+            (
+                "GET /channels/{channel_id}/thread-members/{user_id}",
+                RouteLimit::new(50, second),
+            ),
+            (
+                "GET /channels/{channel_id}/thread-members",
+                RouteLimit::new(50, second),
+            ),
+            (
+                "GET /channels/{channel_id}/threads/archived/public",
+                RouteLimit::new(50, second),
+            ),
+            (
+                "GET /channels/{channel_id}/threads/archived/private",
+                RouteLimit::new(50, second),
+            ),
+            (
+                "GET /channels/{channel_id}/users/@me/threads/archived/private",
+                RouteLimit::new(50, second),
+            ),
+            (
+                "GET /guilds/{guild_id}/threads/active",
+                RouteLimit::new(50, second),
+            ),
         ]
         .into_iter()
         .map(|(key, limit)| (key.to_owned(), limit))

@@ -30,7 +30,7 @@ use crate::error::{ApiError, FormErrors};
 use crate::fixture::{Access, parse_channel};
 use crate::snowflake::parse_snowflake;
 use crate::state::State;
-use crate::store::{ChannelOwner, ChannelState, Store};
+use crate::store::{ChannelOwner, ChannelState, Store, is_thread};
 
 /// Channel types `POST /guilds/{id}/channels` creates: text, voice, category, announcement,
 /// stage, forum, media.
@@ -415,6 +415,88 @@ pub(super) fn managed_channel(store: &Store, channel_id: u64) -> Result<(u64, u6
     }
 }
 
+/// The thread keys of a modify body: `archived`, `locked`, `invitable` (private threads),
+/// `auto_archive_duration` ([docs](https://discord.com/developers/docs/resources/channel#modify-channel-json-params-thread)).
+#[derive(Debug, Default)]
+struct ThreadChanges {
+    archived: Option<bool>,
+    locked: Option<bool>,
+    invitable: Option<bool>,
+    auto_archive_duration: Option<u64>,
+}
+
+impl ThreadChanges {
+    /// Writes the changes into the thread's `thread_metadata`; archiving, unarchiving and a
+    /// new `auto_archive_duration` set `archive_timestamp` to now, as Discord documents.
+    fn apply(self, object: &mut Map<String, Value>) {
+        let Some(Value::Object(metadata)) = object.get_mut("thread_metadata") else {
+            return;
+        };
+        let mut touched = false;
+        if let Some(archived) = self.archived {
+            touched |= metadata.get("archived") != Some(&Value::Bool(archived));
+            metadata.insert("archived".into(), json!(archived));
+        }
+        if let Some(minutes) = self.auto_archive_duration {
+            touched = true;
+            metadata.insert("auto_archive_duration".into(), json!(minutes));
+        }
+        if let Some(locked) = self.locked {
+            metadata.insert("locked".into(), json!(locked));
+        }
+        if let Some(invitable) = self.invitable
+            && metadata.contains_key("invitable")
+        {
+            metadata.insert("invitable".into(), json!(invitable));
+        }
+        if touched {
+            let now = crate::timestamp::format_timestamp_ms(crate::timestamp::now_ms());
+            metadata.insert("archive_timestamp".into(), json!(now));
+        }
+    }
+}
+
+/// Validates the thread keys of a modify body (50035 naming the key).
+fn thread_changes(body: Option<&Value>) -> Result<ThreadChanges, ApiError> {
+    let Some(Value::Object(body)) = body else {
+        return Ok(ThreadChanges::default());
+    };
+    let mut errors = FormErrors::default();
+    let mut flag = |key: &str| match body.get(key) {
+        None | Some(Value::Null) => None,
+        Some(Value::Bool(value)) => Some(*value),
+        Some(_) => {
+            errors.add(
+                [key.to_owned()],
+                "BASE_TYPE_BOOLEAN",
+                "Must be either true or false.",
+            );
+            None
+        }
+    };
+    let mut changes = ThreadChanges {
+        archived: flag("archived"),
+        locked: flag("locked"),
+        invitable: flag("invitable"),
+        auto_archive_duration: None,
+    };
+    match body.get("auto_archive_duration") {
+        None | Some(Value::Null) => {}
+        Some(value) => match value.as_u64() {
+            Some(minutes) if super::threads::AUTO_ARCHIVE_DURATIONS.contains(&minutes) => {
+                changes.auto_archive_duration = Some(minutes);
+            }
+            _ => errors.add(
+                ["auto_archive_duration".to_owned()],
+                "BASE_TYPE_CHOICES",
+                "Value must be one of {60, 1440, 4320, 10080}.",
+            ),
+        },
+    }
+    errors.into_result()?;
+    Ok(changes)
+}
+
 /// `PATCH /channels/{channel.id}` → 200 with the updated channel, and CHANNEL_UPDATE on the
 /// gateway (also when nothing changed).
 ///
@@ -423,6 +505,9 @@ pub(super) fn managed_channel(store: &Store, channel_id: u64) -> Result<(u64, u6
 /// Checks in this order: unknown channel → 404/10003; `emulator_access: "none"` → 403/50001;
 /// `"read"` → 403/50013; a DM channel → 403/50003; malformed JSON → 400/50109; invalid body →
 /// 400/50035. The channel keeps its place in the guild's API order.
+///
+/// A thread also takes `archived`, `locked`, `invitable` and `auto_archive_duration`, and its
+/// change is a THREAD_UPDATE instead.
 pub(super) async fn modify_channel(
     AxumState(state): AxumState<Arc<State>>,
     Path(channel_id): Path<String>,
@@ -439,6 +524,11 @@ pub(super) async fn modify_channel(
         kind,
     };
     let fields = channel_fields(&store, target, body.as_ref())?;
+    let thread = if is_thread(kind) {
+        Some(thread_changes(body.as_ref())?)
+    } else {
+        None
+    };
     let Some(channel) = store.channels.get_mut(&channel_id) else {
         return Err(ApiError::UnknownChannel);
     };
@@ -460,6 +550,13 @@ pub(super) async fn modify_channel(
     if let Some(parent) = fields.parent_id {
         set_parent(object, parent);
     }
+    if let Some(changes) = thread {
+        changes.apply(object);
+        let served = Value::Object(object.clone());
+        tracing::debug!(guild_id, channel_id, "thread modified");
+        state.gateway.thread_updated(&store, channel_id);
+        return Ok(Json(served));
+    }
     let served = Value::Object(object.clone());
     tracing::debug!(guild_id, channel_id, "channel modified");
     state
@@ -475,7 +572,8 @@ pub(super) async fn modify_channel(
 ///
 /// A DM channel is "closed": 200 with the DM channel, which stays (opening the DM again returns
 /// it), and no event. Unknown channel → 404/10003; `emulator_access: "none"` → 403/50001;
-/// `"read"` → 403/50013.
+/// `"read"` → 403/50013. Deleting a thread is a THREAD_DELETE `{"id", "guild_id", "parent_id",
+/// "type"}` instead.
 pub(super) async fn delete_channel(
     AxumState(state): AxumState<Arc<State>>,
     Path(channel_id): Path<String>,
@@ -494,6 +592,12 @@ pub(super) async fn delete_channel(
     let Some(removed) = store.channels.remove(&channel_id) else {
         return Err(ApiError::UnknownChannel);
     };
+    if is_thread(removed.kind) {
+        store.thread_members.remove(&channel_id);
+        tracing::debug!(guild_id, channel_id, "thread deleted");
+        state.gateway.thread_deleted(guild_id, &removed.object);
+        return Ok(Json(Value::Object(removed.object)));
+    }
     let mut children = Vec::new();
     if let Some(guild) = store.guilds.get_mut(&guild_id) {
         guild.channel_ids.retain(|id| *id != channel_id);
@@ -504,6 +608,20 @@ pub(super) async fn delete_channel(
             channel.object.get("parent_id").and_then(parse_snowflake) == Some(channel_id)
         })
     });
+    // Its threads go with it (no events of their own).
+    let parent = Value::String(channel_id.to_string());
+    let threads: Vec<u64> = store
+        .channels
+        .iter()
+        .filter(|(_, channel)| {
+            is_thread(channel.kind) && channel.object.get("parent_id") == Some(&parent)
+        })
+        .map(|(id, _)| *id)
+        .collect();
+    for thread in threads {
+        store.channels.remove(&thread);
+        store.thread_members.remove(&thread);
+    }
     let served = Value::Object(removed.object);
     tracing::debug!(guild_id, channel_id, "channel deleted");
     state

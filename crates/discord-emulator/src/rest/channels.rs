@@ -37,7 +37,8 @@ pub(super) fn holds_messages(kind: u64) -> bool {
 }
 
 /// `GET /channels/{channel.id}` → the channel object (guild channels carry `guild_id`, DM
-/// channels `recipients`).
+/// channels `recipients`; a thread the bot joined carries the bot's thread `member`, as
+/// Discord documents).
 pub(super) async fn get_channel(
     AxumState(state): AxumState<Arc<State>>,
     Path(channel_id): Path<String>,
@@ -45,7 +46,16 @@ pub(super) async fn get_channel(
     let channel_id = snowflake_param("channel_id", &channel_id)?;
     let store = state.store();
     let channel = visible_channel(&store, channel_id)?;
-    Ok(Json(Value::Object(channel.object.clone())))
+    let mut object = channel.object.clone();
+    if crate::store::is_thread(channel.kind)
+        && let Some(member) = store
+            .thread_members
+            .get(&channel_id)
+            .and_then(|members| members.iter().find(|m| m.user_id == store.bot_id))
+    {
+        object.insert("member".into(), member.to_value(channel_id));
+    }
+    Ok(Json(Value::Object(object)))
 }
 
 #[cfg(test)]

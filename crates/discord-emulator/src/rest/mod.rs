@@ -3,7 +3,7 @@
 //! One file per resource: [`users`], [`channels`], [`guilds`], [`gateway`], [`soundboard`];
 //! [`channel_admin`] creates, modifies and deletes guild channels (with gateway events);
 //! [`channel_permissions`] sets and deletes permission overwrites; [`typing`] is the typing
-//! indicator;
+//! indicator; [`threads`] starts, lists and joins threads;
 //! [`messages`] has one file per message route (reactions and pins included).
 //! Every route except `GET /gateway` needs the bot token (see [`crate::auth`]). Unknown paths
 //! answer 404 `{"message": "404: Not Found", "code": 0}` and known paths with another method 405
@@ -16,6 +16,7 @@ mod gateway;
 mod guilds;
 mod messages;
 mod soundboard;
+pub(crate) mod threads;
 mod typing;
 mod users;
 
@@ -112,6 +113,44 @@ pub(crate) fn router(state: &Arc<State>) -> Router<Arc<State>> {
         .route(
             "/guilds/{guild_id}/channels",
             get(guilds::guild_channels).post(channel_admin::create_guild_channel),
+        )
+        .route(
+            "/channels/{channel_id}/messages/{message_id}/threads",
+            post(threads::start_thread_from_message),
+        )
+        .route(
+            "/channels/{channel_id}/threads",
+            post(threads::start_thread),
+        )
+        .route(
+            "/channels/{channel_id}/thread-members",
+            get(threads::list_thread_members),
+        )
+        .route(
+            "/channels/{channel_id}/thread-members/@me",
+            put(threads::join_thread).delete(threads::leave_thread),
+        )
+        .route(
+            "/channels/{channel_id}/thread-members/{user_id}",
+            get(threads::get_thread_member)
+                .put(threads::add_thread_member)
+                .delete(threads::remove_thread_member),
+        )
+        .route(
+            "/channels/{channel_id}/threads/archived/public",
+            get(threads::list_public_archived_threads),
+        )
+        .route(
+            "/channels/{channel_id}/threads/archived/private",
+            get(threads::list_private_archived_threads),
+        )
+        .route(
+            "/channels/{channel_id}/users/@me/threads/archived/private",
+            get(threads::list_joined_private_archived_threads),
+        )
+        .route(
+            "/guilds/{guild_id}/threads/active",
+            get(threads::list_active_guild_threads),
         )
         .route("/gateway/bot", get(gateway::get_gateway_bot))
         .route(

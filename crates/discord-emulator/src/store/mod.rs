@@ -161,6 +161,36 @@ impl ChannelState {
     }
 }
 
+/// Channel types of threads: announcement, public and private thread.
+pub(crate) const THREAD_TYPES: [u64; 3] = [10, 11, 12];
+
+/// Whether a channel of type `kind` is a thread.
+pub(crate) fn is_thread(kind: u64) -> bool {
+    THREAD_TYPES.contains(&kind)
+}
+
+/// A user's membership of a thread
+/// ([thread member](https://discord.com/developers/docs/resources/channel#thread-member-object)).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct ThreadMember {
+    pub(crate) user_id: u64,
+    /// When the user joined, in Unix milliseconds.
+    pub(crate) join_ms: u64,
+    pub(crate) flags: u64,
+}
+
+impl ThreadMember {
+    /// The thread member object `{"id", "user_id", "join_timestamp", "flags"}`.
+    pub(crate) fn to_value(self, thread_id: u64) -> Value {
+        json!({
+            "id": thread_id.to_string(),
+            "user_id": self.user_id.to_string(),
+            "join_timestamp": crate::timestamp::format_timestamp_ms(self.join_ms),
+            "flags": self.flags,
+        })
+    }
+}
+
 /// A guild and the order of its channels.
 #[derive(Debug)]
 pub(crate) struct GuildState {
@@ -195,6 +225,8 @@ pub(crate) struct Store {
     pub(crate) nonces: NonceCache,
     /// The last pin's sequence number (see [`Pin`]).
     pub(crate) pin_sequence: u64,
+    /// Thread id → its members, in joining order.
+    pub(crate) thread_members: HashMap<u64, Vec<ThreadMember>>,
 }
 
 impl Store {
@@ -262,6 +294,7 @@ impl Store {
             snowflakes: SnowflakeGenerator::new(reserved),
             nonces: NonceCache::default(),
             pin_sequence: 0,
+            thread_members: HashMap::new(),
         }
     }
 
@@ -337,6 +370,17 @@ impl Store {
                     "last_message_id".to_owned(),
                     Value::String(message.id.to_string()),
                 );
+            }
+            // A thread counts its messages, except the first message of a forum post (whose id
+            // is the thread's).
+            if is_thread(channel.kind)
+                && message.id != channel_id
+                && let Some(Value::Object(_)) = channel.object.get("thread_metadata")
+            {
+                for key in ["message_count", "total_message_sent"] {
+                    let count = channel.object.get(key).and_then(Value::as_u64).unwrap_or(0);
+                    channel.object.insert(key.to_owned(), json!(count + 1));
+                }
             }
             channel.messages.push_back(message);
             while channel.messages.len() > MESSAGES_PER_CHANNEL {

@@ -20,11 +20,11 @@ pub fn channel_type(kind: u64) -> Type {
     }
 }
 
-/// Converts a channel object. Fields the channel type does not have stay at their defaults;
-/// an unknown channel type is `UNDEFINED`.
+/// Converts a channel object (threads with their thread fields). Fields the channel type does
+/// not have stay at their defaults; an unknown channel type is `UNDEFINED`.
 pub fn from_json(value: &Value) -> Channel {
     let channel = Object::new(value, "channel");
-    Channel {
+    let mut proto = Channel {
         id: channel.snowflake("id"),
         r#type: channel_type(match channel.raw("type") {
             Some(_) => channel.unsigned("type"),
@@ -51,7 +51,10 @@ pub fn from_json(value: &Value) -> Channel {
             Some(_) => channel.int32("type"),
             None => -1,
         },
-    }
+        ..Channel::default()
+    };
+    super::thread::fill_thread_fields(&mut proto, &channel);
+    proto
 }
 
 /// Converts a permission overwrite: `allow` and `deny` as decimal strings (Discord sends

@@ -1,11 +1,11 @@
 //! A raw gateway dispatch frame → proto `GatewayEvent`, with a typed view for message, member,
-//! channel and reaction events.
+//! channel, reaction and thread events.
 //! <https://discord.com/developers/docs/events/gateway-events#payload-structure>
 
 use super::{
     channel,
     json::{self, Object},
-    message, reaction_event, user,
+    message, reaction_event, thread, user,
 };
 use discordproxy_proto::{GatewayEvent, GuildMember, gateway_event::Typed};
 use serde_json::Value;
@@ -45,7 +45,8 @@ fn typed(name: &str, data: &Value, guild_id: u64) -> Option<Typed> {
         "GUILD_MEMBER_ADD" | "GUILD_MEMBER_UPDATE" | "GUILD_MEMBER_REMOVE" => {
             Some(Typed::Member(from_member(data)))
         }
-        "CHANNEL_CREATE" | "CHANNEL_UPDATE" | "CHANNEL_DELETE" => {
+        "CHANNEL_CREATE" | "CHANNEL_UPDATE" | "CHANNEL_DELETE" | "THREAD_CREATE"
+        | "THREAD_UPDATE" | "THREAD_DELETE" => {
             let mut channel = channel::from_json(data);
             if channel.guild_id == 0 {
                 channel.guild_id = guild_id;
@@ -55,6 +56,9 @@ fn typed(name: &str, data: &Value, guild_id: u64) -> Option<Typed> {
         name if reaction_event::is_reaction_event(name) => {
             Some(Typed::Reaction(reaction_event::from_json(data, guild_id)))
         }
+        "THREAD_MEMBER_UPDATE" => Some(Typed::ThreadMember(thread::member_from_json(data))),
+        "THREAD_MEMBERS_UPDATE" => Some(Typed::ThreadMembersUpdate(thread::members_update(data))),
+        "THREAD_LIST_SYNC" => Some(Typed::ThreadListSync(thread::list_sync(data))),
         _ => None,
     }
 }
@@ -125,6 +129,57 @@ mod tests {
             )
             .is_none()
         );
+    }
+
+    #[test]
+    fn thread_events_are_typed() {
+        let frame = |t: &str, d: Value| json!({"op": 0, "s": 1, "t": t, "d": d});
+        let create = frame(
+            "THREAD_CREATE",
+            json!({"id": "11", "type": 11, "guild_id": "9", "parent_id": "4",
+                   "owner_id": "1", "newly_created": true,
+                   "thread_metadata": {"archived": false, "auto_archive_duration": 60}}),
+        );
+        let Some(Typed::Channel(thread)) = from_frame(&create, 0, String::new()).unwrap().typed
+        else {
+            panic!()
+        };
+        assert_eq!(
+            (thread.id, thread.owner_id, thread.discord_type),
+            (11, 1, 11)
+        );
+        assert_eq!(thread.thread_metadata.unwrap().auto_archive_duration, 60);
+        let member = frame(
+            "THREAD_MEMBER_UPDATE",
+            json!({"id": "11", "user_id": "1", "guild_id": "9", "flags": 0,
+                   "join_timestamp": "2026-01-01T00:00:00.000000+00:00"}),
+        );
+        let event = from_frame(&member, 0, String::new()).unwrap();
+        assert_eq!(event.guild_id, 9);
+        let Some(Typed::ThreadMember(member)) = event.typed else {
+            panic!()
+        };
+        assert_eq!(member.user_id, 1);
+        let update = frame(
+            "THREAD_MEMBERS_UPDATE",
+            json!({"id": "11", "guild_id": "9", "member_count": 0,
+                   "removed_member_ids": ["1"]}),
+        );
+        let Some(Typed::ThreadMembersUpdate(update)) =
+            from_frame(&update, 0, String::new()).unwrap().typed
+        else {
+            panic!()
+        };
+        assert_eq!(update.removed_member_ids, [1]);
+        let sync = frame(
+            "THREAD_LIST_SYNC",
+            json!({"guild_id": "9", "threads": [{"id": "11", "type": 11}], "members": []}),
+        );
+        let Some(Typed::ThreadListSync(sync)) = from_frame(&sync, 0, String::new()).unwrap().typed
+        else {
+            panic!()
+        };
+        assert_eq!(sync.threads[0].guild_id, 9);
     }
 
     #[test]

@@ -16,4 +16,5 @@ pub mod message_body;
 pub mod message_edit;
 pub mod pin;
 pub mod reaction_event;
+pub mod thread;
 pub mod user;

@@ -14,4 +14,5 @@ mod guild;
 pub mod message;
 pub mod pin;
 pub mod reaction;
+pub mod thread;
 mod user;

@@ -167,6 +167,18 @@ routes! {
     GuildChannels { guild_id } => GET "guilds/{guild_id}/channels", major = guild_id;
     CreateGuildChannel { guild_id } => POST "guilds/{guild_id}/channels", major = guild_id;
     GatewayBot => GET "gateway/bot";
+    StartThreadFromMessage { channel_id, message_id } => POST "channels/{channel_id}/messages/{message_id}/threads", major = channel_id;
+    StartThread { channel_id } => POST "channels/{channel_id}/threads", major = channel_id;
+    JoinThread { channel_id } => PUT "channels/{channel_id}/thread-members/@me", major = channel_id;
+    LeaveThread { channel_id } => DELETE "channels/{channel_id}/thread-members/@me", major = channel_id;
+    AddThreadMember { channel_id, user_id } => PUT "channels/{channel_id}/thread-members/{user_id}", major = channel_id;
+    RemoveThreadMember { channel_id, user_id } => DELETE "channels/{channel_id}/thread-members/{user_id}", major = channel_id;
+    ThreadMember { channel_id, user_id } => GET "channels/{channel_id}/thread-members/{user_id}", major = channel_id;
+    ThreadMembers { channel_id } => GET "channels/{channel_id}/thread-members", major = channel_id;
+    ActiveGuildThreads { guild_id } => GET "guilds/{guild_id}/threads/active", major = guild_id;
+    PublicArchivedThreads { channel_id } => GET "channels/{channel_id}/threads/archived/public", major = channel_id;
+    PrivateArchivedThreads { channel_id } => GET "channels/{channel_id}/threads/archived/private", major = channel_id;
+    JoinedPrivateArchivedThreads { channel_id } => GET "channels/{channel_id}/users/@me/threads/archived/private", major = channel_id;
 }
 
 #[cfg(test)]
@@ -283,6 +295,54 @@ mod tests {
                 "{route:?}"
             );
         }
+    }
+
+    #[test]
+    fn thread_routes_are_keyed_like_their_dynamic_paths() {
+        use super::dynamic::DynamicRoute;
+        let routes = [
+            Route::StartThreadFromMessage {
+                channel_id: 7,
+                message_id: 8,
+            },
+            Route::StartThread { channel_id: 7 },
+            Route::JoinThread { channel_id: 7 },
+            Route::LeaveThread { channel_id: 7 },
+            Route::AddThreadMember {
+                channel_id: 7,
+                user_id: 9,
+            },
+            Route::RemoveThreadMember {
+                channel_id: 7,
+                user_id: 9,
+            },
+            Route::ThreadMember {
+                channel_id: 7,
+                user_id: 9,
+            },
+            Route::ThreadMembers { channel_id: 7 },
+            Route::ActiveGuildThreads { guild_id: 7 },
+            Route::PublicArchivedThreads { channel_id: 7 },
+            Route::PrivateArchivedThreads { channel_id: 7 },
+            Route::JoinedPrivateArchivedThreads { channel_id: 7 },
+        ];
+        for route in routes {
+            assert_eq!(route.major(), 7, "{route:?}");
+            assert!(!route.template().contains('7'), "{route:?}");
+            let dynamic = DynamicRoute::new(route.method(), &format!("/{}", route.path())).unwrap();
+            assert_eq!(
+                BucketKey::from(&route),
+                BucketKey {
+                    template: dynamic.template(),
+                    major: dynamic.major()
+                },
+                "{route:?}"
+            );
+        }
+        assert_eq!(
+            Route::JoinThread { channel_id: 1 }.path(),
+            "channels/1/thread-members/@me"
+        );
     }
 
     #[test]

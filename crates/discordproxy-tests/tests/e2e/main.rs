@@ -19,4 +19,5 @@ mod rate_limits;
 mod reactions;
 mod request_properties;
 mod rpc;
+mod threads;
 mod tolerant_decoding;

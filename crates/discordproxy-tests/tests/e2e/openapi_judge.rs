@@ -280,6 +280,7 @@ async fn every_2xx_response_of_the_emulator_matches_discords_schema() {
 
     judge_message_routes(&mut judge).await;
     judge_reaction_and_pin_routes(&mut judge).await;
+    judge_thread_routes(&mut judge).await;
 
     let Judge {
         checked, failures, ..
@@ -291,10 +292,16 @@ async fn every_2xx_response_of_the_emulator_matches_discords_schema() {
     );
     assert_eq!(
         checked,
-        18 + 6 * 2 + 3 * 2 + 5 + 6 + MESSAGE_ROUTE_CHECKS + REACTION_PIN_CHECKS,
+        18 + 6 * 2
+            + 3 * 2
+            + 5
+            + 6
+            + MESSAGE_ROUTE_CHECKS
+            + REACTION_PIN_CHECKS
+            + THREAD_ROUTE_CHECKS,
         "18 reads and message creates, 6 creates and 3 modifies (request and response), an \
          overwrite set (request and 204), read and deleted and a typing indicator, 6 deletes, \
-         the message routes, and the reaction and pin routes"
+         the message routes, the reaction and pin routes, and the thread routes"
     );
     println!("openapi judge: {checked} emulator responses and request bodies validated");
     stack.stop().await;
@@ -459,6 +466,109 @@ async fn judge_reaction_and_pin_routes(judge: &mut Judge<'_>) {
         .await;
 }
 
+/// The checks of [`judge_thread_routes`]: a message create; three thread starts (request and
+/// response); six thread-member calls; the active list; two archiving modifies (request and
+/// response); three archived lists and a thread read.
+const THREAD_ROUTE_CHECKS: usize = 1 + 3 * 2 + 6 + 1 + 2 * 2 + 3 + 1;
+
+/// The thread routes: a thread from a message in the announcement channel, a private thread
+/// in the big-snowflake channel, a forum post, the member routes, the lists and archiving
+/// (after a second, for the global limit of 50 per second the calls before used up).
+async fn judge_thread_routes(judge: &mut Judge<'_>) {
+    const ANNOUNCEMENTS: u64 = 400_000_000_000_000_004;
+    const FORUM: u64 = 400_000_000_000_000_005;
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    let message = judge
+        .call((
+            "POST",
+            format!("/channels/{ANNOUNCEMENTS}/messages"),
+            Some(json!({"content": "news thread"})),
+        ))
+        .await;
+    let message = message["id"].as_str().unwrap().to_owned();
+    let news = judge
+        .call((
+            "POST",
+            format!("/channels/{ANNOUNCEMENTS}/messages/{message}/threads"),
+            Some(json!({"name": "news talk", "auto_archive_duration": 1440})),
+        ))
+        .await;
+    assert_eq!(news["type"], json!(10));
+    let private = judge
+        .call((
+            "POST",
+            format!("/channels/{BIG_SNOWFLAKE}/threads"),
+            Some(json!({"name": "private", "type": 12, "invitable": false,
+                        "rate_limit_per_user": 10})),
+        ))
+        .await;
+    let private = private["id"].as_str().unwrap().to_owned();
+    let post = judge
+        .call((
+            "POST",
+            format!("/channels/{FORUM}/threads"),
+            Some(
+                json!({"name": "post", "applied_tags": ["700000000000000001"],
+                        "message": {"content": "first", "embeds": [{"title": "e"}]}}),
+            ),
+        ))
+        .await;
+    let post = post["id"].as_str().unwrap().to_owned();
+    let members = format!("/channels/{private}/thread-members");
+    judge
+        .call(("PUT", format!("{members}/{ALICE}"), None))
+        .await;
+    let member = judge
+        .call(("GET", format!("{members}/{ALICE}?with_member=true"), None))
+        .await;
+    assert_eq!(member["member"]["user"]["id"], json!(ALICE.to_string()));
+    judge
+        .call(("GET", format!("{members}?with_member=true&limit=10"), None))
+        .await;
+    judge
+        .call(("DELETE", format!("{members}/{ALICE}"), None))
+        .await;
+    judge.call(("DELETE", format!("{members}/@me"), None)).await;
+    judge.call(("PUT", format!("{members}/@me"), None)).await;
+    let active = judge
+        .call(("GET", format!("/guilds/{GUILD}/threads/active"), None))
+        .await;
+    assert_eq!(active["threads"].as_array().unwrap().len(), 3);
+    for thread in [&private, &message] {
+        judge
+            .call((
+                "PATCH",
+                format!("/channels/{thread}"),
+                Some(json!({"archived": true})),
+            ))
+            .await;
+    }
+    let public = judge
+        .call((
+            "GET",
+            format!("/channels/{ANNOUNCEMENTS}/threads/archived/public?limit=10"),
+            None,
+        ))
+        .await;
+    assert_eq!(public["threads"][0]["id"], json!(message));
+    judge
+        .call((
+            "GET",
+            format!("/channels/{BIG_SNOWFLAKE}/threads/archived/private"),
+            None,
+        ))
+        .await;
+    let joined = judge
+        .call((
+            "GET",
+            format!("/channels/{BIG_SNOWFLAKE}/users/@me/threads/archived/private"),
+            None,
+        ))
+        .await;
+    assert_eq!(joined["threads"][0]["id"], json!(private));
+    judge.call(("GET", format!("/channels/{post}"), None)).await;
+}
+
 /// Sends emulator calls and validates their answers (and JSON request bodies) against the spec.
 struct Judge<'a> {
     spec: &'a Spec,
@@ -481,7 +591,11 @@ impl Judge<'_> {
         if let Some(body) = &body {
             request = request.json(body);
             // Message creates and DM opens are judged by the request-body test above.
-            if method != "POST" || path.starts_with("/guilds/") || path.ends_with("/bulk-delete") {
+            if method != "POST"
+                || path.starts_with("/guilds/")
+                || path.ends_with("/bulk-delete")
+                || path.ends_with("/threads")
+            {
                 match self.spec.validate_request(method, &spec_path, body) {
                     Ok(_) => self.checked += 1,
                     Err(error) => self.failures.push(format!("{error}\n  body: {body}")),

@@ -13,33 +13,44 @@ const DEFAULT: u64 = 0;
 
 /// The message a new one replies to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) struct Reply {
-    pub(super) message_id: u64,
+pub(in crate::rest) struct Reply {
+    pub(in crate::rest) message_id: u64,
     /// Its author (pinged unless `allowed_mentions` says otherwise).
-    pub(super) author_id: Option<u64>,
+    pub(in crate::rest) author_id: Option<u64>,
 }
 
 /// What a new message is made of (validated and checked against the store).
 #[derive(Debug)]
-pub(super) struct Draft {
+pub(in crate::rest) struct Draft {
     /// The author's user object.
-    pub(super) author: Value,
-    pub(super) input: MessageCreate,
-    pub(super) reply: Option<Reply>,
+    pub(in crate::rest) author: Value,
+    pub(in crate::rest) input: MessageCreate,
+    pub(in crate::rest) reply: Option<Reply>,
     /// `sticker_items` for the stickers sent.
-    pub(super) sticker_items: Vec<Value>,
+    pub(in crate::rest) sticker_items: Vec<Value>,
 }
 
 /// Builds the object of a new message in `channel_id` (it gets a new snowflake); returns its
 /// id and the object as stored.
 pub(super) fn build_message(store: &mut Store, channel_id: u64, draft: Draft) -> (u64, Value) {
+    let id = store.snowflakes.next();
+    (id, build_message_as(store, channel_id, id, draft))
+}
+
+/// Builds the object of a new message `id` in `channel_id` (a forum post's first message has
+/// the thread's id).
+pub(in crate::rest) fn build_message_as(
+    store: &Store,
+    channel_id: u64,
+    id: u64,
+    draft: Draft,
+) -> Value {
     let Draft {
         author,
         input,
         reply,
         sticker_items,
     } = draft;
-    let id = store.snowflakes.next();
     let guild_id = match store.channels[&channel_id].owner {
         ChannelOwner::Guild { guild_id, .. } => Some(guild_id),
         ChannelOwner::Dm { .. } => None,
@@ -86,7 +97,7 @@ pub(super) fn build_message(store: &mut Store, channel_id: u64, draft: Draft) ->
         message.insert("message_reference".into(), Value::Object(reference));
     }
     mentions.write(&mut message);
-    (id, Value::Object(message))
+    Value::Object(message)
 }
 
 #[cfg(test)]

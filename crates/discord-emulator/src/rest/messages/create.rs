@@ -27,7 +27,8 @@ use crate::validate;
 /// cannot hold messages → 400/50008; malformed JSON → 400/50109; invalid body → 400/50035;
 /// nothing to send → 400/50006; then (unless `enforce_nonce` returns an earlier message) a
 /// reply to a message that is not in the channel → 400/50035 on `message_reference`, and a
-/// sticker that is not the guild's → 400/50081.
+/// sticker that is not the guild's → 400/50081. An archived thread: locked → 400/50083, else
+/// the message unarchives it (THREAD_UPDATE before MESSAGE_CREATE).
 ///
 /// With `"enforce_nonce": true`, a `nonce` already used for a message in this channel within the
 /// last 5 minutes returns that message (200) and creates nothing.
@@ -58,6 +59,11 @@ pub(in crate::rest) async fn create_message(
         if !holds_messages(channel.kind) {
             return Err(ApiError::NonTextChannel);
         }
+        if crate::rest::threads::archived(&channel.object)
+            && crate::rest::threads::locked(&channel.object)
+        {
+            return Err(ApiError::ThreadArchived);
+        }
     }
     let body = json_body(&body)?;
     let input = validate::message_create(body.as_ref())?;
@@ -83,6 +89,10 @@ pub(in crate::rest) async fn create_message(
         reply,
         sticker_items,
     };
+    // A message unarchives an archived thread (not a locked one, refused above).
+    if crate::rest::threads::unarchive(&mut store, channel_id) {
+        state.gateway.thread_updated(&store, channel_id);
+    }
     let (id, object) = build_message(&mut store, channel_id, draft);
     tracing::debug!(channel_id, message_id = id, "message created");
     let message = StoredMessage::new(id, object);

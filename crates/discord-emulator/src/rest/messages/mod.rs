@@ -32,6 +32,7 @@ mod reactions;
 mod reply;
 mod stickers;
 
+pub(super) use build::{Draft, build_message_as};
 pub(super) use bulk_delete::bulk_delete_messages;
 pub(super) use create::create_message;
 pub(super) use crosspost::crosspost_message;
@@ -46,6 +47,7 @@ pub(super) use reactions::{
     add_own_reaction, delete_all_reactions, delete_emoji_reactions, delete_own_reaction,
     delete_user_reaction, get_reactions,
 };
+pub(super) use stickers::sticker_items;
 
 use super::snowflake_param;
 use crate::error::ApiError;

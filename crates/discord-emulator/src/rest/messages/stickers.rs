@@ -17,7 +17,7 @@ use crate::store::Store;
 ///
 /// 400/50081 Invalid sticker sent for an id that is not a sticker of the channel's guild (any
 /// id in a DM).
-pub(super) fn sticker_items(
+pub(in crate::rest) fn sticker_items(
     store: &Store,
     channel_id: u64,
     sticker_ids: &[u64],

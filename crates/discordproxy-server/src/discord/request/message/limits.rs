@@ -60,15 +60,22 @@ pub const BULK_DELETE_TOO_OLD: u64 = 50034;
 /// Form errors collected as Discord nests them: `{"embeds": {"0": {"title": {"_errors": …}}}}`.
 /// Shared with the other resources' limit checks (`request::channel::limits`).
 #[derive(Default)]
-pub(crate) struct FormErrors(Map<String, Value>);
+pub(crate) struct FormErrors(Map<String, Value>, Vec<String>);
 
 impl FormErrors {
+    /// Puts `prefix` before the paths of the errors added from now on (a forum post's first
+    /// message: `message`).
+    pub(crate) fn set_prefix(&mut self, prefix: &[&str]) {
+        self.1 = prefix.iter().map(|key| (*key).to_owned()).collect();
+    }
+
     /// Adds Discord's `{"code", "message"}` error at `path`.
     pub(crate) fn add(&mut self, path: &[&str], code: &str, message: String) {
         let mut node = &mut self.0;
-        for key in path {
+        let prefix = self.1.iter().map(String::as_str);
+        for key in prefix.chain(path.iter().copied()) {
             node = node
-                .entry((*key).to_owned())
+                .entry(key.to_owned())
                 .or_insert_with(|| Value::Object(Map::new()))
                 .as_object_mut()
                 .expect("form error nodes are objects");
@@ -138,12 +145,19 @@ impl FormErrors {
 /// [`Error::Discord`] 400/50035 naming every field over its limit (gRPC `INVALID_ARGUMENT`).
 pub fn check_create_message(body: &Value) -> Result<()> {
     let mut errors = FormErrors::default();
+    check_message_fields(&mut errors, body);
+    errors.into_result()
+}
+
+/// The checks of [`check_create_message`], recorded into `errors` (whose prefix, if any, is
+/// put before every path).
+pub(crate) fn check_message_fields(errors: &mut FormErrors, body: &Value) {
     errors.max_len(&["content"], body.get("content"), CONTENT_MAX);
     let embeds = errors.max_items(&["embeds"], body.get("embeds"), EMBEDS_MAX);
     let mut total = 0;
     for (index, embed) in embeds.iter().enumerate() {
         let index = index.to_string();
-        total += check_embed(&mut errors, &index, embed);
+        total += check_embed(errors, &index, embed);
     }
     if total > EMBED_TOTAL_MAX {
         errors.add(
@@ -162,7 +176,6 @@ pub fn check_create_message(body: &Value) -> Result<()> {
             MENTIONS_MAX,
         );
     }
-    errors.into_result()
 }
 
 /// Checks Get Channel Messages' `limit` (1–100) as Discord checks its query.

@@ -1,0 +1,58 @@
+//! `ListJoinedPrivateArchivedThreads`: `GET /channels/{channel_id}/users/@me/threads/archived/private`.
+//! <https://discord.com/developers/docs/resources/channel#list-joined-private-archived-threads>
+
+use crate::discord::negative_cache::Target;
+use crate::discord::request::thread::{limits, list_archived_threads::ArchivedThreads};
+use crate::rpc::{
+    fields::{optional_id, required_id},
+    unreachable::guarded,
+};
+use crate::{convert, error::Result, state::ProxyState};
+use discordproxy_proto::{
+    ListJoinedPrivateArchivedThreadsRequest, ListJoinedPrivateArchivedThreadsResponse,
+};
+use std::sync::Arc;
+use tokio::time::Instant;
+
+/// Handles one call: one REST call; `before` (a thread snowflake) when non-zero and `limit` when set are sent.
+///
+/// # Errors
+/// - `INVALID_ARGUMENT`, plain text, no request: `channel_id` 0.
+/// - `INVALID_ARGUMENT` with Discord's 400/50035 JSON, no request: a `limit` outside 2–100.
+/// - Discord's errors by the status table: 404/10003 Unknown Channel (`NOT_FOUND`), 403/50001
+///   Missing Access and 403/50013 Missing Permissions (`PERMISSION_DENIED`), 400/50035 for a
+///   bad `before` and 400/50024 (`INVALID_ARGUMENT`); `UNAVAILABLE` when Discord is
+///   unreachable.
+pub(crate) async fn handle(
+    state: Arc<ProxyState>,
+    request: ListJoinedPrivateArchivedThreadsRequest,
+    deadline: Instant,
+) -> Result<ListJoinedPrivateArchivedThreadsResponse> {
+    let channel_id = required_id(request.channel_id, "channel_id")?;
+    tracing::info!(
+        rpc = "ListJoinedPrivateArchivedThreads",
+        channel_id,
+        "received request"
+    );
+    limits::check_archived_page(request.limit)?;
+    let before = optional_id(request.before).map(|before| before.to_string());
+    let answer = guarded(
+        &state,
+        Target::Channel(channel_id),
+        state.rest.archived_threads(
+            ArchivedThreads::JoinedPrivate,
+            channel_id,
+            before.as_deref(),
+            request.limit,
+            deadline,
+        ),
+    )
+    .await?;
+    let (threads, members, has_more) = convert::thread::listing(&answer.value);
+    Ok(ListJoinedPrivateArchivedThreadsResponse {
+        threads,
+        members,
+        has_more,
+        json: answer.text,
+    })
+}
