@@ -48,6 +48,7 @@ mod edge_control;
 mod error;
 mod faults;
 mod fixture;
+mod multipart;
 mod nonce;
 mod options;
 mod ratelimit;
@@ -73,6 +74,7 @@ use tokio::task::JoinHandle;
 
 pub use fixture::{Fixture, FixtureError};
 pub use gateway::{Gateway, GatewayOptions, ReceivedCommand, SessionInfo};
+pub use multipart::RecordedPart;
 pub use options::Options;
 pub use ratelimit::config::{
     DEFAULT_BAN_DURATION, DEFAULT_GLOBAL_PER_SECOND, DEFAULT_INVALID_REQUEST_LIMIT,
@@ -234,6 +236,10 @@ fn app(state: &Arc<State>) -> Router {
         .merge(control::router())
         .merge(gateway::router(state.connect_context()))
         .merge(edge_control::router())
+        .route(
+            "/attachments/{channel_id}/{attachment_id}/{filename}",
+            axum::routing::get(rest::attachments::serve),
+        )
         .fallback(rest::not_found)
         .method_not_allowed_fallback(rest::method_not_allowed)
         .layer(from_fn_with_state(Arc::clone(&state.edge), edge::edge))

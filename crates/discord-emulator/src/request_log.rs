@@ -27,6 +27,10 @@ pub struct RecordedRequest {
     pub query: String,
     /// The JSON body, or `None` (serialized as `null`) when empty or not JSON.
     pub body: Option<Value>,
+    /// The parts of a `multipart/form-data` request (then `body` is its `payload_json`), in body
+    /// order; `None` (absent) for other requests.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parts: Option<Vec<crate::multipart::RecordedPart>>,
     /// The decoded `X-Audit-Log-Reason` header, or `None` (`null`) when the request had none.
     #[serde(default)]
     pub audit_log_reason: Option<String>,
@@ -142,6 +146,7 @@ mod tests {
             path: path.into(),
             query: String::new(),
             body: None,
+            parts: None,
             audit_log_reason: None,
             status: None,
             time: String::new(),

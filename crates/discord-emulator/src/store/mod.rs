@@ -195,6 +195,18 @@ pub(crate) struct Store {
     pub(crate) nonces: NonceCache,
     /// The last pin's sequence number (see [`Pin`]).
     pub(crate) pin_sequence: u64,
+    /// Uploaded files by attachment id, served at their attachment's `url`.
+    pub(crate) files: HashMap<u64, StoredFile>,
+}
+
+/// The bytes of an uploaded attachment.
+#[derive(Debug, Clone)]
+pub(crate) struct StoredFile {
+    pub(crate) channel_id: u64,
+    /// The file name as it appears in the URL (decoded).
+    pub(crate) filename: String,
+    pub(crate) content_type: Option<String>,
+    pub(crate) data: axum::body::Bytes,
 }
 
 impl Store {
@@ -262,6 +274,7 @@ impl Store {
             snowflakes: SnowflakeGenerator::new(reserved),
             nonces: NonceCache::default(),
             pin_sequence: 0,
+            files: HashMap::new(),
         }
     }
 

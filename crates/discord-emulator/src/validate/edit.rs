@@ -120,6 +120,10 @@ pub(crate) fn message_edit(body: Option<&Value>) -> Result<MessageEdit, ApiError
 
     if body.contains_key("components") {
         let mut components = check.list_of_anything(body, "components");
+        let v2 = edit
+            .flags
+            .is_some_and(|flags| flags & super::IS_COMPONENTS_V2 != 0);
+        components::check(&mut check, &components, v2);
         components::fill_ids(&mut components);
         edit.components = Some(components);
     }
@@ -174,7 +178,7 @@ mod tests {
     fn fields_are_validated_like_a_create() {
         let edit = ok(
             json!({"content": "new", "embeds": [{"title": "t"}], "flags": 4,
-                             "components": [{"type": 1, "components": []}],
+                             "components": [{"type": 1, "components": [{"type": 2, "style": 1, "custom_id": "a", "label": "A"}]}],
                              "attachments": [{"id": "9"}]}),
         );
         assert_eq!(edit.content.as_deref(), Some("new"));

@@ -28,6 +28,8 @@ pub(super) struct Draft {
     pub(super) reply: Option<Reply>,
     /// `sticker_items` for the stickers sent.
     pub(super) sticker_items: Vec<Value>,
+    /// Attachment objects of the uploaded files.
+    pub(super) attachments: Vec<Value>,
 }
 
 /// Builds the object of a new message in `channel_id` (it gets a new snowflake); returns its
@@ -38,6 +40,7 @@ pub(super) fn build_message(store: &mut Store, channel_id: u64, draft: Draft) ->
         input,
         reply,
         sticker_items,
+        attachments,
     } = draft;
     let id = store.snowflakes.next();
     let guild_id = match store.channels[&channel_id].owner {
@@ -57,7 +60,7 @@ pub(super) fn build_message(store: &mut Store, channel_id: u64, draft: Draft) ->
     message.insert("content".into(), Value::String(input.content));
     message.insert("mentions".into(), json!([]));
     message.insert("mention_roles".into(), json!([]));
-    message.insert("attachments".into(), json!([]));
+    message.insert("attachments".into(), Value::Array(attachments));
     message.insert("embeds".into(), Value::Array(input.embeds));
     message.insert("timestamp".into(), Value::String(snowflake_timestamp(id)));
     message.insert("edited_timestamp".into(), Value::Null);
@@ -104,6 +107,7 @@ mod tests {
             input: message_create(Some(&body)).unwrap(),
             reply,
             sticker_items: Vec::new(),
+            attachments: Vec::new(),
         }
     }
 
