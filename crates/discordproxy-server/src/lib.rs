@@ -13,7 +13,7 @@
 //! | --- | --- |
 //! | `config` | clap [`Cli`] (flags + injected env lookup) → validated [`Config`] |
 //! | `serve` | [`serve`]: sandbox, state, metrics endpoint, start-up check, gateway, shutdown order |
-//! | `server` | the tonic server: DiscordApi, health, reflection (v1, v1alpha), graceful shutdown |
+//! | `server` | the tonic server: DiscordApi, health, reflection (v1, v1alpha), graceful shutdown; `request_limits` gives the file RPCs (SendChannelMessage, SendDirectMessage, EditChannelMessage, CallDiscordApi) a 26 MiB request limit and every other RPC `--max-request-bytes` |
 //! | `auth`, `api_keys`, `tls`, `exposure` | `--api-keys-file`, TLS, the non-loopback warning |
 //! | `rpc` | the one table of RPCs → the `DiscordApi` impl and the common call wrapper; `rpc/<resource>/<verb_noun>.rs`, one file per RPC (reactions in `rpc/reaction/`, pins in `rpc/pin/`; `rpc/any/call_discord_api.rs`: any route by path); `rpc/caller` holds the call's API key for `CallDiscordApi`'s route allow-list |
 //! | `state` | [`ProxyState`]: everything an RPC handler needs |
@@ -44,6 +44,7 @@ mod log_text;
 mod metrics;
 mod metrics_server;
 mod readiness;
+mod request_limits;
 mod rpc;
 #[cfg(feature = "sandbox")]
 mod sandbox;

@@ -34,6 +34,9 @@ pub(crate) async fn handle(
     tracing::debug!(content = %request.content, embed = ?request.embed, "request content");
     let body = convert::message_body::create_message_with(&CreateFields::from(&request))?;
     limits::check_create_message(&body)?;
+    limits::check_components(&body)?;
+    limits::check_files(&request.files)?;
+    let files = convert::file::parts(&request.files);
     let target = Target::Channel(channel_id);
     check_unreachable(&state, target)?;
     let guild_id = match state.cache.channel_guild(channel_id) {
@@ -59,7 +62,10 @@ pub(crate) async fn handle(
     let created = remember_unreachable(
         &state,
         target,
-        state.rest.create_message(channel_id, &body, deadline).await,
+        state
+            .rest
+            .create_message(channel_id, &body, &files, deadline)
+            .await,
     )?;
     let guild_id = Some(guild_id).filter(|id| *id != 0);
     Ok(SendChannelMessageResponse {
