@@ -50,7 +50,7 @@ pub fn parts(files: &[File]) -> Vec<FilePart> {
         .collect()
 }
 
-/// The `attachments` entries describing `files`: `{"id": n, "filename", "description"}`
+/// The `attachments` entries describing `files`: `{"id": "n", "filename", "description"}`
 /// (`description` only when non-empty).
 pub fn attachment_entries(files: &[File]) -> Vec<Value> {
     files
@@ -58,7 +58,8 @@ pub fn attachment_entries(files: &[File]) -> Vec<Value> {
         .enumerate()
         .map(|(index, file)| {
             let mut entry = Map::new();
-            entry.insert("id".into(), json!(index));
+            // A snowflake-typed string, as Discord's OpenAPI declares `attachments[].id`.
+            entry.insert("id".into(), json!(index.to_string()));
             entry.insert("filename".into(), json!(sent_filename(file)));
             if !file.description.is_empty() {
                 entry.insert("description".into(), json!(file.description));
@@ -91,8 +92,8 @@ mod tests {
         assert_eq!(
             attachment_entries(&files),
             vec![
-                json!({"id": 0, "filename": "SPOILER_a.png", "description": "alt"}),
-                json!({"id": 1, "filename": "b.bin"}),
+                json!({"id": "0", "filename": "SPOILER_a.png", "description": "alt"}),
+                json!({"id": "1", "filename": "b.bin"}),
             ]
         );
         let parts = parts(&files);
