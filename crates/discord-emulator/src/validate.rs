@@ -20,7 +20,9 @@ mod reference;
 mod stickers;
 
 pub(crate) use bulk_delete::bulk_delete;
-pub(crate) use edit::{MessageEdit, edit_touches_content, message_edit};
+#[cfg(test)]
+pub(crate) use edit::message_edit;
+pub(crate) use edit::{MessageEdit, edit_touches_content, message_edit_of};
 pub(crate) use reference::MessageReference;
 
 use std::collections::HashSet;

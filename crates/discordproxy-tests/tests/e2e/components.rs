@@ -176,6 +176,28 @@ async fn components_v2_layouts_round_trip() {
     let section = &container.components[2];
     assert_eq!(section.accessory.as_ref().unwrap().custom_id, "refresh");
     assert_eq!(section.components[0].content, "All good");
+
+    // An edit of a Components V2 message need not repeat the flag.
+    let edited = stack
+        .client()
+        .await
+        .edit_channel_message(EditChannelMessageRequest {
+            channel_id: GENERAL,
+            message_id: message.id,
+            components: vec![Component {
+                r#type: Type::TextDisplay.into(),
+                content: "Done".into(),
+                ..Default::default()
+            }],
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner()
+        .message
+        .unwrap();
+    assert_eq!(edited.components[0].content, "Done");
+    assert_eq!(edited.flags, 32768);
 }
 
 #[tokio::test]

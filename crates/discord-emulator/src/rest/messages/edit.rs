@@ -57,7 +57,12 @@ pub(in crate::rest) async fn edit_message(
         }
         may_manage_messages(channel)?;
     }
-    let edit = validate::message_edit(body.as_ref())?;
+    let v2 = message
+        .object
+        .get("flags")
+        .and_then(Value::as_u64)
+        .is_some_and(|flags| flags & IS_COMPONENTS_V2 != 0);
+    let edit = validate::message_edit_of(body.as_ref(), v2)?;
     let existing: Vec<u64> = list(
         message.object.as_object().unwrap_or(&Map::new()),
         "attachments",

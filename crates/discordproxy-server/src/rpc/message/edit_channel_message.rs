@@ -38,7 +38,7 @@ pub(crate) async fn handle(
     tracing::debug!(content = ?request.content, embeds = ?request.embeds, "request content");
     let body = convert::message_edit::edit_message(&request)?;
     limits::check_create_message(&body)?;
-    limits::check_components(&body)?;
+    limits::check_edit_components(&body)?;
     limits::check_files(&request.files)?;
     let files = convert::file::parts(&request.files);
     let target = Target::Channel(channel_id);

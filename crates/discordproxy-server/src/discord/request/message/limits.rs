@@ -256,15 +256,34 @@ pub fn check_files(files: &[discordproxy_proto::File]) -> Result<()> {
 /// # Errors
 /// [`Error::Discord`] 400/50035 naming each field (`components.0.components.5`, …).
 pub fn check_components(body: &Value) -> Result<()> {
-    let Some(components) = body.get("components").and_then(Value::as_array) else {
-        return Ok(());
-    };
     let v2 = body
         .get("flags")
         .and_then(Value::as_i64)
         .is_some_and(|flags| flags & IS_COMPONENTS_V2 != 0);
+    components_in(body, Some(v2))
+}
+
+/// [`check_components`] for an Edit Message body: without `flags` in it the message's
+/// IS_COMPONENTS_V2 flag is not known here, so only the rules that hold either way are
+/// checked (lengths, row widths, options); Discord checks the rest.
+///
+/// # Errors
+/// [`Error::Discord`] 400/50035 naming each field.
+pub fn check_edit_components(body: &Value) -> Result<()> {
+    let v2 = body
+        .get("flags")
+        .and_then(Value::as_i64)
+        .map(|flags| flags & IS_COMPONENTS_V2 != 0);
+    components_in(body, v2)
+}
+
+/// The component checks; `v2` `None`: not known whether IS_COMPONENTS_V2 applies.
+fn components_in(body: &Value, v2: Option<bool>) -> Result<()> {
+    let Some(components) = body.get("components").and_then(Value::as_array) else {
+        return Ok(());
+    };
     let mut errors = FormErrors::default();
-    if v2 {
+    if v2 == Some(true) {
         for key in ["content", "embeds"] {
             let used = match body.get(key) {
                 Some(Value::String(text)) => !text.is_empty(),
@@ -281,7 +300,7 @@ pub fn check_components(body: &Value) -> Result<()> {
                 );
             }
         }
-    } else if components.len() > ACTION_ROWS_MAX {
+    } else if v2 == Some(false) && components.len() > ACTION_ROWS_MAX {
         errors.add(
             &["components"],
             "BASE_TYPE_MAX_LENGTH",
@@ -291,9 +310,9 @@ pub fn check_components(body: &Value) -> Result<()> {
     let mut total = 0;
     for (index, component) in components.iter().enumerate() {
         let path = vec!["components".to_owned(), index.to_string()];
-        check_component(&mut errors, &path, component, !v2, &mut total);
+        check_component(&mut errors, &path, component, v2 == Some(false), &mut total);
     }
-    if v2 && total > V2_COMPONENTS_MAX {
+    if v2 == Some(true) && total > V2_COMPONENTS_MAX {
         errors.add(
             &["components"],
             "COMPONENT_MAX_TOTAL_COMPONENTS_EXCEEDED",
@@ -671,6 +690,12 @@ mod tests {
             )
             .is_ok()
         );
+        // An edit without flags: the message may be a Components V2 one.
+        let layout =
+            json!({"components": [{"type": 17, "components": [{"type": 10, "content": "x"}]}]});
+        assert!(check_edit_components(&layout).is_ok());
+        assert!(check_components(&layout).is_err());
+        assert!(check_edit_components(&json!({"components": [row(6)]})).is_err());
     }
 
     #[test]
