@@ -287,13 +287,15 @@ pub(crate) fn attachments_for(
         .collect())
 }
 
-/// Keeps the bytes of `attachments` (of a message in `channel_id`) to serve them at their URLs.
+/// Keeps the bytes of `attachments` (of a message in `channel_id`) to serve them at their URLs
+/// (the oldest files are forgotten beyond 1 GiB in all).
 pub(crate) fn store_files(
     store: &mut crate::store::Store,
     channel_id: u64,
     attachments: Vec<NewAttachment>,
 ) {
     for attachment in attachments {
+        store.file_bytes += attachment.file.data.len();
         store.files.insert(
             attachment.id,
             crate::store::StoredFile {
@@ -303,6 +305,12 @@ pub(crate) fn store_files(
                 data: attachment.file.data,
             },
         );
+    }
+    while store.file_bytes > crate::store::FILE_BYTES_BUDGET {
+        let Some((_, oldest)) = store.files.pop_first() else {
+            break;
+        };
+        store.file_bytes -= oldest.data.len();
     }
 }
 

@@ -195,9 +195,15 @@ pub(crate) struct Store {
     pub(crate) nonces: NonceCache,
     /// The last pin's sequence number (see [`Pin`]).
     pub(crate) pin_sequence: u64,
-    /// Uploaded files by attachment id, served at their attachment's `url`.
-    pub(crate) files: HashMap<u64, StoredFile>,
+    /// Uploaded files by attachment id (oldest first), served at their attachment's `url`.
+    pub(crate) files: std::collections::BTreeMap<u64, StoredFile>,
+    /// Bytes of `files` (at most [`FILE_BYTES_BUDGET`]; the oldest go first).
+    pub(crate) file_bytes: usize,
 }
+
+/// Total size of the uploaded files the emulator keeps serving; beyond it the oldest are
+/// forgotten (their URLs answer 404).
+pub(crate) const FILE_BYTES_BUDGET: usize = 1024 * 1024 * 1024;
 
 /// The bytes of an uploaded attachment.
 #[derive(Debug, Clone)]
@@ -274,7 +280,8 @@ impl Store {
             snowflakes: SnowflakeGenerator::new(reserved),
             nonces: NonceCache::default(),
             pin_sequence: 0,
-            files: HashMap::new(),
+            files: std::collections::BTreeMap::new(),
+            file_bytes: 0,
         }
     }
 
