@@ -3,7 +3,7 @@
 //! come back typed; Discord's limits refuse before any request; a component Discord refuses
 //! (400/50035) is `INVALID_ARGUMENT` with Discord's JSON details.
 
-use crate::message_support::{GENERAL, details, judge_body, requests_since, route};
+use crate::message_support::{GENERAL, details, judge_body, judge_response, requests_since, route};
 use discordproxy_proto::{
     CallDiscordApiRequest, Component, EditChannelMessageRequest, SendChannelMessageRequest,
     component::{self, Type},
@@ -82,6 +82,7 @@ async fn components_round_trip_typed() {
         .find(|request| route(request) == format!("POST /channels/{GENERAL}/messages"))
         .unwrap();
     let body = judge_body(&post);
+    judge_response(&post);
     assert_eq!(
         body["components"],
         json!([

@@ -5,7 +5,7 @@
 //! the stored attachment's bytes are the ones sent; the file RPCs accept 20 MiB while other
 //! RPCs keep `--max-request-bytes`.
 
-use crate::message_support::{GENERAL, details, requests_since, route, spec};
+use crate::message_support::{GENERAL, details, judge_response, requests_since, route, spec};
 use discord_emulator::RecordedRequest;
 use discordproxy_proto::{
     CallDiscordApiRequest, DeleteChannelMessageRequest, EditChannelMessageRequest, Embed, File,
@@ -272,6 +272,7 @@ async fn edit_keeps_listed_attachments_and_adds_new_files() {
         json!({"content": "with c", "attachments": [
             {"id": keep.to_string()}, {"id": "0", "filename": "c.txt"}]})
     );
+    judge_response(&patch);
     let names: Vec<_> = edited
         .attachments
         .iter()
