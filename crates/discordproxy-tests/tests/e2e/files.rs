@@ -403,3 +403,48 @@ async fn file_rpcs_take_20_mib_while_other_rpcs_keep_max_request_bytes() {
         .unwrap_err();
     assert_eq!(status.code(), Code::OutOfRange, "{status:?}");
 }
+
+#[tokio::test]
+async fn a_retried_upload_sends_the_same_body() {
+    let stack = Stack::start().await;
+    stack
+        .emulator
+        .add_fault(json!({"method": "POST", "route": "/channels/{channel_id}/messages",
+                          "status": 500, "body": {"message": "500: Internal Server Error", "code": 0}}))
+        .unwrap();
+    let skip = stack.emulator.requests().len();
+    let data: Vec<u8> = (0..300_000).map(|i| (i % 241) as u8).collect();
+    let sent = stack
+        .client()
+        .await
+        .send_channel_message(SendChannelMessageRequest {
+            channel_id: GENERAL,
+            files: vec![file("retry.bin", "", data.clone())],
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner()
+        .message
+        .unwrap();
+    let posts: Vec<_> = requests_since(&stack, skip)
+        .into_iter()
+        .filter(|request| route(request) == format!("POST /channels/{GENERAL}/messages"))
+        .collect();
+    assert_eq!(
+        posts.len(),
+        2,
+        "the 500 is retried (enforce_nonce makes it safe)"
+    );
+    assert_eq!(posts[0].status, Some(500));
+    assert_eq!(posts[1].status, Some(200));
+    assert_eq!(
+        posts[0].parts, posts[1].parts,
+        "the same parts, byte for byte"
+    );
+    assert_eq!(
+        posts[0].body, posts[1].body,
+        "the same payload_json (and nonce)"
+    );
+    assert_eq!(fetch(&sent.attachments[0].url).await, data);
+}
