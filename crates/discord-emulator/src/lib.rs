@@ -29,7 +29,8 @@
 //!   time formats, the request log, the `X-Audit-Log-Reason` header, rate-limit settings and
 //!   state;
 //! - `snowflake` (parsing, timestamps, generation), `nonce`, `faults`, `auth`, `validate`;
-//! - `fixture/` (parsing the fixture), `store` (the Discord data the REST routes serve);
+//! - `fixture/` (parsing the fixture), `store` (the Discord data the REST routes serve),
+//!   `multipart` (`multipart/form-data` uploads: parsing, attachment objects, stored files);
 //! - `gateway/` (the websocket gateway, reads the store), `edge` (latency, faults and rate
 //!   limits in front of REST), `options` ([`Options`]);
 //! - `state` (what the handlers share: token, store, request log, gateway, edge);
@@ -74,14 +75,13 @@ use tokio::task::JoinHandle;
 
 pub use fixture::{Fixture, FixtureError};
 pub use gateway::{Gateway, GatewayOptions, ReceivedCommand, SessionInfo};
-pub use multipart::RecordedPart;
 pub use options::Options;
 pub use ratelimit::config::{
     DEFAULT_BAN_DURATION, DEFAULT_GLOBAL_PER_SECOND, DEFAULT_INVALID_REQUEST_LIMIT,
     DEFAULT_INVALID_REQUEST_WINDOW, parse_route_flag,
 };
 pub use ratelimit::{RateLimitConfig, RouteLimit, ScopeHeader};
-pub use request_log::RecordedRequest;
+pub use request_log::{RecordedPart, RecordedRequest};
 
 use state::State;
 

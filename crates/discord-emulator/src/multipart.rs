@@ -15,11 +15,11 @@ use std::sync::Arc;
 
 use axum::body::Bytes;
 use axum::http::HeaderMap;
-use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 use sha2::{Digest, Sha256};
 
 use crate::error::ApiError;
+use crate::request_log::RecordedPart;
 use crate::snowflake::parse_snowflake;
 
 /// Discord's limit on one request's size with uploads (25 MiB).
@@ -53,21 +53,6 @@ pub(crate) struct Upload {
     pub(crate) files: Vec<UploadedFile>,
     /// Every part, as the request log lists it.
     pub(crate) parts: Vec<RecordedPart>,
-}
-
-/// One part of a multipart request as the request log (`GET /_emulator/requests`) lists it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RecordedPart {
-    /// The part's name, e.g. `payload_json` or `files[0]`.
-    pub name: String,
-    /// The part's `filename`, `None` (`null`) when it had none.
-    pub filename: Option<String>,
-    /// The part's `Content-Type`, `None` (`null`) when it had none.
-    pub content_type: Option<String>,
-    /// Size of the part's body in bytes.
-    pub size: usize,
-    /// SHA-256 of the part's body, lower-case hex.
-    pub sha256: String,
 }
 
 /// What the recorder found in a multipart body, handed to the `Content-Type` check in the

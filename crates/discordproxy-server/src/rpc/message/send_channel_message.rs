@@ -19,11 +19,12 @@ use tokio::time::Instant;
 /// the same answer at once, without a request (`--negative-cache-ttl`).
 ///
 /// # Errors
-/// `INVALID_ARGUMENT` for a body over Discord's limits (400/50035 JSON details as Discord
-/// would answer, without a request), for `channel_id` 0 and for bad field combinations
-/// (`suppress_mentions` with `allowed_mentions`, a reply without `message_reference.message_id`;
-/// plain text); Discord's errors by the status table (e.g. 404/10003 Unknown Channel,
-/// 403/50001, 403/50013, 400/50035); `UNAVAILABLE` when Discord is unreachable.
+/// `INVALID_ARGUMENT` for content, embeds, components or files over Discord's limits
+/// (400/50035 JSON details as Discord would answer, without a request), for `channel_id` 0
+/// and for bad field combinations (`suppress_mentions` with `allowed_mentions`, a reply without
+/// `message_reference.message_id`; plain text); Discord's errors by the status table (e.g.
+/// 404/10003 Unknown Channel, 403/50001, 403/50013, 400/50035); `UNAVAILABLE` when Discord is
+/// unreachable.
 pub(crate) async fn handle(
     state: Arc<ProxyState>,
     request: SendChannelMessageRequest,

@@ -23,11 +23,11 @@ const UNKNOWN_CHANNEL: u64 = 10003;
 /// gets the same answer at once, without a request (`--negative-cache-ttl`).
 ///
 /// # Errors
-/// `INVALID_ARGUMENT` for a body over Discord's limits (400/50035 JSON details as Discord
-/// would answer, without a request), for `user_id` 0 and for bad field combinations (as
-/// `SendChannelMessage`; plain text); Discord's errors by the status table (e.g. 404/10013
-/// Unknown User, 403/50007 Cannot send messages to this user); `UNAVAILABLE` when Discord is
-/// unreachable.
+/// `INVALID_ARGUMENT` for content, embeds, components or files over Discord's limits
+/// (400/50035 JSON details as Discord would answer, without a request), for `user_id` 0 and
+/// for bad field combinations (as `SendChannelMessage`; plain text); Discord's errors by the
+/// status table (e.g. 404/10013 Unknown User, 403/50007 Cannot send messages to this user);
+/// `UNAVAILABLE` when Discord is unreachable.
 pub(crate) async fn handle(
     state: Arc<ProxyState>,
     request: SendDirectMessageRequest,
