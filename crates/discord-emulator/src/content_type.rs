@@ -1,7 +1,9 @@
 //! The `Content-Type` check on request bodies.
 //!
-//! Discord reads bodies sent as `application/json` (also `application/x-www-form-urlencoded`
-//! and `multipart/form-data`, which the emulator does not parse). Its error table lists 50035
+//! Discord reads bodies sent as `application/json`, `multipart/form-data` (file uploads: the
+//! recorder parsed them, see [`crate::multipart`]; here the body becomes the `payload_json`
+//! text and the files go into the request's extensions) and
+//! `application/x-www-form-urlencoded` (which the emulator does not parse). Its error table lists 50035
 //! "Invalid Form Body (… or invalid Content-Type provided)": a body with another type answers
 //! 400 `{"message": "Invalid Form Body", "code": 50035, "errors": {"_errors": [{"code":
 //! "CONTENT_TYPE_INVALID", …}]}}`. A body without any `Content-Type` is not read at all (so a
@@ -10,11 +12,14 @@
 
 use axum::body::{Body, to_bytes};
 use axum::extract::Request;
-use axum::http::{Method, header};
+use std::sync::Arc;
+
+use axum::http::{HeaderValue, Method, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 use crate::error::ApiError;
+use crate::multipart;
 use crate::recorder::BODY_LIMIT;
 
 /// The message of the `CONTENT_TYPE_INVALID` error.
@@ -26,6 +31,8 @@ const EXPECTED: &str = "Expected \"Content-Type\" header to be one of {'applicat
 enum BodyType {
     /// `application/json` (any parameters): parsed.
     Json,
+    /// `multipart/form-data`: `payload_json` and files.
+    Multipart,
     /// Form bodies Discord accepts but the emulator does not parse: read as empty.
     Form,
     /// No `Content-Type`: the body is ignored.
@@ -47,7 +54,8 @@ fn body_type(content_type: Option<&str>) -> BodyType {
         .to_ascii_lowercase();
     match essence.as_str() {
         "application/json" => BodyType::Json,
-        "application/x-www-form-urlencoded" | "multipart/form-data" => BodyType::Form,
+        "multipart/form-data" => BodyType::Multipart,
+        "application/x-www-form-urlencoded" => BodyType::Form,
         "" => BodyType::Missing,
         _ => BodyType::Invalid,
     }
@@ -71,10 +79,30 @@ pub(crate) async fn check(request: Request, next: Next) -> Response {
     if kind == BodyType::Json {
         return next.run(request).await;
     }
-    let (parts, body) = request.into_parts();
+    let (mut parts, body) = request.into_parts();
     let Ok(bytes) = to_bytes(body, BODY_LIMIT).await else {
         return ApiError::EntityTooLarge.into_response();
     };
+    if kind == BodyType::Multipart {
+        let parsed = match parts.extensions.remove::<multipart::Parsed>() {
+            Some(parsed) => parsed.0,
+            None => {
+                let content_type = multipart::content_type(&parts.headers).unwrap_or_default();
+                multipart::parse(content_type, bytes).await.map(Arc::new)
+            }
+        };
+        let upload = match parsed {
+            Ok(upload) => upload,
+            Err(error) => return error.into_response(),
+        };
+        let body = upload.payload_json.clone().unwrap_or_default();
+        parts.headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        );
+        parts.extensions.insert(multipart::Uploads(upload));
+        return next.run(Request::from_parts(parts, Body::from(body))).await;
+    }
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return next
             .run(Request::from_parts(parts, Body::from(bytes)))
@@ -99,7 +127,7 @@ mod tests {
         );
         assert_eq!(
             body_type(Some("multipart/form-data; boundary=x")),
-            BodyType::Form
+            BodyType::Multipart
         );
         assert_eq!(
             body_type(Some("application/x-www-form-urlencoded")),

@@ -29,7 +29,8 @@
 //!   time formats, the request log, the `X-Audit-Log-Reason` header, rate-limit settings and
 //!   state;
 //! - `snowflake` (parsing, timestamps, generation), `nonce`, `faults`, `auth`, `validate`;
-//! - `fixture/` (parsing the fixture), `store` (the Discord data the REST routes serve);
+//! - `fixture/` (parsing the fixture), `store` (the Discord data the REST routes serve),
+//!   `multipart` (`multipart/form-data` uploads: parsing, attachment objects, stored files);
 //! - `gateway/` (the websocket gateway, reads the store), `edge` (latency, faults and rate
 //!   limits in front of REST), `options` ([`Options`]);
 //! - `state` (what the handlers share: token, store, request log, gateway, edge);
@@ -48,6 +49,7 @@ mod edge_control;
 mod error;
 mod faults;
 mod fixture;
+mod multipart;
 mod nonce;
 mod options;
 mod ratelimit;
@@ -79,7 +81,7 @@ pub use ratelimit::config::{
     DEFAULT_INVALID_REQUEST_WINDOW, parse_route_flag,
 };
 pub use ratelimit::{RateLimitConfig, RouteLimit, ScopeHeader};
-pub use request_log::RecordedRequest;
+pub use request_log::{RecordedPart, RecordedRequest};
 
 use state::State;
 
@@ -234,6 +236,10 @@ fn app(state: &Arc<State>) -> Router {
         .merge(control::router())
         .merge(gateway::router(state.connect_context()))
         .merge(edge_control::router())
+        .route(
+            "/attachments/{channel_id}/{attachment_id}/{filename}",
+            axum::routing::get(rest::attachments::serve),
+        )
         .fallback(rest::not_found)
         .method_not_allowed_fallback(rest::method_not_allowed)
         .layer(from_fn_with_state(Arc::clone(&state.edge), edge::edge))

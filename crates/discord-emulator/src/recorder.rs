@@ -11,12 +11,14 @@ use time::OffsetDateTime;
 
 use crate::error::ApiError;
 use crate::faults::FaultAnswer;
+use crate::multipart;
 use crate::request_log::{RESPONSE_BODY_MAX, RecordedRequest};
 use crate::state::State;
 use crate::timestamp::format_timestamp;
 
-/// Largest request body the emulator reads (bytes).
-pub(crate) const BODY_LIMIT: usize = 8 * 1024 * 1024;
+/// Largest request body the emulator reads (bytes): Discord's 25 MiB per request; a bigger one
+/// is 413/40005.
+pub(crate) const BODY_LIMIT: usize = crate::multipart::MAX_REQUEST_BYTES;
 
 /// Whether `path` is a REST path (`/api` or below).
 fn is_api_path(path: &str) -> bool {
@@ -45,12 +47,13 @@ pub(crate) async fn record(
         return next.run(request).await;
     }
     let started = Instant::now();
-    let (parts, body) = request.into_parts();
+    let (mut parts, body) = request.into_parts();
     let mut entry = RecordedRequest {
         method: parts.method.to_string(),
         path: parts.uri.path().to_owned(),
         query: parts.uri.query().unwrap_or_default().to_owned(),
         body: None,
+        parts: None,
         audit_log_reason: crate::audit_log::reason(&parts.headers),
         status: None,
         time: format_timestamp(OffsetDateTime::now_utc()),
@@ -65,7 +68,30 @@ pub(crate) async fn record(
             return response;
         }
     };
-    if !bytes.is_empty() {
+    let content_type = multipart::content_type(&parts.headers).map(str::to_owned);
+    if multipart::is_multipart(content_type.as_deref()) {
+        // Parsed once here (for the log) and handed on to the Content-Type check.
+        let parsed = multipart::parse(content_type.as_deref().unwrap_or_default(), bytes.clone())
+            .await
+            .map(Arc::new);
+        match &parsed {
+            Ok(upload) => {
+                entry.body = upload
+                    .payload_json
+                    .as_ref()
+                    .and_then(|json| serde_json::from_slice(json).ok());
+                entry.parts = Some(upload.parts.clone());
+            }
+            Err(ApiError::EntityTooLarge) => {
+                let response = ApiError::EntityTooLarge.into_response();
+                entry.status = Some(response.status().as_u16());
+                state.log().begin(entry);
+                return response;
+            }
+            Err(_) => {}
+        }
+        parts.extensions.insert(multipart::Parsed(parsed));
+    } else if !bytes.is_empty() {
         entry.body = serde_json::from_slice(&bytes).ok();
     }
     let (method, path) = (entry.method.clone(), entry.path.clone());

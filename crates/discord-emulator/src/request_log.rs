@@ -16,6 +16,21 @@ pub(crate) const RESPONSE_BODY_MAX: usize = 64 * 1024;
 /// Total size of the response bodies the request log keeps; beyond it the oldest are dropped.
 const RESPONSE_BYTES_BUDGET: usize = 256 * 1024 * 1024;
 
+/// One part of a multipart request as the request log (`GET /_emulator/requests`) lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecordedPart {
+    /// The part's name, e.g. `payload_json` or `files[0]`.
+    pub name: String,
+    /// The part's `filename`, `None` (`null`) when it had none.
+    pub filename: Option<String>,
+    /// The part's `Content-Type`, `None` (`null`) when it had none.
+    pub content_type: Option<String>,
+    /// Size of the part's body in bytes.
+    pub size: usize,
+    /// SHA-256 of the part's body, lower-case hex.
+    pub sha256: String,
+}
+
 /// One REST request received under `/api`, as listed by `GET /_emulator/requests`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RecordedRequest {
@@ -27,6 +42,10 @@ pub struct RecordedRequest {
     pub query: String,
     /// The JSON body, or `None` (serialized as `null`) when empty or not JSON.
     pub body: Option<Value>,
+    /// The parts of a `multipart/form-data` request (then `body` is its `payload_json`), in body
+    /// order; `None` (absent) for other requests.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parts: Option<Vec<RecordedPart>>,
     /// The decoded `X-Audit-Log-Reason` header, or `None` (`null`) when the request had none.
     #[serde(default)]
     pub audit_log_reason: Option<String>,
@@ -142,6 +161,7 @@ mod tests {
             path: path.into(),
             query: String::new(),
             body: None,
+            parts: None,
             audit_log_reason: None,
             status: None,
             time: String::new(),

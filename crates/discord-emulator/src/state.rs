@@ -62,6 +62,11 @@ impl State {
         self.edge.reset();
     }
 
+    /// `http://host:port`, the emulator's own address (attachment URLs point there).
+    pub(crate) fn base_url(&self) -> String {
+        self.gateway_url.replacen("ws://", "http://", 1)
+    }
+
     /// Locks the Discord data.
     pub(crate) fn store(&self) -> MutexGuard<'_, Store> {
         self.store.lock()

@@ -20,7 +20,9 @@ mod reference;
 mod stickers;
 
 pub(crate) use bulk_delete::bulk_delete;
-pub(crate) use edit::{MessageEdit, edit_touches_content, message_edit};
+#[cfg(test)]
+pub(crate) use edit::message_edit;
+pub(crate) use edit::{MessageEdit, edit_touches_content, message_edit_of};
 pub(crate) use reference::MessageReference;
 
 use std::collections::HashSet;
@@ -228,6 +230,20 @@ pub(crate) fn message_create(body: Option<&Value>) -> Result<MessageCreate, ApiE
     };
 
     let mut components = check.list_of_anything(body, "components");
+    let v2 = flags & IS_COMPONENTS_V2 != 0;
+    components::check(&mut check, &components, v2);
+    if v2 && (!content.is_empty() || !embeds.is_empty()) {
+        let key = if content.is_empty() {
+            "embeds"
+        } else {
+            "content"
+        };
+        check.error(
+            &[key],
+            "MESSAGE_CANNOT_USE_LEGACY_FIELDS_WITH_COMPONENTS_V2",
+            "The 'content' and 'embeds' fields cannot be used when using MessageFlags.IS_COMPONENTS_V2",
+        );
+    }
     components::fill_ids(&mut components);
     let sticker_ids = check.sticker_ids(body);
     let attachments = check.list_of_anything(body, "attachments");

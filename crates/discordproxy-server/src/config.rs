@@ -138,6 +138,8 @@ pub struct Cli {
     #[arg(long, value_name = "FILE")]
     pub api_keys_file: Option<PathBuf>,
     /// Largest request message accepted, in bytes; larger ones are refused with OUT_OF_RANGE.
+    /// The RPCs that carry files (SendChannelMessage, SendDirectMessage, EditChannelMessage,
+    /// CallDiscordApi, StartThreadInForumOrMediaChannel) accept 26 MiB, or this when larger.
     #[arg(long, default_value_t = DEFAULT_MAX_REQUEST_BYTES, value_parser = parse_positive_usize)]
     pub max_request_bytes: usize,
     /// Concurrent HTTP/2 streams (calls) per client connection.

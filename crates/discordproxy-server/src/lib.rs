@@ -13,20 +13,20 @@
 //! | --- | --- |
 //! | `config` | clap [`Cli`] (flags + injected env lookup) → validated [`Config`] |
 //! | `serve` | [`serve`]: sandbox, state, metrics endpoint, start-up check, gateway, shutdown order |
-//! | `server` | the tonic server: DiscordApi, health, reflection (v1, v1alpha), graceful shutdown |
+//! | `server` | the tonic server: DiscordApi, health, reflection (v1, v1alpha), graceful shutdown; `request_limits` gives the file RPCs (SendChannelMessage, SendDirectMessage, EditChannelMessage, CallDiscordApi, StartThreadInForumOrMediaChannel) a 26 MiB request limit and every other RPC `--max-request-bytes` |
 //! | `auth`, `api_keys`, `tls`, `exposure` | `--api-keys-file`, TLS, the non-loopback warning |
 //! | `rpc` | the one table of RPCs → the `DiscordApi` impl and the common call wrapper; `rpc/<resource>/<verb_noun>.rs`, one file per RPC (reactions in `rpc/reaction/`, pins in `rpc/pin/`; `rpc/any/call_discord_api.rs`: any route by path); `rpc/caller` holds the call's API key for `CallDiscordApi`'s route allow-list |
 //! | `state` | [`ProxyState`]: everything an RPC handler needs |
-//! | `discord` | talking to Discord: `client` (the request loop), `outgoing` (what an endpoint hands it: query, body, `X-Audit-Log-Reason`, retry policy), `route` (the one table of routes, snowflake parameters and the string kind `Emoji` for `{emoji}`; `route/dynamic` derives template and major parameter of a `CallDiscordApi` path, interned up to a cap; `route/endpoint` is either kind), `request/<resource>/` (one file per endpoint; reactions and pins in `request/reaction/`, `request/pin/`), `percent` (percent-encoding), `ratelimit/`, `transport`, `gateway`, caches |
-//! | `convert` | pure Discord JSON ⇄ proto conversions, one file per resource; Discord's answers are read field by field (`convert/json.rs`), so a 2xx answer never fails a call over a field the call does not use |
+//! | `discord` | talking to Discord: `client` (the request loop), `outgoing` (what an endpoint hands it: query, body, files, `X-Audit-Log-Reason`, retry policy), `multipart` (the `multipart/form-data` body of uploads, built once as `Bytes`), `route` (the one table of routes, snowflake parameters and the string kind `Emoji` for `{emoji}`; `route/dynamic` derives template and major parameter of a `CallDiscordApi` path, interned up to a cap; `route/endpoint` is either kind), `request/<resource>/` (one file per endpoint; reactions and pins in `request/reaction/`, `request/pin/`), `percent` (percent-encoding), `ratelimit/`, `transport`, `gateway`, caches |
+//! | `convert` | pure Discord JSON ⇄ proto conversions, one file per resource (`component`: message components both ways; `file`: files → `attachments` entries and multipart parts); Discord's answers are read field by field (`convert/json.rs`), so a 2xx answer never fails a call over a field the call does not use |
 //! | `status` | the one [`Error`] → `tonic::Status` table |
 //! | `error`, `token`, `deadline`, `readiness`, `events`, `metrics`, `health`, `metrics_server`, `startup`, `telemetry`, `sandbox` | the pieces those use |
 //!
 //! Dependencies point down and have no cycles:
 //! `config` is read only by `serve` (and the binary) and passes values down;
 //! `serve` → `server` → (`auth`, `health`, `rpc`) → `state` → `discord` → `convert` → `error`.
-//! Inside `discord`: `request` → `client` → (`outgoing`, `ratelimit`, `route`, `transport`,
-//! `api_error`), (`outgoing`, `route`) → `percent`,
+//! Inside `discord`: `request` → `client` → (`outgoing`, `multipart`, `ratelimit`, `route`,
+//! `transport`, `api_error`), (`outgoing`, `route`) → `percent`,
 //! `gateway` → (`client`, `cache`, `shard_status`). `status` (used through `From<Error> for
 //! Status`) and `error` are at the bottom.
 
@@ -44,6 +44,7 @@ mod log_text;
 mod metrics;
 mod metrics_server;
 mod readiness;
+mod request_limits;
 mod rpc;
 #[cfg(feature = "sandbox")]
 mod sandbox;

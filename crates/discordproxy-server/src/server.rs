@@ -6,7 +6,12 @@
 //! DiscordApi service (health and reflection stay open) and request limits.
 
 use crate::{
-    api_keys::ApiKeys, auth::RequireApiKey, health, rpc::DiscordApiService, state::ProxyState,
+    api_keys::ApiKeys,
+    auth::RequireApiKey,
+    health,
+    request_limits::{SplitBySize, file_rpc_limit},
+    rpc::DiscordApiService,
+    state::ProxyState,
     tls::TlsSettings,
 };
 use discordproxy_proto::{FILE_DESCRIPTOR_SET, discord_api_server::DiscordApiServer};
@@ -32,7 +37,9 @@ pub struct ServeOptions {
     /// (default).
     pub api_keys: Option<Arc<ApiKeys>>,
     /// Largest DiscordApi request message in bytes (`--max-request-bytes`, default 4 MiB); a
-    /// larger one is refused by tonic with `OUT_OF_RANGE` before the handler runs.
+    /// larger one is refused by tonic with `OUT_OF_RANGE` before the handler runs. The RPCs
+    /// that carry files accept 26 MiB (Discord's 25 MiB of files plus 1 MiB), or this limit
+    /// when it is larger (see `request_limits`).
     pub max_request_bytes: usize,
     /// HTTP/2 streams a client may have open at once on one connection
     /// (`--max-streams-per-connection`, default 256); further calls wait for a free stream on
@@ -101,8 +108,12 @@ pub async fn run_with(
         .expect("the embedded descriptor sets are valid");
 
     let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
-    let api = DiscordApiServer::new(DiscordApiService::new(Arc::clone(&state)))
-        .max_decoding_message_size(options.max_request_bytes);
+    let service = DiscordApiService::new(Arc::clone(&state));
+    let api = SplitBySize::new(
+        DiscordApiServer::new(service.clone()).max_decoding_message_size(options.max_request_bytes),
+        DiscordApiServer::new(service)
+            .max_decoding_message_size(file_rpc_limit(options.max_request_bytes)),
+    );
     let api = RequireApiKey::new(api, options.api_keys, Arc::clone(&state.metrics));
     let mut builder =
         Server::builder().max_concurrent_streams(Some(options.max_streams_per_connection));

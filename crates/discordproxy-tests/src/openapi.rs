@@ -114,6 +114,49 @@ impl Spec {
         })
     }
 
+    /// Validates the `payload_json` of a `multipart/form-data` request against the
+    /// operation's multipart request schema, and that every file part name (`files[n]`) is a
+    /// property that schema declares.
+    ///
+    /// # Errors
+    /// The validation errors, or why the operation has no multipart body in the spec.
+    pub fn validate_multipart_request(
+        &self,
+        method: &str,
+        path: &str,
+        payload_json: &Value,
+        part_names: &[&str],
+    ) -> Result<Checked, String> {
+        let (template, operation) = self
+            .operation(method, path)
+            .ok_or_else(|| format!("{method} {path}: no such operation in Discord's spec"))?;
+        let schema = operation
+            .pointer("/requestBody/content/multipart~1form-data/schema")
+            .ok_or_else(|| {
+                format!("{method} {template}: the spec has no multipart request body")
+            })?;
+        self.validate(schema, payload_json)
+            .map_err(|e| format!("{method} {template} multipart request: {e}"))?;
+        let declared = |name: &str| {
+            schema["allOf"].as_array().is_some_and(|parts| {
+                parts
+                    .iter()
+                    .any(|part| part.pointer(&format!("/properties/{name}")).is_some())
+            })
+        };
+        for name in part_names.iter().filter(|name| **name != "payload_json") {
+            if !declared(name) {
+                return Err(format!(
+                    "{method} {template}: the spec's multipart schema has no part {name:?}"
+                ));
+            }
+        }
+        Ok(Checked {
+            operation: format!("{method} {template}"),
+            part: "multipart request".into(),
+        })
+    }
+
     /// Validates a JSON response body for `status` (only 2xx are meaningful here).
     ///
     /// # Errors

@@ -9,6 +9,7 @@
 //! answer 404 `{"message": "404: Not Found", "code": 0}` and known paths with another method 405
 //! `{"message": "405: Method Not Allowed", "code": 0}`.
 
+pub(crate) mod attachments;
 mod channel_admin;
 mod channel_permissions;
 mod channels;

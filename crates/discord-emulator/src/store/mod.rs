@@ -227,6 +227,24 @@ pub(crate) struct Store {
     pub(crate) pin_sequence: u64,
     /// Thread id → its members, in joining order.
     pub(crate) thread_members: HashMap<u64, Vec<ThreadMember>>,
+    /// Uploaded files by attachment id (oldest first), served at their attachment's `url`.
+    pub(crate) files: std::collections::BTreeMap<u64, StoredFile>,
+    /// Bytes of `files` (at most [`FILE_BYTES_BUDGET`]; the oldest go first).
+    pub(crate) file_bytes: usize,
+}
+
+/// Total size of the uploaded files the emulator keeps serving; beyond it the oldest are
+/// forgotten (their URLs answer 404).
+pub(crate) const FILE_BYTES_BUDGET: usize = 1024 * 1024 * 1024;
+
+/// The bytes of an uploaded attachment.
+#[derive(Debug, Clone)]
+pub(crate) struct StoredFile {
+    pub(crate) channel_id: u64,
+    /// The file name as it appears in the URL (decoded).
+    pub(crate) filename: String,
+    pub(crate) content_type: Option<String>,
+    pub(crate) data: axum::body::Bytes,
 }
 
 impl Store {
@@ -295,6 +313,8 @@ impl Store {
             nonces: NonceCache::default(),
             pin_sequence: 0,
             thread_members: HashMap::new(),
+            files: std::collections::BTreeMap::new(),
+            file_bytes: 0,
         }
     }
 

@@ -55,12 +55,20 @@ pub(crate) fn edit_touches_content(body: Option<&Value>) -> bool {
         .is_some_and(|body| AUTHOR_KEYS.iter().any(|key| body.contains_key(*key)))
 }
 
-/// Validates an edit body (`None`: no body, which changes nothing).
+/// [`message_edit_of`] of a message without IS_COMPONENTS_V2.
+#[cfg(test)]
+pub(crate) fn message_edit(body: Option<&Value>) -> Result<MessageEdit, ApiError> {
+    message_edit_of(body, false)
+}
+
+/// Validates an edit body (`None`: no body, which changes nothing) of a message whose flags
+/// have IS_COMPONENTS_V2 already when `v2` (its components are then checked by the Components
+/// V2 rules even without `flags` in the body).
 ///
 /// # Errors
 ///
 /// [`ApiError::InvalidFormBody`] (50035) listing every invalid field.
-pub(crate) fn message_edit(body: Option<&Value>) -> Result<MessageEdit, ApiError> {
+pub(crate) fn message_edit_of(body: Option<&Value>, v2: bool) -> Result<MessageEdit, ApiError> {
     let empty = Map::new();
     let body = match body {
         None | Some(Value::Null) => &empty,
@@ -120,6 +128,11 @@ pub(crate) fn message_edit(body: Option<&Value>) -> Result<MessageEdit, ApiError
 
     if body.contains_key("components") {
         let mut components = check.list_of_anything(body, "components");
+        let v2 = v2
+            || edit
+                .flags
+                .is_some_and(|flags| flags & super::IS_COMPONENTS_V2 != 0);
+        components::check(&mut check, &components, v2);
         components::fill_ids(&mut components);
         edit.components = Some(components);
     }
@@ -174,7 +187,7 @@ mod tests {
     fn fields_are_validated_like_a_create() {
         let edit = ok(
             json!({"content": "new", "embeds": [{"title": "t"}], "flags": 4,
-                             "components": [{"type": 1, "components": []}],
+                             "components": [{"type": 1, "components": [{"type": 2, "style": 1, "custom_id": "a", "label": "A"}]}],
                              "attachments": [{"id": "9"}]}),
         );
         assert_eq!(edit.content.as_deref(), Some("new"));

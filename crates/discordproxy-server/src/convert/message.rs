@@ -51,6 +51,9 @@ fn from_object(msg: Object<'_>, guild_id: Option<u64>) -> Message {
                 proxy_url: attachment.string("proxy_url"),
                 height: attachment.int32("height"),
                 width: attachment.int32("width"),
+                description: attachment.string("description"),
+                content_type: attachment.string("content_type"),
+                flags: attachment.int32("flags"),
             })
             .collect(),
         embeds: msg
@@ -108,6 +111,7 @@ fn from_object(msg: Object<'_>, guild_id: Option<u64>) -> Message {
         referenced_message: msg
             .object("referenced_message", "message")
             .map(|referenced| Box::new(from_object(referenced, guild_id))),
+        components: super::component::from_objects(msg.objects("components", "component")),
     }
 }
 

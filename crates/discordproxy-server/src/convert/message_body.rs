@@ -2,10 +2,11 @@
 //! `SendChannelMessage` and `SendDirectMessage`.
 //! <https://discord.com/developers/docs/resources/message#create-message>
 
-use super::{allowed_mentions, embed};
+use super::{allowed_mentions, component, embed, file};
 use crate::error::{Error, Result};
 use discordproxy_proto::{
-    AllowedMentions, Embed, SendChannelMessageRequest, SendDirectMessageRequest, message,
+    AllowedMentions, Component, Embed, File, SendChannelMessageRequest, SendDirectMessageRequest,
+    message,
 };
 use serde_json::{Map, Value, json};
 
@@ -50,6 +51,10 @@ pub struct CreateFields<'a> {
     pub tts: bool,
     /// Sticker ids; empty = not sent.
     pub sticker_ids: &'a [u64],
+    /// Components; empty = not sent.
+    pub components: &'a [Component],
+    /// Files: their `attachments` entries are sent (the parts by the request layer).
+    pub files: &'a [File],
 }
 
 impl<'a> From<&'a SendChannelMessageRequest> for CreateFields<'a> {
@@ -66,6 +71,8 @@ impl<'a> From<&'a SendChannelMessageRequest> for CreateFields<'a> {
             flags: request.flags,
             tts: request.tts,
             sticker_ids: &request.sticker_ids,
+            components: &request.components,
+            files: &request.files,
         }
     }
 }
@@ -84,6 +91,8 @@ impl<'a> From<&'a SendDirectMessageRequest> for CreateFields<'a> {
             flags: request.flags,
             tts: request.tts,
             sticker_ids: &request.sticker_ids,
+            components: &request.components,
+            files: &request.files,
         }
     }
 }
@@ -92,7 +101,9 @@ impl<'a> From<&'a SendDirectMessageRequest> for CreateFields<'a> {
 /// ([`create_message`]), then `embeds` appended after `embed` (all-default ones dropped),
 /// `allowed_mentions` (see [`allowed_mentions::to_json`]; no key when neither is set), `nonce`
 /// and `enforce_nonce` when given, `message_reference`, `flags` when non-zero, `tts` when
-/// true, `sticker_ids` when non-empty. Limits are checked by the request layer.
+/// true, `sticker_ids` when non-empty, `components` when non-empty, `attachments` entries
+/// `{"id": n, "filename", "description"}` for the files. Limits are checked by the request
+/// layer.
 ///
 /// # Errors
 /// [`Error::InvalidArgument`] for `suppress_mentions` together with `allowed_mentions`, a
@@ -135,6 +146,18 @@ pub fn create_message_with(fields: &CreateFields<'_>) -> Result<Value> {
         body.insert(
             "sticker_ids".into(),
             json!(ids(fields.sticker_ids, "sticker_ids")?),
+        );
+    }
+    if !fields.components.is_empty() {
+        body.insert(
+            "components".into(),
+            Value::Array(component::to_json_list(fields.components)),
+        );
+    }
+    if !fields.files.is_empty() {
+        body.insert(
+            "attachments".into(),
+            Value::Array(file::attachment_entries(fields.files)),
         );
     }
     Ok(Value::Object(body))
@@ -211,6 +234,8 @@ mod tests {
             flags: 0,
             tts: false,
             sticker_ids: &[],
+            components: &[],
+            files: &[],
         }
     }
 

@@ -21,7 +21,9 @@ pub const CLEARABLE: [&str; 6] = [
 /// sent as `""`), `embeds` when one has a field set (all-default embeds are dropped, so they
 /// never remove the message's embeds), `allowed_mentions`
 /// from `suppress_mentions` or `allowed_mentions`, `attachments: [{"id": …}]` when
-/// `attachment_ids` is non-empty, and `null` for each name in `clear_fields`. Limits are
+/// `attachment_ids` is non-empty, followed by `{"id": n, "filename", "description"}` for each
+/// new file (so with files the message keeps `attachment_ids` and the new files only),
+/// `components` when non-empty, and `null` for each name in `clear_fields`. Limits are
 /// checked by the request layer.
 ///
 /// # Errors
@@ -46,12 +48,20 @@ pub fn edit_message(request: &EditChannelMessageRequest) -> Result<Value> {
     if let Some(flags) = request.flags {
         body.insert("flags".into(), json!(flags));
     }
-    if !request.attachment_ids.is_empty() {
-        let attachments: Vec<Value> = message_body::ids(&request.attachment_ids, "attachment_ids")?
-            .into_iter()
-            .map(|id| json!({ "id": id }))
-            .collect();
+    if !request.attachment_ids.is_empty() || !request.files.is_empty() {
+        let mut attachments: Vec<Value> =
+            message_body::ids(&request.attachment_ids, "attachment_ids")?
+                .into_iter()
+                .map(|id| json!({ "id": id }))
+                .collect();
+        attachments.extend(super::file::attachment_entries(&request.files));
         body.insert("attachments".into(), Value::Array(attachments));
+    }
+    if !request.components.is_empty() {
+        body.insert(
+            "components".into(),
+            Value::Array(super::component::to_json_list(&request.components)),
+        );
     }
     for (index, name) in request.clear_fields.iter().enumerate() {
         if !CLEARABLE.contains(&name.as_str()) {
@@ -75,7 +85,8 @@ pub fn edit_message(request: &EditChannelMessageRequest) -> Result<Value> {
     if body.is_empty() {
         return Err(Error::InvalidArgument(
             "EditChannelMessage sets nothing: set content, embeds, suppress_mentions, \
-             allowed_mentions, flags or attachment_ids, or name fields in clear_fields"
+             allowed_mentions, flags, attachment_ids, files or components, or name fields in \
+             clear_fields"
                 .into(),
         ));
     }

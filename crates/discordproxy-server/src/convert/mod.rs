@@ -7,8 +7,10 @@
 pub mod allowed_mentions;
 pub mod channel;
 pub mod channel_body;
+pub mod component;
 pub mod embed;
 pub mod event;
+pub mod file;
 pub mod gateway;
 pub(crate) mod json;
 pub mod message;

@@ -200,6 +200,8 @@ pub fn start_thread_in_forum(request: &StartThreadInForumOrMediaChannelRequest) 
         flags: message.flags,
         tts: false,
         sticker_ids: &message.sticker_ids,
+        components: &message.components,
+        files: &message.files,
     };
     let message = create_message_with(&fields).map_err(|error| match error {
         Error::InvalidArgument(text) => Error::InvalidArgument(format!("message.{text}")),

@@ -22,7 +22,7 @@ use super::{
     },
     retry,
     route::Route,
-    transport::{RawResponse, Transport, TransportError},
+    transport::{RawResponse, RequestBody, Transport, TransportError},
 };
 use crate::{
     error::{DiscordHttpError, Error, Result},
@@ -298,7 +298,19 @@ impl DiscordClient {
         } else {
             path.as_str()
         };
-        let body = outgoing.body.map(|body| body.to_string().into_bytes());
+        let body = if outgoing.files.is_empty() {
+            outgoing.body.map(RequestBody::json)
+        } else {
+            let payload = outgoing
+                .body
+                .map_or_else(|| b"{}".to_vec(), |body| body.to_string().into_bytes());
+            let built = super::multipart::build(&payload, outgoing.files);
+            Some(RequestBody {
+                content_type: http::HeaderValue::from_str(&built.content_type)
+                    .map_err(|error| Error::Internal(format!("multipart boundary: {error}")))?,
+                bytes: built.body,
+            })
+        };
         let mut retries = 0;
         let mut rate_limited = 0;
         loop {
@@ -326,7 +338,7 @@ impl DiscordClient {
                 .send(
                     method.clone(),
                     &path,
-                    body.clone(),
+                    body.as_ref(),
                     outgoing.audit_log_reason.as_ref(),
                     timeout,
                 )

@@ -8,6 +8,7 @@ pub mod client;
 pub mod dm_channels;
 pub mod gateway;
 pub mod invalid_requests;
+pub mod multipart;
 pub mod negative_cache;
 pub mod outgoing;
 pub mod percent;

@@ -1,4 +1,5 @@
-//! What one endpoint hands to the request loop: the route, a query string, a JSON body, the
+//! What one endpoint hands to the request loop: the route, a query string, a JSON body (with
+//! files: sent as `multipart/form-data`, the JSON as `payload_json`), the
 //! `X-Audit-Log-Reason` header and whether the request may be sent again after a failure.
 //!
 //! Each endpoint file in [`request`](super::request) builds one [`Outgoing`] and passes it to
@@ -6,6 +7,7 @@
 
 pub use super::percent::percent_encode;
 use super::route::endpoint::Endpoint;
+use crate::convert::file::FilePart;
 use http::HeaderValue;
 use serde_json::Value;
 
@@ -40,6 +42,9 @@ pub struct Outgoing<'a> {
     pub query: String,
     /// The JSON body, if any.
     pub body: Option<&'a Value>,
+    /// Files to upload: non-empty sends `multipart/form-data` with `body` (or `{}`) as the
+    /// `payload_json` part and one part `files[n]` each.
+    pub files: &'a [FilePart],
     /// `X-Audit-Log-Reason`, percent-encoded.
     pub audit_log_reason: Option<HeaderValue>,
     /// Characters of the reason before encoding (Discord takes at most
@@ -57,6 +62,7 @@ impl<'a> Outgoing<'a> {
             route: route.into(),
             query: String::new(),
             body: None,
+            files: &[],
             audit_log_reason: None,
             audit_log_reason_chars: 0,
             retry: Retry::Safe,
@@ -67,6 +73,13 @@ impl<'a> Outgoing<'a> {
     #[must_use]
     pub fn json(mut self, body: &'a Value) -> Self {
         self.body = Some(body);
+        self
+    }
+
+    /// With `files` (sent as `multipart/form-data`; none: a JSON body as before).
+    #[must_use]
+    pub fn files(mut self, files: &'a [FilePart]) -> Self {
+        self.files = files;
         self
     }
 

@@ -32,6 +32,26 @@ const USER_AGENT: &str = concat!(
 /// refused so a broken or hostile upstream cannot exhaust memory).
 pub const MAX_BODY_BYTES: usize = 8 * 1024 * 1024;
 
+/// A request body and its `Content-Type`; cloning shares the bytes (retries send the same
+/// body without copying it).
+#[derive(Debug, Clone)]
+pub struct RequestBody {
+    /// `application/json` or `multipart/form-data; boundary=…`.
+    pub content_type: HeaderValue,
+    /// The body.
+    pub bytes: Bytes,
+}
+
+impl RequestBody {
+    /// A JSON body.
+    pub fn json(value: &serde_json::Value) -> Self {
+        Self {
+            content_type: HeaderValue::from_static("application/json"),
+            bytes: Bytes::from(value.to_string()),
+        }
+    }
+}
+
 /// A Discord answer: status, headers and the whole body.
 #[derive(Debug, Clone)]
 pub struct RawResponse {
@@ -124,9 +144,9 @@ impl Transport {
         }
     }
 
-    /// Sends `method` to `{base}/{path}` (`path` may carry a query) with an optional JSON
-    /// `body` and `X-Audit-Log-Reason` (already percent-encoded), and waits at most `timeout`
-    /// for the whole answer.
+    /// Sends `method` to `{base}/{path}` (`path` may carry a query) with an optional `body`
+    /// and `X-Audit-Log-Reason` (already percent-encoded), and waits at most `timeout` for the
+    /// whole answer.
     ///
     /// # Errors
     /// [`TransportError`] when no complete answer arrived.
@@ -134,7 +154,7 @@ impl Transport {
         &self,
         method: Method,
         path: &str,
-        body: Option<Vec<u8>>,
+        body: Option<&RequestBody>,
         audit_log_reason: Option<&HeaderValue>,
         timeout: Duration,
     ) -> Result<RawResponse, TransportError> {
@@ -143,14 +163,16 @@ impl Transport {
             .uri(format!("{}/{path}", self.base))
             .header(header::AUTHORIZATION, self.authorization.clone())
             .header(header::USER_AGENT, USER_AGENT);
-        if body.is_some() {
-            request = request.header(header::CONTENT_TYPE, "application/json");
+        if let Some(body) = body {
+            request = request.header(header::CONTENT_TYPE, body.content_type.clone());
         }
         if let Some(reason) = audit_log_reason {
             request = request.header(AUDIT_LOG_REASON, reason.clone());
         }
         let request = request
-            .body(Full::new(Bytes::from(body.unwrap_or_default())))
+            .body(Full::new(
+                body.map(|body| body.bytes.clone()).unwrap_or_default(),
+            ))
             .map_err(|error| TransportError::Unsendable(error.to_string()))?;
         let exchange = async {
             let response = self

@@ -688,16 +688,40 @@ async fn oversized_requests_are_refused_without_a_discord_request() {
     wait_serving(channel.clone()).await;
     let mut client = DiscordApiClient::new(channel);
     let before = server.discord_requests().await;
+    // A non-file RPC over the limit: refused by tonic before the handler.
     let refused = client
-        .send_channel_message(channel_message(&"x".repeat(2000)))
+        .delete_channel_message(discordproxy_proto::DeleteChannelMessageRequest {
+            channel_id: GENERAL,
+            message_id: 1,
+            audit_log_reason: "x".repeat(2000),
+        })
         .await
         .unwrap_err();
     assert_eq!(refused.code(), Code::OutOfRange, "{refused:?}");
+    assert!(
+        refused
+            .message()
+            .contains("decoded message length too large"),
+        "{refused:?}"
+    );
     assert_eq!(server.discord_requests().await, before);
-    let small = client
-        .send_channel_message(channel_message(&"y".repeat(500)))
+    // The RPCs that carry files take up to 26 MiB whatever --max-request-bytes says.
+    let large = client
+        .send_channel_message(channel_message(&"y".repeat(2000)))
         .await
         .unwrap();
-    assert_eq!(small.into_inner().message.unwrap().content.len(), 500);
+    assert_eq!(large.into_inner().message.unwrap().content.len(), 2000);
+    let refused = client
+        .send_channel_message(discordproxy_proto::SendChannelMessageRequest {
+            files: vec![discordproxy_proto::File {
+                filename: "huge.bin".into(),
+                data: vec![0; 27 * 1024 * 1024].into(),
+                ..Default::default()
+            }],
+            ..channel_message("z")
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(refused.code(), Code::OutOfRange, "{refused:?}");
     drop(server);
 }

@@ -4,7 +4,9 @@
 
 mod call_discord_api;
 mod channels;
+mod components;
 mod connection_limits;
+mod files;
 mod gateway;
 mod hostile_discord;
 mod layout;

@@ -28,6 +28,8 @@ pub(in crate::rest) struct Draft {
     pub(in crate::rest) reply: Option<Reply>,
     /// `sticker_items` for the stickers sent.
     pub(in crate::rest) sticker_items: Vec<Value>,
+    /// Attachment objects of the uploaded files.
+    pub(in crate::rest) attachments: Vec<Value>,
 }
 
 /// Builds the object of a new message in `channel_id` (it gets a new snowflake); returns its
@@ -50,6 +52,7 @@ pub(in crate::rest) fn build_message_as(
         input,
         reply,
         sticker_items,
+        attachments,
     } = draft;
     let guild_id = match store.channels[&channel_id].owner {
         ChannelOwner::Guild { guild_id, .. } => Some(guild_id),
@@ -68,7 +71,7 @@ pub(in crate::rest) fn build_message_as(
     message.insert("content".into(), Value::String(input.content));
     message.insert("mentions".into(), json!([]));
     message.insert("mention_roles".into(), json!([]));
-    message.insert("attachments".into(), json!([]));
+    message.insert("attachments".into(), Value::Array(attachments));
     message.insert("embeds".into(), Value::Array(input.embeds));
     message.insert("timestamp".into(), Value::String(snowflake_timestamp(id)));
     message.insert("edited_timestamp".into(), Value::Null);
@@ -115,6 +118,7 @@ mod tests {
             input: message_create(Some(&body)).unwrap(),
             reply,
             sticker_items: Vec::new(),
+            attachments: Vec::new(),
         }
     }
 

@@ -4,9 +4,9 @@
 use std::sync::Arc;
 use std::time::Instant;
 
-use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, State as AxumState};
+use axum::{Extension, Json};
 use serde_json::Value;
 
 use super::super::channels::{holds_messages, visible_channel};
@@ -14,6 +14,7 @@ use super::build::{Draft, build_message};
 use super::{reply, stickers};
 use crate::error::ApiError;
 use crate::fixture::Access;
+use crate::multipart::{self, Uploads};
 use crate::rest::{json_body, snowflake_param};
 use crate::state::State;
 use crate::store::{ChannelOwner, Store, StoredMessage};
@@ -27,14 +28,19 @@ use crate::validate;
 /// cannot hold messages → 400/50008; malformed JSON → 400/50109; invalid body → 400/50035;
 /// nothing to send → 400/50006; then (unless `enforce_nonce` returns an earlier message) a
 /// reply to a message that is not in the channel → 400/50035 on `message_reference`, and a
-/// sticker that is not the guild's → 400/50081. An archived thread: locked → 400/50083, else
-/// the message unarchives it (THREAD_UPDATE before MESSAGE_CREATE).
+/// sticker that is not the guild's → 400/50081; a `multipart/form-data` file without an
+/// `attachments` entry (or an entry without its file) → 400/50035. An archived thread: locked →
+/// 400/50083, else the message unarchives it (THREAD_UPDATE before MESSAGE_CREATE).
+///
+/// Files (`files[n]` parts of a multipart body) become the message's `attachments`, served at
+/// their `url`.
 ///
 /// With `"enforce_nonce": true`, a `nonce` already used for a message in this channel within the
 /// last 5 minutes returns that message (200) and creates nothing.
 pub(in crate::rest) async fn create_message(
     AxumState(state): AxumState<Arc<State>>,
     Path(channel_id): Path<String>,
+    uploads: Option<Extension<Uploads>>,
     body: Bytes,
 ) -> Result<Json<Value>, ApiError> {
     let channel_id = snowflake_param("channel_id", &channel_id)?;
@@ -83,16 +89,31 @@ pub(in crate::rest) async fn create_message(
         None => None,
     };
     let sticker_items = stickers::sticker_items(&store, channel_id, &input.sticker_ids)?;
+    let upload = multipart::uploads(uploads.as_ref().map(|uploads| &uploads.0));
+    let base_url = state.base_url();
+    let attachments = multipart::attachments_for(
+        body.as_ref(),
+        &upload,
+        channel_id,
+        &base_url,
+        &|_| false,
+        &mut || store.snowflakes.next(),
+    )?;
     let draft = Draft {
         author: Value::Object(store.bot_user().clone()),
         input,
         reply,
         sticker_items,
+        attachments: attachments
+            .iter()
+            .map(|attachment| attachment.object.clone())
+            .collect(),
     };
     // A message unarchives an archived thread (not a locked one, refused above).
     if crate::rest::threads::unarchive(&mut store, channel_id) {
         state.gateway.thread_updated(&store, channel_id);
     }
+    multipart::store_files(&mut store, channel_id, attachments);
     let (id, object) = build_message(&mut store, channel_id, draft);
     tracing::debug!(channel_id, message_id = id, "message created");
     let message = StoredMessage::new(id, object);

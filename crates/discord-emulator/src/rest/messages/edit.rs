@@ -3,9 +3,9 @@
 
 use std::sync::Arc;
 
-use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, State as AxumState};
+use axum::{Extension, Json};
 use serde_json::{Map, Value, json};
 use time::OffsetDateTime;
 
@@ -13,6 +13,7 @@ use super::super::channels::visible_channel;
 use super::mentions::Mentions;
 use super::{find_message, guild_of, may_manage_messages, message_path};
 use crate::error::ApiError;
+use crate::multipart::{self, Uploads};
 use crate::rest::json_body;
 use crate::snowflake::parse_snowflake;
 use crate::state::State;
@@ -27,7 +28,10 @@ use crate::validate::{self, IS_COMPONENTS_V2, MessageEdit, SUPPRESS_EMBEDS};
 /// SUPPRESS_EMBEDS can be set and unset, IS_COMPONENTS_V2 only set; other bits are ignored),
 /// `allowed_mentions` (how mentions are parsed from new content; without it, every mention
 /// pings), `components`, `attachments` (the ones to keep). New content rebuilds `mentions`,
-/// `mention_roles` and `mention_everyone`. A change to anything but the flags sets
+/// `mention_roles` and `mention_everyone`. Files of a `multipart/form-data` body, each named
+/// by an `attachments` entry whose `id` is its index, are added after the kept attachments
+/// (a file without an entry, or an entry that is neither a file nor an attachment of the
+/// message → 400/50035). A change to anything but the flags sets
 /// `edited_timestamp`.
 ///
 /// Checks in this order: unknown channel → 404/10003; `emulator_access: "none"` → 403/50001;
@@ -38,6 +42,7 @@ use crate::validate::{self, IS_COMPONENTS_V2, MessageEdit, SUPPRESS_EMBEDS};
 pub(in crate::rest) async fn edit_message(
     AxumState(state): AxumState<Arc<State>>,
     Path(path): Path<(String, String)>,
+    uploads: Option<Extension<Uploads>>,
     body: Bytes,
 ) -> Result<Json<Value>, ApiError> {
     let (channel_id, message_id) = message_path(path)?;
@@ -52,8 +57,33 @@ pub(in crate::rest) async fn edit_message(
         }
         may_manage_messages(channel)?;
     }
-    let edit = validate::message_edit(body.as_ref())?;
-    let updated = apply(&store, channel_id, &message.object, edit)?;
+    let v2 = message
+        .object
+        .get("flags")
+        .and_then(Value::as_u64)
+        .is_some_and(|flags| flags & IS_COMPONENTS_V2 != 0);
+    let edit = validate::message_edit_of(body.as_ref(), v2)?;
+    let existing: Vec<u64> = list(
+        message.object.as_object().unwrap_or(&Map::new()),
+        "attachments",
+    )
+    .iter()
+    .filter_map(|attachment| attachment.get("id").and_then(parse_snowflake))
+    .collect();
+    let original = message.object.clone();
+    let upload = multipart::uploads(uploads.as_ref().map(|uploads| &uploads.0));
+    let base_url = state.base_url();
+    let added = multipart::attachments_for(
+        body.as_ref(),
+        &upload,
+        channel_id,
+        &base_url,
+        &|id| existing.contains(&id),
+        &mut || store.snowflakes.next(),
+    )?;
+    let new_objects = added.iter().map(|added| added.object.clone()).collect();
+    let updated = apply(&store, channel_id, &original, edit, new_objects)?;
+    multipart::store_files(&mut store, channel_id, added);
     let Some(message) = store
         .channels
         .get_mut(&channel_id)
@@ -78,6 +108,7 @@ fn apply(
     channel_id: u64,
     original: &Value,
     edit: MessageEdit,
+    added: Vec<Value>,
 ) -> Result<Value, ApiError> {
     let mut object: Map<String, Value> = original.as_object().cloned().unwrap_or_default();
     let edited = edit.changes_content();
@@ -111,6 +142,11 @@ fn apply(
             })
             .collect();
         object.insert("attachments".into(), Value::Array(kept));
+    }
+    if !added.is_empty() {
+        let mut attachments = list(&object, "attachments");
+        attachments.extend(added);
+        object.insert("attachments".into(), Value::Array(attachments));
     }
     if let Some(flags) = edit.flags {
         let old = object.get("flags").and_then(Value::as_u64).unwrap_or(0);
@@ -179,6 +215,7 @@ mod tests {
             GENERAL,
             &message(),
             edit(json!({"content": "new @everyone"})),
+            Vec::new(),
         )
         .unwrap();
         assert_eq!(updated["content"], json!("new @everyone"));
@@ -191,6 +228,7 @@ mod tests {
             GENERAL,
             &message(),
             edit(json!({"content": format!("<@{ALICE}>"), "allowed_mentions": {"parse": []}})),
+            Vec::new(),
         )
         .unwrap();
         assert_eq!(pings["mentions"], json!([]));
@@ -199,7 +237,14 @@ mod tests {
     #[test]
     fn flags_only_toggle_suppress_embeds_and_leave_no_edit_mark() {
         let store = Store::new(&Fixture::default_fixture());
-        let updated = apply(&store, GENERAL, &message(), edit(json!({"flags": 0}))).unwrap();
+        let updated = apply(
+            &store,
+            GENERAL,
+            &message(),
+            edit(json!({"flags": 0})),
+            Vec::new(),
+        )
+        .unwrap();
         // CROSSPOSTED (1) stays, SUPPRESS_EMBEDS (4) is unset.
         assert_eq!(updated["flags"], json!(1));
         assert_eq!(updated["edited_timestamp"], Value::Null);
@@ -208,10 +253,18 @@ mod tests {
             GENERAL,
             &message(),
             edit(json!({"flags": 4 | 64 | 32768})),
+            Vec::new(),
         )
         .unwrap();
         assert_eq!(updated["flags"], json!(1 | 4 | 32768));
-        let updated = apply(&store, GENERAL, &updated, edit(json!({"flags": null}))).unwrap();
+        let updated = apply(
+            &store,
+            GENERAL,
+            &updated,
+            edit(json!({"flags": null})),
+            Vec::new(),
+        )
+        .unwrap();
         assert_eq!(
             updated["flags"],
             json!(1 | 32768),
@@ -227,11 +280,19 @@ mod tests {
                 &store,
                 GENERAL,
                 &message(),
-                edit(json!({"content": null, "embeds": []}))
+                edit(json!({"content": null, "embeds": []})),
+                Vec::new()
             ),
             Err(ApiError::EmptyMessage)
         );
-        let updated = apply(&store, GENERAL, &message(), edit(json!({"content": null}))).unwrap();
+        let updated = apply(
+            &store,
+            GENERAL,
+            &message(),
+            edit(json!({"content": null})),
+            Vec::new(),
+        )
+        .unwrap();
         assert_eq!(updated["content"], json!(""));
     }
 }

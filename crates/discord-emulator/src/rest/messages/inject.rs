@@ -86,6 +86,7 @@ pub(crate) fn inject_message(
         input,
         reply,
         sticker_items,
+        attachments: Vec::new(),
     };
     let (id, object) = build_message(&mut store, channel_id, draft);
     tracing::debug!(channel_id, message_id = id, author_id, "message injected");

@@ -12,10 +12,10 @@
 use std::collections::VecDeque;
 use std::sync::Arc;
 
-use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, State as AxumState};
 use axum::http::StatusCode;
+use axum::{Extension, Json};
 use serde_json::{Value, json};
 
 use super::super::channel_admin::managed_channel;
@@ -27,6 +27,7 @@ use super::{
 };
 use crate::error::{ApiError, FormErrors};
 use crate::fixture::Access;
+use crate::multipart::{self, Uploads};
 use crate::state::State;
 use crate::store::{ChannelOwner, ChannelState, Store, StoredMessage};
 use crate::timestamp::now_ms;
@@ -139,7 +140,10 @@ pub(in crate::rest) async fn start_thread_from_message(
 /// `auto_archive_duration`, `rate_limit_per_user`, `applied_tags` (at most 5, tags of the
 /// channel's `available_tags`) and `message` (required: the post's first message, checked like
 /// Create Message with the errors under `message.…`; it gets the thread's id). The thread is a
-/// PUBLIC_THREAD and the answer has the first message as `message`.
+/// PUBLIC_THREAD and the answer has the first message as `message`. A `multipart/form-data`
+/// post carries files as `files[n]` parts with their `attachments` entries in `message`; they
+/// become the first message's attachments (a file without an entry, and any file of a thread
+/// without a message, → 400/50035).
 ///
 /// Checks in this order: unknown channel → 404/10003; `emulator_access: "none"` → 403/50001;
 /// `"read"` → 403/50013; a DM → 403/50003; a channel type without threads → 400/50024;
@@ -148,6 +152,7 @@ pub(in crate::rest) async fn start_thread_from_message(
 pub(in crate::rest) async fn start_thread(
     AxumState(state): AxumState<Arc<State>>,
     Path(channel_id): Path<String>,
+    uploads: Option<Extension<Uploads>>,
     body: Bytes,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     let channel_id = snowflake_param("channel_id", &channel_id)?;
@@ -238,6 +243,18 @@ pub(in crate::rest) async fn start_thread(
     };
     let parent_object = parent.object.clone();
     let id = store.snowflakes.next();
+    // A forum post's files (`files[n]`) need `attachments` entries in its `message`; files
+    // without one (and any file of a thread without a message) are 400/50035.
+    let upload = multipart::uploads(uploads.as_ref().map(|uploads| &uploads.0));
+    let base_url = state.base_url();
+    let attachments = multipart::attachments_for(
+        body.get("message"),
+        &upload,
+        id,
+        &base_url,
+        &|_| false,
+        &mut || store.snowflakes.next(),
+    )?;
     // The first message is checked against the store before the thread exists.
     let first = match input {
         Some(input) => {
@@ -263,7 +280,12 @@ pub(in crate::rest) async fn start_thread(
             input,
             reply: None,
             sticker_items,
+            attachments: attachments
+                .iter()
+                .map(|attachment| attachment.object.clone())
+                .collect(),
         };
+        multipart::store_files(&mut store, id, attachments);
         let message = build_message_as(&store, id, id, draft);
         let stored = StoredMessage::new(id, message);
         let message = store.channels[&id].served(&stored);

@@ -1,5 +1,7 @@
 //! `CallDiscordApi`: any Discord REST route by method and path (relative to `/api/v10`), for
-//! routes that have no typed RPC yet. No file uploads yet (JSON bodies only).
+//! routes that have no typed RPC yet. With `files` the request is `multipart/form-data`:
+//! `json` becomes the `payload_json` part (with `attachments` entries added for the files
+//! unless `json` has an `attachments` key) and each file a part `files[n]`.
 //! <https://discord.com/developers/docs/reference#http-api>
 //!
 //! The request goes through the same request loop as every typed RPC: its rate-limit bucket is
@@ -11,6 +13,7 @@
 //! log lines and errors name its template.
 
 use crate::discord::request::any::AnyRequest;
+use crate::discord::request::message::limits;
 use crate::discord::route::dynamic::{DynamicRoute, parse_method};
 use crate::rpc::caller;
 use crate::{
@@ -28,7 +31,10 @@ use tokio::time::Instant;
 /// # Errors
 /// - `INVALID_ARGUMENT`, plain text, no request: `method` not GET, POST, PUT, PATCH or
 ///   DELETE; a refused `path` (absolute URL, `..`, empty segment, query or fragment, `/api`
-///   prefix, non-ASCII or control characters); `query[i].name` empty; `json` that is not JSON.
+///   prefix, non-ASCII or control characters); `query[i].name` empty; `json` that is not JSON
+///   (or, with files, not a JSON object).
+/// - `INVALID_ARGUMENT` with Discord's 400/50035 JSON, no request: files over Discord's
+///   limits (count, sizes, empty filename).
 /// - `PERMISSION_DENIED`, plain text, no request: the API key's allow-list names
 ///   `CallDiscordApi` only for other route templates.
 /// - Discord's error answers by the status table with Discord's JSON details (e.g. 404/10003
@@ -51,13 +57,26 @@ pub(crate) async fn handle(
         }
         query.push((pair.name.as_str(), pair.value.as_str()));
     }
-    let body: Option<Value> = if request.json.is_empty() {
+    let mut body: Option<Value> = if request.json.is_empty() {
         None
     } else {
         Some(serde_json::from_str(&request.json).map_err(|error| {
             Error::InvalidArgument(format!("json must be a JSON document: {error}"))
         })?)
     };
+    if !request.files.is_empty() {
+        limits::check_files(&request.files)?;
+        let payload = body.get_or_insert_with(|| Value::Object(serde_json::Map::new()));
+        let Value::Object(fields) = payload else {
+            return Err(Error::InvalidArgument(
+                "json must be a JSON object when files are sent (it becomes payload_json)".into(),
+            ));
+        };
+        fields.entry("attachments").or_insert_with(|| {
+            Value::Array(crate::convert::file::attachment_entries(&request.files))
+        });
+    }
+    let files = crate::convert::file::parts(&request.files);
     if !caller::allows_route(route.derived_template()) {
         return Err(Error::PermissionDenied(format!(
             "API key {:?} may not call CallDiscordApi for {}",
@@ -77,6 +96,7 @@ pub(crate) async fn handle(
                 route,
                 query,
                 body: body.as_ref(),
+                files: &files,
                 audit_log_reason: &request.audit_log_reason,
             },
             deadline,

@@ -16,8 +16,8 @@ use tokio::time::Instant;
 /// - `INVALID_ARGUMENT`, plain text, no request: `channel_id` or `message_id` 0; a
 ///   `clear_fields` entry that is not clearable or is also set (naming `clear_fields[i]`); an
 ///   edit that sets and clears nothing; `suppress_mentions` with `allowed_mentions`.
-/// - `INVALID_ARGUMENT` with Discord's 400/50035 JSON, no request: content or embeds over
-///   Discord's limits.
+/// - `INVALID_ARGUMENT` with Discord's 400/50035 JSON, no request: content, embeds,
+///   components or files over Discord's limits.
 /// - Discord's errors by the status table: 404/10008 Unknown Message and 404/10003 Unknown
 ///   Channel (`NOT_FOUND`), 403/50005 (another user's message), 403/50001, 403/50013
 ///   (`PERMISSION_DENIED`), 400/50035 (`INVALID_ARGUMENT`); `UNAVAILABLE` when Discord is
@@ -38,6 +38,9 @@ pub(crate) async fn handle(
     tracing::debug!(content = ?request.content, embeds = ?request.embeds, "request content");
     let body = convert::message_edit::edit_message(&request)?;
     limits::check_create_message(&body)?;
+    limits::check_edit_components(&body)?;
+    limits::check_files(&request.files)?;
+    let files = convert::file::parts(&request.files);
     let target = Target::Channel(channel_id);
     let edited = guarded(
         &state,
@@ -46,6 +49,7 @@ pub(crate) async fn handle(
             channel_id,
             message_id,
             &body,
+            &files,
             &request.audit_log_reason,
             deadline,
         ),

@@ -19,11 +19,12 @@ use tokio::time::Instant;
 /// the same answer at once, without a request (`--negative-cache-ttl`).
 ///
 /// # Errors
-/// `INVALID_ARGUMENT` for a body over Discord's limits (400/50035 JSON details as Discord
-/// would answer, without a request), for `channel_id` 0 and for bad field combinations
-/// (`suppress_mentions` with `allowed_mentions`, a reply without `message_reference.message_id`;
-/// plain text); Discord's errors by the status table (e.g. 404/10003 Unknown Channel,
-/// 403/50001, 403/50013, 400/50035); `UNAVAILABLE` when Discord is unreachable.
+/// `INVALID_ARGUMENT` for content, embeds, components or files over Discord's limits
+/// (400/50035 JSON details as Discord would answer, without a request), for `channel_id` 0
+/// and for bad field combinations (`suppress_mentions` with `allowed_mentions`, a reply without
+/// `message_reference.message_id`; plain text); Discord's errors by the status table (e.g.
+/// 404/10003 Unknown Channel, 403/50001, 403/50013, 400/50035); `UNAVAILABLE` when Discord is
+/// unreachable.
 pub(crate) async fn handle(
     state: Arc<ProxyState>,
     request: SendChannelMessageRequest,
@@ -34,6 +35,9 @@ pub(crate) async fn handle(
     tracing::debug!(content = %request.content, embed = ?request.embed, "request content");
     let body = convert::message_body::create_message_with(&CreateFields::from(&request))?;
     limits::check_create_message(&body)?;
+    limits::check_components(&body)?;
+    limits::check_files(&request.files)?;
+    let files = convert::file::parts(&request.files);
     let target = Target::Channel(channel_id);
     check_unreachable(&state, target)?;
     let guild_id = match state.cache.channel_guild(channel_id) {
@@ -59,7 +63,10 @@ pub(crate) async fn handle(
     let created = remember_unreachable(
         &state,
         target,
-        state.rest.create_message(channel_id, &body, deadline).await,
+        state
+            .rest
+            .create_message(channel_id, &body, &files, deadline)
+            .await,
     )?;
     let guild_id = Some(guild_id).filter(|id| *id != 0);
     Ok(SendChannelMessageResponse {

@@ -23,11 +23,11 @@ const UNKNOWN_CHANNEL: u64 = 10003;
 /// gets the same answer at once, without a request (`--negative-cache-ttl`).
 ///
 /// # Errors
-/// `INVALID_ARGUMENT` for a body over Discord's limits (400/50035 JSON details as Discord
-/// would answer, without a request), for `user_id` 0 and for bad field combinations (as
-/// `SendChannelMessage`; plain text); Discord's errors by the status table (e.g. 404/10013
-/// Unknown User, 403/50007 Cannot send messages to this user); `UNAVAILABLE` when Discord is
-/// unreachable.
+/// `INVALID_ARGUMENT` for content, embeds, components or files over Discord's limits
+/// (400/50035 JSON details as Discord would answer, without a request), for `user_id` 0 and
+/// for bad field combinations (as `SendChannelMessage`; plain text); Discord's errors by the
+/// status table (e.g. 404/10013 Unknown User, 403/50007 Cannot send messages to this user);
+/// `UNAVAILABLE` when Discord is unreachable.
 pub(crate) async fn handle(
     state: Arc<ProxyState>,
     request: SendDirectMessageRequest,
@@ -38,11 +38,17 @@ pub(crate) async fn handle(
     tracing::debug!(content = %request.content, embed = ?request.embed, "request content");
     let body = convert::message_body::create_message_with(&CreateFields::from(&request))?;
     limits::check_create_message(&body)?;
+    limits::check_components(&body)?;
+    limits::check_files(&request.files)?;
+    let files = convert::file::parts(&request.files);
 
     let target = Target::User(user_id);
     check_unreachable(&state, target)?;
     if let Some(channel_id) = state.dm_channels.get(user_id) {
-        let result = state.rest.create_message(channel_id, &body, deadline).await;
+        let result = state
+            .rest
+            .create_message(channel_id, &body, &files, deadline)
+            .await;
         match remember_unreachable(&state, target, result) {
             Err(Error::Discord(error)) if error.code == UNKNOWN_CHANNEL => {
                 // The cached DM channel is gone; open it again below.
@@ -58,7 +64,10 @@ pub(crate) async fn handle(
         state.rest.create_dm(user_id, deadline).await,
     )?;
     state.dm_channels.insert(user_id, channel_id);
-    let result = state.rest.create_message(channel_id, &body, deadline).await;
+    let result = state
+        .rest
+        .create_message(channel_id, &body, &files, deadline)
+        .await;
     reply(remember_unreachable(&state, target, result)?)
 }
 

@@ -3,7 +3,7 @@
 //! <https://discord.com/developers/docs/resources/channel#start-thread-in-forum-or-media-channel>
 
 use crate::discord::negative_cache::Target;
-use crate::discord::request::thread::limits;
+use crate::discord::request::{message::limits as message_limits, thread::limits};
 use crate::rpc::{fields::required_id, unreachable::guarded};
 use crate::{convert, error::Result, state::ProxyState};
 use discordproxy_proto::{
@@ -21,7 +21,9 @@ use tokio::time::Instant;
 ///   `applied_tags`, `message.sticker_ids` or `message.allowed_mentions`.
 /// - `INVALID_ARGUMENT` with Discord's 400/50035 JSON, no request: the thread settings as
 ///   `StartThreadWithoutMessage`, more than 5 `applied_tags`, and the message's limits under
-///   `message.…` (`In message.content: Must be 2000 or fewer in length.`).
+///   `message.…` (`In message.content: Must be 2000 or fewer in length.`), the files' limits
+///   of `SendChannelMessage` (10 files, 10 MiB each, 25 MiB in all; naming `files[i]`) and
+///   the components' (naming `message.components.…`).
 /// - Discord's errors by the status table: 404/10003 Unknown Channel (`NOT_FOUND`), 403/50001
 ///   and 403/50013 (`PERMISSION_DENIED`), 400/50024 (not a forum or media channel), 400/50006
 ///   Cannot send an empty message and 400/50035 (`INVALID_ARGUMENT`); `UNAVAILABLE` when
@@ -39,12 +41,24 @@ pub(crate) async fn handle(
     );
     let body = convert::thread::start_thread_in_forum(&request)?;
     limits::check_forum_thread(&body)?;
+    message_limits::check_components_at(&["message"], &body["message"])?;
+    let files = request
+        .message
+        .as_ref()
+        .map(|message| message.files.as_slice())
+        .unwrap_or_default();
+    message_limits::check_files(files)?;
+    let files = convert::file::parts(files);
     let answer = guarded(
         &state,
         Target::Channel(channel_id),
-        state
-            .rest
-            .start_thread(channel_id, &body, &request.audit_log_reason, deadline),
+        state.rest.start_thread(
+            channel_id,
+            &body,
+            &files,
+            &request.audit_log_reason,
+            deadline,
+        ),
     )
     .await?;
     let channel = convert::channel::from_json(&answer.value);

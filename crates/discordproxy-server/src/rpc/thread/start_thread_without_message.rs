@@ -38,7 +38,7 @@ pub(crate) async fn handle(
         Target::Channel(channel_id),
         state
             .rest
-            .start_thread(channel_id, &body, &request.audit_log_reason, deadline),
+            .start_thread(channel_id, &body, &[], &request.audit_log_reason, deadline),
     )
     .await?;
     Ok(StartThreadWithoutMessageResponse {

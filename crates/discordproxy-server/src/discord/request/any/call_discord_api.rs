@@ -23,8 +23,10 @@ pub struct AnyRequest<'a> {
     pub route: DynamicRoute,
     /// Query parameters (name, value), sent percent-encoded in this order.
     pub query: Vec<(&'a str, &'a str)>,
-    /// The JSON body, if any.
+    /// The JSON body, if any (with files: the `payload_json` part).
     pub body: Option<&'a Value>,
+    /// Files to upload (`multipart/form-data`); empty: a JSON body.
+    pub files: &'a [crate::convert::file::FilePart],
     /// `X-Audit-Log-Reason`; empty sends none.
     pub audit_log_reason: &'a str,
 }
@@ -64,6 +66,7 @@ impl DiscordClient {
             .audit_log_reason(request.audit_log_reason)
             .retry(retry);
         outgoing.body = request.body;
+        outgoing.files = request.files;
         let (status, bytes) = self.execute_with_status(&outgoing, deadline).await?;
         Ok(AnyAnswer {
             status,

@@ -6,6 +6,7 @@
 //! before their first Discord request.
 
 use crate::{
+    convert::file::FilePart,
     discord::{
         client::{DiscordClient, JsonAnswer},
         outgoing::{Outgoing, Retry},
@@ -17,7 +18,8 @@ use serde_json::Value;
 use tokio::time::Instant;
 
 impl DiscordClient {
-    /// `POST /channels/{channel.id}/messages` with `body`. Without a client `nonce` in `body`
+    /// `POST /channels/{channel.id}/messages` with `body` (and `files`: then as
+    /// `multipart/form-data` with `body` as `payload_json`, see `discord::multipart`). Without a client `nonce` in `body`
     /// a fresh one is added; `enforce_nonce` is `true` unless `body` sets it, so a retry after
     /// a lost answer returns the first message instead of posting a duplicate. A body with
     /// `enforce_nonce: false` is sent once, never retried after a 5xx or network failure.
@@ -33,11 +35,13 @@ impl DiscordClient {
         &self,
         channel_id: u64,
         body: &Value,
+        files: &[FilePart],
         deadline: Instant,
     ) -> Result<JsonAnswer> {
         let (body, retry) = with_nonce(body);
         let outgoing = Outgoing::new(Route::CreateMessage { channel_id })
             .json(&body)
+            .files(files)
             .retry(retry);
         self.json_answer(&outgoing, deadline).await
     }

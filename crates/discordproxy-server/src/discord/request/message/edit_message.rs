@@ -5,6 +5,7 @@
 //! and embed limits), which the RPC calls before the request.
 
 use crate::{
+    convert::file::FilePart,
     discord::{
         client::{DiscordClient, JsonAnswer},
         outgoing::Outgoing,
@@ -18,7 +19,9 @@ use tokio::time::Instant;
 impl DiscordClient {
     /// `PATCH /channels/{channel.id}/messages/{message.id}` with `body` (only the fields to
     /// change; `null` clears one) and an optional audit-log reason. Returns Discord's message
-    /// JSON. Retried after 5xx and network failures: the same edit twice has the effect of one.
+    /// JSON. With `files`, sent as `multipart/form-data` (`body` as `payload_json`). Retried
+    /// after 5xx and network failures: the same edit twice has the effect of one (a repeated
+    /// upload replaces the first one's new attachments, which the repeat does not list).
     /// <https://discord.com/developers/docs/resources/message#edit-message>
     ///
     /// # Errors
@@ -30,6 +33,7 @@ impl DiscordClient {
         channel_id: u64,
         message_id: u64,
         body: &Value,
+        files: &[FilePart],
         audit_log_reason: &str,
         deadline: Instant,
     ) -> Result<JsonAnswer> {
@@ -39,6 +43,7 @@ impl DiscordClient {
         };
         let outgoing = Outgoing::new(route)
             .json(body)
+            .files(files)
             .audit_log_reason(audit_log_reason);
         self.json_answer(&outgoing, deadline).await
     }

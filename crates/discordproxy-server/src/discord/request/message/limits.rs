@@ -44,6 +44,30 @@ pub const STICKERS_MAX: usize = 3;
 pub const NONCE_MAX: usize = 25;
 /// `allowed_mentions.users` and `allowed_mentions.roles`: entries.
 pub const MENTIONS_MAX: usize = 100;
+/// Files per request.
+/// <https://discord.com/developers/docs/reference#uploading-files>
+pub const FILES_MAX: usize = 10;
+/// Bytes per file: Discord's default upload limit (10 MiB; boosted servers allow more).
+pub const FILE_BYTES_MAX: usize = 10 * 1024 * 1024;
+/// Bytes of all files of one request (Discord's request size limit, 25 MiB).
+pub const UPLOAD_BYTES_MAX: usize = 25 * 1024 * 1024;
+/// `attachments[].description`: characters.
+pub const FILE_DESCRIPTION_MAX: usize = 1024;
+/// Top-level action rows of a message without IS_COMPONENTS_V2.
+/// <https://discord.com/developers/docs/components/reference#action-row>
+pub const ACTION_ROWS_MAX: usize = 5;
+/// Buttons per action row.
+pub const ROW_BUTTONS_MAX: usize = 5;
+/// `custom_id` of a component: characters.
+pub const CUSTOM_ID_MAX: usize = 100;
+/// `label` of a button: characters.
+pub const BUTTON_LABEL_MAX: usize = 80;
+/// `options` of a string select.
+pub const SELECT_OPTIONS_MAX: usize = 25;
+/// Components of an IS_COMPONENTS_V2 message, nested ones included.
+pub const V2_COMPONENTS_MAX: usize = 40;
+/// Message flag IS_COMPONENTS_V2 (1 << 15).
+pub const IS_COMPONENTS_V2: i64 = 1 << 15;
 /// `limit` of Get Channel Messages: 1–100.
 pub const PAGE_LIMIT: std::ops::RangeInclusive<i32> = 1..=100;
 /// `messages` of Bulk Delete Messages: 2–100 ids.
@@ -175,6 +199,243 @@ pub(crate) fn check_message_fields(errors: &mut FormErrors, body: &Value) {
             mentions.and_then(|mentions| mentions.get(list)),
             MENTIONS_MAX,
         );
+    }
+}
+
+/// Checks files to upload: at most [`FILES_MAX`], each with a non-empty filename, at most
+/// [`FILE_BYTES_MAX`] bytes and a description of at most [`FILE_DESCRIPTION_MAX`]
+/// characters, at most [`UPLOAD_BYTES_MAX`] bytes together.
+///
+/// # Errors
+/// [`Error::Discord`] 400/50035 naming `files` or `files[i]` (gRPC `INVALID_ARGUMENT`).
+pub fn check_files(files: &[discordproxy_proto::File]) -> Result<()> {
+    let mut errors = FormErrors::default();
+    if files.len() > FILES_MAX {
+        errors.add(
+            &["files"],
+            "BASE_TYPE_MAX_LENGTH",
+            format!("Must be {FILES_MAX} or fewer in length."),
+        );
+    }
+    let mut total = 0;
+    for (index, file) in files.iter().enumerate() {
+        let field = format!("files[{index}]");
+        if file.filename.is_empty() {
+            errors.add(
+                &[&field, "filename"],
+                "BASE_TYPE_REQUIRED",
+                "This field is required".into(),
+            );
+        }
+        if file.data.len() > FILE_BYTES_MAX {
+            errors.add(
+                &[&field],
+                "BINARY_TYPE_MAX_SIZE",
+                format!(
+                    "File cannot be larger than {:.2} kb.",
+                    FILE_BYTES_MAX as f64 / 1024.0
+                ),
+            );
+        }
+        if file.description.chars().count() > FILE_DESCRIPTION_MAX {
+            errors.add(
+                &[&field, "description"],
+                "BASE_TYPE_MAX_LENGTH",
+                format!("Must be {FILE_DESCRIPTION_MAX} or fewer in length."),
+            );
+        }
+        total += file.data.len();
+    }
+    if total > UPLOAD_BYTES_MAX {
+        errors.add(
+            &["files"],
+            "MAX_REQUEST_SIZE_EXCEEDED",
+            format!(
+                "Request entity too large: the files have {total} bytes, at most \
+                 {UPLOAD_BYTES_MAX} are allowed."
+            ),
+        );
+    }
+    errors.into_result()
+}
+
+/// Checks the `components` of a Create or Edit Message body (as built by
+/// `convert::component`): without IS_COMPONENTS_V2 in `flags` at most [`ACTION_ROWS_MAX`]
+/// action rows (top-level components must be action rows), at most [`ROW_BUTTONS_MAX`]
+/// components per row; with it at most [`V2_COMPONENTS_MAX`] components in all and no
+/// `content` or `embeds`; everywhere `custom_id` ≤ [`CUSTOM_ID_MAX`], button `label` ≤
+/// [`BUTTON_LABEL_MAX`], string select `options` ≤ [`SELECT_OPTIONS_MAX`], and a `type`.
+///
+/// # Errors
+/// [`Error::Discord`] 400/50035 naming each field (`components.0.components.5`, …).
+pub fn check_components(body: &Value) -> Result<()> {
+    check_components_at(&[], body)
+}
+
+/// [`check_components`] for a message nested in a body at `prefix` (a forum post's first
+/// `message`): the errors name `message.components.…`.
+///
+/// # Errors
+/// [`Error::Discord`] 400/50035 naming each field under `prefix`.
+pub fn check_components_at(prefix: &[&str], body: &Value) -> Result<()> {
+    let v2 = body
+        .get("flags")
+        .and_then(Value::as_i64)
+        .is_some_and(|flags| flags & IS_COMPONENTS_V2 != 0);
+    components_in(prefix, body, Some(v2))
+}
+
+/// [`check_components`] for an Edit Message body: without `flags` in it the message's
+/// IS_COMPONENTS_V2 flag is not known here, so only the rules that hold either way are
+/// checked (lengths, row widths, options); Discord checks the rest.
+///
+/// # Errors
+/// [`Error::Discord`] 400/50035 naming each field.
+pub fn check_edit_components(body: &Value) -> Result<()> {
+    let v2 = body
+        .get("flags")
+        .and_then(Value::as_i64)
+        .map(|flags| flags & IS_COMPONENTS_V2 != 0);
+    components_in(&[], body, v2)
+}
+
+/// The component checks; `v2` `None`: not known whether IS_COMPONENTS_V2 applies; `prefix`
+/// goes before every error path.
+fn components_in(prefix: &[&str], body: &Value, v2: Option<bool>) -> Result<()> {
+    let Some(components) = body.get("components").and_then(Value::as_array) else {
+        return Ok(());
+    };
+    let mut errors = FormErrors::default();
+    errors.set_prefix(prefix);
+    if v2 == Some(true) {
+        for key in ["content", "embeds"] {
+            let used = match body.get(key) {
+                Some(Value::String(text)) => !text.is_empty(),
+                Some(Value::Array(items)) => !items.is_empty(),
+                _ => false,
+            };
+            if used {
+                errors.add(
+                    &[key],
+                    "MESSAGE_CANNOT_USE_LEGACY_FIELDS_WITH_COMPONENTS_V2",
+                    "The 'content' and 'embeds' fields cannot be used when using \
+                     MessageFlags.IS_COMPONENTS_V2"
+                        .into(),
+                );
+            }
+        }
+    } else if v2 == Some(false) && components.len() > ACTION_ROWS_MAX {
+        errors.add(
+            &["components"],
+            "BASE_TYPE_MAX_LENGTH",
+            format!("Must be {ACTION_ROWS_MAX} or fewer in length."),
+        );
+    }
+    let mut total = 0;
+    for (index, component) in components.iter().enumerate() {
+        let path = vec!["components".to_owned(), index.to_string()];
+        check_component(&mut errors, &path, component, v2 == Some(false), &mut total);
+    }
+    if v2 == Some(true) && total > V2_COMPONENTS_MAX {
+        errors.add(
+            &["components"],
+            "COMPONENT_MAX_TOTAL_COMPONENTS_EXCEEDED",
+            format!(
+                "The specified component exceeds the maximum number of components \
+                 ({V2_COMPONENTS_MAX})."
+            ),
+        );
+    }
+    errors.into_result()
+}
+
+/// One component at `path` (and its children); `row_only`: it must be an action row.
+fn check_component(
+    errors: &mut FormErrors,
+    path: &[String],
+    component: &Value,
+    row_only: bool,
+    total: &mut usize,
+) {
+    *total += 1;
+    let at = |key: &str| {
+        let mut path: Vec<&str> = path.iter().map(String::as_str).collect();
+        path.push(key);
+        path.into_iter().map(str::to_owned).collect::<Vec<_>>()
+    };
+    let add = |errors: &mut FormErrors, path: &[String], code: &str, message: String| {
+        let path: Vec<&str> = path.iter().map(String::as_str).collect();
+        errors.add(&path, code, message);
+    };
+    let kind = component.get("type").and_then(Value::as_i64).unwrap_or(0);
+    if kind == 0 {
+        add(
+            errors,
+            &at("type"),
+            "BASE_TYPE_REQUIRED",
+            "This field is required".into(),
+        );
+        return;
+    }
+    if row_only && kind != 1 {
+        add(
+            errors,
+            &at("type"),
+            "UNION_TYPE_CHOICES",
+            "Value of field \"type\" must be one of (1,).".into(),
+        );
+        return;
+    }
+    let max_len = |errors: &mut FormErrors, key: &str, max: usize| {
+        if component
+            .get(key)
+            .and_then(Value::as_str)
+            .is_some_and(|text| text.chars().count() > max)
+        {
+            add(
+                errors,
+                &at(key),
+                "BASE_TYPE_MAX_LENGTH",
+                format!("Must be {max} or fewer in length."),
+            );
+        }
+    };
+    max_len(errors, "custom_id", CUSTOM_ID_MAX);
+    if kind == 2 {
+        max_len(errors, "label", BUTTON_LABEL_MAX);
+    }
+    if kind == 3
+        && component
+            .get("options")
+            .and_then(Value::as_array)
+            .is_some_and(|options| options.len() > SELECT_OPTIONS_MAX)
+    {
+        add(
+            errors,
+            &at("options"),
+            "BASE_TYPE_MAX_LENGTH",
+            format!("Must be {SELECT_OPTIONS_MAX} or fewer in length."),
+        );
+    }
+    let children = component
+        .get("components")
+        .and_then(Value::as_array)
+        .map_or(&[][..], Vec::as_slice);
+    if kind == 1 && children.len() > ROW_BUTTONS_MAX {
+        add(
+            errors,
+            &at("components"),
+            "BASE_TYPE_MAX_LENGTH",
+            format!("Must be {ROW_BUTTONS_MAX} or fewer in length."),
+        );
+    }
+    for (index, child) in children.iter().enumerate() {
+        let mut path = at("components");
+        path.push(index.to_string());
+        check_component(errors, &path, child, false, total);
+    }
+    if let Some(accessory) = component.get("accessory") {
+        check_component(errors, &at("accessory"), accessory, false, total);
     }
 }
 
@@ -371,6 +632,94 @@ mod tests {
             Err(Error::Discord(error)) => error,
             other => panic!("expected a refusal, got {other:?}"),
         }
+    }
+
+    fn text_of(result: Result<()>) -> String {
+        match result {
+            Err(Error::Discord(error)) => {
+                assert_eq!((error.status, error.code), (400, 50035));
+                error.text
+            }
+            other => panic!("expected a refusal, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn files_over_discords_limits_are_refused_naming_the_field() {
+        let file = |size: usize, name: &str| discordproxy_proto::File {
+            filename: name.into(),
+            data: bytes::Bytes::from(vec![0; size]),
+            ..Default::default()
+        };
+        assert!(check_files(&[file(FILE_BYTES_MAX, "a")]).is_ok());
+        let text = text_of(check_files(&[file(1, "a"), file(FILE_BYTES_MAX + 1, "b")]));
+        assert_eq!(
+            text,
+            "Invalid Form Body\nIn files[1]: File cannot be larger than 10240.00 kb."
+        );
+        let text = text_of(check_files(&[file(1, "")]));
+        assert_eq!(
+            text,
+            "Invalid Form Body\nIn files[0].filename: This field is required"
+        );
+        let text = text_of(check_files(&vec![file(1, "a"); FILES_MAX + 1]));
+        assert_eq!(
+            text,
+            "Invalid Form Body\nIn files: Must be 10 or fewer in length."
+        );
+        let text = text_of(check_files(&vec![file(9 << 20, "a"); 3]));
+        assert!(
+            text.starts_with("Invalid Form Body\nIn files: Request entity too large"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn components_over_discords_limits_are_refused_naming_the_field() {
+        let button = json!({"type": 2, "style": 1, "custom_id": "c", "label": "l"});
+        let row = |n: usize| json!({"type": 1, "components": vec![button.clone(); n]});
+        assert!(check_components(&json!({"components": vec![row(5); 5]})).is_ok());
+        let text = text_of(check_components(&json!({"components": vec![row(1); 6]})));
+        assert_eq!(
+            text,
+            "Invalid Form Body\nIn components: Must be 5 or fewer in length."
+        );
+        let text = text_of(check_components(&json!({"components": [row(6)]})));
+        assert_eq!(
+            text,
+            "Invalid Form Body\nIn components.0.components: Must be 5 or fewer in length."
+        );
+        let long = json!({"components": [{"type": 1, "components": [
+            {"type": 2, "style": 1, "custom_id": "c".repeat(101), "label": "l".repeat(81)}]}]});
+        let text = text_of(check_components(&long));
+        assert!(
+            text.contains("In components.0.components.0.custom_id: Must be 100 or fewer"),
+            "{text}"
+        );
+        assert!(
+            text.contains("In components.0.components.0.label: Must be 80 or fewer"),
+            "{text}"
+        );
+        let text = text_of(check_components(
+            &json!({"components": [{"type": 10, "content": "x"}]}),
+        ));
+        assert!(text.contains("In components.0.type"), "{text}");
+        let v2 =
+            json!({"flags": 32768, "content": "x", "components": [{"type": 10, "content": "x"}]});
+        let text = text_of(check_components(&v2));
+        assert!(text.contains("In content"), "{text}");
+        assert!(
+            check_components(
+                &json!({"flags": 32768, "components": [{"type": 10, "content": "x"}]})
+            )
+            .is_ok()
+        );
+        // An edit without flags: the message may be a Components V2 one.
+        let layout =
+            json!({"components": [{"type": 17, "components": [{"type": 10, "content": "x"}]}]});
+        assert!(check_edit_components(&layout).is_ok());
+        assert!(check_components(&layout).is_err());
+        assert!(check_edit_components(&json!({"components": [row(6)]})).is_err());
     }
 
     #[test]

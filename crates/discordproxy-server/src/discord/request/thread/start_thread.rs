@@ -9,6 +9,7 @@
 //! request.
 
 use crate::{
+    convert::file::FilePart,
     discord::{
         client::{DiscordClient, JsonAnswer},
         outgoing::{Outgoing, Retry},
@@ -23,7 +24,8 @@ impl DiscordClient {
     /// `POST /channels/{channel.id}/threads` with `body` and an optional audit-log reason:
     /// Start Thread without Message (`name`, `auto_archive_duration`, `type`, `invitable`,
     /// `rate_limit_per_user`) or, in a forum or media channel, Start Thread in Forum or Media
-    /// Channel (also `message`, `applied_tags`). Returns Discord's thread JSON. Sent once,
+    /// Channel (also `message`, `applied_tags`, and `files`: then as `multipart/form-data`
+    /// with `body` as `payload_json`). Returns Discord's thread JSON. Sent once,
     /// never retried after a 5xx or network failure: a repeat could start a second thread.
     /// <https://discord.com/developers/docs/resources/channel#start-thread-without-message>
     ///
@@ -36,11 +38,13 @@ impl DiscordClient {
         &self,
         channel_id: u64,
         body: &Value,
+        files: &[FilePart],
         audit_log_reason: &str,
         deadline: Instant,
     ) -> Result<JsonAnswer> {
         let outgoing = Outgoing::new(Route::StartThread { channel_id })
             .json(body)
+            .files(files)
             .audit_log_reason(audit_log_reason)
             .retry(Retry::Never);
         self.json_answer(&outgoing, deadline).await
