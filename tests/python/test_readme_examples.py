@@ -12,6 +12,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -67,6 +68,33 @@ def check_messages(stubs, server, emulator):
     }
 
 
+def check_reply_with_a_file(stubs, server, emulator):
+    """The reply carries the file, Discord received multipart/form-data with `payload_json`
+    and `files[0]`, and the attachment's URL serves the bytes sent."""
+    emulator.clear_requests()
+    (line,) = run(stubs, server.target, examples()["SendChannelMessage"])
+    filename, size, url = line.split(" ")
+    report = b"character,isk\nAlice,120000000\nBob,80000000\n"
+    assert (filename, int(size)) == ("payouts.csv", len(report))
+    with urllib.request.urlopen(url, timeout=10) as response:
+        assert response.read() == report
+
+    posts = [r for r in emulator.raw_requests() if r["method"] == "POST"]
+    question, reply = posts[-2], posts[-1]
+    assert "parts" not in question, "a message without files is JSON"
+    assert [p["name"] for p in reply["parts"]] == ["payload_json", "files[0]"]
+    part = reply["parts"][1]
+    assert (part["filename"], part["content_type"], part["size"]) == (
+        "payouts.csv", "text/csv", len(report),
+    )
+    body = reply["body"]
+    assert body["attachments"] == [
+        {"id": "0", "filename": "payouts.csv", "description": "SRP payouts"}
+    ]
+    assert body["message_reference"]["message_id"] == question["response"]["id"]
+    assert body["components"][0]["components"][0]["url"] == "https://example.com/srp"
+
+
 def check_call_discord_api(stubs, server, emulator):
     status, guild = emulator.api_get(f"/guilds/{GUILD_ID}?with_counts=true")
     assert status == 200
@@ -119,6 +147,7 @@ def check_stream_events(stubs, server, emulator):
 
 CHECKS = {
     MESSAGES: check_messages,
+    "SendChannelMessage": check_reply_with_a_file,
     "CallDiscordApi": check_call_discord_api,
     "StreamEvents": check_stream_events,
 }
