@@ -5,8 +5,8 @@
 use super::{allowed_mentions, component, embed, file};
 use crate::error::{Error, Result};
 use discordproxy_proto::{
-    AllowedMentions, Component, Embed, File, SendChannelMessageRequest, SendDirectMessageRequest,
-    message,
+    AllowedMentions, Component, Embed, File, MessageReference, SendChannelMessageRequest,
+    SendDirectMessageRequest,
 };
 use serde_json::{Map, Value, json};
 
@@ -44,7 +44,7 @@ pub struct CreateFields<'a> {
     /// `enforce_nonce`; `None` = true (added by the request layer).
     pub enforce_nonce: Option<bool>,
     /// A reply's reference.
-    pub message_reference: Option<&'a message::Reference>,
+    pub message_reference: Option<&'a MessageReference>,
     /// Message flags; 0 = not sent.
     pub flags: i32,
     /// Text-to-speech; false = not sent.
@@ -190,8 +190,8 @@ pub(super) fn ids(ids: &[u64], field: &str) -> Result<Vec<String>> {
 }
 
 /// A reply's `message_reference`: `message_id` required; `channel_id` and `guild_id` when
-/// non-zero; `fail_if_not_exists` as set.
-fn message_reference(reference: &message::Reference) -> Result<Value> {
+/// non-zero; `fail_if_not_exists` when set (unset: Discord's default, true).
+fn message_reference(reference: &MessageReference) -> Result<Value> {
     if reference.message_id == 0 {
         return Err(Error::InvalidArgument(
             "message_reference.message_id must be set to a Discord snowflake (got 0)".into(),
@@ -210,10 +210,9 @@ fn message_reference(reference: &message::Reference) -> Result<Value> {
             object.insert(key.into(), Value::String(id.to_string()));
         }
     }
-    object.insert(
-        "fail_if_not_exists".into(),
-        Value::Bool(reference.fail_if_not_exists),
-    );
+    if let Some(fail) = reference.fail_if_not_exists {
+        object.insert("fail_if_not_exists".into(), Value::Bool(fail));
+    }
     Ok(Value::Object(object))
 }
 
@@ -308,11 +307,11 @@ mod tests {
 
     #[test]
     fn every_new_field_in_discords_names() {
-        let reference = message::Reference {
+        let reference = MessageReference {
             message_id: 11,
             channel_id: 12,
             guild_id: 0,
-            fail_if_not_exists: false,
+            fail_if_not_exists: Some(false),
         };
         let body = create_message_with(&CreateFields {
             content: "re",
@@ -343,6 +342,23 @@ mod tests {
     }
 
     #[test]
+    fn an_unset_fail_if_not_exists_is_not_sent() {
+        // Regression: a plain bool sent "fail_if_not_exists": false for every reply that did
+        // not set it, turning off Discord's default (true).
+        let reference = MessageReference {
+            message_id: 11,
+            ..Default::default()
+        };
+        let body = create_message_with(&CreateFields {
+            content: "re",
+            message_reference: Some(&reference),
+            ..fields()
+        })
+        .unwrap();
+        assert_eq!(body["message_reference"], json!({"message_id": "11"}));
+    }
+
+    #[test]
     fn enforce_nonce_false_is_sent_as_false() {
         let body = create_message_with(&CreateFields {
             content: "x",
@@ -356,7 +372,7 @@ mod tests {
     #[test]
     fn bad_combinations_are_invalid_argument_naming_the_field() {
         let mentions = AllowedMentions::default();
-        let reference = message::Reference::default();
+        let reference = MessageReference::default();
         for (request, field) in [
             (
                 CreateFields {

@@ -9,8 +9,8 @@ use crate::message_support::{
 };
 use discord_emulator::{Fixture, Options};
 use discordproxy_proto::{
-    AllowedMentions, Embed, GetChannelMessagesRequest, SendChannelMessageRequest,
-    SendDirectMessageRequest, message,
+    AllowedMentions, Embed, GetChannelMessagesRequest, MessageReference, SendChannelMessageRequest,
+    SendDirectMessageRequest,
 };
 use discordproxy_server::{GatewayOptions, ShardCount};
 use discordproxy_tests::stack::Stack;
@@ -50,11 +50,11 @@ async fn every_new_create_field_reaches_discord_by_its_name_and_passes_its_schem
                 replied_user: true,
             }),
             nonce: "client-nonce-1".into(),
-            message_reference: Some(message::Reference {
+            message_reference: Some(MessageReference {
                 message_id: original.id,
                 channel_id: GENERAL,
                 guild_id: GUILD,
-                fail_if_not_exists: true,
+                fail_if_not_exists: Some(true),
             }),
             flags: 4096,
             ..Default::default()
@@ -225,7 +225,7 @@ async fn limits_and_bad_combinations_are_refused_without_a_request() {
         ),
         (
             SendChannelMessageRequest {
-                message_reference: Some(message::Reference::default()),
+                message_reference: Some(MessageReference::default()),
                 ..base()
             },
             "message_reference.message_id",
@@ -437,9 +437,9 @@ async fn a_reply_to_an_unknown_message_is_discords_form_error() {
         .send_channel_message(SendChannelMessageRequest {
             channel_id: GENERAL,
             content: "a reply to nothing".into(),
-            message_reference: Some(message::Reference {
+            message_reference: Some(MessageReference {
                 message_id: known + 1000,
-                fail_if_not_exists: true,
+                fail_if_not_exists: Some(true),
                 ..Default::default()
             }),
             ..Default::default()
