@@ -495,7 +495,6 @@ def partial_window_note(p: dict) -> str:
 
 def markdown(report: dict) -> str:
     p = report["parameters"]
-    m = report["machine"]
     out = [
         f"# Rate-limit efficiency, {report['date']}",
         "",
@@ -546,14 +545,18 @@ def markdown(report: dict) -> str:
                 "  Failure samples: "
                 + "; ".join(f"{k}: `{v}`" for k, v in r["clients"]["failure_samples"].items())
             )
-    out += [
-        "",
+    out += ["", machine_line(report), ""]
+    return "\n".join(out)
+
+
+def machine_line(report: dict) -> str:
+    """The report's last line: the machine, its load and the binaries measured."""
+    m = report["machine"]
+    return (
         f"Machine: {m['nproc']} cores, {m['cpu']}, kernel {m['kernel']}, Python {m['python']}, "
         f"grpcio {m['grpcio']}; 1-minute load average {m['loadavg_before']} before the run, "
-        f"{report['loadavg_after']} after. Binaries: `{report['bin_dir']}`.",
-        "",
-    ]
-    return "\n".join(out)
+        f"{report['loadavg_after']} after. Binaries: `{report['bin_dir']}`."
+    )
 
 
 def main() -> int:

@@ -170,7 +170,6 @@ def table(results: list[dict]) -> str:
 
 def markdown(report: dict) -> str:
     p = report["parameters"]
-    m = report["machine"]
     out = [
         f"# Channel-message throughput, {report['date']}",
         "",
@@ -194,13 +193,7 @@ def markdown(report: dict) -> str:
     for r in report["results"]:
         out.append(f"- `{r['mode']}`: " + ", ".join(
             f"{k} ×{v:,}" for k, v in r["requests"]["by_route_and_status"].items()))
-    out += [
-        "",
-        f"Machine: {m['nproc']} cores, {m['cpu']}, kernel {m['kernel']}, Python {m['python']}, "
-        f"grpcio {m['grpcio']}; 1-minute load average {m['loadavg_before']} before the run, "
-        f"{report['loadavg_after']} after. Binaries: `{report['bin_dir']}`.",
-        "",
-    ]
+    out += ["", ratelimit.machine_line(report), ""]
     return "\n".join(out)
 
 
