@@ -3,6 +3,7 @@
 //! <https://discord.com/developers/docs/topics/threads>
 
 pub(super) mod add_thread_member;
+mod archived_listing;
 pub(super) mod get_thread_member;
 pub(super) mod join_thread;
 pub(super) mod leave_thread;

@@ -1,13 +1,10 @@
 //! `ListJoinedPrivateArchivedThreads`: `GET /channels/{channel_id}/users/@me/threads/archived/private`.
 //! <https://discord.com/developers/docs/resources/channel#list-joined-private-archived-threads>
 
-use crate::discord::negative_cache::Target;
-use crate::discord::request::thread::{limits, list_archived_threads::ArchivedThreads};
-use crate::rpc::{
-    fields::{optional_id, required_id},
-    unreachable::guarded,
-};
-use crate::{convert, error::Result, state::ProxyState};
+use super::archived_listing;
+use crate::discord::request::thread::list_archived_threads::ArchivedThreads;
+use crate::rpc::fields::{optional_id, required_id};
+use crate::{error::Result, state::ProxyState};
 use discordproxy_proto::{
     ListJoinedPrivateArchivedThreadsRequest, ListJoinedPrivateArchivedThreadsResponse,
 };
@@ -34,25 +31,20 @@ pub(crate) async fn handle(
         channel_id,
         "received request"
     );
-    limits::check_archived_page(request.limit)?;
     let before = optional_id(request.before).map(|before| before.to_string());
-    let answer = guarded(
+    let listing = archived_listing::list(
         &state,
-        Target::Channel(channel_id),
-        state.rest.archived_threads(
-            ArchivedThreads::JoinedPrivate,
-            channel_id,
-            before.as_deref(),
-            request.limit,
-            deadline,
-        ),
+        ArchivedThreads::JoinedPrivate,
+        channel_id,
+        before.as_deref(),
+        request.limit,
+        deadline,
     )
     .await?;
-    let (threads, members, has_more) = convert::thread::listing(&answer.value);
     Ok(ListJoinedPrivateArchivedThreadsResponse {
-        threads,
-        members,
-        has_more,
-        json: answer.text,
+        threads: listing.threads,
+        members: listing.members,
+        has_more: listing.has_more,
+        json: listing.json,
     })
 }

@@ -1,10 +1,10 @@
 //! `ListPrivateArchivedThreads`: `GET /channels/{channel_id}/threads/archived/private`.
 //! <https://discord.com/developers/docs/resources/channel#list-private-archived-threads>
 
-use crate::discord::negative_cache::Target;
-use crate::discord::request::thread::{limits, list_archived_threads::ArchivedThreads};
-use crate::rpc::{fields::required_id, unreachable::guarded};
-use crate::{convert, error::Result, state::ProxyState};
+use super::archived_listing;
+use crate::discord::request::thread::list_archived_threads::ArchivedThreads;
+use crate::rpc::fields::required_id;
+use crate::{error::Result, state::ProxyState};
 use discordproxy_proto::{ListPrivateArchivedThreadsRequest, ListPrivateArchivedThreadsResponse};
 use std::sync::Arc;
 use tokio::time::Instant;
@@ -29,25 +29,20 @@ pub(crate) async fn handle(
         channel_id,
         "received request"
     );
-    limits::check_archived_page(request.limit)?;
     let before = Some(request.before.as_str()).filter(|before| !before.is_empty());
-    let answer = guarded(
+    let listing = archived_listing::list(
         &state,
-        Target::Channel(channel_id),
-        state.rest.archived_threads(
-            ArchivedThreads::Private,
-            channel_id,
-            before,
-            request.limit,
-            deadline,
-        ),
+        ArchivedThreads::Private,
+        channel_id,
+        before,
+        request.limit,
+        deadline,
     )
     .await?;
-    let (threads, members, has_more) = convert::thread::listing(&answer.value);
     Ok(ListPrivateArchivedThreadsResponse {
-        threads,
-        members,
-        has_more,
-        json: answer.text,
+        threads: listing.threads,
+        members: listing.members,
+        has_more: listing.has_more,
+        json: listing.json,
     })
 }
