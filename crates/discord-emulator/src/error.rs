@@ -27,12 +27,18 @@ pub(crate) enum ApiError {
     /// 10004: the guild does not exist (HTTP 404).
     #[error("Unknown Guild")]
     UnknownGuild,
+    /// 10007: the user is not a member of the guild (HTTP 404).
+    #[error("Unknown Member")]
+    UnknownMember,
     /// 10008: the message does not exist in the channel (HTTP 404).
     #[error("Unknown Message")]
     UnknownMessage,
     /// 10009: the channel has no permission overwrite with this id (HTTP 404).
     #[error("Unknown Overwrite")]
     UnknownOverwrite,
+    /// 10011: the guild has no role with this id (HTTP 404).
+    #[error("Unknown Role")]
+    UnknownRole,
     /// 10013: the user does not exist (HTTP 404).
     #[error("Unknown User")]
     UnknownUser,
@@ -43,9 +49,15 @@ pub(crate) enum ApiError {
     /// 30003: the channel has 50 pinned messages already (HTTP 400).
     #[error("Maximum number of pins reached for the channel (50)")]
     TooManyPins,
+    /// 30005: the guild has 250 roles already (HTTP 400).
+    #[error("Maximum number of guild roles reached (250)")]
+    TooManyRoles,
     /// 30010: the message has reactions with 20 different emojis already (HTTP 400).
     #[error("Maximum number of reactions reached (20)")]
     TooManyReactions,
+    /// 40032: a voice change (`channel_id`) for a member not in a voice channel (HTTP 400).
+    #[error("Target user is not connected to voice.")]
+    NotConnectedToVoice,
     /// 40033: the message was crossposted already (HTTP 400).
     #[error("This message has already been crossposted.")]
     AlreadyCrossposted,
@@ -74,6 +86,13 @@ pub(crate) enum ApiError {
     /// announcement channel (HTTP 400).
     #[error("Cannot execute action on this channel type")]
     InvalidChannelType,
+    /// 50025: an OAuth2 access token the emulator does not know, of another user, or without
+    /// the `guilds.join` scope (HTTP 403).
+    #[error("Invalid OAuth2 access token")]
+    InvalidOAuthToken,
+    /// 50028: a role that cannot be used this way, e.g. deleting `@everyone` (HTTP 400).
+    #[error("Invalid Role")]
+    InvalidRole,
     /// 50033: a DM recipient that cannot be used (HTTP 400).
     #[error("Invalid Recipient(s)")]
     InvalidRecipients,
@@ -104,6 +123,8 @@ impl ApiError {
             | Self::UnknownGuild
             | Self::UnknownMessage
             | Self::UnknownOverwrite
+            | Self::UnknownMember
+            | Self::UnknownRole
             | Self::UnknownUser => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Self::EntityTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
@@ -111,11 +132,15 @@ impl ApiError {
             | Self::DmChannelAction
             | Self::CannotMessageUser
             | Self::NotMessageAuthor
+            | Self::InvalidOAuthToken
             | Self::MissingPermissions => StatusCode::FORBIDDEN,
             Self::AlreadyCrossposted
             | Self::UnknownEmoji
             | Self::TooManyPins
             | Self::TooManyReactions
+            | Self::TooManyRoles
+            | Self::NotConnectedToVoice
+            | Self::InvalidRole
             | Self::InvalidChannelType
             | Self::MessageTooOld
             | Self::InvalidSticker
@@ -134,12 +159,16 @@ impl ApiError {
             Self::EntityTooLarge => 40005,
             Self::UnknownChannel => 10003,
             Self::UnknownGuild => 10004,
+            Self::UnknownMember => 10007,
             Self::UnknownMessage => 10008,
             Self::UnknownOverwrite => 10009,
+            Self::UnknownRole => 10011,
             Self::UnknownUser => 10013,
             Self::UnknownEmoji => 10014,
             Self::TooManyPins => 30003,
+            Self::TooManyRoles => 30005,
             Self::TooManyReactions => 30010,
+            Self::NotConnectedToVoice => 40032,
             Self::AlreadyCrossposted => 40033,
             Self::MissingAccess => 50001,
             Self::DmChannelAction => 50003,
@@ -149,6 +178,8 @@ impl ApiError {
             Self::NonTextChannel => 50008,
             Self::MissingPermissions => 50013,
             Self::InvalidChannelType => 50024,
+            Self::InvalidOAuthToken => 50025,
+            Self::InvalidRole => 50028,
             Self::InvalidRecipients => 50033,
             Self::MessageTooOld => 50034,
             Self::InvalidFormBody(_) => 50035,

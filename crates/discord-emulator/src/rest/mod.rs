@@ -4,6 +4,8 @@
 //! [`channel_admin`] creates, modifies and deletes guild channels (with gateway events);
 //! [`channel_permissions`] sets and deletes permission overwrites; [`typing`] is the typing
 //! indicator;
+//! [`roles`] and [`members`] are a guild's roles and members (permission and hierarchy checks,
+//! gateway events);
 //! [`messages`] has one file per message route (reactions and pins included).
 //! Every route except `GET /gateway` needs the bot token (see [`crate::auth`]). Unknown paths
 //! answer 404 `{"message": "404: Not Found", "code": 0}` and known paths with another method 405
@@ -14,7 +16,9 @@ mod channel_permissions;
 mod channels;
 mod gateway;
 mod guilds;
+mod members;
 mod messages;
+mod roles;
 mod soundboard;
 mod typing;
 mod users;
@@ -112,6 +116,38 @@ pub(crate) fn router(state: &Arc<State>) -> Router<Arc<State>> {
         .route(
             "/guilds/{guild_id}/channels",
             get(guilds::guild_channels).post(channel_admin::create_guild_channel),
+        )
+        .route(
+            "/guilds/{guild_id}/roles",
+            get(roles::get_roles)
+                .post(roles::create_role)
+                .patch(roles::modify_role_positions),
+        )
+        .route(
+            "/guilds/{guild_id}/roles/{role_id}",
+            get(roles::get_role)
+                .patch(roles::modify_role)
+                .delete(roles::delete_role),
+        )
+        .route("/guilds/{guild_id}/members", get(members::list_members))
+        .route(
+            "/guilds/{guild_id}/members/search",
+            get(members::search_members),
+        )
+        .route(
+            "/guilds/{guild_id}/members/@me",
+            axum::routing::patch(members::modify_current_member),
+        )
+        .route(
+            "/guilds/{guild_id}/members/{user_id}",
+            get(members::get_member)
+                .put(members::add_member)
+                .patch(members::modify_member)
+                .delete(members::remove_member),
+        )
+        .route(
+            "/guilds/{guild_id}/members/{user_id}/roles/{role_id}",
+            put(members::add_member_role).delete(members::remove_member_role),
         )
         .route("/gateway/bot", get(gateway::get_gateway_bot))
         .route(

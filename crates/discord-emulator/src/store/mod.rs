@@ -10,10 +10,11 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use serde_json::{Value, json};
 
-use crate::fixture::{Access, Fixture, FixtureUser, Object};
+use crate::fixture::{Access, AccessToken, Fixture, FixtureUser, Object};
 use crate::nonce::NonceCache;
 use crate::snowflake::{SnowflakeGenerator, parse_snowflake};
 
+pub(crate) mod guild;
 pub(crate) mod reactions;
 
 pub(crate) use reactions::{EmojiKey, ReactionEmoji, ReactionKind, Reactions};
@@ -195,6 +196,8 @@ pub(crate) struct Store {
     pub(crate) nonces: NonceCache,
     /// The last pin's sequence number (see [`Pin`]).
     pub(crate) pin_sequence: u64,
+    /// The users' OAuth2 access tokens (the fixture's `access_tokens`).
+    pub(crate) access_tokens: Vec<AccessToken>,
 }
 
 impl Store {
@@ -262,6 +265,7 @@ impl Store {
             snowflakes: SnowflakeGenerator::new(reserved),
             nonces: NonceCache::default(),
             pin_sequence: 0,
+            access_tokens: fixture.access_tokens.clone(),
         }
     }
 
