@@ -17,9 +17,11 @@ mod channel;
 mod fields;
 mod gateway;
 mod guild;
+mod member;
 mod message;
 mod pin;
 mod reaction;
+mod role;
 mod table;
 mod unreachable;
 
@@ -78,6 +80,23 @@ table::rpc_table! {
         edit_channel_permissions: "EditChannelPermissions", EditChannelPermissionsRequest => EditChannelPermissionsResponse, channel::edit_channel_permissions, Ready;
         delete_channel_permission: "DeleteChannelPermission", DeleteChannelPermissionRequest => DeleteChannelPermissionResponse, channel::delete_channel_permission, Ready;
         trigger_typing_indicator: "TriggerTypingIndicator", TriggerTypingIndicatorRequest => TriggerTypingIndicatorResponse, channel::trigger_typing_indicator, Ready;
+        // Guild and roles, members (issue 13).
+        get_guild: "GetGuild", GetGuildRequest => GetGuildResponse, guild::get_guild, Ready;
+        get_guild_roles: "GetGuildRoles", GetGuildRolesRequest => GetGuildRolesResponse, role::get_guild_roles, Ready;
+        get_guild_role: "GetGuildRole", GetGuildRoleRequest => GetGuildRoleResponse, role::get_guild_role, Ready;
+        create_guild_role: "CreateGuildRole", CreateGuildRoleRequest => CreateGuildRoleResponse, role::create_guild_role, Ready;
+        modify_guild_role: "ModifyGuildRole", ModifyGuildRoleRequest => ModifyGuildRoleResponse, role::modify_guild_role, Ready;
+        modify_guild_role_positions: "ModifyGuildRolePositions", ModifyGuildRolePositionsRequest => ModifyGuildRolePositionsResponse, role::modify_guild_role_positions, Ready;
+        delete_guild_role: "DeleteGuildRole", DeleteGuildRoleRequest => DeleteGuildRoleResponse, role::delete_guild_role, Ready;
+        get_guild_member: "GetGuildMember", GetGuildMemberRequest => GetGuildMemberResponse, member::get_guild_member, Ready;
+        list_guild_members: "ListGuildMembers", ListGuildMembersRequest => ListGuildMembersResponse, member::list_guild_members, Ready;
+        search_guild_members: "SearchGuildMembers", SearchGuildMembersRequest => SearchGuildMembersResponse, member::search_guild_members, Ready;
+        add_guild_member: "AddGuildMember", AddGuildMemberRequest => AddGuildMemberResponse, member::add_guild_member, Ready;
+        modify_guild_member: "ModifyGuildMember", ModifyGuildMemberRequest => ModifyGuildMemberResponse, member::modify_guild_member, Ready;
+        modify_current_member: "ModifyCurrentMember", ModifyCurrentMemberRequest => ModifyCurrentMemberResponse, member::modify_current_member, Ready;
+        add_guild_member_role: "AddGuildMemberRole", AddGuildMemberRoleRequest => AddGuildMemberRoleResponse, member::add_guild_member_role, Ready;
+        remove_guild_member_role: "RemoveGuildMemberRole", RemoveGuildMemberRoleRequest => RemoveGuildMemberRoleResponse, member::remove_guild_member_role, Ready;
+        remove_guild_member: "RemoveGuildMember", RemoveGuildMemberRequest => RemoveGuildMemberResponse, member::remove_guild_member, Ready;
     }
     server_streaming {
         // trait method: "RpcName", Request => stream type of the trait, handler module;

@@ -1,13 +1,9 @@
 //! A raw gateway dispatch frame → proto `GatewayEvent`, with a typed view for message, member,
-//! channel and reaction events.
+//! channel, reaction and role events.
 //! <https://discord.com/developers/docs/events/gateway-events#payload-structure>
 
-use super::{
-    channel,
-    json::{self, Object},
-    message, reaction_event, user,
-};
-use discordproxy_proto::{GatewayEvent, GuildMember, gateway_event::Typed};
+use super::{channel, json, message, reaction_event};
+use discordproxy_proto::{GatewayEvent, GuildMember, GuildRoleEvent, gateway_event::Typed};
 use serde_json::Value;
 
 /// Builds the event for a dispatch frame (`op` 0). Returns `None` for other opcodes.
@@ -55,6 +51,22 @@ fn typed(name: &str, data: &Value, guild_id: u64) -> Option<Typed> {
         name if reaction_event::is_reaction_event(name) => {
             Some(Typed::Reaction(reaction_event::from_json(data, guild_id)))
         }
+        "GUILD_ROLE_CREATE" | "GUILD_ROLE_UPDATE" | "GUILD_ROLE_DELETE" => {
+            let role = data
+                .get("role")
+                .filter(|role| role.is_object())
+                .map(super::role::from_json);
+            let role_id = role
+                .as_ref()
+                .map(|role| role.id)
+                .or_else(|| snowflake(data.get("role_id")))
+                .unwrap_or(0);
+            Some(Typed::RoleEvent(GuildRoleEvent {
+                guild_id,
+                role,
+                role_id,
+            }))
+        }
         _ => None,
     }
 }
@@ -62,18 +74,7 @@ fn typed(name: &str, data: &Value, guild_id: u64) -> Option<Typed> {
 /// A guild member object (GUILD_MEMBER_ADD/UPDATE/REMOVE), read tolerantly.
 /// <https://discord.com/developers/docs/resources/guild#guild-member-object>
 pub fn from_member(data: &Value) -> GuildMember {
-    let member = Object::new(data, "guild member");
-    GuildMember {
-        user: member.object("user", "user").map(user::from_object),
-        nick: member.string("nick"),
-        roles: member.snowflakes("roles"),
-        joined_at: member.timestamp("joined_at"),
-        premium_since: member.timestamp("premium_since"),
-        deaf: member.boolean("deaf"),
-        mute: member.boolean("mute"),
-        pending: member.boolean("pending"),
-        permissions: String::new(),
-    }
+    super::member::from_json(data)
 }
 
 fn snowflake(value: Option<&Value>) -> Option<u64> {
@@ -167,5 +168,26 @@ mod tests {
         assert_eq!((message.id, message.guild_id), (3, 9));
         assert_eq!(message.content, "edited");
         assert_eq!(message.author.unwrap().id, 7);
+    }
+
+    #[test]
+    fn role_events_are_typed() {
+        let frame = json!({"op": 0, "s": 7, "t": "GUILD_ROLE_UPDATE", "d": {
+            "guild_id": "300000000000000001",
+            "role": {"id": "500000000000000001", "name": "Member", "position": 1}}});
+        let event = from_frame(&frame, 0, "now".into()).unwrap();
+        let Some(Typed::RoleEvent(role)) = event.typed else {
+            panic!("typed: {:?}", event.typed);
+        };
+        assert_eq!((role.guild_id, role.role_id), (300000000000000001, 500000000000000001));
+        assert_eq!(role.role.unwrap().name, "Member");
+        let frame = json!({"op": 0, "s": 8, "t": "GUILD_ROLE_DELETE", "d": {
+            "guild_id": "300000000000000001", "role_id": "500000000000000009"}});
+        let Some(Typed::RoleEvent(role)) = from_frame(&frame, 0, "now".into()).unwrap().typed
+        else {
+            panic!("typed");
+        };
+        assert_eq!(role.role_id, 500000000000000009);
+        assert!(role.role.is_none());
     }
 }

@@ -167,6 +167,21 @@ routes! {
     GuildChannels { guild_id } => GET "guilds/{guild_id}/channels", major = guild_id;
     CreateGuildChannel { guild_id } => POST "guilds/{guild_id}/channels", major = guild_id;
     GatewayBot => GET "gateway/bot";
+    GuildRoles { guild_id } => GET "guilds/{guild_id}/roles", major = guild_id;
+    GuildRole { guild_id, role_id } => GET "guilds/{guild_id}/roles/{role_id}", major = guild_id;
+    CreateGuildRole { guild_id } => POST "guilds/{guild_id}/roles", major = guild_id;
+    ModifyGuildRole { guild_id, role_id } => PATCH "guilds/{guild_id}/roles/{role_id}", major = guild_id;
+    ModifyGuildRolePositions { guild_id } => PATCH "guilds/{guild_id}/roles", major = guild_id;
+    DeleteGuildRole { guild_id, role_id } => DELETE "guilds/{guild_id}/roles/{role_id}", major = guild_id;
+    GuildMember { guild_id, user_id } => GET "guilds/{guild_id}/members/{user_id}", major = guild_id;
+    GuildMembers { guild_id } => GET "guilds/{guild_id}/members", major = guild_id;
+    SearchGuildMembers { guild_id } => GET "guilds/{guild_id}/members/search", major = guild_id;
+    AddGuildMember { guild_id, user_id } => PUT "guilds/{guild_id}/members/{user_id}", major = guild_id;
+    ModifyGuildMember { guild_id, user_id } => PATCH "guilds/{guild_id}/members/{user_id}", major = guild_id;
+    ModifyCurrentMember { guild_id } => PATCH "guilds/{guild_id}/members/@me", major = guild_id;
+    AddGuildMemberRole { guild_id, user_id, role_id } => PUT "guilds/{guild_id}/members/{user_id}/roles/{role_id}", major = guild_id;
+    RemoveGuildMemberRole { guild_id, user_id, role_id } => DELETE "guilds/{guild_id}/members/{user_id}/roles/{role_id}", major = guild_id;
+    RemoveGuildMember { guild_id, user_id } => DELETE "guilds/{guild_id}/members/{user_id}", major = guild_id;
 }
 
 #[cfg(test)]
