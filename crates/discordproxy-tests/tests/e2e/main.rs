@@ -8,6 +8,7 @@ mod connection_limits;
 mod gateway;
 mod hostile_discord;
 mod layout;
+mod members_roles;
 mod message_bulk_crosspost;
 mod message_edit_delete;
 mod message_read;
