@@ -1078,3 +1078,144 @@ async fn the_alliance_auth_discord_service_flow() {
     discord_error(&status, Code::NotFound, 404, 10007, "Unknown Member");
     stack.stop().await;
 }
+
+/// StreamEvents' typed view of the events these RPCs cause: GUILD_ROLE_CREATE/UPDATE carry
+/// the role, GUILD_ROLE_DELETE its id (oneof `role_event`), GUILD_MEMBER_ADD/REMOVE the
+/// member.
+#[tokio::test]
+async fn role_and_member_events_arrive_typed_over_stream_events() {
+    use discordproxy_proto::{StreamEventsRequest, gateway_event::Typed};
+    use discordproxy_server::{GatewayOptions, ShardCount};
+    use std::time::Duration;
+    use twilight_gateway::Intents;
+    use twilight_model::gateway::presence::Status;
+
+    const WAIT: Duration = Duration::from_secs(20);
+    let mut options = discord_emulator::Options::new(discord_emulator::Fixture::default_fixture());
+    options.rate_limits.mode = discord_emulator::config::RateLimits::Off;
+    let gateway = GatewayOptions {
+        intents: Intents::GUILDS | Intents::GUILD_MEMBERS,
+        status: Status::Online,
+        activity: None,
+        shards: ShardCount::Auto,
+    };
+    let stack = Stack::start_with_gateway(options, gateway, 1024).await;
+    let mut client = stack.client().await;
+    let mut events = client
+        .stream_events(StreamEventsRequest {
+            event_names: [
+                "GUILD_ROLE_CREATE",
+                "GUILD_ROLE_UPDATE",
+                "GUILD_ROLE_DELETE",
+                "GUILD_MEMBER_ADD",
+                "GUILD_MEMBER_REMOVE",
+            ]
+            .map(str::to_owned)
+            .to_vec(),
+            guild_ids: vec![GUILD],
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    tokio::time::timeout(WAIT, async {
+        loop {
+            let status = client
+                .get_gateway_status(discordproxy_proto::GetGatewayStatusRequest {})
+                .await
+                .unwrap()
+                .into_inner();
+            if !status.shards.is_empty()
+                && status.shards.iter().all(|shard| {
+                    shard.state() == discordproxy_proto::shard_status::State::Ready
+                })
+            {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    })
+    .await
+    .expect("the server's shards are ready");
+    async fn next_event(
+        events: &mut tonic::Streaming<discordproxy_proto::GatewayEvent>,
+    ) -> discordproxy_proto::GatewayEvent {
+        tokio::time::timeout(Duration::from_secs(20), events.message())
+            .await
+            .expect("an event in time")
+            .unwrap()
+            .unwrap()
+    }
+    let role = client
+        .create_guild_role(CreateGuildRoleRequest {
+            guild_id: GUILD,
+            name: Some("Evented".into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner()
+        .role
+        .unwrap();
+    let created = next_event(&mut events).await;
+    assert_eq!((created.name.as_str(), created.guild_id), ("GUILD_ROLE_CREATE", GUILD));
+    let Some(Typed::RoleEvent(event)) = created.typed else {
+        panic!("typed: {:?}", created.typed);
+    };
+    assert_eq!((event.guild_id, event.role_id), (GUILD, role.id));
+    assert_eq!(event.role.unwrap().name, "Evented");
+
+    client
+        .modify_guild_role(ModifyGuildRoleRequest {
+            guild_id: GUILD,
+            role_id: role.id,
+            name: Some("Renamed".into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let Some(Typed::RoleEvent(event)) = next_event(&mut events).await.typed else {
+        panic!("typed role update");
+    };
+    assert_eq!(event.role.unwrap().name, "Renamed");
+
+    client
+        .add_guild_member(AddGuildMemberRequest {
+            guild_id: GUILD,
+            user_id: DAVE,
+            access_token: DAVE_TOKEN.into(),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let added = next_event(&mut events).await;
+    assert_eq!(added.name, "GUILD_MEMBER_ADD");
+    let Some(Typed::Member(member)) = added.typed else {
+        panic!("typed member");
+    };
+    assert_eq!(member.user.unwrap().id, DAVE);
+    client
+        .remove_guild_member(RemoveGuildMemberRequest {
+            guild_id: GUILD,
+            user_id: DAVE,
+            audit_log_reason: String::new(),
+        })
+        .await
+        .unwrap();
+    assert_eq!(next_event(&mut events).await.name, "GUILD_MEMBER_REMOVE");
+
+    client
+        .delete_guild_role(DeleteGuildRoleRequest {
+            guild_id: GUILD,
+            role_id: role.id,
+            audit_log_reason: String::new(),
+        })
+        .await
+        .unwrap();
+    let deleted = next_event(&mut events).await;
+    assert_eq!(deleted.name, "GUILD_ROLE_DELETE");
+    let Some(Typed::RoleEvent(event)) = deleted.typed else {
+        panic!("typed role delete");
+    };
+    assert_eq!((event.role_id, event.role), (role.id, None));
+    stack.stop().await;
+}
