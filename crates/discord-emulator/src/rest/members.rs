@@ -492,9 +492,11 @@ pub(super) async fn add_member(
     let guild = store.guilds.get_mut(&guild_id).expect("checked above");
     guild.members.push(member.clone());
     tracing::debug!(guild_id, user_id, "member added");
-    state
-        .gateway
-        .dispatch_guild_event(guild_id, "GUILD_MEMBER_ADD", &with_guild(guild_id, &member));
+    state.gateway.dispatch_guild_event(
+        guild_id,
+        "GUILD_MEMBER_ADD",
+        &with_guild(guild_id, &member),
+    );
     Ok((StatusCode::CREATED, Json(Value::Object(member))).into_response())
 }
 

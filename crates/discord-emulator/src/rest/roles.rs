@@ -124,7 +124,11 @@ fn role_fields(body: &Map<String, Value>) -> Result<RoleFields, ApiError> {
             };
             match bits {
                 Some(bits) => fields.permissions = Some(bits),
-                None => errors.add(["permissions".to_owned()], "NUMBER_TYPE_COERCE", not_int(value)),
+                None => errors.add(
+                    ["permissions".to_owned()],
+                    "NUMBER_TYPE_COERCE",
+                    not_int(value),
+                ),
             }
         }
     }

@@ -32,7 +32,9 @@ fn ids(list: &Value) -> Vec<String> {
 #[tokio::test]
 async fn roles_are_created_modified_moved_and_deleted() {
     let api = Api::start().await;
-    let roles = api.call("GET", &format!("/guilds/{GUILD}/roles"), None).await;
+    let roles = api
+        .call("GET", &format!("/guilds/{GUILD}/roles"), None)
+        .await;
     assert_eq!(roles.status, 200);
     assert_eq!(ids(&roles.json), [GUILD, MEMBER_ROLE, BOT_ROLE, ADMIN_ROLE]);
 
@@ -52,13 +54,13 @@ async fn roles_are_created_modified_moved_and_deleted() {
     assert_eq!(role["managed"], json!(false));
     let id = role["id"].as_str().unwrap().to_owned();
     let member = api
-        .call(
-            "GET",
-            &format!("/guilds/{GUILD}/roles/{MEMBER_ROLE}"),
-            None,
-        )
+        .call("GET", &format!("/guilds/{GUILD}/roles/{MEMBER_ROLE}"), None)
         .await;
-    assert_eq!(member.json["position"], json!(2), "the roles above moved up");
+    assert_eq!(
+        member.json["position"],
+        json!(2),
+        "the roles above moved up"
+    );
 
     let default = api
         .call("POST", &format!("/guilds/{GUILD}/roles"), None)
@@ -76,7 +78,11 @@ async fn roles_are_created_modified_moved_and_deleted() {
     assert_eq!(modified.status, 200, "{}", modified.text);
     assert_eq!(modified.json["name"], json!("Capsuleers"));
     assert_eq!(modified.json["mentionable"], json!(true));
-    assert_eq!(modified.json["color"], json!(0x3498db), "null changes nothing");
+    assert_eq!(
+        modified.json["color"],
+        json!(0x3498db),
+        "null changes nothing"
+    );
 
     let moved = api
         .call(
@@ -87,7 +93,13 @@ async fn roles_are_created_modified_moved_and_deleted() {
         .await;
     assert_eq!(moved.status, 200, "{}", moved.text);
     let position = |id: &str| {
-        moved.json.as_array().unwrap().iter().find(|r| r["id"] == json!(id)).unwrap()["position"]
+        moved
+            .json
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["id"] == json!(id))
+            .unwrap()["position"]
             .clone()
     };
     assert_eq!(position(MEMBER_ROLE), json!(1));
@@ -124,7 +136,11 @@ async fn role_errors_are_discords() {
         .call("POST", &path, Some(json!({"permissions": "8"})))
         .await;
     assert_error(&admin, 403, 50013, "Missing Permissions");
-    for (method, target) in [("PATCH", ADMIN_ROLE), ("DELETE", ADMIN_ROLE), ("DELETE", BOT_ROLE)] {
+    for (method, target) in [
+        ("PATCH", ADMIN_ROLE),
+        ("DELETE", ADMIN_ROLE),
+        ("DELETE", BOT_ROLE),
+    ] {
         let body = (method == "PATCH").then(|| json!({"name": "x"}));
         let reply = api.call(method, &format!("{path}/{target}"), body).await;
         assert_eq!(reply.status / 100, 4, "{method} {target}: {}", reply.text);
@@ -141,7 +157,11 @@ async fn role_errors_are_discords() {
         .await;
     assert_error(&above, 403, 50013, "Missing Permissions");
     let unknown = api
-        .call("PATCH", &format!("{path}/600000000000000009"), Some(json!({})))
+        .call(
+            "PATCH",
+            &format!("{path}/600000000000000009"),
+            Some(json!({})),
+        )
         .await;
     assert_error(&unknown, 404, 10011, "Unknown Role");
     let guild = api
@@ -154,7 +174,12 @@ async fn role_errors_are_discords() {
         assert_eq!(reply.status, 200, "{}", reply.text);
     }
     let full = api.call("POST", &path, None).await;
-    assert_error(&full, 400, 30005, "Maximum number of guild roles reached (250)");
+    assert_error(
+        &full,
+        400,
+        30005,
+        "Maximum number of guild roles reached (250)",
+    );
 }
 
 #[tokio::test]
@@ -164,13 +189,24 @@ async fn members_are_added_with_an_oauth2_token_once() {
     let missing = api.call("GET", &path, None).await;
     assert_error(&missing, 404, 10007, "Unknown Member");
     let unknown = api
-        .call("GET", &format!("/guilds/{GUILD}/members/200000000000000099"), None)
+        .call(
+            "GET",
+            &format!("/guilds/{GUILD}/members/200000000000000099"),
+            None,
+        )
         .await;
     assert_error(&unknown, 404, 10013, "Unknown User");
 
     let no_token = api.call("PUT", &path, Some(json!({"nick": "d"}))).await;
-    assert_eq!(form_code(&no_token, "/access_token"), json!("BASE_TYPE_REQUIRED"));
-    for token in ["nope", "sandbox-oauth-dave-identify-only", "sandbox-oauth-carol"] {
+    assert_eq!(
+        form_code(&no_token, "/access_token"),
+        json!("BASE_TYPE_REQUIRED")
+    );
+    for token in [
+        "nope",
+        "sandbox-oauth-dave-identify-only",
+        "sandbox-oauth-carol",
+    ] {
         let wrong = api
             .call("PUT", &path, Some(json!({"access_token": token})))
             .await;
@@ -221,8 +257,14 @@ async fn members_are_listed_searched_modified_and_kicked() {
         .call("GET", &format!("{base}?limit=2&after={BOT}"), None)
         .await;
     assert_eq!(ids(&after.json), [ALICE, CAROL]);
-    for (limit, code) in [("0", "NUMBER_TYPE_MIN"), ("1001", "NUMBER_TYPE_MAX"), ("x", "NUMBER_TYPE_COERCE")] {
-        let bad = api.call("GET", &format!("{base}?limit={limit}"), None).await;
+    for (limit, code) in [
+        ("0", "NUMBER_TYPE_MIN"),
+        ("1001", "NUMBER_TYPE_MAX"),
+        ("x", "NUMBER_TYPE_COERCE"),
+    ] {
+        let bad = api
+            .call("GET", &format!("{base}?limit={limit}"), None)
+            .await;
         assert_eq!(form_code(&bad, "/limit"), json!(code));
     }
     let found = api
@@ -251,14 +293,22 @@ async fn members_are_listed_searched_modified_and_kicked() {
     assert_eq!(cleared.json["nick"], Value::Null);
     assert_eq!(cleared.json["roles"], json!([MEMBER_ROLE]));
     let long = api
-        .call("PATCH", &carol, Some(json!({"nick": "x".repeat(33), "roles": ["x"]})))
+        .call(
+            "PATCH",
+            &carol,
+            Some(json!({"nick": "x".repeat(33), "roles": ["x"]})),
+        )
         .await;
     assert_eq!(form_code(&long, "/nick"), json!("BASE_TYPE_MAX_LENGTH"));
     assert_eq!(form_code(&long, "/roles/0"), json!("NUMBER_TYPE_COERCE"));
     let voice = api.call("PATCH", &carol, Some(json!({"mute": true}))).await;
     assert_error(&voice, 400, 40032, "Target user is not connected to voice.");
     let owner = api
-        .call("PATCH", &format!("{base}/{ALICE}"), Some(json!({"nick": "x"})))
+        .call(
+            "PATCH",
+            &format!("{base}/{ALICE}"),
+            Some(json!({"nick": "x"})),
+        )
         .await;
     assert_error(&owner, 403, 50013, "Missing Permissions");
     let timeout = api
@@ -268,10 +318,17 @@ async fn members_are_listed_searched_modified_and_kicked() {
             Some(json!({"communication_disabled_until": "2099-01-01T00:00:00Z"})),
         )
         .await;
-    assert_eq!(form_code(&timeout, "/communication_disabled_until"), json!("BASE_TYPE_BAD_TIME"));
+    assert_eq!(
+        form_code(&timeout, "/communication_disabled_until"),
+        json!("BASE_TYPE_BAD_TIME")
+    );
 
     let me = api
-        .call("PATCH", &format!("{base}/@me"), Some(json!({"nick": "Proxy"})))
+        .call(
+            "PATCH",
+            &format!("{base}/@me"),
+            Some(json!({"nick": "Proxy"})),
+        )
         .await;
     assert_eq!(me.status, 200, "{}", me.text);
     assert_eq!(me.json["user"]["id"], json!(BOT));
@@ -301,8 +358,18 @@ async fn members_are_listed_searched_modified_and_kicked() {
     let kick_owner = api.call("DELETE", &format!("{base}/{ALICE}"), None).await;
     assert_error(&kick_owner, 403, 50013, "Missing Permissions");
     assert_eq!(api.call("DELETE", &carol, None).await.status, 204);
-    assert_error(&api.call("GET", &carol, None).await, 404, 10007, "Unknown Member");
-    assert_error(&api.call("DELETE", &carol, None).await, 404, 10007, "Unknown Member");
+    assert_error(
+        &api.call("GET", &carol, None).await,
+        404,
+        10007,
+        "Unknown Member",
+    );
+    assert_error(
+        &api.call("DELETE", &carol, None).await,
+        404,
+        10007,
+        "Unknown Member",
+    );
 }
 
 #[tokio::test]

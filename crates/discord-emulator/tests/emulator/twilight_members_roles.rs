@@ -48,7 +48,10 @@ async fn twilight_reads_the_guild_and_manages_its_roles() {
     let roles = client.roles(GUILD).await.unwrap().models().await.unwrap();
     assert_eq!(roles.len(), 4);
     let bot_role = roles.iter().find(|role| role.managed).unwrap();
-    assert_eq!(bot_role.tags.as_ref().and_then(|tags| tags.bot_id), Some(BOT.cast()));
+    assert_eq!(
+        bot_role.tags.as_ref().and_then(|tags| tags.bot_id),
+        Some(BOT.cast())
+    );
     let one = client
         .role(GUILD, MEMBER_ROLE)
         .await
@@ -96,7 +99,11 @@ async fn twilight_reads_the_guild_and_manages_its_roles() {
         .models()
         .await
         .unwrap();
-    let position = moved.iter().find(|role| role.id == created.id).unwrap().position;
+    let position = moved
+        .iter()
+        .find(|role| role.id == created.id)
+        .unwrap()
+        .position;
     assert_eq!(position, 2);
     client.delete_role(GUILD, created.id).await.unwrap();
     let gone = client.role(GUILD, created.id).await.unwrap_err();

@@ -179,7 +179,10 @@ mod tests {
         let Some(Typed::RoleEvent(role)) = event.typed else {
             panic!("typed: {:?}", event.typed);
         };
-        assert_eq!((role.guild_id, role.role_id), (300000000000000001, 500000000000000001));
+        assert_eq!(
+            (role.guild_id, role.role_id),
+            (300000000000000001, 500000000000000001)
+        );
         assert_eq!(role.role.unwrap().name, "Member");
         let frame = json!({"op": 0, "s": 8, "t": "GUILD_ROLE_DELETE", "d": {
             "guild_id": "300000000000000001", "role_id": "500000000000000009"}});

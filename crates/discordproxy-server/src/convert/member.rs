@@ -12,7 +12,12 @@ use serde_json::{Map, Value, json};
 
 /// The Discord fields `clear_fields` of `ModifyGuildMember` may name: `nick`, `channel_id` and
 /// `communication_disabled_until` are sent as `null`, `roles` as `[]`.
-pub const CLEARABLE: [&str; 4] = ["nick", "roles", "channel_id", "communication_disabled_until"];
+pub const CLEARABLE: [&str; 4] = [
+    "nick",
+    "roles",
+    "channel_id",
+    "communication_disabled_until",
+];
 
 /// Converts a member object (also the member of GUILD_MEMBER_* events).
 pub fn from_json(value: &Value) -> GuildMember {

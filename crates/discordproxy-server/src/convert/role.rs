@@ -56,11 +56,14 @@ pub fn list_from_json(value: &Value) -> Vec<Role> {
 /// # Errors
 /// [`Error::InvalidArgument`] when `text` is no decimal number.
 fn permissions(text: &str) -> Result<Value> {
-    text.trim().parse::<u64>().map(|bits| json!(bits)).map_err(|_| {
-        Error::InvalidArgument(format!(
-            "permissions must be a permission bit set as a decimal number (got {text:?})"
-        ))
-    })
+    text.trim()
+        .parse::<u64>()
+        .map(|bits| json!(bits))
+        .map_err(|_| {
+            Error::InvalidArgument(format!(
+                "permissions must be a permission bit set as a decimal number (got {text:?})"
+            ))
+        })
 }
 
 /// The fields both role bodies share, each when set.
@@ -138,9 +141,13 @@ pub fn modify_guild_role(request: &ModifyGuildRoleRequest) -> Result<Value> {
         request.unicode_emoji.as_ref(),
         request.mentionable,
     )?;
-    clear(&mut body, &request.clear_fields, &CLEARABLE, "ModifyGuildRole", |_| {
-        Value::Null
-    })?;
+    clear(
+        &mut body,
+        &request.clear_fields,
+        &CLEARABLE,
+        "ModifyGuildRole",
+        |_| Value::Null,
+    )?;
     if body.is_empty() {
         return Err(Error::InvalidArgument(
             "ModifyGuildRole sets nothing: set a role setting or name fields in clear_fields"

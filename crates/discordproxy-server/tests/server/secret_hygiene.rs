@@ -7,8 +7,9 @@
 
 use discord_emulator::{Emulator, Fixture, Options};
 use discordproxy_proto::{
-    AddGuildMemberRequest, CallDiscordApiRequest, Embed, GetGatewayStatusRequest, GetGuildChannelsRequest,
-    SendChannelMessageRequest, SendDirectMessageRequest, discord_api_client::DiscordApiClient,
+    AddGuildMemberRequest, CallDiscordApiRequest, Embed, GetGatewayStatusRequest,
+    GetGuildChannelsRequest, SendChannelMessageRequest, SendDirectMessageRequest,
+    discord_api_client::DiscordApiClient,
 };
 use std::{
     process::{Command, Stdio},
@@ -345,9 +346,15 @@ async fn the_token_appears_in_no_log_error_metric_or_panic() {
         told.iter().any(|text| text.contains("added: true")),
         "AddGuildMember succeeded: {told:?}"
     );
-    for piece in [TOKEN, API_KEY, WEBHOOK_TOKEN, ACCESS_TOKEN, WRONG_ACCESS_TOKEN]
-        .into_iter()
-        .chain(TOKEN.split('.'))
+    for piece in [
+        TOKEN,
+        API_KEY,
+        WEBHOOK_TOKEN,
+        ACCESS_TOKEN,
+        WRONG_ACCESS_TOKEN,
+    ]
+    .into_iter()
+    .chain(TOKEN.split('.'))
     {
         for (what, text) in &texts {
             assert!(

@@ -59,7 +59,10 @@ fn discord_error(status: &tonic::Status, code: Code, http: u16, json_code: u64, 
 fn refused_before_request(stack: &Stack, skip: usize, status: &tonic::Status, line: &str) {
     assert_eq!(status.code(), Code::InvalidArgument, "{status:?}");
     let details = details(status);
-    assert_eq!((details["status"].clone(), details["code"].clone()), (json!(400), json!(50035)));
+    assert_eq!(
+        (details["status"].clone(), details["code"].clone()),
+        (json!(400), json!(50035))
+    );
     let text = details["text"].as_str().unwrap();
     assert!(text.starts_with("Invalid Form Body\n"), "{text}");
     assert!(text.contains(line), "{text}");
@@ -169,11 +172,19 @@ async fn get_guild_and_its_roles_answer_typed_objects_and_discords_json() {
         .unwrap()
         .into_inner();
     let get = only_request_since(&stack, start);
-    assert_eq!(route(&get), format!("GET /guilds/{GUILD}/roles/{MEMBER_ROLE}"));
+    assert_eq!(
+        route(&get),
+        format!("GET /guilds/{GUILD}/roles/{MEMBER_ROLE}")
+    );
     judge_response(&get);
     let typed = role.role.unwrap();
     assert_eq!(
-        (typed.name.as_str(), typed.color, typed.hoist, typed.position),
+        (
+            typed.name.as_str(),
+            typed.color,
+            typed.hoist,
+            typed.position
+        ),
         ("Member", 3447003, true, 1)
     );
     let status = client
@@ -273,7 +284,13 @@ async fn roles_are_created_modified_moved_and_deleted_with_discords_checks() {
         })
         .await
         .unwrap_err();
-    discord_error(&status, Code::PermissionDenied, 403, 50013, "Missing Permissions");
+    discord_error(
+        &status,
+        Code::PermissionDenied,
+        403,
+        50013,
+        "Missing Permissions",
+    );
 
     let start = skip(&stack);
     let modified = client
@@ -290,7 +307,10 @@ async fn roles_are_created_modified_moved_and_deleted_with_discords_checks() {
         .unwrap()
         .into_inner();
     let patch = only_request_since(&stack, start);
-    assert_eq!(route(&patch), format!("PATCH /guilds/{GUILD}/roles/{}", role.id));
+    assert_eq!(
+        route(&patch),
+        format!("PATCH /guilds/{GUILD}/roles/{}", role.id)
+    );
     assert_eq!(audit_log_reason(&patch).as_deref(), Some("rename"));
     assert_eq!(
         judge_body(&patch),
@@ -298,7 +318,10 @@ async fn roles_are_created_modified_moved_and_deleted_with_discords_checks() {
     );
     judge_response(&patch);
     let typed = modified.role.unwrap();
-    assert_eq!((typed.name.as_str(), typed.mentionable), ("Capsuleers", true));
+    assert_eq!(
+        (typed.name.as_str(), typed.mentionable),
+        ("Capsuleers", true)
+    );
     let status = client
         .modify_guild_role(ModifyGuildRoleRequest {
             guild_id: GUILD,
@@ -308,7 +331,13 @@ async fn roles_are_created_modified_moved_and_deleted_with_discords_checks() {
         })
         .await
         .unwrap_err();
-    discord_error(&status, Code::PermissionDenied, 403, 50013, "Missing Permissions");
+    discord_error(
+        &status,
+        Code::PermissionDenied,
+        403,
+        50013,
+        "Missing Permissions",
+    );
     let start = skip(&stack);
     let status = client
         .modify_guild_role(ModifyGuildRoleRequest {
@@ -354,7 +383,13 @@ async fn roles_are_created_modified_moved_and_deleted_with_discords_checks() {
         })
         .await
         .unwrap_err();
-    discord_error(&status, Code::PermissionDenied, 403, 50013, "Missing Permissions");
+    discord_error(
+        &status,
+        Code::PermissionDenied,
+        403,
+        50013,
+        "Missing Permissions",
+    );
     let start = skip(&stack);
     let status = client
         .modify_guild_role_positions(ModifyGuildRolePositionsRequest {
@@ -377,7 +412,10 @@ async fn roles_are_created_modified_moved_and_deleted_with_discords_checks() {
         .unwrap()
         .into_inner();
     let delete = only_request_since(&stack, start);
-    assert_eq!(route(&delete), format!("DELETE /guilds/{GUILD}/roles/{}", role.id));
+    assert_eq!(
+        route(&delete),
+        format!("DELETE /guilds/{GUILD}/roles/{}", role.id)
+    );
     assert_eq!(audit_log_reason(&delete).as_deref(), Some("gone"));
     assert_eq!(delete.status, Some(204));
     assert_eq!(deleted, discordproxy_proto::DeleteGuildRoleResponse {});
@@ -420,7 +458,10 @@ async fn members_are_read_listed_and_searched() {
     judge_response(&get);
     let member = reply.member.unwrap();
     assert_eq!(member.user.unwrap().id, ALICE);
-    assert_eq!((member.nick.as_str(), member.roles.as_slice()), ("Ali", &[MEMBER_ROLE][..]));
+    assert_eq!(
+        (member.nick.as_str(), member.roles.as_slice()),
+        ("Ali", &[MEMBER_ROLE][..])
+    );
     assert_eq!(member.joined_at, "2024-01-02T00:00:00.000000+00:00");
     assert_eq!(
         serde_json::from_str::<Value>(&reply.json).unwrap(),
@@ -467,8 +508,14 @@ async fn members_are_read_listed_and_searched() {
     assert_eq!(only_request_since(&stack, start).query, "");
     assert_eq!(first.members.len(), 1, "Discord's default limit is 1");
     for (limit, line) in [
-        (0, "In limit: int value should be greater than or equal to 1."),
-        (1001, "In limit: int value should be less than or equal to 1000."),
+        (
+            0,
+            "In limit: int value should be greater than or equal to 1.",
+        ),
+        (
+            1001,
+            "In limit: int value should be less than or equal to 1000.",
+        ),
     ] {
         let start = skip(&stack);
         let status = client
@@ -568,7 +615,10 @@ async fn member_changes_send_what_is_set_and_get_discords_errors() {
         .unwrap()
         .into_inner();
     let patch = only_request_since(&stack, start);
-    assert_eq!(route(&patch), format!("PATCH /guilds/{GUILD}/members/{CAROL}"));
+    assert_eq!(
+        route(&patch),
+        format!("PATCH /guilds/{GUILD}/members/{CAROL}")
+    );
     assert_eq!(audit_log_reason(&patch).as_deref(), Some("sync"));
     assert_eq!(
         judge_body(&patch),
@@ -577,7 +627,10 @@ async fn member_changes_send_what_is_set_and_get_discords_errors() {
     );
     judge_response(&patch);
     let member = reply.member.unwrap();
-    assert_eq!((member.nick.as_str(), member.roles.as_slice()), ("Caz", &[MEMBER_ROLE][..]));
+    assert_eq!(
+        (member.nick.as_str(), member.roles.as_slice()),
+        ("Caz", &[MEMBER_ROLE][..])
+    );
     assert_eq!(
         serde_json::from_str::<Value>(&reply.json).unwrap(),
         answered(&patch)
@@ -629,7 +682,13 @@ async fn member_changes_send_what_is_set_and_get_discords_errors() {
         })
         .await
         .unwrap_err();
-    discord_error(&status, Code::PermissionDenied, 403, 50013, "Missing Permissions");
+    discord_error(
+        &status,
+        Code::PermissionDenied,
+        403,
+        50013,
+        "Missing Permissions",
+    );
     let status = client
         .modify_guild_member(ModifyGuildMemberRequest {
             guild_id: GUILD,
@@ -650,7 +709,12 @@ async fn member_changes_send_what_is_set_and_get_discords_errors() {
         })
         .await
         .unwrap_err();
-    refused_before_request(&stack, start, &status, "In nick: Must be 32 or fewer in length.");
+    refused_before_request(
+        &stack,
+        start,
+        &status,
+        "In nick: Must be 32 or fewer in length.",
+    );
     let start = skip(&stack);
     let status = client
         .modify_guild_member(ModifyGuildMemberRequest {
@@ -705,7 +769,10 @@ async fn member_changes_send_what_is_set_and_get_discords_errors() {
     assert_eq!(judge_body(&patch), json!({"nick": "Proxy"}));
     judge_response(&patch);
     let member = me.member.unwrap();
-    assert_eq!((member.user.unwrap().id, member.nick.as_str()), (BOT, "Proxy"));
+    assert_eq!(
+        (member.user.unwrap().id, member.nick.as_str()),
+        (BOT, "Proxy")
+    );
     let start = skip(&stack);
     client
         .modify_current_member(ModifyCurrentMemberRequest {
@@ -770,7 +837,12 @@ async fn member_changes_send_what_is_set_and_get_discords_errors() {
         })
         .await
         .unwrap_err();
-    refused_before_request(&stack, start, &status, "In nick: Must be 32 or fewer in length.");
+    refused_before_request(
+        &stack,
+        start,
+        &status,
+        "In nick: Must be 32 or fewer in length.",
+    );
     assert!(!status.message().contains(DAVE_TOKEN));
     let status = client
         .add_guild_member(AddGuildMemberRequest {
@@ -813,7 +885,13 @@ async fn member_changes_send_what_is_set_and_get_discords_errors() {
         })
         .await
         .unwrap_err();
-    discord_error(&status, Code::PermissionDenied, 403, 50013, "Missing Permissions");
+    discord_error(
+        &status,
+        Code::PermissionDenied,
+        403,
+        50013,
+        "Missing Permissions",
+    );
     let status = client
         .remove_guild_member(RemoveGuildMemberRequest {
             guild_id: GUILD,
@@ -822,7 +900,13 @@ async fn member_changes_send_what_is_set_and_get_discords_errors() {
         })
         .await
         .unwrap_err();
-    discord_error(&status, Code::PermissionDenied, 403, 50013, "Missing Permissions");
+    discord_error(
+        &status,
+        Code::PermissionDenied,
+        403,
+        50013,
+        "Missing Permissions",
+    );
     let start = skip(&stack);
     let status = client
         .remove_guild_member(RemoveGuildMemberRequest {
@@ -910,7 +994,11 @@ async fn the_alliance_auth_discord_service_flow() {
         .await
         .unwrap()
         .into_inner();
-    let put = one_call(&stack, start, &format!("PUT /guilds/{GUILD}/members/{DAVE}"));
+    let put = one_call(
+        &stack,
+        start,
+        &format!("PUT /guilds/{GUILD}/members/{DAVE}"),
+    );
     assert_eq!(
         judge_body(&put),
         json!({"access_token": DAVE_TOKEN, "nick": "[CORP] Dave",
@@ -941,7 +1029,11 @@ async fn the_alliance_auth_discord_service_flow() {
         .await
         .unwrap()
         .into_inner();
-    let put = one_call(&stack, start, &format!("PUT /guilds/{GUILD}/members/{DAVE}"));
+    let put = one_call(
+        &stack,
+        start,
+        &format!("PUT /guilds/{GUILD}/members/{DAVE}"),
+    );
     assert_eq!(put.status, Some(204));
     assert!(!again.added);
     assert!(again.member.is_none() && again.json.is_empty());
@@ -973,7 +1065,11 @@ async fn the_alliance_auth_discord_service_flow() {
         .into_inner()
         .member
         .unwrap();
-    let patch = one_call(&stack, start, &format!("PATCH /guilds/{GUILD}/members/{DAVE}"));
+    let patch = one_call(
+        &stack,
+        start,
+        &format!("PATCH /guilds/{GUILD}/members/{DAVE}"),
+    );
     assert_eq!(
         judge_body(&patch),
         json!({"nick": "[CORP] Dave Prime", "roles": [role.id.to_string()]})
@@ -992,7 +1088,11 @@ async fn the_alliance_auth_discord_service_flow() {
         .into_inner()
         .member
         .unwrap();
-    let patch = one_call(&stack, start, &format!("PATCH /guilds/{GUILD}/members/{DAVE}"));
+    let patch = one_call(
+        &stack,
+        start,
+        &format!("PATCH /guilds/{GUILD}/members/{DAVE}"),
+    );
     assert_eq!(judge_body(&patch), json!({"nick": null}));
     assert_eq!(patch.body.as_ref().unwrap().to_string(), r#"{"nick":null}"#);
     assert!(cleared.nick.is_empty());
@@ -1045,7 +1145,13 @@ async fn the_alliance_auth_discord_service_flow() {
         start,
         &format!("PUT /guilds/{GUILD}/members/{DAVE}/roles/{ADMIN_ROLE}"),
     );
-    discord_error(&status, Code::PermissionDenied, 403, 50013, "Missing Permissions");
+    discord_error(
+        &status,
+        Code::PermissionDenied,
+        403,
+        50013,
+        "Missing Permissions",
+    );
 
     // 7. The user leaves the corp: kicked; the group is deleted: its role too.
     let start = skip(&stack);
@@ -1057,7 +1163,11 @@ async fn the_alliance_auth_discord_service_flow() {
         })
         .await
         .unwrap();
-    one_call(&stack, start, &format!("DELETE /guilds/{GUILD}/members/{DAVE}"));
+    one_call(
+        &stack,
+        start,
+        &format!("DELETE /guilds/{GUILD}/members/{DAVE}"),
+    );
     let start = skip(&stack);
     client
         .delete_guild_role(DeleteGuildRoleRequest {
@@ -1067,7 +1177,11 @@ async fn the_alliance_auth_discord_service_flow() {
         })
         .await
         .unwrap();
-    one_call(&stack, start, &format!("DELETE /guilds/{GUILD}/roles/{}", role.id));
+    one_call(
+        &stack,
+        start,
+        &format!("DELETE /guilds/{GUILD}/roles/{}", role.id),
+    );
     let status = client
         .get_guild_member(GetGuildMemberRequest {
             guild_id: GUILD,
@@ -1125,9 +1239,10 @@ async fn role_and_member_events_arrive_typed_over_stream_events() {
                 .unwrap()
                 .into_inner();
             if !status.shards.is_empty()
-                && status.shards.iter().all(|shard| {
-                    shard.state() == discordproxy_proto::shard_status::State::Ready
-                })
+                && status
+                    .shards
+                    .iter()
+                    .all(|shard| shard.state() == discordproxy_proto::shard_status::State::Ready)
             {
                 break;
             }
@@ -1157,7 +1272,10 @@ async fn role_and_member_events_arrive_typed_over_stream_events() {
         .role
         .unwrap();
     let created = next_event(&mut events).await;
-    assert_eq!((created.name.as_str(), created.guild_id), ("GUILD_ROLE_CREATE", GUILD));
+    assert_eq!(
+        (created.name.as_str(), created.guild_id),
+        ("GUILD_ROLE_CREATE", GUILD)
+    );
     let Some(Typed::RoleEvent(event)) = created.typed else {
         panic!("typed: {:?}", created.typed);
     };

@@ -19,7 +19,10 @@ pub(crate) async fn handle(
 ) -> Result<GetGuildResponse> {
     let guild_id = required_id(request.guild_id, "guild_id")?;
     tracing::info!(rpc = "GetGuild", guild_id, "received request");
-    let answer = state.rest.guild(guild_id, request.with_counts, deadline).await?;
+    let answer = state
+        .rest
+        .guild(guild_id, request.with_counts, deadline)
+        .await?;
     Ok(GetGuildResponse {
         guild: Some(convert::guild::from_json(&answer.value)),
         json: answer.text,

@@ -31,12 +31,23 @@ pub(crate) async fn handle(
 ) -> Result<AddGuildMemberResponse> {
     let guild_id = required_id(request.guild_id, "guild_id")?;
     let user_id = required_id(request.user_id, "user_id")?;
-    tracing::info!(rpc = "AddGuildMember", guild_id, user_id, "received request");
+    tracing::info!(
+        rpc = "AddGuildMember",
+        guild_id,
+        user_id,
+        "received request"
+    );
     let body = convert::member::add_guild_member(&request)?;
     limits::check_member(&body)?;
     let added = state
         .rest
-        .add_guild_member(guild_id, user_id, &body, &request.audit_log_reason, deadline)
+        .add_guild_member(
+            guild_id,
+            user_id,
+            &body,
+            &request.audit_log_reason,
+            deadline,
+        )
         .await?;
     Ok(match added {
         Added::Joined(answer) => AddGuildMemberResponse {

@@ -19,7 +19,12 @@ pub(crate) async fn handle(
 ) -> Result<GetGuildMemberResponse> {
     let guild_id = required_id(request.guild_id, "guild_id")?;
     let user_id = required_id(request.user_id, "user_id")?;
-    tracing::info!(rpc = "GetGuildMember", guild_id, user_id, "received request");
+    tracing::info!(
+        rpc = "GetGuildMember",
+        guild_id,
+        user_id,
+        "received request"
+    );
     let answer = state.rest.guild_member(guild_id, user_id, deadline).await?;
     Ok(GetGuildMemberResponse {
         member: Some(convert::member::from_json(&answer.value)),

@@ -1,8 +1,8 @@
 //! `ListGuildMembers`: `GET /guilds/{guild_id}/members`.
 //! <https://discord.com/developers/docs/resources/guild#list-guild-members>
 
-use crate::rpc::fields::{required_id, optional_id};
 use crate::discord::request::member::limits;
+use crate::rpc::fields::{optional_id, required_id};
 use crate::{convert, error::Result, state::ProxyState};
 use discordproxy_proto::{ListGuildMembersRequest, ListGuildMembersResponse};
 use std::sync::Arc;
@@ -24,7 +24,12 @@ pub(crate) async fn handle(
     limits::check_member_page(request.limit)?;
     let answer = state
         .rest
-        .guild_members(guild_id, request.limit, optional_id(request.after), deadline)
+        .guild_members(
+            guild_id,
+            request.limit,
+            optional_id(request.after),
+            deadline,
+        )
         .await?;
     Ok(ListGuildMembersResponse {
         members: convert::member::list_from_json(&answer.value),

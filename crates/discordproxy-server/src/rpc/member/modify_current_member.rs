@@ -1,8 +1,8 @@
 //! `ModifyCurrentMember`: `PATCH /guilds/{guild_id}/members/@me`.
 //! <https://discord.com/developers/docs/resources/guild#modify-current-member>
 
-use crate::rpc::fields::required_id;
 use crate::discord::request::member::limits;
+use crate::rpc::fields::required_id;
 use crate::{convert, error::Result, state::ProxyState};
 use discordproxy_proto::{ModifyCurrentMemberRequest, ModifyCurrentMemberResponse};
 use std::sync::Arc;

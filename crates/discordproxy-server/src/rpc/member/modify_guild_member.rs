@@ -35,7 +35,12 @@ pub(crate) async fn handle(
 ) -> Result<ModifyGuildMemberResponse> {
     let guild_id = required_id(request.guild_id, "guild_id")?;
     let user_id = required_id(request.user_id, "user_id")?;
-    tracing::info!(rpc = "ModifyGuildMember", guild_id, user_id, "received request");
+    tracing::info!(
+        rpc = "ModifyGuildMember",
+        guild_id,
+        user_id,
+        "received request"
+    );
     let body = convert::member::modify_guild_member(&request)?;
     limits::check_member(&body)?;
     if let Some(until) = &request.communication_disabled_until {
@@ -52,7 +57,13 @@ pub(crate) async fn handle(
     }
     let answer = state
         .rest
-        .modify_guild_member(guild_id, user_id, &body, &request.audit_log_reason, deadline)
+        .modify_guild_member(
+            guild_id,
+            user_id,
+            &body,
+            &request.audit_log_reason,
+            deadline,
+        )
         .await?;
     Ok(match answer {
         Some(answer) => ModifyGuildMemberResponse {

@@ -19,7 +19,12 @@ pub(crate) async fn handle(
 ) -> Result<RemoveGuildMemberResponse> {
     let guild_id = required_id(request.guild_id, "guild_id")?;
     let user_id = required_id(request.user_id, "user_id")?;
-    tracing::info!(rpc = "RemoveGuildMember", guild_id, user_id, "received request");
+    tracing::info!(
+        rpc = "RemoveGuildMember",
+        guild_id,
+        user_id,
+        "received request"
+    );
     state
         .rest
         .remove_guild_member(guild_id, user_id, &request.audit_log_reason, deadline)

@@ -20,10 +20,22 @@ pub(crate) async fn handle(
     let guild_id = required_id(request.guild_id, "guild_id")?;
     let user_id = required_id(request.user_id, "user_id")?;
     let role_id = required_id(request.role_id, "role_id")?;
-    tracing::info!(rpc = "RemoveGuildMemberRole", guild_id, user_id, role_id, "received request");
+    tracing::info!(
+        rpc = "RemoveGuildMemberRole",
+        guild_id,
+        user_id,
+        role_id,
+        "received request"
+    );
     state
         .rest
-        .remove_guild_member_role(guild_id, user_id, role_id, &request.audit_log_reason, deadline)
+        .remove_guild_member_role(
+            guild_id,
+            user_id,
+            role_id,
+            &request.audit_log_reason,
+            deadline,
+        )
         .await?;
     Ok(RemoveGuildMemberRoleResponse {})
 }

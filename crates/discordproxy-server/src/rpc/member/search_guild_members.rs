@@ -1,9 +1,13 @@
 //! `SearchGuildMembers`: `GET /guilds/{guild_id}/members/search`.
 //! <https://discord.com/developers/docs/resources/guild#search-guild-members>
 
-use crate::rpc::fields::required_id;
 use crate::discord::request::member::limits;
-use crate::{convert, error::{Error, Result}, state::ProxyState};
+use crate::rpc::fields::required_id;
+use crate::{
+    convert,
+    error::{Error, Result},
+    state::ProxyState,
+};
 use discordproxy_proto::{SearchGuildMembersRequest, SearchGuildMembersResponse};
 use std::sync::Arc;
 use tokio::time::Instant;

@@ -1,8 +1,8 @@
 //! `CreateGuildRole`: `POST /guilds/{guild_id}/roles`.
 //! <https://discord.com/developers/docs/resources/guild#create-guild-role>
 
-use crate::rpc::fields::required_id;
 use crate::discord::request::role::limits;
+use crate::rpc::fields::required_id;
 use crate::{convert, error::Result, state::ProxyState};
 use discordproxy_proto::{CreateGuildRoleRequest, CreateGuildRoleResponse};
 use std::sync::Arc;

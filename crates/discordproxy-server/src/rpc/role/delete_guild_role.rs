@@ -19,7 +19,12 @@ pub(crate) async fn handle(
 ) -> Result<DeleteGuildRoleResponse> {
     let guild_id = required_id(request.guild_id, "guild_id")?;
     let role_id = required_id(request.role_id, "role_id")?;
-    tracing::info!(rpc = "DeleteGuildRole", guild_id, role_id, "received request");
+    tracing::info!(
+        rpc = "DeleteGuildRole",
+        guild_id,
+        role_id,
+        "received request"
+    );
     state
         .rest
         .delete_guild_role(guild_id, role_id, &request.audit_log_reason, deadline)

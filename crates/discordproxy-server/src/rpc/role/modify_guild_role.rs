@@ -1,8 +1,8 @@
 //! `ModifyGuildRole`: `PATCH /guilds/{guild_id}/roles/{role_id}`.
 //! <https://discord.com/developers/docs/resources/guild#modify-guild-role>
 
-use crate::rpc::fields::required_id;
 use crate::discord::request::role::limits;
+use crate::rpc::fields::required_id;
 use crate::{convert, error::Result, state::ProxyState};
 use discordproxy_proto::{ModifyGuildRoleRequest, ModifyGuildRoleResponse};
 use std::sync::Arc;
@@ -22,12 +22,23 @@ pub(crate) async fn handle(
 ) -> Result<ModifyGuildRoleResponse> {
     let guild_id = required_id(request.guild_id, "guild_id")?;
     let role_id = required_id(request.role_id, "role_id")?;
-    tracing::info!(rpc = "ModifyGuildRole", guild_id, role_id, "received request");
+    tracing::info!(
+        rpc = "ModifyGuildRole",
+        guild_id,
+        role_id,
+        "received request"
+    );
     let body = convert::role::modify_guild_role(&request)?;
     limits::check_role(&body)?;
     let answer = state
         .rest
-        .modify_guild_role(guild_id, role_id, &body, &request.audit_log_reason, deadline)
+        .modify_guild_role(
+            guild_id,
+            role_id,
+            &body,
+            &request.audit_log_reason,
+            deadline,
+        )
         .await?;
     Ok(ModifyGuildRoleResponse {
         role: Some(convert::role::from_json(&answer.value)),

@@ -18,7 +18,11 @@ pub(crate) async fn handle(
     deadline: Instant,
 ) -> Result<ModifyGuildRolePositionsResponse> {
     let guild_id = required_id(request.guild_id, "guild_id")?;
-    tracing::info!(rpc = "ModifyGuildRolePositions", guild_id, "received request");
+    tracing::info!(
+        rpc = "ModifyGuildRolePositions",
+        guild_id,
+        "received request"
+    );
     let body = convert::role::modify_guild_role_positions(&request)?;
     let answer = state
         .rest

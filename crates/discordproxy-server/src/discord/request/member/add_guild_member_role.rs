@@ -2,9 +2,7 @@
 //! <https://discord.com/developers/docs/resources/guild#add-guild-member-role>
 
 use crate::{
-    discord::{
-        client::DiscordClient, outgoing::Outgoing, route::Route,
-    },
+    discord::{client::DiscordClient, outgoing::Outgoing, route::Route},
     error::Result,
 };
 use tokio::time::Instant;
@@ -24,8 +22,12 @@ impl DiscordClient {
         audit_log_reason: &str,
         deadline: Instant,
     ) -> Result<()> {
-        let outgoing =
-            Outgoing::new(Route::AddGuildMemberRole { guild_id, user_id, role_id }).audit_log_reason(audit_log_reason);
+        let outgoing = Outgoing::new(Route::AddGuildMemberRole {
+            guild_id,
+            user_id,
+            role_id,
+        })
+        .audit_log_reason(audit_log_reason);
         self.execute(&outgoing, deadline).await.map(drop)
     }
 }

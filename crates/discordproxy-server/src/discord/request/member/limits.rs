@@ -80,9 +80,18 @@ mod tests {
         );
         check_member_page(Some(1000)).unwrap();
         check_member_page(None).unwrap();
-        assert!(text(check_member_page(Some(0))).contains("In limit: int value should be greater than or equal to 1."));
-        assert!(text(check_member_page(Some(1001))).contains("In limit: int value should be less than or equal to 1000."));
+        assert!(
+            text(check_member_page(Some(0)))
+                .contains("In limit: int value should be greater than or equal to 1.")
+        );
+        assert!(
+            text(check_member_page(Some(1001)))
+                .contains("In limit: int value should be less than or equal to 1000.")
+        );
         check_timeout(TIMEOUT_MAX_SECONDS, 0).unwrap();
-        assert!(text(check_timeout(TIMEOUT_MAX_SECONDS + 1, 0)).contains("In communication_disabled_until:"));
+        assert!(
+            text(check_timeout(TIMEOUT_MAX_SECONDS + 1, 0))
+                .contains("In communication_disabled_until:")
+        );
     }
 }

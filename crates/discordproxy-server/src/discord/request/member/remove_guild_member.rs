@@ -2,9 +2,7 @@
 //! <https://discord.com/developers/docs/resources/guild#remove-guild-member>
 
 use crate::{
-    discord::{
-        client::DiscordClient, outgoing::Outgoing, route::Route,
-    },
+    discord::{client::DiscordClient, outgoing::Outgoing, route::Route},
     error::Result,
 };
 use tokio::time::Instant;
@@ -23,8 +21,8 @@ impl DiscordClient {
         audit_log_reason: &str,
         deadline: Instant,
     ) -> Result<()> {
-        let outgoing =
-            Outgoing::new(Route::RemoveGuildMember { guild_id, user_id }).audit_log_reason(audit_log_reason);
+        let outgoing = Outgoing::new(Route::RemoveGuildMember { guild_id, user_id })
+            .audit_log_reason(audit_log_reason);
         self.execute(&outgoing, deadline).await.map(drop)
     }
 }

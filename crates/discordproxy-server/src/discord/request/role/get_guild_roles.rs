@@ -17,11 +17,7 @@ impl DiscordClient {
     ///
     /// # Errors
     /// 404/10004 Unknown Guild (`NOT_FOUND`), 403/50001 Missing Access (`PERMISSION_DENIED`); otherwise see [`DiscordClient`].
-    pub async fn guild_roles(
-        &self,
-        guild_id: u64,
-        deadline: Instant,
-    ) -> Result<JsonAnswer> {
+    pub async fn guild_roles(&self, guild_id: u64, deadline: Instant) -> Result<JsonAnswer> {
         let outgoing = Outgoing::new(Route::GuildRoles { guild_id });
         self.json_answer(&outgoing, deadline).await
     }

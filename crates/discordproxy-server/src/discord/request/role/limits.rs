@@ -76,7 +76,10 @@ mod tests {
         assert!(check_role(&json!({"name": "x".repeat(100), "color": 0xFFFFFF})).is_ok());
         assert!(check_role(&json!({"color": null, "name": null})).is_ok());
         let text = refused(json!({"name": "x".repeat(101), "color": 0x1000000}));
-        assert!(text.contains("In name: Must be between 1 and 100 in length."), "{text}");
+        assert!(
+            text.contains("In name: Must be between 1 and 100 in length."),
+            "{text}"
+        );
         assert!(
             text.contains("In color: int value should be less than or equal to 16777215."),
             "{text}"
