@@ -24,7 +24,7 @@ pub(crate) fn from_object(role: Object<'_>) -> Role {
         id: tags.snowflake("bot_id"),
         integration_id: tags.snowflake("integration_id"),
         // Discord sends `"premium_subscriber": null` for the booster role: present means true.
-        premium_subscriber: tags.raw("premium_subscriber").is_some(),
+        premium_subscriber: tags.has("premium_subscriber"),
     });
     Role {
         id: role.snowflake("id"),
