@@ -39,6 +39,9 @@ pub(crate) enum ApiError {
     /// 10011: the guild has no role with this id (HTTP 404).
     #[error("Unknown Role")]
     UnknownRole,
+    /// 10026: the user is not banned from the guild (HTTP 404).
+    #[error("Unknown Ban")]
+    UnknownBan,
     /// 10013: the user does not exist (HTTP 404).
     #[error("Unknown User")]
     UnknownUser,
@@ -86,6 +89,9 @@ pub(crate) enum ApiError {
     /// announcement channel (HTTP 400).
     #[error("Cannot execute action on this channel type")]
     InvalidChannelType,
+    /// 500000: a bulk ban that banned nobody (HTTP 400).
+    #[error("Failed to ban users")]
+    BulkBanFailed,
     /// 50025: an OAuth2 access token the emulator does not know, of another user, or without
     /// the `guilds.join` scope (HTTP 403).
     #[error("Invalid OAuth2 access token")]
@@ -125,6 +131,7 @@ impl ApiError {
             | Self::UnknownOverwrite
             | Self::UnknownMember
             | Self::UnknownRole
+            | Self::UnknownBan
             | Self::UnknownUser => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Self::EntityTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
@@ -141,6 +148,7 @@ impl ApiError {
             | Self::TooManyRoles
             | Self::NotConnectedToVoice
             | Self::InvalidRole
+            | Self::BulkBanFailed
             | Self::InvalidChannelType
             | Self::MessageTooOld
             | Self::InvalidSticker
@@ -164,6 +172,7 @@ impl ApiError {
             Self::UnknownOverwrite => 10009,
             Self::UnknownRole => 10011,
             Self::UnknownUser => 10013,
+            Self::UnknownBan => 10026,
             Self::UnknownEmoji => 10014,
             Self::TooManyPins => 30003,
             Self::TooManyRoles => 30005,
@@ -185,6 +194,7 @@ impl ApiError {
             Self::InvalidFormBody(_) => 50035,
             Self::InvalidSticker => 50081,
             Self::InvalidJson => 50109,
+            Self::BulkBanFailed => 500000,
         }
     }
 

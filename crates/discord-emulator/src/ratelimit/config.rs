@@ -136,8 +136,9 @@ impl RateLimitConfig {
     /// deleting permission overwrites one bucket `permissions` of 10 per 10 s, typing 5 per
     /// 5 s; creating guild channels 10 per 10 s per guild (these channel limits are guessed:
     /// Discord does not publish them); per guild, creating, modifying, moving and deleting
-    /// roles, listing and searching members, adding, modifying and kicking members 10 per 10 s
-    /// each, adding and removing a member's role one bucket `member-roles` of 10 per 10 s
+    /// roles, listing and searching members, adding, modifying and kicking members, listing
+    /// bans, banning, unbanning and bulk bans 10 per 10 s each, adding and removing a member's
+    /// role one bucket `member-roles` of 10 per 10 s
     /// (guessed too); every other emulated route 50 per second (so the global limit binds
     /// first).
     pub fn default_routes() -> Vec<(String, RouteLimit)> {
@@ -280,6 +281,14 @@ impl RateLimitConfig {
                 "DELETE /guilds/{guild_id}/members/{user_id}/roles/{role_id}",
                 member_roles(),
             ),
+            ("GET /guilds/{guild_id}/bans", ten_per_ten()),
+            (
+                "GET /guilds/{guild_id}/bans/{user_id}",
+                RouteLimit::new(50, second),
+            ),
+            ("PUT /guilds/{guild_id}/bans/{user_id}", ten_per_ten()),
+            ("DELETE /guilds/{guild_id}/bans/{user_id}", ten_per_ten()),
+            ("POST /guilds/{guild_id}/bulk-ban", ten_per_ten()),
             ("GET /users/@me", RouteLimit::new(50, second)),
             ("GET /users/{user_id}", RouteLimit::new(50, second)),
             ("POST /users/@me/channels", RouteLimit::new(50, second)),

@@ -4,13 +4,14 @@
 //! [`channel_admin`] creates, modifies and deletes guild channels (with gateway events);
 //! [`channel_permissions`] sets and deletes permission overwrites; [`typing`] is the typing
 //! indicator;
-//! [`roles`] and [`members`] are a guild's roles and members (permission and hierarchy checks,
-//! gateway events);
+//! [`roles`], [`members`] and [`bans`] are a guild's roles, members and bans (permission and
+//! hierarchy checks, gateway events);
 //! [`messages`] has one file per message route (reactions and pins included).
 //! Every route except `GET /gateway` needs the bot token (see [`crate::auth`]). Unknown paths
 //! answer 404 `{"message": "404: Not Found", "code": 0}` and known paths with another method 405
 //! `{"message": "405: Method Not Allowed", "code": 0}`.
 
+mod bans;
 mod channel_admin;
 mod channel_permissions;
 mod channels;
@@ -149,6 +150,14 @@ pub(crate) fn router(state: &Arc<State>) -> Router<Arc<State>> {
             "/guilds/{guild_id}/members/{user_id}/roles/{role_id}",
             put(members::add_member_role).delete(members::remove_member_role),
         )
+        .route("/guilds/{guild_id}/bans", get(bans::get_bans))
+        .route(
+            "/guilds/{guild_id}/bans/{user_id}",
+            get(bans::get_ban)
+                .put(bans::create_ban)
+                .delete(bans::remove_ban),
+        )
+        .route("/guilds/{guild_id}/bulk-ban", post(bans::bulk_ban))
         .route("/gateway/bot", get(gateway::get_gateway_bot))
         .route(
             "/soundboard-default-sounds",

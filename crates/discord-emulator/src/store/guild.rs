@@ -18,8 +18,12 @@ use crate::snowflake::parse_snowflake;
 pub(crate) const CREATE_INSTANT_INVITE: u64 = 1;
 /// `KICK_MEMBERS` (1 << 1).
 pub(crate) const KICK_MEMBERS: u64 = 1 << 1;
+/// `BAN_MEMBERS` (1 << 2).
+pub(crate) const BAN_MEMBERS: u64 = 1 << 2;
 /// `ADMINISTRATOR` (1 << 3): every permission.
 pub(crate) const ADMINISTRATOR: u64 = 1 << 3;
+/// `MANAGE_GUILD` (1 << 5).
+pub(crate) const MANAGE_GUILD: u64 = 1 << 5;
 /// `MUTE_MEMBERS` (1 << 22).
 pub(crate) const MUTE_MEMBERS: u64 = 1 << 22;
 /// `DEAFEN_MEMBERS` (1 << 23).

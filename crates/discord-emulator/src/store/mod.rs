@@ -171,6 +171,16 @@ pub(crate) struct GuildState {
     pub(crate) channel_ids: Vec<u64>,
     /// Member objects, with the full user object in `user`.
     pub(crate) members: Vec<Object>,
+    /// Banned users, in user id order, with the reason given.
+    pub(crate) bans: Vec<Ban>,
+}
+
+/// A ban of a guild.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Ban {
+    pub(crate) user_id: u64,
+    /// The `X-Audit-Log-Reason` of the ban, if any.
+    pub(crate) reason: Option<String>,
 }
 
 /// A user of the store.
@@ -252,6 +262,7 @@ impl Store {
                     object: guild.object.clone(),
                     channel_ids: guild.channels.iter().map(|c| c.id).collect(),
                     members: guild.members.clone(),
+                    bans: Vec::new(),
                 },
             );
         }

@@ -3,6 +3,7 @@
 //!
 //! One test binary for the crate (one module per scenario), so the test build links once.
 
+mod bans;
 mod binary;
 mod channel_admin;
 mod channel_permissions_typing;

@@ -218,10 +218,10 @@ mod tests {
     #[test]
     fn a_role_is_read_tolerantly() {
         let role = from_json(&json!({"id": "500000000000000002", "name": "bot",
-            "permissions": "1100010749975", "position": 2, "color": 0, "managed": true,
+            "permissions": "1100010750007", "position": 2, "color": 0, "managed": true,
             "tags": {"bot_id": "100000000000000001"}, "icon": null, "new": 1, "flags": 0}));
         assert_eq!((role.id, role.position), (500000000000000002, 2));
-        assert_eq!(role.permissions, "1100010749975");
+        assert_eq!(role.permissions, "1100010750007");
         assert!(role.managed);
         assert_eq!(role.tags[0].id, 100000000000000001);
         assert_eq!(role.icon, "");
