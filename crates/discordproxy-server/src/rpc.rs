@@ -11,6 +11,7 @@
 //! and one line in the table.
 
 mod any;
+mod ban;
 mod call;
 mod caller;
 mod channel;
@@ -97,6 +98,12 @@ table::rpc_table! {
         add_guild_member_role: "AddGuildMemberRole", AddGuildMemberRoleRequest => AddGuildMemberRoleResponse, member::add_guild_member_role, Ready;
         remove_guild_member_role: "RemoveGuildMemberRole", RemoveGuildMemberRoleRequest => RemoveGuildMemberRoleResponse, member::remove_guild_member_role, Ready;
         remove_guild_member: "RemoveGuildMember", RemoveGuildMemberRequest => RemoveGuildMemberResponse, member::remove_guild_member, Ready;
+        // Bans (issue 13).
+        get_guild_bans: "GetGuildBans", GetGuildBansRequest => GetGuildBansResponse, ban::get_guild_bans, Ready;
+        get_guild_ban: "GetGuildBan", GetGuildBanRequest => GetGuildBanResponse, ban::get_guild_ban, Ready;
+        create_guild_ban: "CreateGuildBan", CreateGuildBanRequest => CreateGuildBanResponse, ban::create_guild_ban, Ready;
+        remove_guild_ban: "RemoveGuildBan", RemoveGuildBanRequest => RemoveGuildBanResponse, ban::remove_guild_ban, Ready;
+        bulk_guild_ban: "BulkGuildBan", BulkGuildBanRequest => BulkGuildBanResponse, ban::bulk_guild_ban, Ready;
     }
     server_streaming {
         // trait method: "RpcName", Request => stream type of the trait, handler module;

@@ -97,12 +97,22 @@ fn bannable(store: &Store, guild_id: u64, user_id: u64) -> Result<(), ApiError> 
 /// Bans `user_id` (checked by [`bannable`]): kicks a member (GUILD_MEMBER_REMOVE), deletes
 /// their messages of the last `seconds` in the guild's channels (MESSAGE_DELETE_BULK per
 /// channel), records the ban (a repeat replaces the reason) and dispatches GUILD_BAN_ADD.
-fn ban(state: &State, store: &mut Store, guild_id: u64, user_id: u64, seconds: i64, reason: Option<String>) {
+fn ban(
+    state: &State,
+    store: &mut Store,
+    guild_id: u64,
+    user_id: u64,
+    seconds: i64,
+    reason: Option<String>,
+) {
     let user = store
         .users
         .get(&user_id)
         .map_or(Value::Null, |user| Value::Object(user.object.clone()));
-    let guild = store.guilds.get_mut(&guild_id).expect("checked by the caller");
+    let guild = store
+        .guilds
+        .get_mut(&guild_id)
+        .expect("checked by the caller");
     if let Some(index) = guild.member_index(user_id) {
         guild.members.remove(index);
         state.gateway.dispatch_guild_event(
@@ -116,8 +126,8 @@ fn ban(state: &State, store: &mut Store, guild_id: u64, user_id: u64, seconds: i
         Err(index) => guild.bans.insert(index, Ban { user_id, reason }),
     }
     if seconds > 0 {
-        let since = crate::timestamp::now_ms()
-            .saturating_sub(u64::try_from(seconds).unwrap_or(0) * 1000);
+        let since =
+            crate::timestamp::now_ms().saturating_sub(u64::try_from(seconds).unwrap_or(0) * 1000);
         let channel_ids: Vec<u64> = store
             .channels
             .iter()
@@ -212,7 +222,9 @@ pub(super) async fn get_bans(
             .collect(),
     };
     Ok(Json(Value::Array(
-        page.into_iter().map(|ban| ban_object(&store, ban)).collect(),
+        page.into_iter()
+            .map(|ban| ban_object(&store, ban))
+            .collect(),
     )))
 }
 
@@ -370,11 +382,20 @@ pub(super) async fn bulk_ban(
             failed.push(json!(user_id.to_string()));
             continue;
         }
-        ban(&state, &mut store, guild_id, user_id, seconds, reason.clone());
+        ban(
+            &state,
+            &mut store,
+            guild_id,
+            user_id,
+            seconds,
+            reason.clone(),
+        );
         banned.push(json!(user_id.to_string()));
     }
     if banned.is_empty() {
         return Err(ApiError::BulkBanFailed);
     }
-    Ok(Json(json!({"banned_users": banned, "failed_users": failed})))
+    Ok(Json(
+        json!({"banned_users": banned, "failed_users": failed}),
+    ))
 }

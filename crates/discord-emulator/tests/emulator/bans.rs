@@ -44,7 +44,10 @@ async fn bans_are_made_listed_read_and_lifted() {
     let gone = api
         .call(
             "GET",
-            &format!("/channels/{GENERAL}/messages/{}", carol_message["id"].as_str().unwrap()),
+            &format!(
+                "/channels/{GENERAL}/messages/{}",
+                carol_message["id"].as_str().unwrap()
+            ),
             None,
         )
         .await;
@@ -53,7 +56,12 @@ async fn bans_are_made_listed_read_and_lifted() {
     assert_eq!(ban.json["reason"], json!("spam bot"));
     assert_eq!(ban.json["user"]["id"], json!(CAROL));
     for user in [BOB, DAVE] {
-        assert_eq!(api.call("PUT", &format!("{base}/{user}"), None).await.status, 204);
+        assert_eq!(
+            api.call("PUT", &format!("{base}/{user}"), None)
+                .await
+                .status,
+            204
+        );
     }
     let all = api.call("GET", &base, None).await;
     assert_eq!(user_ids(&all.json), [BOB, CAROL, DAVE]);
@@ -65,7 +73,12 @@ async fn bans_are_made_listed_read_and_lifted() {
         .call("GET", &format!("{base}?before={DAVE}&limit=1"), None)
         .await;
     assert_eq!(user_ids(&before.json), [CAROL]);
-    assert_eq!(api.call("DELETE", &format!("{base}/{CAROL}"), None).await.status, 204);
+    assert_eq!(
+        api.call("DELETE", &format!("{base}/{CAROL}"), None)
+            .await
+            .status,
+        204
+    );
     assert_error(
         &api.call("GET", &format!("{base}/{CAROL}"), None).await,
         404,
@@ -119,10 +132,15 @@ async fn ban_errors_are_discords() {
             Some(json!({"delete_message_seconds": 604801})),
         )
         .await;
-    assert_eq!(form_code(&long, "/delete_message_seconds"), json!("NUMBER_TYPE_MAX"));
+    assert_eq!(
+        form_code(&long, "/delete_message_seconds"),
+        json!("NUMBER_TYPE_MAX")
+    );
     let limit = api.call("GET", &format!("{base}?limit=1001"), None).await;
     assert_eq!(form_code(&limit, "/limit"), json!("NUMBER_TYPE_MAX"));
-    let too_many: Vec<String> = (0..201).map(|i| (200000000000001000_u64 + i).to_string()).collect();
+    let too_many: Vec<String> = (0..201)
+        .map(|i| (200000000000001000_u64 + i).to_string())
+        .collect();
     let bulk = api
         .call(
             "POST",
@@ -132,9 +150,16 @@ async fn ban_errors_are_discords() {
         .await;
     assert_eq!(form_code(&bulk, "/user_ids"), json!("BASE_TYPE_MAX_LENGTH"));
     let missing = api
-        .call("POST", &format!("/guilds/{GUILD}/bulk-ban"), Some(json!({})))
+        .call(
+            "POST",
+            &format!("/guilds/{GUILD}/bulk-ban"),
+            Some(json!({})),
+        )
         .await;
-    assert_eq!(form_code(&missing, "/user_ids"), json!("BASE_TYPE_REQUIRED"));
+    assert_eq!(
+        form_code(&missing, "/user_ids"),
+        json!("BASE_TYPE_REQUIRED")
+    );
 }
 
 #[tokio::test]
@@ -149,7 +174,10 @@ async fn bans_cause_gateway_events_with_their_intents() {
     let removed = members.expect("GUILD_MEMBER_REMOVE").await;
     assert_eq!(removed["user"]["id"], json!(CAROL));
     let added = moderation.expect("GUILD_BAN_ADD").await;
-    assert_eq!(added, json!({"guild_id": GUILD, "user": added["user"].clone()}));
+    assert_eq!(
+        added,
+        json!({"guild_id": GUILD, "user": added["user"].clone()})
+    );
     assert_eq!(added["user"]["id"], json!(CAROL));
     api.call("DELETE", &format!("/guilds/{GUILD}/bans/{CAROL}"), None)
         .await;
@@ -182,10 +210,23 @@ async fn twilight_bans_lists_reads_lifts_and_bulk_bans() {
         .reason("judge")
         .await
         .unwrap();
-    let ban = client.ban(GUILD_ID, CAROL_ID).await.unwrap().model().await.unwrap();
+    let ban = client
+        .ban(GUILD_ID, CAROL_ID)
+        .await
+        .unwrap()
+        .model()
+        .await
+        .unwrap();
     assert_eq!(ban.user.id, CAROL_ID);
     assert_eq!(ban.reason.as_deref(), Some("judge"));
-    let bans = client.bans(GUILD_ID).limit(10).await.unwrap().models().await.unwrap();
+    let bans = client
+        .bans(GUILD_ID)
+        .limit(10)
+        .await
+        .unwrap()
+        .models()
+        .await
+        .unwrap();
     assert_eq!(bans.len(), 1);
     client.delete_ban(GUILD_ID, CAROL_ID).await.unwrap();
     let gone = client.ban(GUILD_ID, CAROL_ID).await.unwrap_err();

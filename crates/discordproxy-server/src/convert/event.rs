@@ -1,9 +1,11 @@
 //! A raw gateway dispatch frame → proto `GatewayEvent`, with a typed view for message, member,
-//! channel, reaction and role events.
+//! channel, reaction, role and ban events.
 //! <https://discord.com/developers/docs/events/gateway-events#payload-structure>
 
 use super::{channel, json, message, reaction_event};
-use discordproxy_proto::{GatewayEvent, GuildMember, GuildRoleEvent, gateway_event::Typed};
+use discordproxy_proto::{
+    GatewayEvent, GuildBanEvent, GuildMember, GuildRoleEvent, gateway_event::Typed,
+};
 use serde_json::Value;
 
 /// Builds the event for a dispatch frame (`op` 0). Returns `None` for other opcodes.
@@ -67,6 +69,13 @@ fn typed(name: &str, data: &Value, guild_id: u64) -> Option<Typed> {
                 role_id,
             }))
         }
+        "GUILD_BAN_ADD" | "GUILD_BAN_REMOVE" => Some(Typed::BanEvent(GuildBanEvent {
+            guild_id,
+            user: data
+                .get("user")
+                .filter(|user| user.is_object())
+                .map(super::user::from_json),
+        })),
         _ => None,
     }
 }

@@ -5,6 +5,7 @@
 //! call because of a field the call does not use.
 
 pub mod allowed_mentions;
+pub mod ban;
 pub mod channel;
 pub mod channel_body;
 pub mod embed;

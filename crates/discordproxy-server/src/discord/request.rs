@@ -8,6 +8,7 @@
 //! resource module).
 
 pub mod any;
+pub mod ban;
 pub mod channel;
 mod gateway;
 mod guild;

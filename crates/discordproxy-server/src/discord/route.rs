@@ -182,6 +182,11 @@ routes! {
     AddGuildMemberRole { guild_id, user_id, role_id } => PUT "guilds/{guild_id}/members/{user_id}/roles/{role_id}", major = guild_id;
     RemoveGuildMemberRole { guild_id, user_id, role_id } => DELETE "guilds/{guild_id}/members/{user_id}/roles/{role_id}", major = guild_id;
     RemoveGuildMember { guild_id, user_id } => DELETE "guilds/{guild_id}/members/{user_id}", major = guild_id;
+    GuildBans { guild_id } => GET "guilds/{guild_id}/bans", major = guild_id;
+    GuildBan { guild_id, user_id } => GET "guilds/{guild_id}/bans/{user_id}", major = guild_id;
+    CreateGuildBan { guild_id, user_id } => PUT "guilds/{guild_id}/bans/{user_id}", major = guild_id;
+    RemoveGuildBan { guild_id, user_id } => DELETE "guilds/{guild_id}/bans/{user_id}", major = guild_id;
+    BulkGuildBan { guild_id } => POST "guilds/{guild_id}/bulk-ban", major = guild_id;
 }
 
 #[cfg(test)]

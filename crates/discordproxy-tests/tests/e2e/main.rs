@@ -2,6 +2,7 @@
 //!
 //! One test binary for the crate (one module per scenario), so the test build links once.
 
+mod bans;
 mod call_discord_api;
 mod channels;
 mod connection_limits;

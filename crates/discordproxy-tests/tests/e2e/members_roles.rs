@@ -1195,7 +1195,7 @@ async fn the_alliance_auth_discord_service_flow() {
 
 /// StreamEvents' typed view of the events these RPCs cause: GUILD_ROLE_CREATE/UPDATE carry
 /// the role, GUILD_ROLE_DELETE its id (oneof `role_event`), GUILD_MEMBER_ADD/REMOVE the
-/// member.
+/// member, GUILD_BAN_ADD the user (oneof `ban_event`).
 #[tokio::test]
 async fn role_and_member_events_arrive_typed_over_stream_events() {
     use discordproxy_proto::{StreamEventsRequest, gateway_event::Typed};
@@ -1208,7 +1208,7 @@ async fn role_and_member_events_arrive_typed_over_stream_events() {
     let mut options = discord_emulator::Options::new(discord_emulator::Fixture::default_fixture());
     options.rate_limits.mode = discord_emulator::config::RateLimits::Off;
     let gateway = GatewayOptions {
-        intents: Intents::GUILDS | Intents::GUILD_MEMBERS,
+        intents: Intents::GUILDS | Intents::GUILD_MEMBERS | Intents::GUILD_MODERATION,
         status: Status::Online,
         activity: None,
         shards: ShardCount::Auto,
@@ -1223,6 +1223,7 @@ async fn role_and_member_events_arrive_typed_over_stream_events() {
                 "GUILD_ROLE_DELETE",
                 "GUILD_MEMBER_ADD",
                 "GUILD_MEMBER_REMOVE",
+                "GUILD_BAN_ADD",
             ]
             .map(str::to_owned)
             .to_vec(),
@@ -1320,6 +1321,21 @@ async fn role_and_member_events_arrive_typed_over_stream_events() {
         .await
         .unwrap();
     assert_eq!(next_event(&mut events).await.name, "GUILD_MEMBER_REMOVE");
+    client
+        .create_guild_ban(discordproxy_proto::CreateGuildBanRequest {
+            guild_id: GUILD,
+            user_id: CAROL,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(next_event(&mut events).await.name, "GUILD_MEMBER_REMOVE");
+    let banned = next_event(&mut events).await;
+    assert_eq!(banned.name, "GUILD_BAN_ADD");
+    let Some(Typed::BanEvent(event)) = banned.typed else {
+        panic!("typed ban");
+    };
+    assert_eq!((event.guild_id, event.user.unwrap().id), (GUILD, CAROL));
 
     client
         .delete_guild_role(DeleteGuildRoleRequest {
