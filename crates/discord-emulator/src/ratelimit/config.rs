@@ -292,6 +292,7 @@ impl RateLimitConfig {
             ("GET /users/@me", RouteLimit::new(50, second)),
             ("GET /users/{user_id}", RouteLimit::new(50, second)),
             ("POST /users/@me/channels", RouteLimit::new(50, second)),
+            ("GET /users/@me/guilds", RouteLimit::new(50, second)),
             ("GET /gateway/bot", RouteLimit::new(50, second)),
         ]
         .into_iter()

@@ -1,6 +1,6 @@
 //! The REST API router: Discord's paths under `/api/v10`, `/api/v9` and unversioned `/api`.
 //!
-//! One file per resource: [`users`], [`channels`], [`guilds`], [`gateway`], [`soundboard`];
+//! One file per resource: [`users`] (and [`user_guilds`]), [`channels`], [`guilds`], [`gateway`], [`soundboard`];
 //! [`channel_admin`] creates, modifies and deletes guild channels (with gateway events);
 //! [`channel_permissions`] sets and deletes permission overwrites; [`typing`] is the typing
 //! indicator;
@@ -22,6 +22,7 @@ mod messages;
 mod roles;
 mod soundboard;
 mod typing;
+mod user_guilds;
 mod users;
 
 use std::sync::Arc;
@@ -47,6 +48,7 @@ pub(crate) fn router(state: &Arc<State>) -> Router<Arc<State>> {
     let authenticated = Router::new()
         .route("/users/@me", get(users::current_user))
         .route("/users/@me/channels", post(users::create_dm))
+        .route("/users/@me/guilds", get(user_guilds::current_user_guilds))
         .route("/users/{user_id}", get(users::get_user))
         .route(
             "/channels/{channel_id}",

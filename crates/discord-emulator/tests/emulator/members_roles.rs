@@ -433,3 +433,36 @@ async fn role_and_member_changes_cause_gateway_events_with_their_intents() {
         assert_eq!(deleted, json!({"guild_id": GUILD, "role_id": id}));
     }
 }
+
+#[tokio::test]
+async fn the_bots_guilds_are_listed_as_partial_guilds() {
+    let api = Api::start().await;
+    let guilds = api
+        .call("GET", "/users/@me/guilds?with_counts=true", None)
+        .await;
+    assert_eq!(guilds.status, 200, "{}", guilds.text);
+    let guild = &guilds.json[0];
+    assert_eq!(guild["id"], json!(GUILD));
+    assert_eq!(guild["owner"], json!(false));
+    assert_eq!(guild["permissions"], json!("2171642302071"));
+    assert_eq!(guild["approximate_member_count"], json!(3));
+    let none = api
+        .call("GET", &format!("/users/@me/guilds?after={GUILD}"), None)
+        .await;
+    assert_eq!(none.json, json!([]));
+    let bad = api.call("GET", "/users/@me/guilds?limit=201", None).await;
+    assert_eq!(form_code(&bad, "/limit"), json!("NUMBER_TYPE_MAX"));
+    let twilight = twilight_http::Client::builder()
+        .proxy(api.emulator.local_addr().to_string(), true)
+        .token(api.emulator.token().to_owned())
+        .build();
+    let current = twilight
+        .current_user_guilds()
+        .limit(10)
+        .await
+        .unwrap()
+        .models()
+        .await
+        .unwrap();
+    assert_eq!(current[0].id.get().to_string(), GUILD);
+}
