@@ -25,6 +25,7 @@ mod reaction;
 mod role;
 mod table;
 mod unreachable;
+mod user;
 
 use crate::state::ProxyState;
 use std::sync::Arc;
@@ -104,6 +105,11 @@ table::rpc_table! {
         create_guild_ban: "CreateGuildBan", CreateGuildBanRequest => CreateGuildBanResponse, ban::create_guild_ban, Ready;
         remove_guild_ban: "RemoveGuildBan", RemoveGuildBanRequest => RemoveGuildBanResponse, ban::remove_guild_ban, Ready;
         bulk_guild_ban: "BulkGuildBan", BulkGuildBanRequest => BulkGuildBanResponse, ban::bulk_guild_ban, Ready;
+        // Users (issue 13).
+        get_current_user: "GetCurrentUser", GetCurrentUserRequest => GetCurrentUserResponse, user::get_current_user, Ready;
+        get_user: "GetUser", GetUserRequest => GetUserResponse, user::get_user, Ready;
+        create_dm: "CreateDM", CreateDmRequest => CreateDmResponse, user::create_dm, Ready;
+        get_current_user_guilds: "GetCurrentUserGuilds", GetCurrentUserGuildsRequest => GetCurrentUserGuildsResponse, user::get_current_user_guilds, Ready;
     }
     server_streaming {
         // trait method: "RpcName", Request => stream type of the trait, handler module;

@@ -17,4 +17,4 @@ pub mod message;
 pub mod pin;
 pub mod reaction;
 pub mod role;
-mod user;
+pub mod user;

@@ -187,6 +187,7 @@ routes! {
     CreateGuildBan { guild_id, user_id } => PUT "guilds/{guild_id}/bans/{user_id}", major = guild_id;
     RemoveGuildBan { guild_id, user_id } => DELETE "guilds/{guild_id}/bans/{user_id}", major = guild_id;
     BulkGuildBan { guild_id } => POST "guilds/{guild_id}/bulk-ban", major = guild_id;
+    CurrentUserGuilds => GET "users/@me/guilds";
 }
 
 #[cfg(test)]

@@ -22,3 +22,4 @@ mod reactions;
 mod request_properties;
 mod rpc;
 mod tolerant_decoding;
+mod users;
