@@ -466,3 +466,89 @@ async fn the_bots_guilds_are_listed_as_partial_guilds() {
         .unwrap();
     assert_eq!(current[0].id.get().to_string(), GUILD);
 }
+
+/// An emulator whose default fixture is changed by `edit` (rate limits off).
+async fn with_fixture(edit: impl FnOnce(&mut Value)) -> Api {
+    let mut fixture: Value =
+        serde_json::from_str(include_str!("../../fixtures/default.json")).unwrap();
+    edit(&mut fixture);
+    let mut options = discord_emulator::Options::new(
+        discord_emulator::Fixture::from_json(&fixture.to_string()).unwrap(),
+    );
+    options.rate_limits.mode = discord_emulator::config::RateLimits::Off;
+    Api::with(options).await
+}
+
+#[tokio::test]
+async fn permissions_come_from_the_bots_roles_administrator_and_ownership() {
+    // Without its role the bot has @everyone's permissions only: no MANAGE_ROLES, KICK_MEMBERS,
+    // MANAGE_NICKNAMES.
+    let plain = with_fixture(|fixture| {
+        fixture["guilds"][0]["members"][0]["roles"] = json!([]);
+    })
+    .await;
+    let create = plain
+        .call("POST", &format!("/guilds/{GUILD}/roles"), None)
+        .await;
+    assert_error(&create, 403, 50013, "Missing Permissions");
+    let kick = plain
+        .call("DELETE", &format!("/guilds/{GUILD}/members/{CAROL}"), None)
+        .await;
+    assert_error(&kick, 403, 50013, "Missing Permissions");
+    let nick = plain
+        .call(
+            "PATCH",
+            &format!("/guilds/{GUILD}/members/{CAROL}"),
+            Some(json!({"nick": "x"})),
+        )
+        .await;
+    assert_error(&nick, 403, 50013, "Missing Permissions");
+    let own_nick = plain
+        .call(
+            "PATCH",
+            &format!("/guilds/{GUILD}/members/@me"),
+            Some(json!({"nick": "x"})),
+        )
+        .await;
+    assert_eq!(own_nick.status, 200, "@everyone has CHANGE_NICKNAME");
+
+    // ADMINISTRATOR gives every permission, but not a higher rank.
+    let admin = with_fixture(|fixture| {
+        fixture["guilds"][0]["roles"][2]["permissions"] = json!("8");
+    })
+    .await;
+    let create = admin
+        .call(
+            "POST",
+            &format!("/guilds/{GUILD}/roles"),
+            Some(json!({"permissions": "8"})),
+        )
+        .await;
+    assert_eq!(create.status, 200, "{}", create.text);
+    let above = admin
+        .call(
+            "PUT",
+            &format!("/guilds/{GUILD}/members/{CAROL}/roles/{ADMIN_ROLE}"),
+            None,
+        )
+        .await;
+    assert_error(&above, 403, 50013, "Missing Permissions");
+
+    // The owner outranks every role and may do everything (but is never kicked by others).
+    let owner = with_fixture(|fixture| {
+        fixture["guilds"][0]["owner_id"] = json!(BOT);
+    })
+    .await;
+    for (method, path) in [
+        (
+            "PUT",
+            format!("/guilds/{GUILD}/members/{CAROL}/roles/{ADMIN_ROLE}"),
+        ),
+        ("PATCH", format!("/guilds/{GUILD}/roles/{ADMIN_ROLE}")),
+        ("DELETE", format!("/guilds/{GUILD}/members/{ALICE}")),
+    ] {
+        let body = (method == "PATCH").then(|| json!({"name": "Owned"}));
+        let reply = owner.call(method, &path, body).await;
+        assert!(reply.status / 100 == 2, "{method} {path}: {}", reply.text);
+    }
+}
