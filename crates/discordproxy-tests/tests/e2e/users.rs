@@ -42,6 +42,23 @@ async fn users_and_the_bots_guilds() {
         get.response.clone().unwrap()
     );
 
+    stack
+        .emulator
+        .add_fault(
+            json!({"method": "GET", "route": "/users/@me", "status": 403, "count": 1,
+                          "body": {"message": "Missing Access", "code": 50001}}),
+        )
+        .unwrap();
+    let status = client
+        .get_current_user(GetCurrentUserRequest {})
+        .await
+        .unwrap_err();
+    assert_eq!(status.code(), Code::PermissionDenied);
+    assert_eq!(
+        details(&status),
+        json!({"type": "HTTPException", "status": 403, "code": 50001, "text": "Missing Access"})
+    );
+
     let start = skip(&stack);
     let alice = client
         .get_user(GetUserRequest { user_id: ALICE })
