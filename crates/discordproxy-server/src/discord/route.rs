@@ -314,6 +314,72 @@ mod tests {
     }
 
     #[test]
+    fn guild_role_member_ban_and_user_routes_are_keyed_by_guild_like_their_dynamic_paths() {
+        use super::dynamic::DynamicRoute;
+        let routes = [
+            (Route::GuildRoles { guild_id: 4 }, "guilds/4/roles"),
+            (
+                Route::ModifyGuildRole {
+                    guild_id: 4,
+                    role_id: 5,
+                },
+                "guilds/4/roles/5",
+            ),
+            (
+                Route::ModifyGuildRolePositions { guild_id: 4 },
+                "guilds/4/roles",
+            ),
+            (
+                Route::AddGuildMember {
+                    guild_id: 4,
+                    user_id: 6,
+                },
+                "guilds/4/members/6",
+            ),
+            (
+                Route::ModifyCurrentMember { guild_id: 4 },
+                "guilds/4/members/@me",
+            ),
+            (
+                Route::SearchGuildMembers { guild_id: 4 },
+                "guilds/4/members/search",
+            ),
+            (
+                Route::AddGuildMemberRole {
+                    guild_id: 4,
+                    user_id: 6,
+                    role_id: 5,
+                },
+                "guilds/4/members/6/roles/5",
+            ),
+            (
+                Route::CreateGuildBan {
+                    guild_id: 4,
+                    user_id: 6,
+                },
+                "guilds/4/bans/6",
+            ),
+            (Route::BulkGuildBan { guild_id: 4 }, "guilds/4/bulk-ban"),
+        ];
+        for (route, path) in routes {
+            assert_eq!(route.path(), path);
+            assert_eq!(route.major(), 4, "{route:?}");
+            assert!(!route.template().contains('4'), "{route:?}");
+            let dynamic = DynamicRoute::new(route.method(), &format!("/{path}")).unwrap();
+            assert_eq!(
+                BucketKey::from(&route),
+                BucketKey {
+                    template: dynamic.template(),
+                    major: dynamic.major()
+                },
+                "{route:?}"
+            );
+        }
+        assert_eq!(Route::CurrentUserGuilds.major(), 0);
+        assert_eq!(Route::CurrentUserGuilds.path(), "users/@me/guilds");
+    }
+
+    #[test]
     fn every_route_of_the_table() {
         let table = [
             (Route::CurrentUser, "GET /users/@me", "users/@me", 0),
