@@ -134,7 +134,7 @@ def test_on_ready_has_the_fixture_guild_and_its_channels(pycord_emulator):
             assert isinstance(general, discord.TextChannel)
             assert general.name == "general"
             assert len(guild.channels) == 10
-            assert {r.name for r in guild.roles} == {"@everyone", "Member"}
+            assert {r.name for r in guild.roles} == {"@everyone", "Member", "sandbox-bot"}
             assert guild.member_count == 3
             # py-cord connected over zlib-stream and identified once.
             (session,) = [

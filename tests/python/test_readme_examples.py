@@ -145,7 +145,30 @@ def check_stream_events(stubs, server, emulator):
         proc.wait(timeout=10)
 
 
+MEMBERS = "GetGuildRoles+CreateGuildRole+AddGuildMember+ModifyGuildMember+RemoveGuildMember"
+
+
+def check_members(stubs, server, emulator):
+    """Alliance Auth's flow: each call is one REST request with the body AA sends."""
+    dave = "200000000000000004"
+    before = len(emulator.raw_requests())
+    assert run(stubs, server.target, examples()[MEMBERS]) == []
+    calls = [
+        (r["method"], r["path"].removeprefix(API), r["body"], r["status"])
+        for r in emulator.raw_requests()[before:]
+        if "/members" in r["path"] or "/roles" in r["path"]
+    ]
+    members = f"/guilds/{GUILD_ID}/members/{dave}"
+    assert calls[0][:2] == ("GET", f"/guilds/{GUILD_ID}/roles")
+    put = next(c for c in calls if c[0] == "PUT")
+    assert put[1] == members and put[3] == 201, calls
+    assert put[2]["access_token"] == "sandbox-oauth-dave" and put[2]["nick"] == "[CORP] Dave"
+    assert ("PATCH", members, {"nick": None}, 200) in calls
+    assert calls[-1] == ("DELETE", members, None, 204)
+
+
 CHECKS = {
+    MEMBERS: check_members,
     MESSAGES: check_messages,
     "SendChannelMessage": check_reply_with_a_file,
     "CallDiscordApi": check_call_discord_api,

@@ -37,6 +37,12 @@ pub(crate) enum ApiError {
     /// 10009: the channel has no permission overwrite with this id (HTTP 404).
     #[error("Unknown Overwrite")]
     UnknownOverwrite,
+    /// 10011: the guild has no role with this id (HTTP 404).
+    #[error("Unknown Role")]
+    UnknownRole,
+    /// 10026: the user is not banned from the guild (HTTP 404).
+    #[error("Unknown Ban")]
+    UnknownBan,
     /// 10013: the user does not exist (HTTP 404).
     #[error("Unknown User")]
     UnknownUser,
@@ -47,9 +53,15 @@ pub(crate) enum ApiError {
     /// 30003: the channel has 50 pinned messages already (HTTP 400).
     #[error("Maximum number of pins reached for the channel (50)")]
     TooManyPins,
+    /// 30005: the guild has 250 roles already (HTTP 400).
+    #[error("Maximum number of guild roles reached (250)")]
+    TooManyRoles,
     /// 30010: the message has reactions with 20 different emojis already (HTTP 400).
     #[error("Maximum number of reactions reached (20)")]
     TooManyReactions,
+    /// 40032: a voice change (`channel_id`) for a member not in a voice channel (HTTP 400).
+    #[error("Target user is not connected to voice.")]
+    NotConnectedToVoice,
     /// 40033: the message was crossposted already (HTTP 400).
     #[error("This message has already been crossposted.")]
     AlreadyCrossposted,
@@ -78,6 +90,16 @@ pub(crate) enum ApiError {
     /// announcement channel (HTTP 400).
     #[error("Cannot execute action on this channel type")]
     InvalidChannelType,
+    /// 500000: a bulk ban that banned nobody (HTTP 400).
+    #[error("Failed to ban users")]
+    BulkBanFailed,
+    /// 50025: an OAuth2 access token the emulator does not know, of another user, or without
+    /// the `guilds.join` scope (HTTP 403).
+    #[error("Invalid OAuth2 access token")]
+    InvalidOAuthToken,
+    /// 50028: a role that cannot be used this way, e.g. deleting `@everyone` (HTTP 400).
+    #[error("Invalid Role")]
+    InvalidRole,
     /// 50033: a DM recipient that cannot be used (HTTP 400).
     #[error("Invalid Recipient(s)")]
     InvalidRecipients,
@@ -115,6 +137,8 @@ impl ApiError {
             | Self::UnknownMember
             | Self::UnknownMessage
             | Self::UnknownOverwrite
+            | Self::UnknownRole
+            | Self::UnknownBan
             | Self::UnknownUser => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Self::EntityTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
@@ -122,11 +146,16 @@ impl ApiError {
             | Self::DmChannelAction
             | Self::CannotMessageUser
             | Self::NotMessageAuthor
+            | Self::InvalidOAuthToken
             | Self::MissingPermissions => StatusCode::FORBIDDEN,
             Self::AlreadyCrossposted
             | Self::UnknownEmoji
             | Self::TooManyPins
             | Self::TooManyReactions
+            | Self::TooManyRoles
+            | Self::NotConnectedToVoice
+            | Self::InvalidRole
+            | Self::BulkBanFailed
             | Self::InvalidChannelType
             | Self::MessageTooOld
             | Self::InvalidSticker
@@ -150,10 +179,14 @@ impl ApiError {
             Self::UnknownMember => 10007,
             Self::UnknownMessage => 10008,
             Self::UnknownOverwrite => 10009,
+            Self::UnknownRole => 10011,
             Self::UnknownUser => 10013,
+            Self::UnknownBan => 10026,
             Self::UnknownEmoji => 10014,
             Self::TooManyPins => 30003,
+            Self::TooManyRoles => 30005,
             Self::TooManyReactions => 30010,
+            Self::NotConnectedToVoice => 40032,
             Self::AlreadyCrossposted => 40033,
             Self::MissingAccess => 50001,
             Self::DmChannelAction => 50003,
@@ -163,6 +196,8 @@ impl ApiError {
             Self::NonTextChannel => 50008,
             Self::MissingPermissions => 50013,
             Self::InvalidChannelType => 50024,
+            Self::InvalidOAuthToken => 50025,
+            Self::InvalidRole => 50028,
             Self::InvalidRecipients => 50033,
             Self::MessageTooOld => 50034,
             Self::InvalidFormBody(_) => 50035,
@@ -170,6 +205,7 @@ impl ApiError {
             Self::ThreadArchived => 50083,
             Self::InvalidJson => 50109,
             Self::ThreadAlreadyCreated => 160004,
+            Self::BulkBanFailed => 500000,
         }
     }
 

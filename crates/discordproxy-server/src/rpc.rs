@@ -11,18 +11,22 @@
 //! and one line in the table.
 
 mod any;
+mod ban;
 mod call;
 mod caller;
 mod channel;
 mod fields;
 mod gateway;
 mod guild;
+mod member;
 mod message;
 mod pin;
 mod reaction;
+mod role;
 mod table;
 mod thread;
 mod unreachable;
+mod user;
 
 use crate::state::ProxyState;
 use std::sync::Arc;
@@ -92,6 +96,34 @@ table::rpc_table! {
         list_public_archived_threads: "ListPublicArchivedThreads", ListPublicArchivedThreadsRequest => ListPublicArchivedThreadsResponse, thread::list_public_archived_threads, Ready;
         list_private_archived_threads: "ListPrivateArchivedThreads", ListPrivateArchivedThreadsRequest => ListPrivateArchivedThreadsResponse, thread::list_private_archived_threads, Ready;
         list_joined_private_archived_threads: "ListJoinedPrivateArchivedThreads", ListJoinedPrivateArchivedThreadsRequest => ListJoinedPrivateArchivedThreadsResponse, thread::list_joined_private_archived_threads, Ready;
+        // Guild and roles, members (issue 13).
+        get_guild: "GetGuild", GetGuildRequest => GetGuildResponse, guild::get_guild, Ready;
+        get_guild_roles: "GetGuildRoles", GetGuildRolesRequest => GetGuildRolesResponse, role::get_guild_roles, Ready;
+        get_guild_role: "GetGuildRole", GetGuildRoleRequest => GetGuildRoleResponse, role::get_guild_role, Ready;
+        create_guild_role: "CreateGuildRole", CreateGuildRoleRequest => CreateGuildRoleResponse, role::create_guild_role, Ready;
+        modify_guild_role: "ModifyGuildRole", ModifyGuildRoleRequest => ModifyGuildRoleResponse, role::modify_guild_role, Ready;
+        modify_guild_role_positions: "ModifyGuildRolePositions", ModifyGuildRolePositionsRequest => ModifyGuildRolePositionsResponse, role::modify_guild_role_positions, Ready;
+        delete_guild_role: "DeleteGuildRole", DeleteGuildRoleRequest => DeleteGuildRoleResponse, role::delete_guild_role, Ready;
+        get_guild_member: "GetGuildMember", GetGuildMemberRequest => GetGuildMemberResponse, member::get_guild_member, Ready;
+        list_guild_members: "ListGuildMembers", ListGuildMembersRequest => ListGuildMembersResponse, member::list_guild_members, Ready;
+        search_guild_members: "SearchGuildMembers", SearchGuildMembersRequest => SearchGuildMembersResponse, member::search_guild_members, Ready;
+        add_guild_member: "AddGuildMember", AddGuildMemberRequest => AddGuildMemberResponse, member::add_guild_member, Ready;
+        modify_guild_member: "ModifyGuildMember", ModifyGuildMemberRequest => ModifyGuildMemberResponse, member::modify_guild_member, Ready;
+        modify_current_member: "ModifyCurrentMember", ModifyCurrentMemberRequest => ModifyCurrentMemberResponse, member::modify_current_member, Ready;
+        add_guild_member_role: "AddGuildMemberRole", AddGuildMemberRoleRequest => AddGuildMemberRoleResponse, member::add_guild_member_role, Ready;
+        remove_guild_member_role: "RemoveGuildMemberRole", RemoveGuildMemberRoleRequest => RemoveGuildMemberRoleResponse, member::remove_guild_member_role, Ready;
+        remove_guild_member: "RemoveGuildMember", RemoveGuildMemberRequest => RemoveGuildMemberResponse, member::remove_guild_member, Ready;
+        // Bans (issue 13).
+        get_guild_bans: "GetGuildBans", GetGuildBansRequest => GetGuildBansResponse, ban::get_guild_bans, Ready;
+        get_guild_ban: "GetGuildBan", GetGuildBanRequest => GetGuildBanResponse, ban::get_guild_ban, Ready;
+        create_guild_ban: "CreateGuildBan", CreateGuildBanRequest => CreateGuildBanResponse, ban::create_guild_ban, Ready;
+        remove_guild_ban: "RemoveGuildBan", RemoveGuildBanRequest => RemoveGuildBanResponse, ban::remove_guild_ban, Ready;
+        bulk_guild_ban: "BulkGuildBan", BulkGuildBanRequest => BulkGuildBanResponse, ban::bulk_guild_ban, Ready;
+        // Users (issue 13).
+        get_current_user: "GetCurrentUser", GetCurrentUserRequest => GetCurrentUserResponse, user::get_current_user, Ready;
+        get_user: "GetUser", GetUserRequest => GetUserResponse, user::get_user, Ready;
+        create_dm: "CreateDM", CreateDmRequest => CreateDmResponse, user::create_dm, Ready;
+        get_current_user_guilds: "GetCurrentUserGuilds", GetCurrentUserGuildsRequest => GetCurrentUserGuildsResponse, user::get_current_user_guilds, Ready;
     }
     server_streaming {
         // trait method: "RpcName", Request => stream type of the trait, handler module;

@@ -663,7 +663,7 @@ mod tests {
         assert_eq!(guild.id, Id::new(GUILD));
         assert_eq!(guild.name, "Sandbox Guild");
         assert_eq!(guild.channels.len(), 9);
-        assert_eq!(guild.roles.len(), 2);
+        assert_eq!(guild.roles.len(), 4);
         assert_eq!(guild.members.len(), 3);
         assert_eq!(guild.member_count, Some(3));
         assert!(guild.joined_at.is_some());
@@ -714,7 +714,7 @@ mod tests {
         );
         assert_eq!(d["guild_id"], json!(GUILD.to_string()));
         assert!(d["member"].get("user").is_none());
-        assert_eq!(d["member"]["roles"], json!([]));
+        assert_eq!(d["member"]["roles"], json!(["500000000000000002"]));
         assert_eq!(d["mentions"][0]["member"]["nick"], json!("Ali"));
         let created: MessageCreate = serde_json::from_value(d.clone()).unwrap();
         assert_eq!(created.guild_id, Some(Id::new(GUILD)));

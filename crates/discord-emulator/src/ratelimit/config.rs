@@ -135,8 +135,12 @@ impl RateLimitConfig {
     /// `pins` of 5 per 5 s; per channel, modify 10 per 10 s, delete 5 per 5 s, setting and
     /// deleting permission overwrites one bucket `permissions` of 10 per 10 s, typing 5 per
     /// 5 s; creating guild channels 10 per 10 s per guild (these channel limits are guessed:
-    /// Discord does not publish them); every other emulated route 50 per second (so the global
-    /// limit binds first).
+    /// Discord does not publish them); per guild, creating, modifying, moving and deleting
+    /// roles, listing and searching members, adding, modifying and kicking members, listing
+    /// bans, banning, unbanning and bulk bans 10 per 10 s each, adding and removing a member's
+    /// role one bucket `member-roles` of 10 per 10 s
+    /// (guessed too); every other emulated route 50 per second (so the global limit binds
+    /// first).
     pub fn default_routes() -> Vec<(String, RouteLimit)> {
         let second = Duration::from_secs(1);
         let shared = |limit, per, bucket: &str| RouteLimit {
@@ -149,6 +153,8 @@ impl RateLimitConfig {
         let permissions = || shared(10, Duration::from_secs(10), "permissions");
         let thread_create = || shared(10, Duration::from_secs(10), "thread-create");
         let thread_members = || shared(10, Duration::from_secs(10), "thread-members");
+        let member_roles = || shared(10, Duration::from_secs(10), "member-roles");
+        let ten_per_ten = || RouteLimit::new(10, Duration::from_secs(10));
         [
             (
                 "POST /channels/{channel_id}/messages",
@@ -250,9 +256,45 @@ impl RateLimitConfig {
                 "GET /guilds/{guild_id}/channels",
                 RouteLimit::new(50, second),
             ),
+            ("GET /guilds/{guild_id}/roles", RouteLimit::new(50, second)),
+            (
+                "GET /guilds/{guild_id}/roles/{role_id}",
+                RouteLimit::new(50, second),
+            ),
+            ("POST /guilds/{guild_id}/roles", ten_per_ten()),
+            ("PATCH /guilds/{guild_id}/roles", ten_per_ten()),
+            ("PATCH /guilds/{guild_id}/roles/{role_id}", ten_per_ten()),
+            ("DELETE /guilds/{guild_id}/roles/{role_id}", ten_per_ten()),
+            (
+                "GET /guilds/{guild_id}/members/{user_id}",
+                RouteLimit::new(50, second),
+            ),
+            ("GET /guilds/{guild_id}/members", ten_per_ten()),
+            ("GET /guilds/{guild_id}/members/search", ten_per_ten()),
+            ("PUT /guilds/{guild_id}/members/{user_id}", ten_per_ten()),
+            ("PATCH /guilds/{guild_id}/members/{user_id}", ten_per_ten()),
+            ("PATCH /guilds/{guild_id}/members/@me", ten_per_ten()),
+            ("DELETE /guilds/{guild_id}/members/{user_id}", ten_per_ten()),
+            (
+                "PUT /guilds/{guild_id}/members/{user_id}/roles/{role_id}",
+                member_roles(),
+            ),
+            (
+                "DELETE /guilds/{guild_id}/members/{user_id}/roles/{role_id}",
+                member_roles(),
+            ),
+            ("GET /guilds/{guild_id}/bans", ten_per_ten()),
+            (
+                "GET /guilds/{guild_id}/bans/{user_id}",
+                RouteLimit::new(50, second),
+            ),
+            ("PUT /guilds/{guild_id}/bans/{user_id}", ten_per_ten()),
+            ("DELETE /guilds/{guild_id}/bans/{user_id}", ten_per_ten()),
+            ("POST /guilds/{guild_id}/bulk-ban", ten_per_ten()),
             ("GET /users/@me", RouteLimit::new(50, second)),
             ("GET /users/{user_id}", RouteLimit::new(50, second)),
             ("POST /users/@me/channels", RouteLimit::new(50, second)),
+            ("GET /users/@me/guilds", RouteLimit::new(50, second)),
             ("GET /gateway/bot", RouteLimit::new(50, second)),
             (
                 "POST /channels/{channel_id}/messages/{message_id}/threads",

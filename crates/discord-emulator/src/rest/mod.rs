@@ -1,24 +1,30 @@
 //! The REST API router: Discord's paths under `/api/v10`, `/api/v9` and unversioned `/api`.
 //!
-//! One file per resource: [`users`], [`channels`], [`guilds`], [`gateway`], [`soundboard`];
+//! One file per resource: [`users`] (and [`user_guilds`]), [`channels`], [`guilds`], [`gateway`], [`soundboard`];
 //! [`channel_admin`] creates, modifies and deletes guild channels (with gateway events);
 //! [`channel_permissions`] sets and deletes permission overwrites; [`typing`] is the typing
 //! indicator; [`threads`] starts, lists and joins threads;
+//! [`roles`], [`members`] and [`bans`] are a guild's roles, members and bans (permission and
+//! hierarchy checks, gateway events);
 //! [`messages`] has one file per message route (reactions and pins included).
 //! Every route except `GET /gateway` needs the bot token (see [`crate::auth`]). Unknown paths
 //! answer 404 `{"message": "404: Not Found", "code": 0}` and known paths with another method 405
 //! `{"message": "405: Method Not Allowed", "code": 0}`.
 
 pub(crate) mod attachments;
+mod bans;
 mod channel_admin;
 mod channel_permissions;
 mod channels;
 mod gateway;
 mod guilds;
+mod members;
 mod messages;
+mod roles;
 mod soundboard;
 pub(crate) mod threads;
 mod typing;
+mod user_guilds;
 mod users;
 
 use std::sync::Arc;
@@ -44,6 +50,7 @@ pub(crate) fn router(state: &Arc<State>) -> Router<Arc<State>> {
     let authenticated = Router::new()
         .route("/users/@me", get(users::current_user))
         .route("/users/@me/channels", post(users::create_dm))
+        .route("/users/@me/guilds", get(user_guilds::current_user_guilds))
         .route("/users/{user_id}", get(users::get_user))
         .route(
             "/channels/{channel_id}",
@@ -153,6 +160,46 @@ pub(crate) fn router(state: &Arc<State>) -> Router<Arc<State>> {
             "/guilds/{guild_id}/threads/active",
             get(threads::list_active_guild_threads),
         )
+        .route(
+            "/guilds/{guild_id}/roles",
+            get(roles::get_roles)
+                .post(roles::create_role)
+                .patch(roles::modify_role_positions),
+        )
+        .route(
+            "/guilds/{guild_id}/roles/{role_id}",
+            get(roles::get_role)
+                .patch(roles::modify_role)
+                .delete(roles::delete_role),
+        )
+        .route("/guilds/{guild_id}/members", get(members::list_members))
+        .route(
+            "/guilds/{guild_id}/members/search",
+            get(members::search_members),
+        )
+        .route(
+            "/guilds/{guild_id}/members/@me",
+            axum::routing::patch(members::modify_current_member),
+        )
+        .route(
+            "/guilds/{guild_id}/members/{user_id}",
+            get(members::get_member)
+                .put(members::add_member)
+                .patch(members::modify_member)
+                .delete(members::remove_member),
+        )
+        .route(
+            "/guilds/{guild_id}/members/{user_id}/roles/{role_id}",
+            put(members::add_member_role).delete(members::remove_member_role),
+        )
+        .route("/guilds/{guild_id}/bans", get(bans::get_bans))
+        .route(
+            "/guilds/{guild_id}/bans/{user_id}",
+            get(bans::get_ban)
+                .put(bans::create_ban)
+                .delete(bans::remove_ban),
+        )
+        .route("/guilds/{guild_id}/bulk-ban", post(bans::bulk_ban))
         .route("/gateway/bot", get(gateway::get_gateway_bot))
         .route(
             "/soundboard-default-sounds",

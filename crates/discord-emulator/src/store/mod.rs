@@ -10,10 +10,11 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use serde_json::{Value, json};
 
-use crate::fixture::{Access, Fixture, FixtureUser, Object};
+use crate::fixture::{Access, AccessToken, Fixture, FixtureUser, Object};
 use crate::nonce::NonceCache;
 use crate::snowflake::{SnowflakeGenerator, parse_snowflake};
 
+pub(crate) mod guild;
 pub(crate) mod reactions;
 
 pub(crate) use reactions::{EmojiKey, ReactionEmoji, ReactionKind, Reactions};
@@ -200,6 +201,16 @@ pub(crate) struct GuildState {
     pub(crate) channel_ids: Vec<u64>,
     /// Member objects, with the full user object in `user`.
     pub(crate) members: Vec<Object>,
+    /// Banned users, in user id order, with the reason given.
+    pub(crate) bans: Vec<Ban>,
+}
+
+/// A ban of a guild.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Ban {
+    pub(crate) user_id: u64,
+    /// The `X-Audit-Log-Reason` of the ban, if any.
+    pub(crate) reason: Option<String>,
 }
 
 /// A user of the store.
@@ -231,6 +242,8 @@ pub(crate) struct Store {
     pub(crate) files: std::collections::BTreeMap<u64, StoredFile>,
     /// Bytes of `files` (at most [`FILE_BYTES_BUDGET`]; the oldest go first).
     pub(crate) file_bytes: usize,
+    /// The users' OAuth2 access tokens (the fixture's `access_tokens`).
+    pub(crate) access_tokens: Vec<AccessToken>,
 }
 
 /// Total size of the uploaded files the emulator keeps serving; beyond it the oldest are
@@ -299,6 +312,7 @@ impl Store {
                     object: guild.object.clone(),
                     channel_ids: guild.channels.iter().map(|c| c.id).collect(),
                     members: guild.members.clone(),
+                    bans: Vec::new(),
                 },
             );
         }
@@ -315,6 +329,7 @@ impl Store {
             thread_members: HashMap::new(),
             files: std::collections::BTreeMap::new(),
             file_bytes: 0,
+            access_tokens: fixture.access_tokens.clone(),
         }
     }
 

@@ -3,6 +3,7 @@
 //!
 //! One test binary for the crate (one module per scenario), so the test build links once.
 
+mod bans;
 mod binary;
 mod channel_admin;
 mod channel_permissions_typing;
@@ -10,6 +11,7 @@ mod edge;
 mod gateway_dispatch_count;
 mod gateway_raw;
 mod gateway_support;
+mod members_roles;
 mod message_audit_ratelimit;
 mod message_bulk_crosspost;
 mod message_create_extras;
@@ -26,6 +28,7 @@ mod twilight;
 mod twilight_channels;
 mod twilight_files;
 mod twilight_gateway;
+mod twilight_members_roles;
 mod twilight_messages;
 mod twilight_ratelimit;
 mod twilight_reactions_pins;

@@ -631,7 +631,7 @@ async fn guilds() {
     ] {
         assert_eq!(guild[key], value, "{key}");
     }
-    assert_eq!(guild["roles"].as_array().unwrap().len(), 2);
+    assert_eq!(guild["roles"].as_array().unwrap().len(), 4);
     assert_eq!(guild["roles"][0]["name"], json!("@everyone"));
     assert!(guild.get("channels").is_none());
     assert!(guild.get("approximate_member_count").is_none());

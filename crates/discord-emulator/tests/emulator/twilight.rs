@@ -74,7 +74,7 @@ async fn twilight_reads_users_channels_and_guilds() {
     assert_eq!(guild.id, GUILD);
     assert_eq!(guild.name, "Sandbox Guild");
     assert_eq!(guild.owner_id, ALICE);
-    assert_eq!(guild.roles.len(), 2);
+    assert_eq!(guild.roles.len(), 4);
 
     let channels = client
         .guild_channels(GUILD)

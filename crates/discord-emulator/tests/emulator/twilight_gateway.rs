@@ -140,7 +140,7 @@ async fn twilight_logs_in_and_receives_guilds_and_messages() {
     assert_eq!(guild.id, Id::new(GUILD));
     assert_eq!(guild.name, "Sandbox Guild");
     assert_eq!(guild.channels.len(), 9);
-    assert_eq!(guild.roles.len(), 2);
+    assert_eq!(guild.roles.len(), 4);
     assert_eq!(guild.member_count, Some(3));
     assert!(guild.joined_at.is_some());
     assert_eq!(shard.state(), ShardState::Active);

@@ -1,13 +1,11 @@
 //! A raw gateway dispatch frame → proto `GatewayEvent`, with a typed view for message, member,
-//! channel, reaction and thread events.
+//! channel, reaction, thread, role and ban events.
 //! <https://discord.com/developers/docs/events/gateway-events#payload-structure>
 
-use super::{
-    channel,
-    json::{self, Object},
-    message, reaction_event, thread, user,
+use super::{channel, json, message, reaction_event, thread};
+use discordproxy_proto::{
+    GatewayEvent, GuildBanEvent, GuildMember, GuildRoleEvent, gateway_event::Typed,
 };
-use discordproxy_proto::{GatewayEvent, GuildMember, gateway_event::Typed};
 use serde_json::Value;
 
 /// Builds the event for a dispatch frame (`op` 0). Returns `None` for other opcodes.
@@ -59,6 +57,29 @@ fn typed(name: &str, data: &Value, guild_id: u64) -> Option<Typed> {
         "THREAD_MEMBER_UPDATE" => Some(Typed::ThreadMember(thread::member_from_json(data))),
         "THREAD_MEMBERS_UPDATE" => Some(Typed::ThreadMembersUpdate(thread::members_update(data))),
         "THREAD_LIST_SYNC" => Some(Typed::ThreadListSync(thread::list_sync(data))),
+        "GUILD_ROLE_CREATE" | "GUILD_ROLE_UPDATE" | "GUILD_ROLE_DELETE" => {
+            let role = data
+                .get("role")
+                .filter(|role| role.is_object())
+                .map(super::role::from_json);
+            let role_id = role
+                .as_ref()
+                .map(|role| role.id)
+                .or_else(|| snowflake(data.get("role_id")))
+                .unwrap_or(0);
+            Some(Typed::RoleEvent(GuildRoleEvent {
+                guild_id,
+                role,
+                role_id,
+            }))
+        }
+        "GUILD_BAN_ADD" | "GUILD_BAN_REMOVE" => Some(Typed::BanEvent(GuildBanEvent {
+            guild_id,
+            user: data
+                .get("user")
+                .filter(|user| user.is_object())
+                .map(super::user::from_json),
+        })),
         _ => None,
     }
 }
@@ -66,18 +87,7 @@ fn typed(name: &str, data: &Value, guild_id: u64) -> Option<Typed> {
 /// A guild member object (GUILD_MEMBER_ADD/UPDATE/REMOVE), read tolerantly.
 /// <https://discord.com/developers/docs/resources/guild#guild-member-object>
 pub fn from_member(data: &Value) -> GuildMember {
-    let member = Object::new(data, "guild member");
-    GuildMember {
-        user: member.object("user", "user").map(user::from_object),
-        nick: member.string("nick"),
-        roles: member.snowflakes("roles"),
-        joined_at: member.timestamp("joined_at"),
-        premium_since: member.timestamp("premium_since"),
-        deaf: member.boolean("deaf"),
-        mute: member.boolean("mute"),
-        pending: member.boolean("pending"),
-        permissions: String::new(),
-    }
+    super::member::from_json(data)
 }
 
 fn snowflake(value: Option<&Value>) -> Option<u64> {
@@ -222,5 +232,29 @@ mod tests {
         assert_eq!((message.id, message.guild_id), (3, 9));
         assert_eq!(message.content, "edited");
         assert_eq!(message.author.unwrap().id, 7);
+    }
+
+    #[test]
+    fn role_events_are_typed() {
+        let frame = json!({"op": 0, "s": 7, "t": "GUILD_ROLE_UPDATE", "d": {
+            "guild_id": "300000000000000001",
+            "role": {"id": "500000000000000001", "name": "Member", "position": 1}}});
+        let event = from_frame(&frame, 0, "now".into()).unwrap();
+        let Some(Typed::RoleEvent(role)) = event.typed else {
+            panic!("typed: {:?}", event.typed);
+        };
+        assert_eq!(
+            (role.guild_id, role.role_id),
+            (300000000000000001, 500000000000000001)
+        );
+        assert_eq!(role.role.unwrap().name, "Member");
+        let frame = json!({"op": 0, "s": 8, "t": "GUILD_ROLE_DELETE", "d": {
+            "guild_id": "300000000000000001", "role_id": "500000000000000009"}});
+        let Some(Typed::RoleEvent(role)) = from_frame(&frame, 0, "now".into()).unwrap().typed
+        else {
+            panic!("typed");
+        };
+        assert_eq!(role.role_id, 500000000000000009);
+        assert!(role.role.is_none());
     }
 }

@@ -36,6 +36,12 @@ impl<'a> Object<'a> {
         self.value.get(key).filter(|value| !value.is_null())
     }
 
+    /// Whether the field is present, also as `null` (Discord's flag fields such as a role
+    /// tag's `premium_subscriber` are true when present with `null`).
+    pub(crate) fn has(&self, key: &str) -> bool {
+        self.value.get(key).is_some()
+    }
+
     fn mismatch(&self, key: &str, expected: &'static str, found: &Value) {
         tracing::warn!(
             object = self.what,

@@ -130,6 +130,10 @@ fn from_member(member: Object<'_>, author: Option<Object<'_>>) -> GuildMember {
         mute: member.boolean("mute"),
         pending: false,
         permissions: member.string("permissions"),
+        avatar: member.string("avatar"),
+        banner: member.string("banner"),
+        communication_disabled_until: member.timestamp("communication_disabled_until"),
+        flags: member.int32("flags"),
     }
 }
 

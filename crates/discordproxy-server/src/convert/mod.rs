@@ -5,6 +5,7 @@
 //! call because of a field the call does not use.
 
 pub mod allowed_mentions;
+pub mod ban;
 pub mod channel;
 pub mod channel_body;
 pub mod component;
@@ -12,11 +13,14 @@ pub mod embed;
 pub mod event;
 pub mod file;
 pub mod gateway;
+pub mod guild;
 pub(crate) mod json;
+pub mod member;
 pub mod message;
 pub mod message_body;
 pub mod message_edit;
 pub mod pin;
 pub mod reaction_event;
+pub mod role;
 pub mod thread;
 pub mod user;

@@ -2,7 +2,7 @@
 //! <https://discord.com/developers/docs/resources/user#user-object>
 
 use super::json::Object;
-use discordproxy_proto::User;
+use discordproxy_proto::{User, UserGuild};
 use serde_json::Value;
 
 /// Converts a user object (full, or the partial one of message mentions and members).
@@ -26,6 +26,35 @@ pub(crate) fn from_object(user: Object<'_>) -> User {
         premium_type: user.int32("premium_type"),
         public_flags: user.int32("public_flags"),
     }
+}
+
+/// Converts a partial guild of Get Current User Guilds.
+/// <https://discord.com/developers/docs/resources/user#get-current-user-guilds>
+pub fn guild_from_json(value: &Value) -> UserGuild {
+    let guild = Object::new(value, "partial guild");
+    UserGuild {
+        id: guild.snowflake("id"),
+        name: guild.string("name"),
+        icon: guild.string("icon"),
+        banner: guild.string("banner"),
+        owner: guild.boolean("owner"),
+        permissions: guild.string("permissions"),
+        features: guild
+            .array("features")
+            .iter()
+            .filter_map(|feature| feature.as_str().map(str::to_owned))
+            .collect(),
+        approximate_member_count: guild.int32("approximate_member_count"),
+        approximate_presence_count: guild.int32("approximate_presence_count"),
+    }
+}
+
+/// Every partial guild of a JSON array (an answer that is no array gives none).
+pub fn guilds_from_json(value: &Value) -> Vec<UserGuild> {
+    value
+        .as_array()
+        .map(|guilds| guilds.iter().map(guild_from_json).collect())
+        .unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -63,5 +92,17 @@ mod tests {
         assert_eq!(proto.public_flags, i32::MAX);
         assert_eq!(proto.discriminator, "");
         assert!(!proto.bot);
+    }
+
+    #[test]
+    fn partial_guilds_are_read_tolerantly() {
+        let guild = guild_from_json(&json!({"id": "3", "name": "G", "icon": null,
+            "owner": true, "permissions": "8", "features": ["X"], "new": 1}));
+        assert_eq!(
+            (guild.id, guild.owner, guild.permissions.as_str()),
+            (3, true, "8")
+        );
+        assert_eq!(guild.features, ["X"]);
+        assert_eq!(guilds_from_json(&json!({"not": "a list"})), []);
     }
 }

@@ -8,11 +8,14 @@
 //! resource module).
 
 pub mod any;
+pub mod ban;
 pub mod channel;
 mod gateway;
 mod guild;
+pub mod member;
 pub mod message;
 pub mod pin;
 pub mod reaction;
+pub mod role;
 pub mod thread;
-mod user;
+pub mod user;

@@ -179,6 +179,27 @@ routes! {
     PublicArchivedThreads { channel_id } => GET "channels/{channel_id}/threads/archived/public", major = channel_id;
     PrivateArchivedThreads { channel_id } => GET "channels/{channel_id}/threads/archived/private", major = channel_id;
     JoinedPrivateArchivedThreads { channel_id } => GET "channels/{channel_id}/users/@me/threads/archived/private", major = channel_id;
+    GuildRoles { guild_id } => GET "guilds/{guild_id}/roles", major = guild_id;
+    GuildRole { guild_id, role_id } => GET "guilds/{guild_id}/roles/{role_id}", major = guild_id;
+    CreateGuildRole { guild_id } => POST "guilds/{guild_id}/roles", major = guild_id;
+    ModifyGuildRole { guild_id, role_id } => PATCH "guilds/{guild_id}/roles/{role_id}", major = guild_id;
+    ModifyGuildRolePositions { guild_id } => PATCH "guilds/{guild_id}/roles", major = guild_id;
+    DeleteGuildRole { guild_id, role_id } => DELETE "guilds/{guild_id}/roles/{role_id}", major = guild_id;
+    GuildMember { guild_id, user_id } => GET "guilds/{guild_id}/members/{user_id}", major = guild_id;
+    GuildMembers { guild_id } => GET "guilds/{guild_id}/members", major = guild_id;
+    SearchGuildMembers { guild_id } => GET "guilds/{guild_id}/members/search", major = guild_id;
+    AddGuildMember { guild_id, user_id } => PUT "guilds/{guild_id}/members/{user_id}", major = guild_id;
+    ModifyGuildMember { guild_id, user_id } => PATCH "guilds/{guild_id}/members/{user_id}", major = guild_id;
+    ModifyCurrentMember { guild_id } => PATCH "guilds/{guild_id}/members/@me", major = guild_id;
+    AddGuildMemberRole { guild_id, user_id, role_id } => PUT "guilds/{guild_id}/members/{user_id}/roles/{role_id}", major = guild_id;
+    RemoveGuildMemberRole { guild_id, user_id, role_id } => DELETE "guilds/{guild_id}/members/{user_id}/roles/{role_id}", major = guild_id;
+    RemoveGuildMember { guild_id, user_id } => DELETE "guilds/{guild_id}/members/{user_id}", major = guild_id;
+    GuildBans { guild_id } => GET "guilds/{guild_id}/bans", major = guild_id;
+    GuildBan { guild_id, user_id } => GET "guilds/{guild_id}/bans/{user_id}", major = guild_id;
+    CreateGuildBan { guild_id, user_id } => PUT "guilds/{guild_id}/bans/{user_id}", major = guild_id;
+    RemoveGuildBan { guild_id, user_id } => DELETE "guilds/{guild_id}/bans/{user_id}", major = guild_id;
+    BulkGuildBan { guild_id } => POST "guilds/{guild_id}/bulk-ban", major = guild_id;
+    CurrentUserGuilds => GET "users/@me/guilds";
 }
 
 #[cfg(test)]
@@ -350,6 +371,72 @@ mod tests {
         assert!(Route::TEMPLATES.contains(&"POST /channels/{channel_id}/messages"));
         assert!(Route::TEMPLATES.contains(&"GET /gateway/bot"));
         assert_eq!(BucketKey::from(Route::Guild { guild_id: 4 }).major, 4);
+    }
+
+    #[test]
+    fn guild_role_member_ban_and_user_routes_are_keyed_by_guild_like_their_dynamic_paths() {
+        use super::dynamic::DynamicRoute;
+        let routes = [
+            (Route::GuildRoles { guild_id: 4 }, "guilds/4/roles"),
+            (
+                Route::ModifyGuildRole {
+                    guild_id: 4,
+                    role_id: 5,
+                },
+                "guilds/4/roles/5",
+            ),
+            (
+                Route::ModifyGuildRolePositions { guild_id: 4 },
+                "guilds/4/roles",
+            ),
+            (
+                Route::AddGuildMember {
+                    guild_id: 4,
+                    user_id: 6,
+                },
+                "guilds/4/members/6",
+            ),
+            (
+                Route::ModifyCurrentMember { guild_id: 4 },
+                "guilds/4/members/@me",
+            ),
+            (
+                Route::SearchGuildMembers { guild_id: 4 },
+                "guilds/4/members/search",
+            ),
+            (
+                Route::AddGuildMemberRole {
+                    guild_id: 4,
+                    user_id: 6,
+                    role_id: 5,
+                },
+                "guilds/4/members/6/roles/5",
+            ),
+            (
+                Route::CreateGuildBan {
+                    guild_id: 4,
+                    user_id: 6,
+                },
+                "guilds/4/bans/6",
+            ),
+            (Route::BulkGuildBan { guild_id: 4 }, "guilds/4/bulk-ban"),
+        ];
+        for (route, path) in routes {
+            assert_eq!(route.path(), path);
+            assert_eq!(route.major(), 4, "{route:?}");
+            assert!(!route.template().contains('4'), "{route:?}");
+            let dynamic = DynamicRoute::new(route.method(), &format!("/{path}")).unwrap();
+            assert_eq!(
+                BucketKey::from(&route),
+                BucketKey {
+                    template: dynamic.template(),
+                    major: dynamic.major()
+                },
+                "{route:?}"
+            );
+        }
+        assert_eq!(Route::CurrentUserGuilds.major(), 0);
+        assert_eq!(Route::CurrentUserGuilds.path(), "users/@me/guilds");
     }
 
     #[test]

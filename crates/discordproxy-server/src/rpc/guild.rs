@@ -2,4 +2,5 @@
 //! <https://discord.com/developers/docs/resources/guild>
 
 pub(super) mod create_guild_channel;
+pub(super) mod get_guild;
 pub(super) mod get_guild_channels;

@@ -2,12 +2,14 @@
 //! input, retries, 429s, a ban, a revoked token, the gateway, metrics, refused API keys) at
 //! DEBUG log level with a recognisable token (from `--token-file`) and API key, and neither
 //! appears in any log line (console or file), error a client receives, metric or panic
-//! message; nor does a webhook token sent in `CallDiscordApi` paths.
+//! message; nor does a webhook token sent in `CallDiscordApi` paths, nor a user's OAuth2
+//! access token sent with `AddGuildMember` (accepted, already a member, refused, retried).
 
 use discord_emulator::{Emulator, Fixture, Options};
 use discordproxy_proto::{
-    CallDiscordApiRequest, Embed, GetGatewayStatusRequest, GetGuildChannelsRequest,
-    SendChannelMessageRequest, SendDirectMessageRequest, discord_api_client::DiscordApiClient,
+    AddGuildMemberRequest, CallDiscordApiRequest, Embed, GetGatewayStatusRequest,
+    GetGuildChannelsRequest, SendChannelMessageRequest, SendDirectMessageRequest,
+    discord_api_client::DiscordApiClient,
 };
 use std::{
     process::{Command, Stdio},
@@ -19,6 +21,11 @@ use crate::common::BIN;
 const TOKEN: &str = "CANARYtokenMTIzNDU2Nzg5.Gx7yQz.hygieneCanary_4f2a9c1e";
 /// A webhook token in `CallDiscordApi` paths (also in one of the 500 faults' retries).
 const WEBHOOK_TOKEN: &str = "SECRETtoken123";
+/// A user's OAuth2 access token (`AddGuildMember`), known to the fixture with `guilds.join`.
+const ACCESS_TOKEN: &str = "CANARYoauth-8c2d4e6f1a3b5c7d";
+/// An OAuth2 access token the fixture does not know (Discord answers 403/50025).
+const WRONG_ACCESS_TOKEN: &str = "CANARYoauthWRONG-0f1e2d3c";
+const DAVE: u64 = 200_000_000_000_000_004;
 /// The API key clients must send (`--api-keys-file`).
 const API_KEY: &str = "CANARYapikey-5d1e9b7f3a0c4e62";
 const GENERAL: u64 = 400_000_000_000_000_002;
@@ -32,6 +39,9 @@ fn fixture() -> Fixture {
     ))
     .unwrap();
     json["token"] = TOKEN.into();
+    json["access_tokens"] = serde_json::json!([
+        {"access_token": ACCESS_TOKEN, "user_id": DAVE.to_string(), "scopes": ["guilds.join"]}
+    ]);
     Fixture::from_json(&json.to_string()).unwrap()
 }
 
@@ -200,6 +210,27 @@ async fn scenarios(emulator: &Emulator, port: u16, metrics_port: u16) -> Vec<Str
             .await
             .map(|_| String::new()),
     );
+    // AddGuildMember: a refused token, one retried after a 500, then already a member.
+    emulator
+        .add_fault(
+            serde_json::json!({"method": "PUT", "status": 500, "count": 1,
+                           "body": {"message": "500: Internal Server Error", "code": 0}}),
+        )
+        .unwrap();
+    for access_token in [WRONG_ACCESS_TOKEN, ACCESS_TOKEN, ACCESS_TOKEN, ""] {
+        record(
+            client
+                .add_guild_member(AddGuildMemberRequest {
+                    guild_id: GUILD,
+                    user_id: DAVE,
+                    access_token: access_token.into(),
+                    nick: Some("n".repeat(if access_token.is_empty() { 40 } else { 5 })),
+                    ..Default::default()
+                })
+                .await
+                .map(|r| format!("{:?}", r.into_inner())),
+        );
+    }
     // Retries, 429s, a ban answer, then a revoked token.
     for fault in [
         serde_json::json!({"method": "POST", "status": 500, "count": 1,
@@ -311,9 +342,19 @@ async fn the_token_appears_in_no_log_error_metric_or_panic() {
         "the key's name is logged"
     );
     assert!(!String::from_utf8_lossy(&output.stderr).contains("panicked"));
-    for piece in [TOKEN, API_KEY, WEBHOOK_TOKEN]
-        .into_iter()
-        .chain(TOKEN.split('.'))
+    assert!(
+        told.iter().any(|text| text.contains("added: true")),
+        "AddGuildMember succeeded: {told:?}"
+    );
+    for piece in [
+        TOKEN,
+        API_KEY,
+        WEBHOOK_TOKEN,
+        ACCESS_TOKEN,
+        WRONG_ACCESS_TOKEN,
+    ]
+    .into_iter()
+    .chain(TOKEN.split('.'))
     {
         for (what, text) in &texts {
             assert!(

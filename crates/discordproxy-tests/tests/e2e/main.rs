@@ -2,6 +2,7 @@
 //!
 //! One test binary for the crate (one module per scenario), so the test build links once.
 
+mod bans;
 mod call_discord_api;
 mod channels;
 mod components;
@@ -10,6 +11,7 @@ mod files;
 mod gateway;
 mod hostile_discord;
 mod layout;
+mod members_roles;
 mod message_bulk_crosspost;
 mod message_edit_delete;
 mod message_read;
@@ -23,3 +25,4 @@ mod request_properties;
 mod rpc;
 mod threads;
 mod tolerant_decoding;
+mod users;

@@ -3,7 +3,11 @@
 
 use crate::{
     convert::json::snowflake,
-    discord::{client::DiscordClient, route::Route},
+    discord::{
+        client::{DiscordClient, JsonAnswer},
+        outgoing::Outgoing,
+        route::Route,
+    },
     error::{Error, Result},
 };
 use tokio::time::Instant;
@@ -25,5 +29,18 @@ impl DiscordClient {
                 Route::CreateDm.template()
             ))),
         }
+    }
+
+    /// `POST /users/@me/channels` with `{"recipient_id"}` for `CreateDM`: the DM channel as
+    /// Discord's JSON with its text. Retried after 5xx and network failures (Discord returns
+    /// the existing channel).
+    /// <https://discord.com/developers/docs/resources/user#create-dm>
+    ///
+    /// # Errors
+    /// 400/50033 Invalid Recipient(s) (`INVALID_ARGUMENT`); otherwise see [`DiscordClient`].
+    pub async fn create_dm_answer(&self, user_id: u64, deadline: Instant) -> Result<JsonAnswer> {
+        let body = serde_json::json!({ "recipient_id": user_id.to_string() });
+        self.json_answer(&Outgoing::new(Route::CreateDm).json(&body), deadline)
+            .await
     }
 }

@@ -2,7 +2,11 @@
 //! <https://discord.com/developers/docs/resources/user#get-current-user>
 
 use crate::{
-    discord::{client::DiscordClient, route::Route},
+    discord::{
+        client::{DiscordClient, JsonAnswer},
+        outgoing::Outgoing,
+        route::Route,
+    },
     error::Result,
 };
 use serde_json::Value;
@@ -17,5 +21,15 @@ impl DiscordClient {
     /// 401 (`UNAUTHENTICATED`) for an invalid token; otherwise see [`DiscordClient`].
     pub async fn current_user(&self, deadline: Instant) -> Result<Value> {
         self.json(Route::CurrentUser, None, deadline).await
+    }
+
+    /// `GET /users/@me` for `GetCurrentUser`: Discord's JSON with its text.
+    /// <https://discord.com/developers/docs/resources/user#get-current-user>
+    ///
+    /// # Errors
+    /// 401 (`UNAUTHENTICATED`) for an invalid token; otherwise see [`DiscordClient`].
+    pub async fn current_user_answer(&self, deadline: Instant) -> Result<JsonAnswer> {
+        self.json_answer(&Outgoing::new(Route::CurrentUser), deadline)
+            .await
     }
 }
