@@ -47,6 +47,45 @@ fn quoted(filename: &str) -> String {
         .replace(['\r', '\n'], " ")
 }
 
+/// The header of the `payload_json` part.
+fn payload_header(boundary: &str) -> String {
+    format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"payload_json\"\r\n\
+         Content-Type: application/json\r\n\r\n"
+    )
+}
+
+/// The header of the part of `file`.
+fn file_header(boundary: &str, file: &FilePart) -> String {
+    format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"files[{}]\"; \
+         filename=\"{}\"\r\nContent-Type: {}\r\n\r\n",
+        file.index,
+        quoted(&file.filename),
+        file.content_type.replace(['\r', '\n'], " "),
+    )
+}
+
+/// The closing delimiter.
+fn closing(boundary: &str) -> String {
+    format!("--{boundary}--\r\n")
+}
+
+/// The exact length of the body [`build`] makes from a `payload_json` of `payload_len` bytes
+/// and `files` (every boundary [`build`] uses has [`BOUNDARY_LEN`] characters), so request
+/// size limits can be checked before any request.
+pub fn encoded_len(payload_len: usize, files: &[FilePart]) -> usize {
+    let boundary = "x".repeat(BOUNDARY_LEN);
+    payload_header(&boundary).len()
+        + payload_len
+        + 2
+        + files
+            .iter()
+            .map(|file| file_header(&boundary, file).len() + file.data.len() + 2)
+            .sum::<usize>()
+        + closing(&boundary).len()
+}
+
 /// Builds the body from `payload_json` (the JSON text) and `files`.
 pub fn build(payload_json: &[u8], files: &[FilePart]) -> MultipartBody {
     build_with(payload_json, files, random_boundary)
@@ -69,37 +108,17 @@ fn build_with(
             break candidate;
         }
     };
-    let size = payload_json.len()
-        + files
-            .iter()
-            .map(|file| file.data.len() + 200 + file.filename.len())
-            .sum::<usize>()
-        + 200;
+    let size = encoded_len(payload_json.len(), files);
     let mut body = Vec::with_capacity(size);
-    body.extend_from_slice(
-        format!(
-            "--{boundary}\r\nContent-Disposition: form-data; name=\"payload_json\"\r\n\
-             Content-Type: application/json\r\n\r\n"
-        )
-        .as_bytes(),
-    );
+    body.extend_from_slice(payload_header(&boundary).as_bytes());
     body.extend_from_slice(payload_json);
     body.extend_from_slice(b"\r\n");
     for file in files {
-        body.extend_from_slice(
-            format!(
-                "--{boundary}\r\nContent-Disposition: form-data; name=\"files[{}]\"; \
-                 filename=\"{}\"\r\nContent-Type: {}\r\n\r\n",
-                file.index,
-                quoted(&file.filename),
-                file.content_type.replace(['\r', '\n'], " "),
-            )
-            .as_bytes(),
-        );
+        body.extend_from_slice(file_header(&boundary, file).as_bytes());
         body.extend_from_slice(&file.data);
         body.extend_from_slice(b"\r\n");
     }
-    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    body.extend_from_slice(closing(&boundary).as_bytes());
     MultipartBody {
         content_type: format!("multipart/form-data; boundary={boundary}"),
         body: Bytes::from(body),
@@ -137,6 +156,18 @@ mod tests {
              Content-Type: text/plain\r\n\r\n\r\n\
              --BOUNDARY--\r\n"
         );
+    }
+
+    #[test]
+    fn encoded_len_is_the_built_length() {
+        let files = [
+            part(0, "a\"b\\c\r\n.txt", b"hello"),
+            part(12, "\u{65e5}.bin", b""),
+        ];
+        for files in [&files[..], &files[..1], &[]] {
+            let built = build(br#"{"content":"x"}"#, files);
+            assert_eq!(encoded_len(15, files), built.body.len());
+        }
     }
 
     #[test]

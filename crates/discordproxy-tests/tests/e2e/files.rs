@@ -197,6 +197,16 @@ async fn files_over_discords_limits_are_refused_without_a_request() {
             "In files: Request entity too large",
         ),
         (
+            // Exactly 25 MiB of files: with payload_json and the part headers the request is
+            // over Discord's 25 MiB request limit (Discord, and the emulator, answer 413).
+            vec![
+                file("a.bin", "", vec![0; 10 * MIB]),
+                file("b.bin", "", vec![0; 10 * MIB]),
+                file("c.bin", "", vec![0; 5 * MIB]),
+            ],
+            "In files: Request entity too large",
+        ),
+        (
             vec![file("", "", "x")],
             "In files[0].filename: This field is required",
         ),

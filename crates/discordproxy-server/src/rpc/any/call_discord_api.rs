@@ -77,6 +77,7 @@ pub(crate) async fn handle(
         });
     }
     let files = crate::convert::file::parts(&request.files);
+    limits::check_upload(body.as_ref(), &files)?;
     if !caller::allows_route(route.derived_template()) {
         return Err(Error::PermissionDenied(format!(
             "API key {:?} may not call CallDiscordApi for {}",

@@ -259,6 +259,51 @@ pub fn check_files(files: &[discordproxy_proto::File]) -> Result<()> {
     errors.into_result()
 }
 
+/// Checks a built `multipart/form-data` body against Discord's request size limit
+/// ([`UPLOAD_BYTES_MAX`]): Discord's 25 MiB hold for the whole request (the files, the
+/// `payload_json` part and the part headers), so files of 25 MiB together pass
+/// [`check_files`] and still make a request over it.
+/// <https://discord.com/developers/docs/resources/message#create-message>
+///
+/// # Errors
+/// [`Error::Discord`] 400/50035 naming `files` (gRPC `INVALID_ARGUMENT`), as [`check_files`]
+/// refuses files over 25 MiB.
+pub fn check_request_size(body_bytes: usize) -> Result<()> {
+    let mut errors = FormErrors::default();
+    if body_bytes > UPLOAD_BYTES_MAX {
+        errors.add(
+            &["files"],
+            "MAX_REQUEST_SIZE_EXCEEDED",
+            format!(
+                "Request entity too large: the request has {body_bytes} bytes with its files, \
+                 at most {UPLOAD_BYTES_MAX} are allowed."
+            ),
+        );
+    }
+    errors.into_result()
+}
+
+/// Bytes the request layer may add to a body before sending it (a message create's `nonce`
+/// of up to 25 characters and `enforce_nonce`), reserved by [`check_upload`].
+const ADDED_FIELDS_BYTES: usize = 64;
+
+/// [`check_request_size`] for the multipart request `body` (the JSON that becomes
+/// `payload_json`; `None`: `{}`) with `files` will make, before any request (the RPCs call it
+/// after [`check_files`]; the request layer checks the built body again).
+///
+/// # Errors
+/// [`Error::Discord`] 400/50035 naming `files` (gRPC `INVALID_ARGUMENT`).
+pub fn check_upload(body: Option<&Value>, files: &[crate::convert::file::FilePart]) -> Result<()> {
+    if files.is_empty() {
+        return Ok(());
+    }
+    let payload = body.map_or(2, |body| body.to_string().len());
+    check_request_size(crate::discord::multipart::encoded_len(
+        payload + ADDED_FIELDS_BYTES,
+        files,
+    ))
+}
+
 /// Checks the `components` of a Create or Edit Message body (as built by
 /// `convert::component`): without IS_COMPONENTS_V2 in `flags` at most [`ACTION_ROWS_MAX`]
 /// action rows (top-level components must be action rows), at most [`ROW_BUTTONS_MAX`]
@@ -642,6 +687,16 @@ mod tests {
             }
             other => panic!("expected a refusal, got {other:?}"),
         }
+    }
+
+    #[test]
+    fn a_multipart_body_over_25_mib_is_refused_naming_files() {
+        check_request_size(UPLOAD_BYTES_MAX).unwrap();
+        let text = text_of(check_request_size(UPLOAD_BYTES_MAX + 1));
+        assert!(
+            text.starts_with("Invalid Form Body\nIn files: Request entity too large"),
+            "{text}"
+        );
     }
 
     #[test]
