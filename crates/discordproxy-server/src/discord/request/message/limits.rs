@@ -330,9 +330,10 @@ pub fn check_components_at(prefix: &[&str], body: &Value) -> Result<()> {
     components_in(prefix, body, Some(v2))
 }
 
-/// [`check_components`] for an Edit Message body: without `flags` in it the message's
-/// IS_COMPONENTS_V2 flag is not known here, so only the rules that hold either way are
-/// checked (lengths, row widths, options); Discord checks the rest.
+/// [`check_components`] for an Edit Message body: unless its `flags` have IS_COMPONENTS_V2
+/// the message's own flag is not known here (Discord never removes it from a message, so
+/// `flags: 4` on a Components V2 message leaves it one), and only the rules that hold either
+/// way are checked (lengths, row widths, options); Discord checks the rest.
 ///
 /// # Errors
 /// [`Error::Discord`] 400/50035 naming each field.
@@ -340,7 +341,8 @@ pub fn check_edit_components(body: &Value) -> Result<()> {
     let v2 = body
         .get("flags")
         .and_then(Value::as_i64)
-        .map(|flags| flags & IS_COMPONENTS_V2 != 0);
+        .filter(|flags| flags & IS_COMPONENTS_V2 != 0)
+        .map(|_| true);
     components_in(&[], body, v2)
 }
 
@@ -774,6 +776,13 @@ mod tests {
             json!({"components": [{"type": 17, "components": [{"type": 10, "content": "x"}]}]});
         assert!(check_edit_components(&layout).is_ok());
         assert!(check_components(&layout).is_err());
+        // Flags without IS_COMPONENTS_V2 cannot turn a Components V2 message back: its
+        // layout is still not refused (SUPPRESS_EMBEDS, or 0, on a V2 message).
+        for flags in [0, 4] {
+            let mut edit = layout.clone();
+            edit["flags"] = json!(flags);
+            assert!(check_edit_components(&edit).is_ok(), "{edit}");
+        }
         assert!(check_edit_components(&json!({"components": [row(6)]})).is_err());
     }
 
