@@ -6,11 +6,42 @@
 //! Built by hand (RFC 7578) into one [`Bytes`], so the request loop's retries resend the same
 //! body without copying it. The boundary is random and checked not to occur in any part.
 
+use super::api_error;
 use crate::convert::file::FilePart;
+use crate::error::{Error, Result};
 use bytes::Bytes;
+use serde_json::json;
 
 /// Characters of a boundary (RFC 2046 allows 1–70).
 const BOUNDARY_LEN: usize = 40;
+
+/// Discord's limit on the size of a request with files (25 MiB).
+/// <https://discord.com/developers/docs/resources/message#create-message>
+pub const REQUEST_BYTES_MAX: usize = 25 * 1024 * 1024;
+
+/// Checks a body of `body_bytes` against [`REQUEST_BYTES_MAX`]: Discord's 25 MiB hold for the
+/// whole request (the files, the `payload_json` part and the part headers), so files of
+/// 25 MiB together still make a request over it. The RPCs check it before any request from
+/// [`encoded_len`]; the request layer checks the built body again.
+///
+/// # Errors
+/// [`Error::Discord`] 400/50035 naming `files` (gRPC `INVALID_ARGUMENT`), as files over
+/// 25 MiB together are refused.
+pub fn check_request_size(body_bytes: usize) -> Result<()> {
+    if body_bytes <= REQUEST_BYTES_MAX {
+        return Ok(());
+    }
+    let message = format!(
+        "Request entity too large: the request has {body_bytes} bytes with its files, at most \
+         {REQUEST_BYTES_MAX} are allowed."
+    );
+    let response = json!({"message": "Invalid Form Body", "code": 50035, "errors": {"files":
+        {"_errors": [{"code": "MAX_REQUEST_SIZE_EXCEEDED", "message": message}]}}});
+    Err(Error::Discord(api_error::from_response(
+        400,
+        response.to_string().as_bytes(),
+    )))
+}
 
 /// A built body and its `Content-Type` (`multipart/form-data; boundary=…`).
 #[derive(Debug, Clone)]

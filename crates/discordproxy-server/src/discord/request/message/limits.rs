@@ -50,7 +50,7 @@ pub const FILES_MAX: usize = 10;
 /// Bytes per file: Discord's default upload limit (10 MiB; boosted servers allow more).
 pub const FILE_BYTES_MAX: usize = 10 * 1024 * 1024;
 /// Bytes of all files of one request (Discord's request size limit, 25 MiB).
-pub const UPLOAD_BYTES_MAX: usize = 25 * 1024 * 1024;
+pub const UPLOAD_BYTES_MAX: usize = crate::discord::multipart::REQUEST_BYTES_MAX;
 /// `attachments[].description`: characters.
 pub const FILE_DESCRIPTION_MAX: usize = 1024;
 /// Top-level action rows of a message without IS_COMPONENTS_V2.
@@ -259,28 +259,13 @@ pub fn check_files(files: &[discordproxy_proto::File]) -> Result<()> {
     errors.into_result()
 }
 
-/// Checks a built `multipart/form-data` body against Discord's request size limit
-/// ([`UPLOAD_BYTES_MAX`]): Discord's 25 MiB hold for the whole request (the files, the
-/// `payload_json` part and the part headers), so files of 25 MiB together pass
-/// [`check_files`] and still make a request over it.
-/// <https://discord.com/developers/docs/resources/message#create-message>
+/// Checks a built `multipart/form-data` body of `body_bytes` against Discord's request size
+/// limit: see [`multipart::check_request_size`](crate::discord::multipart::check_request_size).
 ///
 /// # Errors
-/// [`Error::Discord`] 400/50035 naming `files` (gRPC `INVALID_ARGUMENT`), as [`check_files`]
-/// refuses files over 25 MiB.
+/// [`Error::Discord`] 400/50035 naming `files` (gRPC `INVALID_ARGUMENT`).
 pub fn check_request_size(body_bytes: usize) -> Result<()> {
-    let mut errors = FormErrors::default();
-    if body_bytes > UPLOAD_BYTES_MAX {
-        errors.add(
-            &["files"],
-            "MAX_REQUEST_SIZE_EXCEEDED",
-            format!(
-                "Request entity too large: the request has {body_bytes} bytes with its files, \
-                 at most {UPLOAD_BYTES_MAX} are allowed."
-            ),
-        );
-    }
-    errors.into_result()
+    crate::discord::multipart::check_request_size(body_bytes)
 }
 
 /// Bytes the request layer may add to a body before sending it (a message create's `nonce`
