@@ -368,6 +368,33 @@ async fn direct_messages_and_call_discord_api_carry_files() {
 }
 
 #[tokio::test]
+async fn call_discord_api_describes_a_forum_posts_files_in_its_message() {
+    const FORUM: u64 = 400_000_000_000_000_005;
+    let stack = Stack::start().await;
+    let mut client = stack.client().await;
+    let skip = stack.emulator.requests().len();
+    let answer = client
+        .call_discord_api(CallDiscordApiRequest {
+            method: "POST".into(),
+            path: format!("/channels/{FORUM}/threads"),
+            json: r#"{"name": "raw post", "message": {"content": "hi"}}"#.into(),
+            files: vec![file("raw.txt", "text/plain", "raw")],
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    let answer: Value = serde_json::from_str(&answer.json).unwrap();
+    assert_eq!(answer["message"]["attachments"][0]["filename"], "raw.txt");
+    let post = last(&stack, skip, &format!("POST /channels/{FORUM}/threads"));
+    assert_eq!(
+        post.body.unwrap(),
+        json!({"name": "raw post", "message": {"content": "hi",
+            "attachments": [{"id": "0", "filename": "raw.txt"}]}})
+    );
+}
+
+#[tokio::test]
 async fn file_rpcs_take_20_mib_while_other_rpcs_keep_max_request_bytes() {
     let stack = Stack::start().await;
     let mut client = stack.client().await;
