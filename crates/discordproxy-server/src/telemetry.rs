@@ -91,12 +91,31 @@ pub fn init(settings: &LogSettings) -> std::io::Result<WorkerGuard> {
     let file = tracing_subscriber::fmt::layer()
         .with_writer(file_writer)
         .with_ansi(false)
+        .fmt_fields(PlainFields::default())
         .with_filter(targets(settings.file_level.filter()));
     tracing_subscriber::registry()
         .with(console)
         .with(file)
         .init();
     Ok(guard)
+}
+
+/// The file layer's span field formatter: `DefaultFields` under a type of its own. A span's
+/// fields are formatted once per formatter type and kept in the span; with the console's
+/// `DefaultFields` the file got the console's ANSI colour codes
+/// (`rpc{\x1b[3mrpc\x1b[0m\x1b[2m=\x1b[0m"SendChannelMessage"}`) whenever both layers logged the
+/// span.
+#[derive(Default)]
+struct PlainFields(tracing_subscriber::fmt::format::DefaultFields);
+
+impl<'writer> tracing_subscriber::fmt::FormatFields<'writer> for PlainFields {
+    fn format_fields<R: tracing_subscriber::field::RecordFields>(
+        &self,
+        writer: tracing_subscriber::fmt::format::Writer<'writer>,
+        fields: R,
+    ) -> std::fmt::Result {
+        self.0.format_fields(writer, fields)
+    }
 }
 
 /// Our crates at `level`; dependencies (hyper, h2, twilight) at most at WARN so DEBUG stays

@@ -149,6 +149,25 @@ pub(crate) fn message_edit_of(body: Option<&Value>, v2: bool) -> Result<MessageE
         edit.attachments = Some(keep);
     }
 
+    // A Components V2 message (already, or by this edit's flags) takes no content or embeds,
+    // as in a create.
+    let v2 = v2
+        || edit
+            .flags
+            .is_some_and(|flags| flags & super::IS_COMPONENTS_V2 != 0);
+    let content = edit.content.as_deref().is_some_and(|text| !text.is_empty());
+    let embeds = edit
+        .embeds
+        .as_ref()
+        .is_some_and(|embeds| !embeds.is_empty());
+    if v2 && (content || embeds) {
+        check.error(
+            &[if content { "content" } else { "embeds" }],
+            "MESSAGE_CANNOT_USE_LEGACY_FIELDS_WITH_COMPONENTS_V2",
+            "The 'content' and 'embeds' fields cannot be used when using MessageFlags.IS_COMPONENTS_V2",
+        );
+    }
+
     check.errors.into_result()?;
     Ok(edit)
 }
@@ -160,6 +179,26 @@ mod tests {
 
     fn ok(body: Value) -> MessageEdit {
         message_edit(Some(&body)).unwrap_or_else(|error| panic!("{body}: {error:?}"))
+    }
+
+    #[test]
+    fn a_components_v2_edit_takes_no_content_or_embeds() {
+        for (body, v2, key) in [
+            (json!({"content": "text"}), true, "content"),
+            (json!({"embeds": [{"title": "t"}]}), true, "embeds"),
+            (json!({"content": "text", "flags": 32768}), false, "content"),
+        ] {
+            let Err(ApiError::InvalidFormBody(errors)) = message_edit_of(Some(&body), v2) else {
+                panic!("{body} was accepted");
+            };
+            assert_eq!(
+                errors.to_value()[key]["_errors"][0]["code"],
+                "MESSAGE_CANNOT_USE_LEGACY_FIELDS_WITH_COMPONENTS_V2",
+                "{body}"
+            );
+        }
+        message_edit_of(Some(&json!({"content": null, "embeds": null})), true).unwrap();
+        message_edit_of(Some(&json!({"content": "text"})), false).unwrap();
     }
 
     #[test]

@@ -305,6 +305,7 @@ impl DiscordClient {
                 .body
                 .map_or_else(|| b"{}".to_vec(), |body| body.to_string().into_bytes());
             let built = super::multipart::build(&payload, outgoing.files);
+            super::multipart::check_request_size(built.body.len())?;
             Some(RequestBody {
                 content_type: http::HeaderValue::from_str(&built.content_type)
                     .map_err(|error| Error::Internal(format!("multipart boundary: {error}")))?,

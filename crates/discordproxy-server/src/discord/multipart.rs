@@ -6,11 +6,42 @@
 //! Built by hand (RFC 7578) into one [`Bytes`], so the request loop's retries resend the same
 //! body without copying it. The boundary is random and checked not to occur in any part.
 
+use super::api_error;
 use crate::convert::file::FilePart;
+use crate::error::{Error, Result};
 use bytes::Bytes;
+use serde_json::json;
 
 /// Characters of a boundary (RFC 2046 allows 1–70).
 const BOUNDARY_LEN: usize = 40;
+
+/// Discord's limit on the size of a request with files (25 MiB).
+/// <https://discord.com/developers/docs/resources/message#create-message>
+pub const REQUEST_BYTES_MAX: usize = 25 * 1024 * 1024;
+
+/// Checks a body of `body_bytes` against [`REQUEST_BYTES_MAX`]: Discord's 25 MiB hold for the
+/// whole request (the files, the `payload_json` part and the part headers), so files of
+/// 25 MiB together still make a request over it. The RPCs check it before any request from
+/// [`encoded_len`]; the request layer checks the built body again.
+///
+/// # Errors
+/// [`Error::Discord`] 400/50035 naming `files` (gRPC `INVALID_ARGUMENT`), as files over
+/// 25 MiB together are refused.
+pub fn check_request_size(body_bytes: usize) -> Result<()> {
+    if body_bytes <= REQUEST_BYTES_MAX {
+        return Ok(());
+    }
+    let message = format!(
+        "Request entity too large: the request has {body_bytes} bytes with its files, at most \
+         {REQUEST_BYTES_MAX} are allowed."
+    );
+    let response = json!({"message": "Invalid Form Body", "code": 50035, "errors": {"files":
+        {"_errors": [{"code": "MAX_REQUEST_SIZE_EXCEEDED", "message": message}]}}});
+    Err(Error::Discord(api_error::from_response(
+        400,
+        response.to_string().as_bytes(),
+    )))
+}
 
 /// A built body and its `Content-Type` (`multipart/form-data; boundary=…`).
 #[derive(Debug, Clone)]
@@ -47,6 +78,45 @@ fn quoted(filename: &str) -> String {
         .replace(['\r', '\n'], " ")
 }
 
+/// The header of the `payload_json` part.
+fn payload_header(boundary: &str) -> String {
+    format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"payload_json\"\r\n\
+         Content-Type: application/json\r\n\r\n"
+    )
+}
+
+/// The header of the part of `file`.
+fn file_header(boundary: &str, file: &FilePart) -> String {
+    format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"files[{}]\"; \
+         filename=\"{}\"\r\nContent-Type: {}\r\n\r\n",
+        file.index,
+        quoted(&file.filename),
+        file.content_type.replace(['\r', '\n'], " "),
+    )
+}
+
+/// The closing delimiter.
+fn closing(boundary: &str) -> String {
+    format!("--{boundary}--\r\n")
+}
+
+/// The exact length of the body [`build`] makes from a `payload_json` of `payload_len` bytes
+/// and `files` (every boundary [`build`] uses has [`BOUNDARY_LEN`] characters), so request
+/// size limits can be checked before any request.
+pub fn encoded_len(payload_len: usize, files: &[FilePart]) -> usize {
+    let boundary = "x".repeat(BOUNDARY_LEN);
+    payload_header(&boundary).len()
+        + payload_len
+        + 2
+        + files
+            .iter()
+            .map(|file| file_header(&boundary, file).len() + file.data.len() + 2)
+            .sum::<usize>()
+        + closing(&boundary).len()
+}
+
 /// Builds the body from `payload_json` (the JSON text) and `files`.
 pub fn build(payload_json: &[u8], files: &[FilePart]) -> MultipartBody {
     build_with(payload_json, files, random_boundary)
@@ -69,37 +139,17 @@ fn build_with(
             break candidate;
         }
     };
-    let size = payload_json.len()
-        + files
-            .iter()
-            .map(|file| file.data.len() + 200 + file.filename.len())
-            .sum::<usize>()
-        + 200;
+    let size = encoded_len(payload_json.len(), files);
     let mut body = Vec::with_capacity(size);
-    body.extend_from_slice(
-        format!(
-            "--{boundary}\r\nContent-Disposition: form-data; name=\"payload_json\"\r\n\
-             Content-Type: application/json\r\n\r\n"
-        )
-        .as_bytes(),
-    );
+    body.extend_from_slice(payload_header(&boundary).as_bytes());
     body.extend_from_slice(payload_json);
     body.extend_from_slice(b"\r\n");
     for file in files {
-        body.extend_from_slice(
-            format!(
-                "--{boundary}\r\nContent-Disposition: form-data; name=\"files[{}]\"; \
-                 filename=\"{}\"\r\nContent-Type: {}\r\n\r\n",
-                file.index,
-                quoted(&file.filename),
-                file.content_type.replace(['\r', '\n'], " "),
-            )
-            .as_bytes(),
-        );
+        body.extend_from_slice(file_header(&boundary, file).as_bytes());
         body.extend_from_slice(&file.data);
         body.extend_from_slice(b"\r\n");
     }
-    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    body.extend_from_slice(closing(&boundary).as_bytes());
     MultipartBody {
         content_type: format!("multipart/form-data; boundary={boundary}"),
         body: Bytes::from(body),
@@ -137,6 +187,18 @@ mod tests {
              Content-Type: text/plain\r\n\r\n\r\n\
              --BOUNDARY--\r\n"
         );
+    }
+
+    #[test]
+    fn encoded_len_is_the_built_length() {
+        let files = [
+            part(0, "a\"b\\c\r\n.txt", b"hello"),
+            part(12, "\u{65e5}.bin", b""),
+        ];
+        for files in [&files[..], &files[..1], &[]] {
+            let built = build(br#"{"content":"x"}"#, files);
+            assert_eq!(encoded_len(15, files), built.body.len());
+        }
     }
 
     #[test]

@@ -197,6 +197,16 @@ async fn files_over_discords_limits_are_refused_without_a_request() {
             "In files: Request entity too large",
         ),
         (
+            // Exactly 25 MiB of files: with payload_json and the part headers the request is
+            // over Discord's 25 MiB request limit (Discord, and the emulator, answer 413).
+            vec![
+                file("a.bin", "", vec![0; 10 * MIB]),
+                file("b.bin", "", vec![0; 10 * MIB]),
+                file("c.bin", "", vec![0; 5 * MIB]),
+            ],
+            "In files: Request entity too large",
+        ),
+        (
             vec![file("", "", "x")],
             "In files[0].filename: This field is required",
         ),
@@ -354,6 +364,33 @@ async fn direct_messages_and_call_discord_api_carry_files() {
     assert_eq!(
         post.body.unwrap()["attachments"],
         json!([{"id": 0, "description": "mine", "filename": "x.txt"}])
+    );
+}
+
+#[tokio::test]
+async fn call_discord_api_describes_a_forum_posts_files_in_its_message() {
+    const FORUM: u64 = 400_000_000_000_000_005;
+    let stack = Stack::start().await;
+    let mut client = stack.client().await;
+    let skip = stack.emulator.requests().len();
+    let answer = client
+        .call_discord_api(CallDiscordApiRequest {
+            method: "POST".into(),
+            path: format!("/channels/{FORUM}/threads"),
+            json: r#"{"name": "raw post", "message": {"content": "hi"}}"#.into(),
+            files: vec![file("raw.txt", "text/plain", "raw")],
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    let answer: Value = serde_json::from_str(&answer.json).unwrap();
+    assert_eq!(answer["message"]["attachments"][0]["filename"], "raw.txt");
+    let post = last(&stack, skip, &format!("POST /channels/{FORUM}/threads"));
+    assert_eq!(
+        post.body.unwrap(),
+        json!({"name": "raw post", "message": {"content": "hi",
+            "attachments": [{"id": "0", "filename": "raw.txt"}]}})
     );
 }
 

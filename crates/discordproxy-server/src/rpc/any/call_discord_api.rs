@@ -25,6 +25,9 @@ use serde_json::Value;
 use std::sync::Arc;
 use tokio::time::Instant;
 
+/// The route template of Start Thread (in a forum or media channel: with `message`).
+const FORUM_POST: &str = "POST /channels/{channel_id}/threads";
+
 /// Handles one call: validates it, checks the API key's route templates, and sends one
 /// request (plus retries where safe); answers Discord's 2xx status and body.
 ///
@@ -72,11 +75,19 @@ pub(crate) async fn handle(
                 "json must be a JSON object when files are sent (it becomes payload_json)".into(),
             ));
         };
-        fields.entry("attachments").or_insert_with(|| {
+        // A forum or media post (`POST /channels/{id}/threads` with a `message`) describes its
+        // files in the message, as StartThreadInForumOrMediaChannel sends them.
+        let forum_post = route.derived_template() == FORUM_POST;
+        let described = match fields.get_mut("message") {
+            Some(Value::Object(message)) if forum_post => message,
+            _ => fields,
+        };
+        described.entry("attachments").or_insert_with(|| {
             Value::Array(crate::convert::file::attachment_entries(&request.files))
         });
     }
     let files = crate::convert::file::parts(&request.files);
+    limits::check_upload(body.as_ref(), &files)?;
     if !caller::allows_route(route.derived_template()) {
         return Err(Error::PermissionDenied(format!(
             "API key {:?} may not call CallDiscordApi for {}",

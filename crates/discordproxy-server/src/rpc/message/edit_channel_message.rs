@@ -41,6 +41,7 @@ pub(crate) async fn handle(
     limits::check_edit_components(&body)?;
     limits::check_files(&request.files)?;
     let files = convert::file::parts(&request.files);
+    limits::check_upload(Some(&body), &files)?;
     let target = Target::Channel(channel_id);
     let edited = guarded(
         &state,

@@ -38,6 +38,7 @@ pub(crate) async fn handle(
     limits::check_components(&body)?;
     limits::check_files(&request.files)?;
     let files = convert::file::parts(&request.files);
+    limits::check_upload(Some(&body), &files)?;
     let target = Target::Channel(channel_id);
     check_unreachable(&state, target)?;
     let guild_id = match state.cache.channel_guild(channel_id) {

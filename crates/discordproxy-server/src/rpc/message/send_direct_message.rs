@@ -41,6 +41,7 @@ pub(crate) async fn handle(
     limits::check_components(&body)?;
     limits::check_files(&request.files)?;
     let files = convert::file::parts(&request.files);
+    limits::check_upload(Some(&body), &files)?;
 
     let target = Target::User(user_id);
     check_unreachable(&state, target)?;

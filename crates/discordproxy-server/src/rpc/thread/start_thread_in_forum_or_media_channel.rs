@@ -49,6 +49,7 @@ pub(crate) async fn handle(
         .unwrap_or_default();
     message_limits::check_files(files)?;
     let files = convert::file::parts(files);
+    message_limits::check_upload(Some(&body), &files)?;
     let answer = guarded(
         &state,
         Target::Channel(channel_id),

@@ -50,7 +50,7 @@ pub const FILES_MAX: usize = 10;
 /// Bytes per file: Discord's default upload limit (10 MiB; boosted servers allow more).
 pub const FILE_BYTES_MAX: usize = 10 * 1024 * 1024;
 /// Bytes of all files of one request (Discord's request size limit, 25 MiB).
-pub const UPLOAD_BYTES_MAX: usize = 25 * 1024 * 1024;
+pub const UPLOAD_BYTES_MAX: usize = crate::discord::multipart::REQUEST_BYTES_MAX;
 /// `attachments[].description`: characters.
 pub const FILE_DESCRIPTION_MAX: usize = 1024;
 /// Top-level action rows of a message without IS_COMPONENTS_V2.
@@ -259,6 +259,36 @@ pub fn check_files(files: &[discordproxy_proto::File]) -> Result<()> {
     errors.into_result()
 }
 
+/// Checks a built `multipart/form-data` body of `body_bytes` against Discord's request size
+/// limit: see [`multipart::check_request_size`](crate::discord::multipart::check_request_size).
+///
+/// # Errors
+/// [`Error::Discord`] 400/50035 naming `files` (gRPC `INVALID_ARGUMENT`).
+pub fn check_request_size(body_bytes: usize) -> Result<()> {
+    crate::discord::multipart::check_request_size(body_bytes)
+}
+
+/// Bytes the request layer may add to a body before sending it (a message create's `nonce`
+/// of up to 25 characters and `enforce_nonce`), reserved by [`check_upload`].
+const ADDED_FIELDS_BYTES: usize = 64;
+
+/// [`check_request_size`] for the multipart request `body` (the JSON that becomes
+/// `payload_json`; `None`: `{}`) with `files` will make, before any request (the RPCs call it
+/// after [`check_files`]; the request layer checks the built body again).
+///
+/// # Errors
+/// [`Error::Discord`] 400/50035 naming `files` (gRPC `INVALID_ARGUMENT`).
+pub fn check_upload(body: Option<&Value>, files: &[crate::convert::file::FilePart]) -> Result<()> {
+    if files.is_empty() {
+        return Ok(());
+    }
+    let payload = body.map_or(2, |body| body.to_string().len());
+    check_request_size(crate::discord::multipart::encoded_len(
+        payload + ADDED_FIELDS_BYTES,
+        files,
+    ))
+}
+
 /// Checks the `components` of a Create or Edit Message body (as built by
 /// `convert::component`): without IS_COMPONENTS_V2 in `flags` at most [`ACTION_ROWS_MAX`]
 /// action rows (top-level components must be action rows), at most [`ROW_BUTTONS_MAX`]
@@ -285,9 +315,10 @@ pub fn check_components_at(prefix: &[&str], body: &Value) -> Result<()> {
     components_in(prefix, body, Some(v2))
 }
 
-/// [`check_components`] for an Edit Message body: without `flags` in it the message's
-/// IS_COMPONENTS_V2 flag is not known here, so only the rules that hold either way are
-/// checked (lengths, row widths, options); Discord checks the rest.
+/// [`check_components`] for an Edit Message body: unless its `flags` have IS_COMPONENTS_V2
+/// the message's own flag is not known here (Discord never removes it from a message, so
+/// `flags: 4` on a Components V2 message leaves it one), and only the rules that hold either
+/// way are checked (lengths, row widths, options); Discord checks the rest.
 ///
 /// # Errors
 /// [`Error::Discord`] 400/50035 naming each field.
@@ -295,7 +326,8 @@ pub fn check_edit_components(body: &Value) -> Result<()> {
     let v2 = body
         .get("flags")
         .and_then(Value::as_i64)
-        .map(|flags| flags & IS_COMPONENTS_V2 != 0);
+        .filter(|flags| flags & IS_COMPONENTS_V2 != 0)
+        .map(|_| true);
     components_in(&[], body, v2)
 }
 
@@ -645,6 +677,16 @@ mod tests {
     }
 
     #[test]
+    fn a_multipart_body_over_25_mib_is_refused_naming_files() {
+        check_request_size(UPLOAD_BYTES_MAX).unwrap();
+        let text = text_of(check_request_size(UPLOAD_BYTES_MAX + 1));
+        assert!(
+            text.starts_with("Invalid Form Body\nIn files: Request entity too large"),
+            "{text}"
+        );
+    }
+
+    #[test]
     fn files_over_discords_limits_are_refused_naming_the_field() {
         let file = |size: usize, name: &str| discordproxy_proto::File {
             filename: name.into(),
@@ -719,6 +761,13 @@ mod tests {
             json!({"components": [{"type": 17, "components": [{"type": 10, "content": "x"}]}]});
         assert!(check_edit_components(&layout).is_ok());
         assert!(check_components(&layout).is_err());
+        // Flags without IS_COMPONENTS_V2 cannot turn a Components V2 message back: its
+        // layout is still not refused (SUPPRESS_EMBEDS, or 0, on a V2 message).
+        for flags in [0, 4] {
+            let mut edit = layout.clone();
+            edit["flags"] = json!(flags);
+            assert!(check_edit_components(&edit).is_ok(), "{edit}");
+        }
         assert!(check_edit_components(&json!({"components": [row(6)]})).is_err());
     }
 
