@@ -11,10 +11,11 @@ use crate::error::{DiscordHttpError, Error};
 use tonic::{Code, Status};
 use tonic_types::{ErrorDetails, StatusExt};
 
-/// gRPC code for a Discord HTTP status, as the original server mapped it.
+/// gRPC code for a Discord HTTP status, as the original server mapped it; 413 (Request entity
+/// too large, which the original could not meet: it sent no files) is `INVALID_ARGUMENT`.
 pub fn code_for_http_status(status: u16) -> Code {
     match status {
-        400 | 405 => Code::InvalidArgument,
+        400 | 405 | 413 => Code::InvalidArgument,
         401 => Code::Unauthenticated,
         403 => Code::PermissionDenied,
         404 => Code::NotFound,
@@ -88,6 +89,7 @@ mod tests {
             (403, Code::PermissionDenied),
             (404, Code::NotFound),
             (405, Code::InvalidArgument),
+            (413, Code::InvalidArgument),
             (429, Code::ResourceExhausted),
             (500, Code::Internal),
             (502, Code::Unavailable),

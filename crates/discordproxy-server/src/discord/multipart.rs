@@ -6,11 +6,9 @@
 //! Built by hand (RFC 7578) into one [`Bytes`], so the request loop's retries resend the same
 //! body without copying it. The boundary is random and checked not to occur in any part.
 
-use super::api_error;
 use crate::convert::file::FilePart;
-use crate::error::{Error, Result};
+use crate::error::{DiscordHttpError, Error, Result};
 use bytes::Bytes;
-use serde_json::json;
 
 /// Characters of a boundary (RFC 2046 allows 1–70).
 const BOUNDARY_LEN: usize = 40;
@@ -25,22 +23,27 @@ pub const REQUEST_BYTES_MAX: usize = 25 * 1024 * 1024;
 /// [`encoded_len`]; the request layer checks the built body again.
 ///
 /// # Errors
-/// [`Error::Discord`] 400/50035 naming `files` (gRPC `INVALID_ARGUMENT`), as files over
-/// 25 MiB together are refused.
+/// [`Error::Discord`] 413/40005 Request entity too large, as Discord answers it, naming the
+/// size (gRPC `INVALID_ARGUMENT`).
 pub fn check_request_size(body_bytes: usize) -> Result<()> {
     if body_bytes <= REQUEST_BYTES_MAX {
         return Ok(());
     }
-    let message = format!(
-        "Request entity too large: the request has {body_bytes} bytes with its files, at most \
-         {REQUEST_BYTES_MAX} are allowed."
-    );
-    let response = json!({"message": "Invalid Form Body", "code": 50035, "errors": {"files":
-        {"_errors": [{"code": "MAX_REQUEST_SIZE_EXCEEDED", "message": message}]}}});
-    Err(Error::Discord(api_error::from_response(
-        400,
-        response.to_string().as_bytes(),
+    Err(entity_too_large(format!(
+        "the request has {body_bytes} bytes with its files, at most {REQUEST_BYTES_MAX} \
+         (25 MiB)"
     )))
+}
+
+/// Discord's answer to an upload over its limits, 413/40005 Request entity too large, with
+/// `detail` (which file or the total, in bytes) after Discord's text.
+/// <https://discord.com/developers/docs/topics/opcodes-and-status-codes#json-json-error-codes>
+pub fn entity_too_large(detail: String) -> Error {
+    Error::Discord(DiscordHttpError {
+        status: 413,
+        code: 40005,
+        text: format!("Request entity too large: {detail}"),
+    })
 }
 
 /// A built body and its `Content-Type` (`multipart/form-data; boundary=…`).

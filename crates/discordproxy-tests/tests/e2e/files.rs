@@ -178,15 +178,20 @@ async fn files_over_discords_limits_are_refused_without_a_request() {
     let stack = Stack::start().await;
     let mut client = stack.client().await;
     let skip = stack.emulator.requests().len();
-    let cases: Vec<(Vec<File>, &str)> = vec![
+    // (files, Discord's HTTP status and JSON code, text); sizes are 413/40005 as Discord
+    // answers them, the form checks 400/50035.
+    let cases: Vec<(Vec<File>, (u64, u64), &str)> = vec![
         (
             vec![file("big.bin", "", vec![0; 11 * MIB])],
-            "In files[0]: File cannot be larger than 10240.00 kb.",
+            (413, 40005),
+            "Request entity too large: files[0] has 11534336 bytes, at most 10485760 (10 MiB) \
+             per file",
         ),
         (
             (0..11)
                 .map(|n| file(&format!("{n}.txt"), "", "x"))
                 .collect(),
+            (400, 50035),
             "In files: Must be 10 or fewer in length.",
         ),
         (
@@ -194,7 +199,8 @@ async fn files_over_discords_limits_are_refused_without_a_request() {
             (0..3)
                 .map(|n| file(&format!("{n}.bin"), "", vec![0; 17 * MIB / 2]))
                 .collect(),
-            "In files: Request entity too large",
+            (413, 40005),
+            "Request entity too large: the files have",
         ),
         (
             // Exactly 25 MiB of files: with payload_json and the part headers the request is
@@ -204,14 +210,16 @@ async fn files_over_discords_limits_are_refused_without_a_request() {
                 file("b.bin", "", vec![0; 10 * MIB]),
                 file("c.bin", "", vec![0; 5 * MIB]),
             ],
-            "In files: Request entity too large",
+            (413, 40005),
+            "Request entity too large: the request has",
         ),
         (
             vec![file("", "", "x")],
+            (400, 50035),
             "In files[0].filename: This field is required",
         ),
     ];
-    for (files, expected) in cases {
+    for (files, (http, json_code), expected) in cases {
         let status = client
             .send_channel_message(SendChannelMessageRequest {
                 channel_id: GENERAL,
@@ -223,8 +231,8 @@ async fn files_over_discords_limits_are_refused_without_a_request() {
             .unwrap_err();
         assert_eq!(status.code(), Code::InvalidArgument, "{status:?}");
         let details = details(&status);
-        assert_eq!(details["status"], 400);
-        assert_eq!(details["code"], 50035);
+        assert_eq!(details["status"], http, "{details}");
+        assert_eq!(details["code"], json_code, "{details}");
         assert!(
             details["text"].as_str().unwrap().contains(expected),
             "{expected}: {details}"
@@ -569,7 +577,7 @@ async fn a_forum_post_carries_files_in_its_first_message() {
     let json = details(&status);
     assert_eq!(
         (json["status"].as_u64(), json["code"].as_u64()),
-        (Some(400), Some(50035))
+        (Some(413), Some(40005))
     );
     assert!(
         json["text"].as_str().unwrap().contains("files[0]"),

@@ -202,12 +202,14 @@ pub(crate) fn check_message_fields(errors: &mut FormErrors, body: &Value) {
     }
 }
 
-/// Checks files to upload: at most [`FILES_MAX`], each with a non-empty filename, at most
-/// [`FILE_BYTES_MAX`] bytes and a description of at most [`FILE_DESCRIPTION_MAX`]
-/// characters, at most [`UPLOAD_BYTES_MAX`] bytes together.
+/// Checks files to upload: at most [`FILES_MAX`], each with a non-empty filename and a
+/// description of at most [`FILE_DESCRIPTION_MAX`] characters (Discord's 400/50035), then at
+/// most [`FILE_BYTES_MAX`] bytes each and [`UPLOAD_BYTES_MAX`] bytes together (Discord's
+/// 413/40005 Request entity too large).
 ///
 /// # Errors
-/// [`Error::Discord`] 400/50035 naming `files` or `files[i]` (gRPC `INVALID_ARGUMENT`).
+/// [`Error::Discord`] 400/50035 naming `files` or `files[i]`, or 413/40005 whose text names
+/// `files[i]` or `files` (both gRPC `INVALID_ARGUMENT`).
 pub fn check_files(files: &[discordproxy_proto::File]) -> Result<()> {
     let mut errors = FormErrors::default();
     if files.len() > FILES_MAX {
@@ -217,7 +219,6 @@ pub fn check_files(files: &[discordproxy_proto::File]) -> Result<()> {
             format!("Must be {FILES_MAX} or fewer in length."),
         );
     }
-    let mut total = 0;
     for (index, file) in files.iter().enumerate() {
         let field = format!("files[{index}]");
         if file.filename.is_empty() {
@@ -227,16 +228,6 @@ pub fn check_files(files: &[discordproxy_proto::File]) -> Result<()> {
                 "This field is required".into(),
             );
         }
-        if file.data.len() > FILE_BYTES_MAX {
-            errors.add(
-                &[&field],
-                "BINARY_TYPE_MAX_SIZE",
-                format!(
-                    "File cannot be larger than {:.2} kb.",
-                    FILE_BYTES_MAX as f64 / 1024.0
-                ),
-            );
-        }
         if file.description.chars().count() > FILE_DESCRIPTION_MAX {
             errors.add(
                 &[&field, "description"],
@@ -244,19 +235,25 @@ pub fn check_files(files: &[discordproxy_proto::File]) -> Result<()> {
                 format!("Must be {FILE_DESCRIPTION_MAX} or fewer in length."),
             );
         }
-        total += file.data.len();
     }
+    errors.into_result()?;
+    if let Some((index, file)) = files
+        .iter()
+        .enumerate()
+        .find(|(_, file)| file.data.len() > FILE_BYTES_MAX)
+    {
+        return Err(crate::discord::multipart::entity_too_large(format!(
+            "files[{index}] has {} bytes, at most {FILE_BYTES_MAX} (10 MiB) per file",
+            file.data.len()
+        )));
+    }
+    let total: usize = files.iter().map(|file| file.data.len()).sum();
     if total > UPLOAD_BYTES_MAX {
-        errors.add(
-            &["files"],
-            "MAX_REQUEST_SIZE_EXCEEDED",
-            format!(
-                "Request entity too large: the files have {total} bytes, at most \
-                 {UPLOAD_BYTES_MAX} are allowed."
-            ),
-        );
+        return Err(crate::discord::multipart::entity_too_large(format!(
+            "the files have {total} bytes, at most {UPLOAD_BYTES_MAX} (25 MiB) per request"
+        )));
     }
-    errors.into_result()
+    Ok(())
 }
 
 /// Checks a built `multipart/form-data` body of `body_bytes` against Discord's request size
@@ -679,11 +676,17 @@ mod tests {
     #[test]
     fn a_multipart_body_over_25_mib_is_refused_naming_files() {
         check_request_size(UPLOAD_BYTES_MAX).unwrap();
-        let text = text_of(check_request_size(UPLOAD_BYTES_MAX + 1));
-        assert!(
-            text.starts_with("Invalid Form Body\nIn files: Request entity too large"),
-            "{text}"
-        );
+        match check_request_size(UPLOAD_BYTES_MAX + 1) {
+            Err(Error::Discord(error)) => {
+                assert_eq!((error.status, error.code), (413, 40005));
+                assert!(
+                    error
+                        .text
+                        .starts_with("Request entity too large: the request has")
+                );
+            }
+            other => panic!("expected a refusal, got {other:?}"),
+        }
     }
 
     #[test]
@@ -694,10 +697,18 @@ mod tests {
             ..Default::default()
         };
         assert!(check_files(&[file(FILE_BYTES_MAX, "a")]).is_ok());
-        let text = text_of(check_files(&[file(1, "a"), file(FILE_BYTES_MAX + 1, "b")]));
+        let too_large = |result: Result<()>| match result {
+            Err(Error::Discord(error)) => {
+                assert_eq!((error.status, error.code), (413, 40005));
+                error.text
+            }
+            other => panic!("expected a refusal, got {other:?}"),
+        };
+        let text = too_large(check_files(&[file(1, "a"), file(FILE_BYTES_MAX + 1, "b")]));
         assert_eq!(
             text,
-            "Invalid Form Body\nIn files[1]: File cannot be larger than 10240.00 kb."
+            "Request entity too large: files[1] has 10485761 bytes, at most 10485760 (10 MiB) \
+             per file"
         );
         let text = text_of(check_files(&[file(1, "")]));
         assert_eq!(
@@ -709,9 +720,9 @@ mod tests {
             text,
             "Invalid Form Body\nIn files: Must be 10 or fewer in length."
         );
-        let text = text_of(check_files(&vec![file(9 << 20, "a"); 3]));
+        let text = too_large(check_files(&vec![file(9 << 20, "a"); 3]));
         assert!(
-            text.starts_with("Invalid Form Body\nIn files: Request entity too large"),
+            text.starts_with("Request entity too large: the files have 28311552 bytes"),
             "{text}"
         );
     }
