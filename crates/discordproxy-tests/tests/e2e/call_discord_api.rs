@@ -210,6 +210,18 @@ async fn refusals_name_the_field_and_send_nothing() {
             },
             "query[0].name",
         ),
+        (
+            // Discord takes uploads with POST, PUT and PATCH only.
+            CallDiscordApiRequest {
+                files: vec![discordproxy_proto::File {
+                    filename: "a.txt".into(),
+                    data: b"a".to_vec().into(),
+                    ..Default::default()
+                }],
+                ..call("GET", &general)
+            },
+            "files",
+        ),
     ];
     for (request, field) in table {
         let shown = format!("{} {:?}", request.method, request.path);

@@ -21,6 +21,7 @@ use crate::{
     state::ProxyState,
 };
 use discordproxy_proto::{CallDiscordApiRequest, CallDiscordApiResponse};
+use http::Method;
 use serde_json::Value;
 use std::sync::Arc;
 use tokio::time::Instant;
@@ -37,7 +38,8 @@ const FORUM_POST: &str = "POST /channels/{channel_id}/threads";
 ///   prefix, non-ASCII or control characters); `query[i].name` empty; `json` that is not JSON
 ///   (or, with files, not a JSON object).
 /// - `INVALID_ARGUMENT` with Discord's 400/50035 JSON, no request: files over Discord's
-///   limits (count, sizes, empty filename).
+///   limits (count, sizes, empty filename), `files` with a method other than POST, PUT and
+///   PATCH.
 /// - `PERMISSION_DENIED`, plain text, no request: the API key's allow-list names
 ///   `CallDiscordApi` only for other route templates.
 /// - Discord's error answers by the status table with Discord's JSON details (e.g. 404/10003
@@ -50,6 +52,11 @@ pub(crate) async fn handle(
     deadline: Instant,
 ) -> Result<CallDiscordApiResponse> {
     let method = parse_method(&request.method)?;
+    if !request.files.is_empty() && !matches!(method, Method::POST | Method::PUT | Method::PATCH) {
+        return Err(Error::InvalidArgument(format!(
+            "files are uploaded with POST, PUT or PATCH only, not {method}"
+        )));
+    }
     let route = DynamicRoute::new(method, &request.path)?;
     let mut query = Vec::with_capacity(request.query.len());
     for (index, pair) in request.query.iter().enumerate() {
