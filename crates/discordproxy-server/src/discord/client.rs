@@ -299,7 +299,10 @@ impl DiscordClient {
             path.as_str()
         };
         let body = if outgoing.files.is_empty() {
-            outgoing.body.map(RequestBody::json)
+            match outgoing.json_text {
+                Some(text) => Some(RequestBody::json_text(text)),
+                None => outgoing.body.map(RequestBody::json),
+            }
         } else {
             let payload = outgoing
                 .body

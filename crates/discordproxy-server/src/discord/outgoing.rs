@@ -42,6 +42,9 @@ pub struct Outgoing<'a> {
     pub query: String,
     /// The JSON body, if any.
     pub body: Option<&'a Value>,
+    /// A JSON body as the caller wrote it (`CallDiscordApi` without files): sent byte for byte
+    /// instead of `body`, so big integers, duplicate keys and spacing reach Discord unchanged.
+    pub json_text: Option<&'a str>,
     /// Files to upload: non-empty sends `multipart/form-data` with `body` (or `{}`) as the
     /// `payload_json` part and one part `files[n]` each.
     pub files: &'a [FilePart],
@@ -62,6 +65,7 @@ impl<'a> Outgoing<'a> {
             route: route.into(),
             query: String::new(),
             body: None,
+            json_text: None,
             files: &[],
             audit_log_reason: None,
             audit_log_reason_chars: 0,

@@ -45,9 +45,14 @@ pub struct RequestBody {
 impl RequestBody {
     /// A JSON body.
     pub fn json(value: &serde_json::Value) -> Self {
+        Self::json_text(&value.to_string())
+    }
+
+    /// A JSON body of `text`, byte for byte.
+    pub fn json_text(text: &str) -> Self {
         Self {
             content_type: HeaderValue::from_static("application/json"),
-            bytes: Bytes::from(value.to_string()),
+            bytes: Bytes::copy_from_slice(text.as_bytes()),
         }
     }
 }

@@ -67,13 +67,7 @@ pub(crate) async fn handle(
         }
         query.push((pair.name.as_str(), pair.value.as_str()));
     }
-    let mut body: Option<Value> = if request.json.is_empty() {
-        None
-    } else {
-        Some(serde_json::from_str(&request.json).map_err(|error| {
-            Error::InvalidArgument(format!("json must be a JSON document: {error}"))
-        })?)
-    };
+    let (mut body, json_text) = json_body(&request.json, !request.files.is_empty())?;
     if !request.files.is_empty() {
         limits::check_files(&request.files)?;
         let payload = body.get_or_insert_with(|| Value::Object(serde_json::Map::new()));
@@ -114,6 +108,7 @@ pub(crate) async fn handle(
                 route,
                 query,
                 body: body.as_ref(),
+                json_text,
                 files: &files,
                 audit_log_reason: &request.audit_log_reason,
             },
@@ -124,4 +119,47 @@ pub(crate) async fn handle(
         status: i32::from(answer.status),
         json: answer.text,
     })
+}
+
+/// The request's `json`: empty → no body; without files the text itself, sent as written
+/// (checked to be JSON, never re-serialized: integers beyond 64 bits, duplicate keys and
+/// spacing stay as the caller wrote them); with files the parsed document, which gets the
+/// `attachments` entries and becomes `payload_json`.
+///
+/// # Errors
+/// [`Error::InvalidArgument`] naming `json` when it is not a JSON document.
+fn json_body(json: &str, with_files: bool) -> Result<(Option<Value>, Option<&str>)> {
+    let invalid = |error: serde_json::Error| {
+        Error::InvalidArgument(format!("json must be a JSON document: {error}"))
+    };
+    if json.is_empty() {
+        return Ok((None, None));
+    }
+    if with_files {
+        return Ok((Some(serde_json::from_str(json).map_err(invalid)?), None));
+    }
+    serde_json::from_str::<serde::de::IgnoredAny>(json).map_err(invalid)?;
+    Ok((None, Some(json)))
+}
+
+#[cfg(test)]
+mod json_tests {
+    use super::*;
+
+    #[test]
+    fn json_without_files_is_sent_as_written() {
+        // Regression: the text was parsed and re-serialized, so 123456789012345678901234
+        // reached Discord as 1.2345678901234569e+23 and a repeated key lost a value.
+        let text = r#"{"nonce": 123456789012345678901234, "a": 1, "a": 2, "big": 1e400}"#;
+        assert_eq!(json_body(text, false).unwrap(), (None, Some(text)));
+        assert_eq!(json_body("", false).unwrap(), (None, None));
+        assert!(
+            matches!(json_body("{not json", false), Err(Error::InvalidArgument(text)) if text.starts_with("json "))
+        );
+        let (value, text) = json_body(r#"{"content": "x"}"#, true).unwrap();
+        assert_eq!(
+            (value.unwrap()["content"].as_str(), text),
+            (Some("x"), None)
+        );
+    }
 }

@@ -25,6 +25,8 @@ pub struct AnyRequest<'a> {
     pub query: Vec<(&'a str, &'a str)>,
     /// The JSON body, if any (with files: the `payload_json` part).
     pub body: Option<&'a Value>,
+    /// The caller's JSON text without files: sent as written, instead of `body`.
+    pub json_text: Option<&'a str>,
     /// Files to upload (`multipart/form-data`); empty: a JSON body.
     pub files: &'a [crate::convert::file::FilePart],
     /// `X-Audit-Log-Reason`; empty sends none.
@@ -66,6 +68,7 @@ impl DiscordClient {
             .audit_log_reason(request.audit_log_reason)
             .retry(retry);
         outgoing.body = request.body;
+        outgoing.json_text = request.json_text;
         outgoing.files = request.files;
         let (status, bytes) = self.execute_with_status(&outgoing, deadline).await?;
         Ok(AnyAnswer {
