@@ -371,6 +371,19 @@ async fn api_keys_limit_call_discord_api_to_route_templates() {
         call("PATCH", &format!("/guilds/{GUILD}")),
         call("GET", &format!("/guilds/{GUILD}/channels")),
         call("DELETE", &format!("/channels/{GENERAL}")),
+        // A body or files the route would refuse: the key's list answers first.
+        CallDiscordApiRequest {
+            json: "{not json".into(),
+            ..call("POST", &format!("/channels/{GENERAL}/messages"))
+        },
+        CallDiscordApiRequest {
+            files: vec![discordproxy_proto::File {
+                filename: String::new(),
+                data: b"x".to_vec().into(),
+                ..Default::default()
+            }],
+            ..call("GET", &format!("/guilds/{GUILD}/channels"))
+        },
     ] {
         let status = client.call_discord_api(request).await.unwrap_err();
         assert_eq!(status.code(), Code::PermissionDenied, "{status:?}");

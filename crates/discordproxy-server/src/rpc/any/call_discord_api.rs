@@ -52,12 +52,21 @@ pub(crate) async fn handle(
     deadline: Instant,
 ) -> Result<CallDiscordApiResponse> {
     let method = parse_method(&request.method)?;
-    if !request.files.is_empty() && !matches!(method, Method::POST | Method::PUT | Method::PATCH) {
+    let files_allowed = matches!(method, Method::POST | Method::PUT | Method::PATCH);
+    let route = DynamicRoute::new(method.clone(), &request.path)?;
+    // The API key's route list first: a key that may not call the route learns nothing more.
+    if !caller::allows_route(route.derived_template()) {
+        return Err(Error::PermissionDenied(format!(
+            "API key {:?} may not call CallDiscordApi for {}",
+            caller::key_name().unwrap_or_default(),
+            route.derived_template()
+        )));
+    }
+    if !request.files.is_empty() && !files_allowed {
         return Err(Error::InvalidArgument(format!(
             "files are uploaded with POST, PUT or PATCH only, not {method}"
         )));
     }
-    let route = DynamicRoute::new(method, &request.path)?;
     let mut query = Vec::with_capacity(request.query.len());
     for (index, pair) in request.query.iter().enumerate() {
         if pair.name.is_empty() {
@@ -89,13 +98,6 @@ pub(crate) async fn handle(
     }
     let files = crate::convert::file::parts(&request.files);
     limits::check_upload(body.as_ref(), &files)?;
-    if !caller::allows_route(route.derived_template()) {
-        return Err(Error::PermissionDenied(format!(
-            "API key {:?} may not call CallDiscordApi for {}",
-            caller::key_name().unwrap_or_default(),
-            route.derived_template()
-        )));
-    }
     tracing::info!(
         rpc = "CallDiscordApi",
         route = route.derived_template(),
