@@ -202,7 +202,8 @@ pub(crate) fn check_message_fields(errors: &mut FormErrors, body: &Value) {
     }
 }
 
-/// Checks files to upload: at most [`FILES_MAX`], each with a non-empty filename and a
+/// Checks files to upload: at most [`FILES_MAX`], each with a non-empty filename without
+/// control characters and a
 /// description of at most [`FILE_DESCRIPTION_MAX`] characters (Discord's 400/50035), then at
 /// most [`FILE_BYTES_MAX`] bytes each and [`UPLOAD_BYTES_MAX`] bytes together (Discord's
 /// 413/40005 Request entity too large).
@@ -226,6 +227,14 @@ pub fn check_files(files: &[discordproxy_proto::File]) -> Result<()> {
                 &[&field, "filename"],
                 "BASE_TYPE_REQUIRED",
                 "This field is required".into(),
+            );
+        } else if file.filename.chars().any(char::is_control) {
+            // A multipart header cannot carry them; the part's name and its attachments
+            // entry would disagree.
+            errors.add(
+                &[&field, "filename"],
+                "BASE_TYPE_INVALID",
+                "Filename must not contain control characters (CR, LF, NUL, ...).".into(),
             );
         }
         if file.description.chars().count() > FILE_DESCRIPTION_MAX {
@@ -709,6 +718,12 @@ mod tests {
             text,
             "Request entity too large: files[1] has 10485761 bytes, at most 10485760 (10 MiB) \
              per file"
+        );
+        let text = text_of(check_files(&[file(1, "a"), file(1, "two\r\nlines.txt")]));
+        assert_eq!(
+            text,
+            "Invalid Form Body\nIn files[1].filename: Filename must not contain control \
+             characters (CR, LF, NUL, ...)."
         );
         let text = text_of(check_files(&[file(1, "")]));
         assert_eq!(
