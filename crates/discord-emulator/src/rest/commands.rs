@@ -327,6 +327,7 @@ fn check_command(errors: &mut FormErrors, path: &Path_, body: &Map<String, Value
     match body.get("default_member_permissions") {
         None | Some(Value::Null) => {}
         Some(Value::String(bits)) if bits.parse::<u64>().is_ok() => {}
+        Some(Value::Number(bits)) if bits.is_u64() => {}
         Some(value) => errors.add(
             at(path, "default_member_permissions"),
             "NUMBER_TYPE_COERCE",
@@ -399,6 +400,10 @@ fn build(
             }
             Some(Value::Array(list)) if key == "options" && list.is_empty() => {
                 command.remove("options");
+            }
+            // Discord answers the permission bit set as a string, whichever way it was sent.
+            Some(Value::Number(bits)) if key == "default_member_permissions" => {
+                command.insert(key.to_owned(), json!(bits.to_string()));
             }
             Some(value) => {
                 command.insert(key.to_owned(), value.clone());

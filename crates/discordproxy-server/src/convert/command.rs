@@ -223,11 +223,11 @@ pub fn option_json(option: &ApplicationCommandOption) -> Value {
     Value::Object(body)
 }
 
-/// A permission bit set: a decimal string.
+/// A permission bit set as Discord's OpenAPI describes the request field: a JSON integer.
 fn permissions(text: &str, field: &str) -> Result<Value> {
     text.trim()
         .parse::<u64>()
-        .map(|bits| json!(bits.to_string()))
+        .map(|bits| json!(bits))
         .map_err(|_| {
             Error::InvalidArgument(format!(
                 "{field} must be a permission bit set as a decimal number (got {text:?})"
@@ -392,7 +392,7 @@ mod tests {
         };
         assert_eq!(
             params_json(&params, "command", true).unwrap(),
-            json!({"name": "ping", "description": "Pong", "default_member_permissions": "8",
+            json!({"name": "ping", "description": "Pong", "default_member_permissions": 8,
                    "options": [{"type": 4, "name": "n", "description": "n", "required": true,
                                 "min_value": 1, "choices": [{"name": "one", "value": 1}]}]})
         );
