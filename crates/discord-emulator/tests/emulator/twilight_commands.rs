@@ -139,7 +139,7 @@ async fn twilight_sets_and_manages_guild_commands() {
         version: Id::new(1),
     };
     let set = interaction
-        .set_guild_commands(GUILD, &[ping.clone()])
+        .set_guild_commands(GUILD, std::slice::from_ref(&ping))
         .await
         .unwrap()
         .models()
