@@ -226,9 +226,14 @@ async fn start_up(
                 let _ = fatal.send(close.reason).await;
             }
         }
-        Err(error) => tracing::error!(
-            %error,
-            "could not start the gateway session; REST calls keep working, no events"
-        ),
+        Err(error) => {
+            tracing::error!(
+                %error,
+                "could not start the gateway session; REST calls keep working, no events"
+            );
+            // No READY will tell the application id: ask REST, as with --no-gateway.
+            state.application.gateway_failed();
+            startup::learn_application_id(&state.rest, &state.application).await;
+        }
     }
 }

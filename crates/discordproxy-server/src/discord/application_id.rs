@@ -41,6 +41,11 @@ impl ApplicationId {
         self.from_gateway.store(true, Ordering::SeqCst);
     }
 
+    /// Marks that the gateway session could not start: the id must come from REST.
+    pub fn gateway_failed(&self) {
+        self.from_gateway.store(false, Ordering::SeqCst);
+    }
+
     /// Whether a gateway session will tell the id.
     pub fn from_gateway(&self) -> bool {
         self.from_gateway.load(Ordering::SeqCst)
@@ -76,5 +81,15 @@ mod tests {
         );
         holder.set(0);
         assert_eq!(holder.get(), Some(42));
+    }
+
+    #[test]
+    fn a_gateway_that_failed_to_start_tells_nothing() {
+        let holder = ApplicationId::default();
+        assert!(!holder.from_gateway());
+        holder.expect_gateway();
+        assert!(holder.from_gateway());
+        holder.gateway_failed();
+        assert!(!holder.from_gateway());
     }
 }
