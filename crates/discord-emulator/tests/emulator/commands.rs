@@ -143,6 +143,17 @@ async fn guild_commands_are_bulk_overwritten_keeping_ids() {
     // The global scope is separate.
     let global_list = api.call("GET", &global(), None).await;
     assert_eq!(global_list.json, json!([]));
+    // The permission bit set may be sent as an integer (Discord's OpenAPI); it is answered as a
+    // string.
+    let integer = api
+        .call(
+            "POST",
+            &guild(),
+            Some(json!({"name": "admin", "description": "d", "default_member_permissions": 8})),
+        )
+        .await;
+    assert_eq!(integer.status, 201, "{}", integer.text);
+    assert_eq!(integer.json["default_member_permissions"], json!("8"));
     let cleared = api.call("PUT", &guild(), Some(json!([]))).await;
     assert_eq!(cleared.json, json!([]));
 }

@@ -24,7 +24,7 @@ use tokio::time::Instant;
 
 /// The bot's application id: known at once after READY (or the start-up
 /// `GET /applications/@me`); with a gateway session and no READY yet, waits for it until
-/// `deadline`; without a gateway, asks Discord (`GET /applications/@me`) when the start-up
+/// shortly before `deadline`; without a gateway, asks Discord (`GET /applications/@me`) when the start-up
 /// request did not succeed.
 ///
 /// # Errors
@@ -35,7 +35,11 @@ pub(super) async fn application_id(state: &ProxyState, deadline: Instant) -> Res
         return Ok(id);
     }
     if state.application.from_gateway() {
-        return state.application.wait(deadline).await.ok_or_else(|| {
+        // Stop waiting a tenth of the budget early, so that UNAVAILABLE (which says why)
+        // reaches the caller before its deadline does.
+        let now = Instant::now();
+        let until = now + deadline.saturating_duration_since(now).mul_f64(0.9);
+        return state.application.wait(until).await.ok_or_else(|| {
             Error::Unavailable(
                 "the bot's application id is not known yet: the gateway session has not received \
                  READY; retry once GetGatewayStatus shows a ready shard"

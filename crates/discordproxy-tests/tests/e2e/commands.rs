@@ -970,3 +970,35 @@ async fn no_gateway_learns_the_application_id_at_start_up() {
     let _ = stop.send(());
     let _ = tokio::time::timeout(Duration::from_secs(10), server).await;
 }
+
+#[tokio::test]
+async fn a_call_before_ready_waits_then_fails_unavailable_saying_why() {
+    let stack = Stack::start().await;
+    // A gateway session is expected to tell the id, but no READY comes.
+    stack.state.application.expect_gateway();
+    let mut client = stack.client().await;
+    let start = skip(&stack);
+    let mut request = tonic::Request::new(GetGlobalApplicationCommandsRequest::default());
+    request.set_timeout(Duration::from_millis(300));
+    let status = client
+        .get_global_application_commands(request)
+        .await
+        .unwrap_err();
+    assert_eq!(status.code(), Code::Unavailable, "{status:?}");
+    assert!(
+        status.message().contains("has not received READY"),
+        "{}",
+        status.message()
+    );
+    assert!(requests_since(&stack, start).is_empty());
+    // READY tells it: the next call goes out at once.
+    stack.state.application.set(BOT);
+    client
+        .get_global_application_commands(GetGlobalApplicationCommandsRequest::default())
+        .await
+        .unwrap();
+    assert_eq!(
+        route(&only_request_since(&stack, start)),
+        format!("GET /applications/{BOT}/commands")
+    );
+}
