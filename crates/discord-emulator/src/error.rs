@@ -43,6 +43,12 @@ pub(crate) enum ApiError {
     /// 10026: the user is not banned from the guild (HTTP 404).
     #[error("Unknown Ban")]
     UnknownBan,
+    /// 10063: the application has no such command (HTTP 404).
+    #[error("Unknown application command")]
+    UnknownApplicationCommand,
+    /// 30032: the application has the most commands of this type already (HTTP 400).
+    #[error("Maximum number of application commands reached")]
+    TooManyApplicationCommands,
     /// 10013: the user does not exist (HTTP 404).
     #[error("Unknown User")]
     UnknownUser,
@@ -139,6 +145,7 @@ impl ApiError {
             | Self::UnknownOverwrite
             | Self::UnknownRole
             | Self::UnknownBan
+            | Self::UnknownApplicationCommand
             | Self::UnknownUser => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Self::EntityTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
@@ -153,6 +160,7 @@ impl ApiError {
             | Self::TooManyPins
             | Self::TooManyReactions
             | Self::TooManyRoles
+            | Self::TooManyApplicationCommands
             | Self::NotConnectedToVoice
             | Self::InvalidRole
             | Self::BulkBanFailed
@@ -182,6 +190,8 @@ impl ApiError {
             Self::UnknownRole => 10011,
             Self::UnknownUser => 10013,
             Self::UnknownBan => 10026,
+            Self::UnknownApplicationCommand => 10063,
+            Self::TooManyApplicationCommands => 30032,
             Self::UnknownEmoji => 10014,
             Self::TooManyPins => 30003,
             Self::TooManyRoles => 30005,
@@ -348,6 +358,18 @@ mod tests {
         let table = [
             (ApiError::UnknownChannel, 404, 10003, "Unknown Channel"),
             (ApiError::UnknownGuild, 404, 10004, "Unknown Guild"),
+            (
+                ApiError::UnknownApplicationCommand,
+                404,
+                10063,
+                "Unknown application command",
+            ),
+            (
+                ApiError::TooManyApplicationCommands,
+                400,
+                30032,
+                "Maximum number of application commands reached",
+            ),
             (ApiError::UnknownMember, 404, 10007, "Unknown Member"),
             (ApiError::UnknownMessage, 404, 10008, "Unknown Message"),
             (ApiError::ThreadArchived, 400, 50083, "Thread is archived"),

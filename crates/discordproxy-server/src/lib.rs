@@ -78,13 +78,13 @@ pub use discord::gateway::{FatalClose, Gateway, Sinks, start as start_gateway};
 pub use health::serving as health_serving;
 pub use metrics_server::serve as serve_metrics;
 pub use server::{run as run_server, run_with as run_server_with};
-pub use startup::{TokenCheck, check_token};
+pub use startup::{TokenCheck, check_token, learn_application_id};
 pub use state::{DEFAULT_MAX_PENDING, ProxyState};
 
 // The parts of `ProxyState`.
 pub use discord::{
-    cache::GuildCache, client::DiscordClient, dm_channels::DmChannels,
-    negative_cache::NegativeCache, shard_status::ShardBoard,
+    application_id::ApplicationId, cache::GuildCache, client::DiscordClient,
+    dm_channels::DmChannels, negative_cache::NegativeCache, shard_status::ShardBoard,
 };
 pub use events::EventBus;
 pub use metrics::Metrics;

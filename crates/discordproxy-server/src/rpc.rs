@@ -15,6 +15,7 @@ mod ban;
 mod call;
 mod caller;
 mod channel;
+mod command;
 mod fields;
 mod gateway;
 mod guild;
@@ -124,6 +125,19 @@ table::rpc_table! {
         get_user: "GetUser", GetUserRequest => GetUserResponse, user::get_user, Ready;
         create_dm: "CreateDM", CreateDmRequest => CreateDmResponse, user::create_dm, Ready;
         get_current_user_guilds: "GetCurrentUserGuilds", GetCurrentUserGuildsRequest => GetCurrentUserGuildsResponse, user::get_current_user_guilds, Ready;
+        // Application commands (issue 13).
+        get_global_application_commands: "GetGlobalApplicationCommands", GetGlobalApplicationCommandsRequest => GetGlobalApplicationCommandsResponse, command::get_global_application_commands, Ready;
+        create_global_application_command: "CreateGlobalApplicationCommand", CreateGlobalApplicationCommandRequest => CreateGlobalApplicationCommandResponse, command::create_global_application_command, Ready;
+        get_global_application_command: "GetGlobalApplicationCommand", GetGlobalApplicationCommandRequest => GetGlobalApplicationCommandResponse, command::get_global_application_command, Ready;
+        edit_global_application_command: "EditGlobalApplicationCommand", EditGlobalApplicationCommandRequest => EditGlobalApplicationCommandResponse, command::edit_global_application_command, Ready;
+        delete_global_application_command: "DeleteGlobalApplicationCommand", DeleteGlobalApplicationCommandRequest => DeleteGlobalApplicationCommandResponse, command::delete_global_application_command, Ready;
+        bulk_overwrite_global_application_commands: "BulkOverwriteGlobalApplicationCommands", BulkOverwriteGlobalApplicationCommandsRequest => BulkOverwriteGlobalApplicationCommandsResponse, command::bulk_overwrite_global_application_commands, Ready;
+        get_guild_application_commands: "GetGuildApplicationCommands", GetGuildApplicationCommandsRequest => GetGuildApplicationCommandsResponse, command::get_guild_application_commands, Ready;
+        create_guild_application_command: "CreateGuildApplicationCommand", CreateGuildApplicationCommandRequest => CreateGuildApplicationCommandResponse, command::create_guild_application_command, Ready;
+        get_guild_application_command: "GetGuildApplicationCommand", GetGuildApplicationCommandRequest => GetGuildApplicationCommandResponse, command::get_guild_application_command, Ready;
+        edit_guild_application_command: "EditGuildApplicationCommand", EditGuildApplicationCommandRequest => EditGuildApplicationCommandResponse, command::edit_guild_application_command, Ready;
+        delete_guild_application_command: "DeleteGuildApplicationCommand", DeleteGuildApplicationCommandRequest => DeleteGuildApplicationCommandResponse, command::delete_guild_application_command, Ready;
+        bulk_overwrite_guild_application_commands: "BulkOverwriteGuildApplicationCommands", BulkOverwriteGuildApplicationCommandsRequest => BulkOverwriteGuildApplicationCommandsResponse, command::bulk_overwrite_guild_application_commands, Ready;
     }
     server_streaming {
         // trait method: "RpcName", Request => stream type of the trait, handler module;

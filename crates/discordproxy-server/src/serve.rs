@@ -206,10 +206,15 @@ async fn start_up(
         let _ = fatal.send("invalid Discord bot token".to_owned()).await;
         return;
     }
-    let Some(options) = gateway else { return };
+    let Some(options) = gateway else {
+        startup::learn_application_id(&state.rest, &state.application).await;
+        return;
+    };
+    state.application.expect_gateway();
     let sinks = Sinks {
         bus: state.events.clone(),
         cache: Arc::clone(&state.cache),
+        application: Arc::clone(&state.application),
     };
     match gateway::start(&state.rest, &token, &options, sinks).await {
         Ok((gateway, mut closes)) => {
@@ -221,9 +226,14 @@ async fn start_up(
                 let _ = fatal.send(close.reason).await;
             }
         }
-        Err(error) => tracing::error!(
-            %error,
-            "could not start the gateway session; REST calls keep working, no events"
-        ),
+        Err(error) => {
+            tracing::error!(
+                %error,
+                "could not start the gateway session; REST calls keep working, no events"
+            );
+            // No READY will tell the application id: ask REST, as with --no-gateway.
+            state.application.gateway_failed();
+            startup::learn_application_id(&state.rest, &state.application).await;
+        }
     }
 }

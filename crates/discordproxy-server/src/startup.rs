@@ -1,4 +1,5 @@
-//! The start-up token check: `GET /users/@me` before RPCs are answered.
+//! The start-up token check: `GET /users/@me` before RPCs are answered; without a gateway,
+//! the application id from `GET /applications/@me`.
 
 use crate::{
     discord::client::DiscordClient,
@@ -48,5 +49,35 @@ pub async fn check_token(rest: &DiscordClient, readiness: &Readiness) -> TokenCh
             readiness.set_ready();
             TokenCheck::Accepted
         }
+    }
+}
+
+/// Without a gateway session (`--no-gateway`): asks Discord for the bot's application
+/// (`GET /applications/@me`) and records its id for the application-command RPCs. A failure
+/// is logged as a warning; those RPCs then ask again themselves.
+pub async fn learn_application_id(
+    rest: &DiscordClient,
+    application: &crate::discord::application_id::ApplicationId,
+) {
+    let deadline = tokio::time::Instant::now() + STARTUP_CHECK_TIMEOUT;
+    match rest.current_application(deadline).await {
+        Ok(answer) => match answer
+            .value
+            .get("id")
+            .and_then(crate::convert::json::snowflake)
+        {
+            Some(id) => {
+                tracing::info!(
+                    application_id = id,
+                    "application id from GET /applications/@me"
+                );
+                application.set(id);
+            }
+            None => tracing::warn!("GET /applications/@me answered no application id"),
+        },
+        Err(error) => tracing::warn!(
+            error = %crate::log_text::OneLine(&error),
+            "could not learn the application id at start-up; the command RPCs will ask again"
+        ),
     }
 }

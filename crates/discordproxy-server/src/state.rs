@@ -3,6 +3,7 @@
 use crate::{
     discord::{
         api_base::ApiBase,
+        application_id::ApplicationId,
         cache::GuildCache,
         client::{DiscordClient, RestOptions},
         dm_channels::DmChannels,
@@ -51,6 +52,8 @@ pub struct ProxyState {
     pub max_pending: usize,
     /// Prometheus metrics (served on `--metrics-addr`).
     pub metrics: Arc<Metrics>,
+    /// The bot's application id (READY, or `GET /applications/@me` without a gateway).
+    pub application: Arc<ApplicationId>,
 }
 
 impl ProxyState {
@@ -76,6 +79,7 @@ impl ProxyState {
             pending: Arc::new(Semaphore::new(DEFAULT_MAX_PENDING)),
             max_pending: DEFAULT_MAX_PENDING,
             metrics,
+            application: Arc::default(),
         }
     }
 

@@ -119,9 +119,11 @@ impl Stack {
         let with_gateway = gateway.is_some();
         let (gateway, fatal) = match gateway {
             Some((token, options)) => {
+                state.application.expect_gateway();
                 let sinks = Sinks {
                     bus: state.events.clone(),
                     cache: Arc::clone(&state.cache),
+                    application: Arc::clone(&state.application),
                 };
                 let (gateway, fatal) = start_gateway(&state.rest, &token, &options, sinks)
                     .await

@@ -138,7 +138,8 @@ impl RateLimitConfig {
     /// Discord does not publish them); per guild, creating, modifying, moving and deleting
     /// roles, listing and searching members, adding, modifying and kicking members, listing
     /// bans, banning, unbanning and bulk bans 10 per 10 s each, adding and removing a member's
-    /// role one bucket `member-roles` of 10 per 10 s
+    /// role one bucket `member-roles` of 10 per 10 s; creating application commands 200 per day
+    /// (global, and per application for guild commands), bulk overwrites 10 per 10 s each
     /// (guessed too); every other emulated route 50 per second (so the global limit binds
     /// first).
     pub fn default_routes() -> Vec<(String, RouteLimit)> {
@@ -340,6 +341,19 @@ impl RateLimitConfig {
             (
                 "GET /guilds/{guild_id}/threads/active",
                 RouteLimit::new(50, second),
+            ),
+            (
+                "POST /applications/{application_id}/commands",
+                RouteLimit::new(200, Duration::from_secs(86_400)),
+            ),
+            (
+                "POST /applications/{application_id}/guilds/{guild_id}/commands",
+                RouteLimit::new(200, Duration::from_secs(86_400)),
+            ),
+            ("PUT /applications/{application_id}/commands", ten_per_ten()),
+            (
+                "PUT /applications/{application_id}/guilds/{guild_id}/commands",
+                ten_per_ten(),
             ),
         ]
         .into_iter()

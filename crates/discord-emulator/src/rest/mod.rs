@@ -5,7 +5,7 @@
 //! [`channel_permissions`] sets and deletes permission overwrites; [`typing`] is the typing
 //! indicator; [`threads`] starts, lists and joins threads;
 //! [`roles`], [`members`] and [`bans`] are a guild's roles, members and bans (permission and
-//! hierarchy checks, gateway events);
+//! hierarchy checks, gateway events); [`commands`] the application's commands;
 //! [`messages`] has one file per message route (reactions and pins included).
 //! Every route except `GET /gateway` needs the bot token (see [`crate::auth`]). Unknown paths
 //! answer 404 `{"message": "404: Not Found", "code": 0}` and known paths with another method 405
@@ -16,6 +16,7 @@ mod bans;
 mod channel_admin;
 mod channel_permissions;
 mod channels;
+mod commands;
 mod gateway;
 mod guilds;
 mod members;
@@ -201,6 +202,35 @@ pub(crate) fn router(state: &Arc<State>) -> Router<Arc<State>> {
         )
         .route("/guilds/{guild_id}/bulk-ban", post(bans::bulk_ban))
         .route("/gateway/bot", get(gateway::get_gateway_bot))
+        .route("/applications/@me", get(commands::current_application))
+        .route(
+            "/oauth2/applications/@me",
+            get(commands::current_application),
+        )
+        .route(
+            "/applications/{application_id}/commands",
+            get(commands::get_global_commands)
+                .post(commands::create_global_command)
+                .put(commands::overwrite_global_commands),
+        )
+        .route(
+            "/applications/{application_id}/commands/{command_id}",
+            get(commands::get_global_command)
+                .patch(commands::edit_global_command)
+                .delete(commands::delete_global_command),
+        )
+        .route(
+            "/applications/{application_id}/guilds/{guild_id}/commands",
+            get(commands::get_guild_commands)
+                .post(commands::create_guild_command)
+                .put(commands::overwrite_guild_commands),
+        )
+        .route(
+            "/applications/{application_id}/guilds/{guild_id}/commands/{command_id}",
+            get(commands::get_guild_command)
+                .patch(commands::edit_guild_command)
+                .delete(commands::delete_guild_command),
+        )
         .route(
             "/soundboard-default-sounds",
             get(soundboard::default_sounds),

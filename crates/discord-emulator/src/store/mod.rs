@@ -244,6 +244,8 @@ pub(crate) struct Store {
     pub(crate) file_bytes: usize,
     /// The users' OAuth2 access tokens (the fixture's `access_tokens`).
     pub(crate) access_tokens: Vec<AccessToken>,
+    /// The bot application's commands: global (`None`) and per guild.
+    pub(crate) commands: HashMap<Option<u64>, Vec<Value>>,
 }
 
 /// Total size of the uploaded files the emulator keeps serving; beyond it the oldest are
@@ -330,6 +332,7 @@ impl Store {
             files: std::collections::BTreeMap::new(),
             file_bytes: 0,
             access_tokens: fixture.access_tokens.clone(),
+            commands: HashMap::new(),
         }
     }
 

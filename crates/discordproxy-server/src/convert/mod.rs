@@ -8,6 +8,7 @@ pub mod allowed_mentions;
 pub mod ban;
 pub mod channel;
 pub mod channel_body;
+pub mod command;
 pub mod component;
 pub mod embed;
 pub mod event;

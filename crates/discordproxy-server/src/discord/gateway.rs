@@ -80,6 +80,8 @@ pub struct Sinks {
     pub bus: EventBus,
     /// The gateway-fed cache.
     pub cache: Arc<GuildCache>,
+    /// Where READY's `application.id` goes.
+    pub application: Arc<super::application_id::ApplicationId>,
 }
 
 /// Starts the shards: `GET /gateway/bot` for the URL, shard count and identify limits, then
@@ -238,6 +240,12 @@ fn handle_text(id: u32, json: &str, sinks: &Sinks, board: &ShardBoard, had_sessi
     }
     match frame.get("t").and_then(Value::as_str) {
         Some("READY") => {
+            if let Some(id) = frame
+                .pointer("/d/application/id")
+                .and_then(convert::json::snowflake)
+            {
+                sinks.application.set(id);
+            }
             let reconnect = std::mem::replace(had_session, true);
             board.update(id, |s| {
                 s.session_started_at = now();

@@ -3,6 +3,7 @@
 
 pub mod api_base;
 pub mod api_error;
+pub mod application_id;
 pub mod cache;
 pub mod client;
 pub mod dm_channels;

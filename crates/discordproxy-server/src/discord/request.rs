@@ -10,6 +10,7 @@
 pub mod any;
 pub mod ban;
 pub mod channel;
+pub mod command;
 mod gateway;
 mod guild;
 pub mod member;

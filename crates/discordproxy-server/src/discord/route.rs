@@ -200,6 +200,19 @@ routes! {
     RemoveGuildBan { guild_id, user_id } => DELETE "guilds/{guild_id}/bans/{user_id}", major = guild_id;
     BulkGuildBan { guild_id } => POST "guilds/{guild_id}/bulk-ban", major = guild_id;
     CurrentUserGuilds => GET "users/@me/guilds";
+    CurrentApplication => GET "applications/@me";
+    GlobalApplicationCommands { application_id } => GET "applications/{application_id}/commands";
+    CreateGlobalApplicationCommand { application_id } => POST "applications/{application_id}/commands";
+    GlobalApplicationCommand { application_id, command_id } => GET "applications/{application_id}/commands/{command_id}";
+    EditGlobalApplicationCommand { application_id, command_id } => PATCH "applications/{application_id}/commands/{command_id}";
+    DeleteGlobalApplicationCommand { application_id, command_id } => DELETE "applications/{application_id}/commands/{command_id}";
+    BulkOverwriteGlobalApplicationCommands { application_id } => PUT "applications/{application_id}/commands";
+    GuildApplicationCommands { application_id, guild_id } => GET "applications/{application_id}/guilds/{guild_id}/commands", major = guild_id;
+    CreateGuildApplicationCommand { application_id, guild_id } => POST "applications/{application_id}/guilds/{guild_id}/commands", major = guild_id;
+    GuildApplicationCommand { application_id, guild_id, command_id } => GET "applications/{application_id}/guilds/{guild_id}/commands/{command_id}", major = guild_id;
+    EditGuildApplicationCommand { application_id, guild_id, command_id } => PATCH "applications/{application_id}/guilds/{guild_id}/commands/{command_id}", major = guild_id;
+    DeleteGuildApplicationCommand { application_id, guild_id, command_id } => DELETE "applications/{application_id}/guilds/{guild_id}/commands/{command_id}", major = guild_id;
+    BulkOverwriteGuildApplicationCommands { application_id, guild_id } => PUT "applications/{application_id}/guilds/{guild_id}/commands", major = guild_id;
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@
 mod bans;
 mod call_discord_api;
 mod channels;
+mod commands;
 mod components;
 mod connection_limits;
 mod files;
