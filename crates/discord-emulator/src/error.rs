@@ -43,6 +43,15 @@ pub(crate) enum ApiError {
     /// 10026: the user is not banned from the guild (HTTP 404).
     #[error("Unknown Ban")]
     UnknownBan,
+    /// 10015: the webhook does not exist (HTTP 404).
+    #[error("Unknown Webhook")]
+    UnknownWebhook,
+    /// 30007: the channel has 15 webhooks already (HTTP 400).
+    #[error("Maximum number of webhooks reached (15)")]
+    TooManyWebhooks,
+    /// 50027: the token of a webhook route is not the webhook's (HTTP 401).
+    #[error("Invalid Webhook Token")]
+    InvalidWebhookToken,
     /// 10013: the user does not exist (HTTP 404).
     #[error("Unknown User")]
     UnknownUser,
@@ -130,7 +139,7 @@ impl ApiError {
     /// The HTTP status Discord answers this error with.
     pub(crate) fn status(&self) -> StatusCode {
         match self {
-            Self::Unauthorized => StatusCode::UNAUTHORIZED,
+            Self::Unauthorized | Self::InvalidWebhookToken => StatusCode::UNAUTHORIZED,
             Self::NotFound
             | Self::UnknownChannel
             | Self::UnknownGuild
@@ -139,6 +148,7 @@ impl ApiError {
             | Self::UnknownOverwrite
             | Self::UnknownRole
             | Self::UnknownBan
+            | Self::UnknownWebhook
             | Self::UnknownUser => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Self::EntityTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
@@ -153,6 +163,7 @@ impl ApiError {
             | Self::TooManyPins
             | Self::TooManyReactions
             | Self::TooManyRoles
+            | Self::TooManyWebhooks
             | Self::NotConnectedToVoice
             | Self::InvalidRole
             | Self::BulkBanFailed
@@ -182,6 +193,9 @@ impl ApiError {
             Self::UnknownRole => 10011,
             Self::UnknownUser => 10013,
             Self::UnknownBan => 10026,
+            Self::UnknownWebhook => 10015,
+            Self::TooManyWebhooks => 30007,
+            Self::InvalidWebhookToken => 50027,
             Self::UnknownEmoji => 10014,
             Self::TooManyPins => 30003,
             Self::TooManyRoles => 30005,
@@ -359,6 +373,14 @@ mod tests {
             ),
             (ApiError::UnknownOverwrite, 404, 10009, "Unknown Overwrite"),
             (ApiError::UnknownUser, 404, 10013, "Unknown User"),
+            (ApiError::UnknownWebhook, 404, 10015, "Unknown Webhook"),
+            (
+                ApiError::TooManyWebhooks,
+                400,
+                30007,
+                "Maximum number of webhooks reached (15)",
+            ),
+            (ApiError::InvalidWebhookToken, 401, 50027, "Invalid Webhook Token"),
             (ApiError::UnknownEmoji, 400, 10014, "Unknown Emoji"),
             (
                 ApiError::TooManyPins,

@@ -244,6 +244,23 @@ pub(crate) struct Store {
     pub(crate) file_bytes: usize,
     /// The users' OAuth2 access tokens (the fixture's `access_tokens`).
     pub(crate) access_tokens: Vec<AccessToken>,
+    /// Incoming webhooks by id (see [`crate::rest`]'s webhook routes).
+    pub(crate) webhooks: std::collections::BTreeMap<u64, Webhook>,
+}
+
+/// An incoming webhook (type 1) of a guild channel, created by the bot.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Webhook {
+    pub(crate) id: u64,
+    pub(crate) guild_id: u64,
+    pub(crate) channel_id: u64,
+    pub(crate) name: String,
+    /// The avatar hash, `None`: the default avatar.
+    pub(crate) avatar: Option<String>,
+    /// The secret of the token routes.
+    pub(crate) token: String,
+    /// The user who created it (the bot).
+    pub(crate) user_id: u64,
 }
 
 /// Total size of the uploaded files the emulator keeps serving; beyond it the oldest are
@@ -330,6 +347,7 @@ impl Store {
             files: std::collections::BTreeMap::new(),
             file_bytes: 0,
             access_tokens: fixture.access_tokens.clone(),
+            webhooks: std::collections::BTreeMap::new(),
         }
     }
 

@@ -33,3 +33,4 @@ mod twilight_messages;
 mod twilight_ratelimit;
 mod twilight_reactions_pins;
 mod twilight_threads;
+mod webhooks;
