@@ -24,3 +24,4 @@ pub mod reaction_event;
 pub mod role;
 pub mod thread;
 pub mod user;
+pub mod webhook;
