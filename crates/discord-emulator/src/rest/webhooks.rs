@@ -441,16 +441,21 @@ pub(super) async fn execute_webhook(
         &|_| false,
         &mut || store.snowflakes.next(),
     )?;
-    let author = json!({
-        "id": webhook.id.to_string(),
-        "username": username,
-        "avatar": webhook.avatar,
-        "discriminator": "0000",
-        "public_flags": 0,
-        "flags": 0,
-        "bot": true,
-        "global_name": null,
-    });
+    // The webhook as a user: the bot user's keys, with the webhook's id, name and avatar.
+    let mut author = store.bot_user().clone();
+    for (key, value) in [
+        ("id", json!(webhook.id.to_string())),
+        ("username", json!(username)),
+        ("avatar", json!(webhook.avatar)),
+        ("discriminator", json!("0000")),
+        ("public_flags", json!(0)),
+        ("flags", json!(0)),
+        ("bot", json!(true)),
+        ("global_name", Value::Null),
+    ] {
+        author.insert(key.to_owned(), value);
+    }
+    let author = Value::Object(author);
     let draft = Draft {
         author,
         input,
@@ -469,7 +474,6 @@ pub(super) async fn execute_webhook(
     let mut object = build_message_as(&store, channel_id, id, draft);
     if let Some(fields) = object.as_object_mut() {
         fields.insert("webhook_id".into(), Value::String(webhook.id.to_string()));
-        fields.insert("application_id".into(), Value::Null);
     }
     tracing::debug!(channel_id, message_id = id, webhook_id = webhook.id, "webhook executed");
     let message = StoredMessage::new(id, object);

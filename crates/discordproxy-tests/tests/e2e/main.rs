@@ -26,3 +26,4 @@ mod rpc;
 mod threads;
 mod tolerant_decoding;
 mod users;
+mod webhooks;
