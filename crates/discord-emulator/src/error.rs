@@ -380,7 +380,12 @@ mod tests {
                 30007,
                 "Maximum number of webhooks reached (15)",
             ),
-            (ApiError::InvalidWebhookToken, 401, 50027, "Invalid Webhook Token"),
+            (
+                ApiError::InvalidWebhookToken,
+                401,
+                50027,
+                "Invalid Webhook Token",
+            ),
             (ApiError::UnknownEmoji, 400, 10014, "Unknown Emoji"),
             (
                 ApiError::TooManyPins,

@@ -102,10 +102,7 @@ pub(crate) fn classify(method: &str, path: &str) -> Route {
     };
     // Token routes (no bot token involved) are exempt; the bot-auth `/webhooks/{id}` routes
     // count like any other bot request.
-    let global_exempt = matches!(
-        segments.as_slice(),
-        ["webhooks" | "interactions", _, _, ..]
-    );
+    let global_exempt = matches!(segments.as_slice(), ["webhooks" | "interactions", _, _, ..]);
     Route {
         template,
         major,

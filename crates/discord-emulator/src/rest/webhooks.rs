@@ -99,11 +99,7 @@ fn avatar_hash(value: &str, errors: &mut FormErrors) -> Option<String> {
             .split_once(";base64,")
             .is_some_and(|(_, data)| !data.is_empty());
     if !valid {
-        errors.add(
-            ["avatar".to_owned()],
-            "IMAGE_INVALID",
-            "Invalid image data",
-        );
+        errors.add(["avatar".to_owned()], "IMAGE_INVALID", "Invalid image data");
         return None;
     }
     // FNV-1a of the URI, as 32 hex digits (Discord's hashes are opaque MD5-like strings).
@@ -208,7 +204,11 @@ pub(super) async fn create_webhook(
             String::new()
         }
         Some(_) => {
-            errors.add(["name".to_owned()], "STRING_TYPE_CONVERT", "Could not interpret as string.");
+            errors.add(
+                ["name".to_owned()],
+                "STRING_TYPE_CONVERT",
+                "Could not interpret as string.",
+            );
             String::new()
         }
     };
@@ -304,7 +304,11 @@ pub(super) async fn modify_webhook(
             check_name("name", name, &mut errors);
             webhook.name.clone_from(name);
         }
-        Some(_) => errors.add(["name".to_owned()], "STRING_TYPE_CONVERT", "Could not interpret as string."),
+        Some(_) => errors.add(
+            ["name".to_owned()],
+            "STRING_TYPE_CONVERT",
+            "Could not interpret as string.",
+        ),
     }
     match body.get("avatar") {
         None => {}
@@ -416,7 +420,11 @@ pub(super) async fn execute_webhook(
                 username = name;
             }
             Some(Value::Null) | None => {}
-            Some(_) => errors.add(["username".to_owned()], "STRING_TYPE_CONVERT", "Could not interpret as string."),
+            Some(_) => errors.add(
+                ["username".to_owned()],
+                "STRING_TYPE_CONVERT",
+                "Could not interpret as string.",
+            ),
         }
         // The avatar of `avatar_url` is Discord's CDN's business; the emulator keeps the
         // webhook's avatar hash.
@@ -475,7 +483,12 @@ pub(super) async fn execute_webhook(
     if let Some(fields) = object.as_object_mut() {
         fields.insert("webhook_id".into(), Value::String(webhook.id.to_string()));
     }
-    tracing::debug!(channel_id, message_id = id, webhook_id = webhook.id, "webhook executed");
+    tracing::debug!(
+        channel_id,
+        message_id = id,
+        webhook_id = webhook.id,
+        "webhook executed"
+    );
     let message = StoredMessage::new(id, object);
     let served = store.channels[&channel_id].served(&message);
     store.push_message(channel_id, message);
@@ -514,7 +527,9 @@ pub(super) async fn get_webhook_message(
     let store = state.store();
     let (_, channel_id, message_id) = webhook_message(&store, &path, &query)?;
     let channel = &store.channels[&channel_id];
-    let message = channel.message(message_id).ok_or(ApiError::UnknownMessage)?;
+    let message = channel
+        .message(message_id)
+        .ok_or(ApiError::UnknownMessage)?;
     Ok(Json(channel.served(message)))
 }
 
@@ -611,7 +626,10 @@ mod tests {
         check_name("username", "my Discord hook", &mut errors);
         check_name("username", &"x".repeat(81), &mut errors);
         let value = errors.to_value();
-        assert_eq!(value["name"]["_errors"][0]["code"], json!("BASE_TYPE_BAD_LENGTH"));
+        assert_eq!(
+            value["name"]["_errors"][0]["code"],
+            json!("BASE_TYPE_BAD_LENGTH")
+        );
         assert_eq!(
             value["username"]["_errors"][0]["message"],
             json!("Username cannot contain \"discord\"")

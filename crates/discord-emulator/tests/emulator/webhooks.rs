@@ -117,11 +117,16 @@ async fn webhooks_are_created_listed_modified_and_deleted() {
 async fn webhook_errors_are_discords() {
     let api = Api::start().await;
     let path = format!("/channels/{GENERAL}/webhooks");
-    let long = api.post(path.clone(), json!({"name": "x".repeat(81)})).await;
+    let long = api
+        .post(path.clone(), json!({"name": "x".repeat(81)}))
+        .await;
     assert_eq!(long.status, 400);
     assert_eq!(form_code(&long, "/name"), json!("BASE_TYPE_BAD_LENGTH"));
     let clyde = api.post(path.clone(), json!({"name": "Clyde bot"})).await;
-    assert_eq!(form_code(&clyde, "/name"), json!("USERNAME_INVALID_CONTAINS"));
+    assert_eq!(
+        form_code(&clyde, "/name"),
+        json!("USERNAME_INVALID_CONTAINS")
+    );
     let missing = api.post(path.clone(), json!({})).await;
     assert_eq!(form_code(&missing, "/name"), json!("BASE_TYPE_REQUIRED"));
     let read_only = api
@@ -178,7 +183,10 @@ async fn executed_messages_are_the_webhooks_and_only_its_token_changes_them() {
         Some(json!({"content": "x", "username": "discord"})),
     )
     .await;
-    assert_eq!(form_code(&bad_name, "/username"), json!("USERNAME_INVALID_CONTAINS"));
+    assert_eq!(
+        form_code(&bad_name, "/username"),
+        json!("USERNAME_INVALID_CONTAINS")
+    );
 
     // A bot token sent on a token route is ignored.
     let with_bot = api
@@ -204,15 +212,25 @@ async fn executed_messages_are_the_webhooks_and_only_its_token_changes_them() {
             Some(json!({"content": "bot"})),
         )
         .await;
-    assert_error(&by_bot, 403, 50005, "Cannot edit a message authored by another user");
+    assert_error(
+        &by_bot,
+        403,
+        50005,
+        "Cannot edit a message authored by another user",
+    );
     // Another author's message is not the webhook's.
     let bot_message = api.say(GENERAL, "mine").await;
     let foreign = anonymous(&api, "GET", &format!("{base}/messages/{bot_message}"), None).await;
     assert_error(&foreign, 404, 10008, "Unknown Message");
     assert_eq!(
-        anonymous(&api, "DELETE", &format!("{base}/messages/{message_id}"), None)
-            .await
-            .status,
+        anonymous(
+            &api,
+            "DELETE",
+            &format!("{base}/messages/{message_id}"),
+            None
+        )
+        .await
+        .status,
         204
     );
     let gone = anonymous(&api, "GET", &format!("{base}/messages/{message_id}"), None).await;

@@ -98,8 +98,7 @@ pub fn edit_message_of(
         return Err(Error::InvalidArgument(format!(
             "{rpc} sets nothing: set content, embeds, suppress_mentions, allowed_mentions, \
              flags, attachment_ids, files or components, or name fields in clear_fields"
-        )
-        ));
+        )));
     }
     Ok(Value::Object(body))
 }

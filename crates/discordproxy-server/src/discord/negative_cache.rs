@@ -136,7 +136,11 @@ mod tests {
         cache.remember(Target::Webhook(8), &error(404, 10015));
         cache.remember(Target::Webhook(9), &error(401, 50027));
         assert!(cache.get(Target::Webhook(8)).is_some());
-        assert_eq!(cache.get(Target::Webhook(9)), None, "a wrong token is not remembered");
+        assert_eq!(
+            cache.get(Target::Webhook(9)),
+            None,
+            "a wrong token is not remembered"
+        );
         assert_eq!(cache.get(Target::User(1)), Some(error(403, 50007)));
         assert!(cache.get(Target::User(2)).is_some());
         assert!(cache.get(Target::Channel(3)).is_some());

@@ -9,10 +9,10 @@
 
 use discord_emulator::{Emulator, Fixture, Options};
 use discordproxy_proto::{
-    AddGuildMemberRequest, CallDiscordApiRequest, CreateWebhookRequest, DeleteWebhookMessageRequest,
-    DeleteWebhookRequest, EditWebhookMessageRequest, Embed, ExecuteWebhookRequest,
-    GetGatewayStatusRequest, GetWebhookMessageRequest,
-    GetGuildChannelsRequest, SendChannelMessageRequest, SendDirectMessageRequest,
+    AddGuildMemberRequest, CallDiscordApiRequest, CreateWebhookRequest,
+    DeleteWebhookMessageRequest, DeleteWebhookRequest, EditWebhookMessageRequest, Embed,
+    ExecuteWebhookRequest, GetGatewayStatusRequest, GetGuildChannelsRequest,
+    GetWebhookMessageRequest, SendChannelMessageRequest, SendDirectMessageRequest,
     discord_api_client::DiscordApiClient,
 };
 use std::{
@@ -195,8 +195,10 @@ async fn scenarios(emulator: &Emulator, port: u16, metrics_port: u16) -> Vec<Str
     let message_id = executed.message.as_ref().unwrap().id;
     record(Ok(format!("{:?}", executed.message)));
     emulator
-        .add_fault(serde_json::json!({"method": "GET", "status": 500, "count": 1,
-                       "body": {"message": "500: Internal Server Error", "code": 0}}))
+        .add_fault(
+            serde_json::json!({"method": "GET", "status": 500, "count": 1,
+                       "body": {"message": "500: Internal Server Error", "code": 0}}),
+        )
         .unwrap();
     for token in [real_token.clone(), WEBHOOK_TOKEN.to_owned()] {
         record(
@@ -459,7 +461,8 @@ async fn the_token_appears_in_no_log_error_metric_or_panic() {
         "the deleted webhook's 404 was told: {told:?}"
     );
     assert!(
-        told.iter().any(|text| text.contains("Invalid Webhook Token")),
+        told.iter()
+            .any(|text| text.contains("Invalid Webhook Token")),
         "the wrong webhook token's 401 was told: {told:?}"
     );
     let real_webhook_token = REAL_WEBHOOK_TOKEN.get().expect("the webhook scenarios ran");

@@ -22,8 +22,8 @@ impl DiscordClient {
         audit_log_reason: &str,
         deadline: Instant,
     ) -> Result<()> {
-        let outgoing = Outgoing::new(Route::DeleteWebhook { webhook_id })
-            .audit_log_reason(audit_log_reason);
+        let outgoing =
+            Outgoing::new(Route::DeleteWebhook { webhook_id }).audit_log_reason(audit_log_reason);
         self.execute(&outgoing, deadline).await.map(drop)
     }
 }
