@@ -17,7 +17,7 @@ use discordproxy_proto::{
     CreateWebhookRequest, DeleteWebhookMessageRequest, DeleteWebhookRequest,
     EditWebhookMessageRequest, Embed, ExecuteWebhookRequest, File, GetChannelWebhooksRequest,
     GetGuildWebhooksRequest, GetWebhookMessageRequest, GetWebhookRequest, ModifyWebhookRequest,
-    Webhook, discord_api_client::DiscordApiClient,
+    StartThreadWithoutMessageRequest, Webhook, discord_api_client::DiscordApiClient,
 };
 use discordproxy_server::RestOptions;
 use discordproxy_tests::stack::Stack;
@@ -421,6 +421,47 @@ async fn execute_and_the_webhook_message_rpcs_go_with_the_token_and_without_the_
         .unwrap();
     assert_eq!(payload["attachments"][0]["filename"], json!("a.txt"));
     assert_eq!(with_file.message.unwrap().attachments.len(), 1);
+
+    // thread_id posts into a thread of the webhook's channel, and finds the message there.
+    let thread = client
+        .start_thread_without_message(StartThreadWithoutMessageRequest {
+            channel_id: GENERAL,
+            name: "alerts thread".into(),
+            r#type: Some(11),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner()
+        .channel
+        .unwrap();
+    let start = skip(&stack);
+    let in_thread = client
+        .execute_webhook(ExecuteWebhookRequest {
+            thread_id: thread.id,
+            ..execute(&webhook, "in the thread")
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    let post = only_request_since(&stack, start);
+    assert_eq!(post.query, format!("wait=true&thread_id={}", thread.id));
+    let threaded = in_thread.message.unwrap();
+    assert_eq!(threaded.channel_id, thread.id);
+    let start = skip(&stack);
+    client
+        .get_webhook_message(GetWebhookMessageRequest {
+            webhook_id: webhook.id,
+            webhook_token: webhook.token.clone(),
+            message_id: threaded.id,
+            thread_id: thread.id,
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        only_request_since(&stack, start).query,
+        format!("thread_id={}", thread.id)
+    );
 
     let start = skip(&stack);
     let read = client

@@ -95,5 +95,25 @@ mod tests {
         let webhook =
             Endpoint::Dynamic(DynamicRoute::new(Method::POST, "/webhooks/1/tok").unwrap());
         assert!(webhook.secret());
+        assert!(
+            webhook.global_exempt(),
+            "token paths are outside the global limit"
+        );
+        assert!(
+            !webhook.anonymous(),
+            "CallDiscordApi sends the bot token as asked"
+        );
+        let typed = Endpoint::from(Route::ExecuteWebhook {
+            webhook_id: 1,
+            webhook_token: crate::discord::route::WebhookToken::new("tok"),
+        });
+        assert!(typed.secret() && typed.global_exempt() && typed.anonymous());
+        assert_eq!(
+            typed.key(),
+            webhook.key(),
+            "one bucket for the typed and dynamic forms"
+        );
+        let bot = Endpoint::from(Route::Webhook { webhook_id: 1 });
+        assert!(!bot.secret() && !bot.global_exempt() && !bot.anonymous());
     }
 }
