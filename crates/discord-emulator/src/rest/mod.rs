@@ -227,7 +227,10 @@ pub(crate) fn router(state: &Arc<State>) -> Router<Arc<State>> {
     let webhook_token = Router::new()
         .route(
             "/webhooks/{webhook_id}/{webhook_token}",
-            post(webhooks::execute_webhook),
+            post(webhooks::execute_webhook)
+                .get(webhooks::get_webhook_with_token)
+                .patch(webhooks::modify_webhook_with_token)
+                .delete(webhooks::delete_webhook_with_token),
         )
         .route(
             "/webhooks/{webhook_id}/{webhook_token}/messages/{message_id}",

@@ -9,7 +9,9 @@
 //! (`{"guild_id", "channel_id"}`, GUILD_WEBHOOKS).
 //!
 //! Token routes (no `Authorization` needed; one sent is ignored; a wrong token → 401/50027,
-//! an unknown webhook → 404/10015): `POST /webhooks/{webhook.id}/{webhook.token}` (execute:
+//! an unknown webhook → 404/10015): `GET`/`PATCH`/`DELETE /webhooks/{webhook.id}/{webhook.token}`
+//! (the webhook without `user`; PATCH takes name and avatar), `POST
+//! /webhooks/{webhook.id}/{webhook.token}` (execute:
 //! `wait` → 200 with the message, else 204; `thread_id` posts into a thread of the webhook's
 //! channel; MESSAGE_CREATE), `GET`/`PATCH`/`DELETE
 //! /webhooks/{webhook.id}/{webhook.token}/messages/{message.id}` (only the webhook's own
@@ -65,6 +67,15 @@ fn webhook_object(store: &Store, webhook: &Webhook) -> Value {
         "user": user,
         "token": webhook.token,
     })
+}
+
+/// The webhook object as the token routes serve it: without `user`, as Discord documents.
+fn token_object(store: &Store, webhook: &Webhook) -> Value {
+    let mut object = webhook_object(store, webhook);
+    if let Some(fields) = object.as_object_mut() {
+        fields.remove("user");
+    }
+    object
 }
 
 /// Checks a webhook name (or `username` override) at `field`: 1–80 characters, neither
@@ -352,6 +363,63 @@ pub(super) async fn delete_webhook(
     let webhook = managed_webhook(&store, &webhook)?;
     store.webhooks.remove(&webhook.id);
     tracing::debug!(webhook_id = webhook.id, "webhook deleted");
+    webhooks_updated(&state, webhook.guild_id, webhook.channel_id);
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// `GET /webhooks/{webhook.id}/{webhook.token}` → the webhook, without `user`.
+pub(super) async fn get_webhook_with_token(
+    AxumState(state): AxumState<Arc<State>>,
+    Path((webhook, token)): Path<(String, String)>,
+) -> Result<Json<Value>, ApiError> {
+    let store = state.store();
+    let webhook = token_webhook(&store, &webhook, &token)?;
+    Ok(Json(token_object(&store, &webhook)))
+}
+
+/// `PATCH /webhooks/{webhook.id}/{webhook.token}` `{"name", "avatar"}` (no `channel_id` with a
+/// token) → the webhook without `user`, and WEBHOOKS_UPDATE.
+pub(super) async fn modify_webhook_with_token(
+    AxumState(state): AxumState<Arc<State>>,
+    Path((webhook, token)): Path<(String, String)>,
+    body: Bytes,
+) -> Result<Json<Value>, ApiError> {
+    let mut store = state.store();
+    let mut webhook = token_webhook(&store, &webhook, &token)?;
+    let body = body_object(json_body(&body)?)?;
+    let mut errors = FormErrors::default();
+    match body.get("name") {
+        None | Some(Value::Null) => {}
+        Some(Value::String(name)) => {
+            check_name("name", name, &mut errors);
+            webhook.name.clone_from(name);
+        }
+        Some(_) => errors.add(
+            ["name".to_owned()],
+            "STRING_TYPE_CONVERT",
+            "Could not interpret as string.",
+        ),
+    }
+    match body.get("avatar") {
+        None => {}
+        Some(Value::Null) => webhook.avatar = None,
+        Some(Value::String(uri)) => webhook.avatar = avatar_hash(uri, &mut errors),
+        Some(_) => errors.add(["avatar".to_owned()], "IMAGE_INVALID", "Invalid image data"),
+    }
+    errors.into_result()?;
+    store.webhooks.insert(webhook.id, webhook.clone());
+    webhooks_updated(&state, webhook.guild_id, webhook.channel_id);
+    Ok(Json(token_object(&store, &webhook)))
+}
+
+/// `DELETE /webhooks/{webhook.id}/{webhook.token}` → 204, and WEBHOOKS_UPDATE.
+pub(super) async fn delete_webhook_with_token(
+    AxumState(state): AxumState<Arc<State>>,
+    Path((webhook, token)): Path<(String, String)>,
+) -> Result<StatusCode, ApiError> {
+    let mut store = state.store();
+    let webhook = token_webhook(&store, &webhook, &token)?;
+    store.webhooks.remove(&webhook.id);
     webhooks_updated(&state, webhook.guild_id, webhook.channel_id);
     Ok(StatusCode::NO_CONTENT)
 }

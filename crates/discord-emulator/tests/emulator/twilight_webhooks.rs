@@ -119,6 +119,24 @@ async fn twilight_manages_and_executes_webhooks() {
         .delete_webhook_message(webhook.id, &token, message.id)
         .await
         .unwrap();
+    let with_token = client
+        .webhook(webhook.id)
+        .token(&token)
+        .await
+        .unwrap()
+        .model()
+        .await
+        .unwrap();
+    assert!(with_token.user.is_none(), "token routes answer no user");
+    let renamed = client
+        .update_webhook_with_token(webhook.id, &token)
+        .name("By token")
+        .await
+        .unwrap()
+        .model()
+        .await
+        .unwrap();
+    assert_eq!(renamed.name.as_deref(), Some("By token"));
     client.delete_webhook(webhook.id).await.unwrap();
     let gone = client.webhook(webhook.id).await.unwrap_err();
     assert!(gone.to_string().contains("10015"), "{gone}");
