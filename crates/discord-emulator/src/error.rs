@@ -127,6 +127,10 @@ pub(crate) enum ApiError {
     /// 50083: the operation needs an active thread, and this one is archived (HTTP 400).
     #[error("Thread is archived")]
     ThreadArchived,
+    /// 220001: a webhook of a forum or media channel executed without `thread_name` or
+    /// `thread_id` (HTTP 400).
+    #[error("Webhooks posted to forum channels must have a thread_name or thread_id")]
+    ForumWebhookNeedsThread,
     /// 160004: the message already has a thread (HTTP 400).
     #[error("A thread has already been created for this message")]
     ThreadAlreadyCreated,
@@ -172,6 +176,7 @@ impl ApiError {
             | Self::InvalidSticker
             | Self::ThreadArchived
             | Self::ThreadAlreadyCreated
+            | Self::ForumWebhookNeedsThread
             | Self::EmptyMessage
             | Self::NonTextChannel
             | Self::InvalidRecipients
@@ -219,6 +224,7 @@ impl ApiError {
             Self::ThreadArchived => 50083,
             Self::InvalidJson => 50109,
             Self::ThreadAlreadyCreated => 160004,
+            Self::ForumWebhookNeedsThread => 220001,
             Self::BulkBanFailed => 500000,
         }
     }

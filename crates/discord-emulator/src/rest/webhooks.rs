@@ -45,6 +45,12 @@ use crate::store::guild::MANAGE_WEBHOOKS;
 use crate::store::{ChannelOwner, Store, StoredMessage, Webhook};
 use crate::validate;
 
+/// Whether channels of this type are forum (15) or media (16) channels: their webhooks post
+/// into a thread (`thread_id`) or start a post (`thread_name`).
+fn is_forum(kind: u64) -> bool {
+    matches!(kind, 15 | 16)
+}
+
 /// The most webhooks one channel may have.
 pub(crate) const MAX_PER_CHANNEL: usize = 15;
 /// The longest webhook name (and `username` override), in characters.
@@ -194,9 +200,8 @@ pub(super) async fn create_webhook(
     let channel_id = snowflake_param("channel_id", &channel)?;
     let mut store = state.store();
     let guild_id = managed_channel(&store, channel_id)?;
-    if !holds_messages(store.channels[&channel_id].kind)
-        || crate::store::is_thread(store.channels[&channel_id].kind)
-    {
+    let kind = store.channels[&channel_id].kind;
+    if !(holds_messages(kind) || is_forum(kind)) || crate::store::is_thread(kind) {
         return Err(ApiError::InvalidChannelType);
     }
     let body = body_object(json_body(&body)?)?;
@@ -464,8 +469,10 @@ fn wait(query: &HashMap<String, String>) -> Result<bool, ApiError> {
 /// `POST /webhooks/{webhook.id}/{webhook.token}?wait&thread_id` → 204, or 200 with the message
 /// when `wait`; MESSAGE_CREATE. Body: a message create body (content, embeds, tts,
 /// allowed_mentions, components, flags, attachments with files) plus `username` and
-/// `avatar_url` (this message's author name and avatar); `thread_name` / `applied_tags` are
-/// accepted and ignored (forum channels hold no webhooks here).
+/// `avatar_url` (this message's author name; the avatar stays the webhook's). A webhook of a
+/// forum or media channel needs `thread_id` (a post) or `thread_name` (and optional
+/// `applied_tags`: a new post, THREAD_CREATE, whose first message has the thread's id), else
+/// 400/220001.
 pub(super) async fn execute_webhook(
     AxumState(state): AxumState<Arc<State>>,
     Path((webhook, token)): Path<(String, String)>,
@@ -507,6 +514,20 @@ pub(super) async fn execute_webhook(
     {
         return Err(ApiError::ThreadArchived);
     }
+    // A forum or media channel: into a post (`thread_id`), or a new post (`thread_name`).
+    let new_post =
+        is_forum(store.channels[&webhook.channel_id].kind) && !query.contains_key("thread_id");
+    let empty = serde_json::Map::new();
+    let fields = body.as_ref().and_then(Value::as_object).unwrap_or(&empty);
+    if new_post && !fields.get("thread_name").is_some_and(Value::is_string) {
+        return Err(ApiError::ForumWebhookNeedsThread);
+    }
+    let (channel_id, id) = if new_post {
+        let id = store.snowflakes.next();
+        (id, id)
+    } else {
+        (channel_id, 0)
+    };
     let upload = multipart::uploads(uploads.as_ref().map(|uploads| &uploads.0));
     let base_url = state.base_url();
     let attachments = multipart::attachments_for(
@@ -517,6 +538,16 @@ pub(super) async fn execute_webhook(
         &|_| false,
         &mut || store.snowflakes.next(),
     )?;
+    if new_post {
+        crate::rest::threads::start_webhook_post(
+            &state,
+            &mut store,
+            webhook.channel_id,
+            id,
+            webhook.id,
+            fields,
+        )?;
+    }
     // The webhook as a user: the bot user's keys, with the webhook's id, name and avatar.
     let mut author = store.bot_user().clone();
     for (key, value) in [
@@ -546,7 +577,12 @@ pub(super) async fn execute_webhook(
         state.gateway.thread_updated(&store, channel_id);
     }
     multipart::store_files(&mut store, channel_id, attachments);
-    let id = store.snowflakes.next();
+    // A new post's first message has the thread's id.
+    let id = if new_post {
+        id
+    } else {
+        store.snowflakes.next()
+    };
     let mut object = build_message_as(&store, channel_id, id, draft);
     if let Some(fields) = object.as_object_mut() {
         fields.insert("webhook_id".into(), Value::String(webhook.id.to_string()));

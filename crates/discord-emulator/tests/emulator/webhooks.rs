@@ -322,3 +322,68 @@ async fn webhooks_cause_gateway_events() {
     api.call("DELETE", &format!("/webhooks/{id}"), None).await;
     webhooks.expect("WEBHOOKS_UPDATE").await;
 }
+
+#[tokio::test]
+async fn forum_webhooks_post_into_a_thread_or_start_one() {
+    const FORUM: &str = "400000000000000005";
+    let api = Api::start().await;
+    let created = api
+        .post(
+            format!("/channels/{FORUM}/webhooks"),
+            json!({"name": "Posts"}),
+        )
+        .await;
+    assert_eq!(created.status, 200, "{}", created.text);
+    let (id, token) = (
+        created.json["id"].as_str().unwrap(),
+        created.json["token"].as_str().unwrap(),
+    );
+    let base = format!("/webhooks/{id}/{token}?wait=true");
+    let neither = anonymous(&api, "POST", &base, Some(json!({"content": "x"}))).await;
+    assert_error(
+        &neither,
+        400,
+        220001,
+        "Webhooks posted to forum channels must have a thread_name or thread_id",
+    );
+    let long = anonymous(
+        &api,
+        "POST",
+        &base,
+        Some(json!({"content": "x", "thread_name": "n".repeat(101)})),
+    )
+    .await;
+    assert_eq!(
+        form_code(&long, "/thread_name"),
+        json!("BASE_TYPE_BAD_LENGTH")
+    );
+    let post = anonymous(
+        &api,
+        "POST",
+        &base,
+        Some(json!({"content": "first", "thread_name": "A post"})),
+    )
+    .await;
+    assert_eq!(post.status, 200, "{}", post.text);
+    let thread_id = post.json["channel_id"].as_str().unwrap().to_owned();
+    assert_eq!(
+        post.json["id"].as_str(),
+        Some(thread_id.as_str()),
+        "first message has the thread's id"
+    );
+    let thread = api
+        .call("GET", &format!("/channels/{thread_id}"), None)
+        .await;
+    assert_eq!(thread.json["parent_id"], json!(FORUM));
+    assert_eq!(thread.json["name"], json!("A post"));
+    assert_eq!(thread.json["owner_id"], json!(id));
+    let reply = anonymous(
+        &api,
+        "POST",
+        &format!("{base}&thread_id={thread_id}"),
+        Some(json!({"content": "second"})),
+    )
+    .await;
+    assert_eq!(reply.status, 200, "{}", reply.text);
+    assert_eq!(reply.json["channel_id"], json!(thread_id));
+}
