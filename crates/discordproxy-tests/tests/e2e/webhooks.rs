@@ -689,6 +689,56 @@ async fn token_errors_never_show_the_token_nor_stop_the_bot_and_limits_refuse_fi
     stack.stop().await;
 }
 
+#[tokio::test]
+async fn a_forum_webhook_starts_a_post_with_thread_name_and_needs_one() {
+    const FORUM: u64 = 400_000_000_000_000_005;
+    let stack = Stack::start().await;
+    let mut client = stack.client().await;
+    let webhook = client
+        .create_webhook(CreateWebhookRequest {
+            channel_id: FORUM,
+            name: "Posts".into(),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner()
+        .webhook
+        .unwrap();
+    let status = client
+        .execute_webhook(execute(&webhook, "no thread"))
+        .await
+        .unwrap_err();
+    discord_error(
+        &status,
+        Code::InvalidArgument,
+        400,
+        220001,
+        "Webhooks posted to forum channels must have a thread_name or thread_id",
+    );
+    let start = skip(&stack);
+    let reply = client
+        .execute_webhook(ExecuteWebhookRequest {
+            thread_name: "A post".into(),
+            ..execute(&webhook, "first")
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    let post = only_request_since(&stack, start);
+    assert_eq!(
+        judge_body(&post),
+        json!({"content": "first", "thread_name": "A post"})
+    );
+    judge_response(&post);
+    let message = reply.message.unwrap();
+    assert_eq!(
+        message.id, message.channel_id,
+        "a post's first message has its id"
+    );
+    stack.stop().await;
+}
+
 /// A bot call with a short deadline: refused at once while the global budget is used up.
 async fn global_budget_is_used_up(stack: &Stack, client: &mut DiscordApiClient<Channel>) -> bool {
     let start = skip(stack);
