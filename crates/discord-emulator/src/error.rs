@@ -49,6 +49,15 @@ pub(crate) enum ApiError {
     /// 30032: the application has the most commands of this type already (HTTP 400).
     #[error("Maximum number of application commands reached")]
     TooManyApplicationCommands,
+    /// 10015: the webhook does not exist (HTTP 404).
+    #[error("Unknown Webhook")]
+    UnknownWebhook,
+    /// 30007: the channel has 15 webhooks already (HTTP 400).
+    #[error("Maximum number of webhooks reached (15)")]
+    TooManyWebhooks,
+    /// 50027: the token of a webhook route is not the webhook's (HTTP 401).
+    #[error("Invalid Webhook Token")]
+    InvalidWebhookToken,
     /// 10013: the user does not exist (HTTP 404).
     #[error("Unknown User")]
     UnknownUser,
@@ -124,6 +133,10 @@ pub(crate) enum ApiError {
     /// 50083: the operation needs an active thread, and this one is archived (HTTP 400).
     #[error("Thread is archived")]
     ThreadArchived,
+    /// 220001: a webhook of a forum or media channel executed without `thread_name` or
+    /// `thread_id` (HTTP 400).
+    #[error("Webhooks posted to forum channels must have a thread_name or thread_id")]
+    ForumWebhookNeedsThread,
     /// 160004: the message already has a thread (HTTP 400).
     #[error("A thread has already been created for this message")]
     ThreadAlreadyCreated,
@@ -136,7 +149,7 @@ impl ApiError {
     /// The HTTP status Discord answers this error with.
     pub(crate) fn status(&self) -> StatusCode {
         match self {
-            Self::Unauthorized => StatusCode::UNAUTHORIZED,
+            Self::Unauthorized | Self::InvalidWebhookToken => StatusCode::UNAUTHORIZED,
             Self::NotFound
             | Self::UnknownChannel
             | Self::UnknownGuild
@@ -146,6 +159,7 @@ impl ApiError {
             | Self::UnknownRole
             | Self::UnknownBan
             | Self::UnknownApplicationCommand
+            | Self::UnknownWebhook
             | Self::UnknownUser => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Self::EntityTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
@@ -161,6 +175,7 @@ impl ApiError {
             | Self::TooManyReactions
             | Self::TooManyRoles
             | Self::TooManyApplicationCommands
+            | Self::TooManyWebhooks
             | Self::NotConnectedToVoice
             | Self::InvalidRole
             | Self::BulkBanFailed
@@ -169,6 +184,7 @@ impl ApiError {
             | Self::InvalidSticker
             | Self::ThreadArchived
             | Self::ThreadAlreadyCreated
+            | Self::ForumWebhookNeedsThread
             | Self::EmptyMessage
             | Self::NonTextChannel
             | Self::InvalidRecipients
@@ -192,6 +208,9 @@ impl ApiError {
             Self::UnknownBan => 10026,
             Self::UnknownApplicationCommand => 10063,
             Self::TooManyApplicationCommands => 30032,
+            Self::UnknownWebhook => 10015,
+            Self::TooManyWebhooks => 30007,
+            Self::InvalidWebhookToken => 50027,
             Self::UnknownEmoji => 10014,
             Self::TooManyPins => 30003,
             Self::TooManyRoles => 30005,
@@ -215,6 +234,7 @@ impl ApiError {
             Self::ThreadArchived => 50083,
             Self::InvalidJson => 50109,
             Self::ThreadAlreadyCreated => 160004,
+            Self::ForumWebhookNeedsThread => 220001,
             Self::BulkBanFailed => 500000,
         }
     }
@@ -381,6 +401,19 @@ mod tests {
             ),
             (ApiError::UnknownOverwrite, 404, 10009, "Unknown Overwrite"),
             (ApiError::UnknownUser, 404, 10013, "Unknown User"),
+            (ApiError::UnknownWebhook, 404, 10015, "Unknown Webhook"),
+            (
+                ApiError::TooManyWebhooks,
+                400,
+                30007,
+                "Maximum number of webhooks reached (15)",
+            ),
+            (
+                ApiError::InvalidWebhookToken,
+                401,
+                50027,
+                "Invalid Webhook Token",
+            ),
             (ApiError::UnknownEmoji, 400, 10014, "Unknown Emoji"),
             (
                 ApiError::TooManyPins,

@@ -55,6 +55,9 @@ pub(crate) async fn record(
         body: None,
         parts: None,
         audit_log_reason: crate::audit_log::reason(&parts.headers),
+        authorization: parts
+            .headers
+            .contains_key(axum::http::header::AUTHORIZATION),
         status: None,
         time: format_timestamp(OffsetDateTime::now_utc()),
         response: None,

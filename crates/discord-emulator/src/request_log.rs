@@ -49,6 +49,9 @@ pub struct RecordedRequest {
     /// The decoded `X-Audit-Log-Reason` header, or `None` (`null`) when the request had none.
     #[serde(default)]
     pub audit_log_reason: Option<String>,
+    /// Whether the request carried an `Authorization` header (its value is never recorded).
+    #[serde(default)]
+    pub authorization: bool,
     /// The response status; `None` while the request is still being answered, or when an
     /// injected `disconnect` fault closed the connection without an answer.
     pub status: Option<u16>,
@@ -163,6 +166,7 @@ mod tests {
             body: None,
             parts: None,
             audit_log_reason: None,
+            authorization: false,
             status: None,
             time: String::new(),
             response: None,

@@ -100,7 +100,8 @@ pub struct Cli {
     #[arg(long)]
     pub no_gateway: bool,
     /// Seconds to remember "cannot reach" answers (DMs closed 403/50007, unknown user 404/10013,
-    /// missing access 403/50001, unknown channel 404/10003) per target; 0 disables.
+    /// missing access 403/50001, unknown channel 404/10003, unknown webhook 404/10015) per
+    /// target; 0 disables.
     #[arg(long, default_value_t = 60.0)]
     pub negative_cache_ttl: f64,
     /// Calls that may be in progress at once; the next is refused with RESOURCE_EXHAUSTED.

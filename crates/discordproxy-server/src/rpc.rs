@@ -28,6 +28,7 @@ mod table;
 mod thread;
 mod unreachable;
 mod user;
+mod webhook;
 
 use crate::state::ProxyState;
 use std::sync::Arc;
@@ -138,6 +139,17 @@ table::rpc_table! {
         edit_guild_application_command: "EditGuildApplicationCommand", EditGuildApplicationCommandRequest => EditGuildApplicationCommandResponse, command::edit_guild_application_command, Ready;
         delete_guild_application_command: "DeleteGuildApplicationCommand", DeleteGuildApplicationCommandRequest => DeleteGuildApplicationCommandResponse, command::delete_guild_application_command, Ready;
         bulk_overwrite_guild_application_commands: "BulkOverwriteGuildApplicationCommands", BulkOverwriteGuildApplicationCommandsRequest => BulkOverwriteGuildApplicationCommandsResponse, command::bulk_overwrite_guild_application_commands, Ready;
+        // Webhooks (issue 13).
+        create_webhook: "CreateWebhook", CreateWebhookRequest => CreateWebhookResponse, webhook::create_webhook, Ready;
+        get_channel_webhooks: "GetChannelWebhooks", GetChannelWebhooksRequest => GetChannelWebhooksResponse, webhook::get_channel_webhooks, Ready;
+        get_guild_webhooks: "GetGuildWebhooks", GetGuildWebhooksRequest => GetGuildWebhooksResponse, webhook::get_guild_webhooks, Ready;
+        get_webhook: "GetWebhook", GetWebhookRequest => GetWebhookResponse, webhook::get_webhook, Ready;
+        modify_webhook: "ModifyWebhook", ModifyWebhookRequest => ModifyWebhookResponse, webhook::modify_webhook, Ready;
+        delete_webhook: "DeleteWebhook", DeleteWebhookRequest => DeleteWebhookResponse, webhook::delete_webhook, Ready;
+        execute_webhook: "ExecuteWebhook", ExecuteWebhookRequest => ExecuteWebhookResponse, webhook::execute_webhook, Ready;
+        get_webhook_message: "GetWebhookMessage", GetWebhookMessageRequest => GetWebhookMessageResponse, webhook::get_webhook_message, Ready;
+        edit_webhook_message: "EditWebhookMessage", EditWebhookMessageRequest => EditWebhookMessageResponse, webhook::edit_webhook_message, Ready;
+        delete_webhook_message: "DeleteWebhookMessage", DeleteWebhookMessageRequest => DeleteWebhookMessageResponse, webhook::delete_webhook_message, Ready;
     }
     server_streaming {
         // trait method: "RpcName", Request => stream type of the trait, handler module;

@@ -140,7 +140,8 @@ impl RateLimitConfig {
     /// bans, banning, unbanning and bulk bans 10 per 10 s each, adding and removing a member's
     /// role one bucket `member-roles` of 10 per 10 s; creating application commands 200 per day
     /// (global, and per application for guild commands), bulk overwrites 10 per 10 s each
-    /// (guessed too); every other emulated route 50 per second (so the global limit binds
+    /// (guessed too); executing a webhook and editing or deleting its messages 5 per 2 s per
+    /// webhook (guessed); every other emulated route 50 per second (so the global limit binds
     /// first).
     pub fn default_routes() -> Vec<(String, RouteLimit)> {
         let second = Duration::from_secs(1);
@@ -292,6 +293,19 @@ impl RateLimitConfig {
             ("PUT /guilds/{guild_id}/bans/{user_id}", ten_per_ten()),
             ("DELETE /guilds/{guild_id}/bans/{user_id}", ten_per_ten()),
             ("POST /guilds/{guild_id}/bulk-ban", ten_per_ten()),
+            // Per webhook (id + token), outside the global limit (guessed: 5 per 2 s).
+            (
+                "POST /webhooks/{webhook_id}/{webhook_token}",
+                RouteLimit::new(5, Duration::from_secs(2)),
+            ),
+            (
+                "PATCH /webhooks/{webhook_id}/{webhook_token}/messages/{message_id}",
+                RouteLimit::new(5, Duration::from_secs(2)),
+            ),
+            (
+                "DELETE /webhooks/{webhook_id}/{webhook_token}/messages/{message_id}",
+                RouteLimit::new(5, Duration::from_secs(2)),
+            ),
             ("GET /users/@me", RouteLimit::new(50, second)),
             ("GET /users/{user_id}", RouteLimit::new(50, second)),
             ("POST /users/@me/channels", RouteLimit::new(50, second)),

@@ -100,7 +100,9 @@ pub(crate) fn classify(method: &str, path: &str) -> Route {
         ["webhooks", id] => Some(format!("webhooks/{id}")),
         _ => None,
     };
-    let global_exempt = matches!(segments.first(), Some(&("webhooks" | "interactions")));
+    // Token routes (no bot token involved) are exempt; the bot-auth `/webhooks/{id}` routes
+    // count like any other bot request.
+    let global_exempt = matches!(segments.as_slice(), ["webhooks" | "interactions", _, _, ..]);
     Route {
         template,
         major,

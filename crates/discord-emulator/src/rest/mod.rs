@@ -6,8 +6,9 @@
 //! indicator; [`threads`] starts, lists and joins threads;
 //! [`roles`], [`members`] and [`bans`] are a guild's roles, members and bans (permission and
 //! hierarchy checks, gateway events); [`commands`] the application's commands;
-//! [`messages`] has one file per message route (reactions and pins included).
-//! Every route except `GET /gateway` needs the bot token (see [`crate::auth`]). Unknown paths
+//! [`messages`] has one file per message route (reactions and pins included); [`webhooks`]
+//! are incoming webhooks and their messages.
+//! Every route except `GET /gateway` and the webhook-token routes needs the bot token (see [`crate::auth`]). Unknown paths
 //! answer 404 `{"message": "404: Not Found", "code": 0}` and known paths with another method 405
 //! `{"message": "405: Method Not Allowed", "code": 0}`.
 
@@ -27,6 +28,7 @@ pub(crate) mod threads;
 mod typing;
 mod user_guilds;
 mod users;
+mod webhooks;
 
 use std::sync::Arc;
 
@@ -201,6 +203,17 @@ pub(crate) fn router(state: &Arc<State>) -> Router<Arc<State>> {
                 .delete(bans::remove_ban),
         )
         .route("/guilds/{guild_id}/bulk-ban", post(bans::bulk_ban))
+        .route(
+            "/channels/{channel_id}/webhooks",
+            get(webhooks::channel_webhooks).post(webhooks::create_webhook),
+        )
+        .route("/guilds/{guild_id}/webhooks", get(webhooks::guild_webhooks))
+        .route(
+            "/webhooks/{webhook_id}",
+            get(webhooks::get_webhook)
+                .patch(webhooks::modify_webhook)
+                .delete(webhooks::delete_webhook),
+        )
         .route("/gateway/bot", get(gateway::get_gateway_bot))
         .route("/applications/@me", get(commands::current_application))
         .route(
@@ -240,8 +253,26 @@ pub(crate) fn router(state: &Arc<State>) -> Router<Arc<State>> {
             Arc::<str>::from(state.token.as_str()),
             require_bot_token,
         ));
+    // Webhook-token routes need no bot token (one sent is ignored).
+    let webhook_token = Router::new()
+        .route(
+            "/webhooks/{webhook_id}/{webhook_token}",
+            post(webhooks::execute_webhook)
+                .get(webhooks::get_webhook_with_token)
+                .patch(webhooks::modify_webhook_with_token)
+                .delete(webhooks::delete_webhook_with_token),
+        )
+        .route(
+            "/webhooks/{webhook_id}/{webhook_token}/messages/{message_id}",
+            get(webhooks::get_webhook_message)
+                .patch(webhooks::edit_webhook_message)
+                .delete(webhooks::delete_webhook_message),
+        )
+        .route_layer(axum::middleware::from_fn(crate::content_type::check));
     // `GET /gateway` needs no token on Discord.
-    let api = authenticated.route("/gateway", get(gateway::get_gateway));
+    let api = authenticated
+        .merge(webhook_token)
+        .route("/gateway", get(gateway::get_gateway));
     PREFIXES.iter().fold(Router::new(), |router, prefix| {
         router.nest(prefix, api.clone())
     })

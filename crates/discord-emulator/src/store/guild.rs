@@ -32,6 +32,8 @@ pub(crate) const DEAFEN_MEMBERS: u64 = 1 << 23;
 pub(crate) const MOVE_MEMBERS: u64 = 1 << 24;
 /// `CHANGE_NICKNAME` (1 << 26): the bot's own nickname.
 pub(crate) const CHANGE_NICKNAME: u64 = 1 << 26;
+/// `MANAGE_WEBHOOKS` (1 << 29).
+pub(crate) const MANAGE_WEBHOOKS: u64 = 1 << 29;
 /// `MANAGE_NICKNAMES` (1 << 27): other members' nicknames.
 pub(crate) const MANAGE_NICKNAMES: u64 = 1 << 27;
 /// `MANAGE_ROLES` (1 << 28).

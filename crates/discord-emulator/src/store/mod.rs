@@ -246,6 +246,23 @@ pub(crate) struct Store {
     pub(crate) access_tokens: Vec<AccessToken>,
     /// The bot application's commands: global (`None`) and per guild.
     pub(crate) commands: HashMap<Option<u64>, Vec<Value>>,
+    /// Incoming webhooks by id (see [`crate::rest`]'s webhook routes).
+    pub(crate) webhooks: std::collections::BTreeMap<u64, Webhook>,
+}
+
+/// An incoming webhook (type 1) of a guild channel, created by the bot.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Webhook {
+    pub(crate) id: u64,
+    pub(crate) guild_id: u64,
+    pub(crate) channel_id: u64,
+    pub(crate) name: String,
+    /// The avatar hash, `None`: the default avatar.
+    pub(crate) avatar: Option<String>,
+    /// The secret of the token routes.
+    pub(crate) token: String,
+    /// The user who created it (the bot).
+    pub(crate) user_id: u64,
 }
 
 /// Total size of the uploaded files the emulator keeps serving; beyond it the oldest are
@@ -333,6 +350,7 @@ impl Store {
             file_bytes: 0,
             access_tokens: fixture.access_tokens.clone(),
             commands: HashMap::new(),
+            webhooks: std::collections::BTreeMap::new(),
         }
     }
 

@@ -35,3 +35,5 @@ mod twilight_messages;
 mod twilight_ratelimit;
 mod twilight_reactions_pins;
 mod twilight_threads;
+mod twilight_webhooks;
+mod webhooks;

@@ -444,7 +444,7 @@ async fn the_bots_guilds_are_listed_as_partial_guilds() {
     let guild = &guilds.json[0];
     assert_eq!(guild["id"], json!(GUILD));
     assert_eq!(guild["owner"], json!(false));
-    assert_eq!(guild["permissions"], json!("2171642302071"));
+    assert_eq!(guild["permissions"], json!("2172179172983"));
     assert_eq!(guild["approximate_member_count"], json!(3));
     let none = api
         .call("GET", &format!("/users/@me/guilds?after={GUILD}"), None)

@@ -7,10 +7,10 @@ use serde_json::{Value, json};
 
 use crate::support::{Api, GENERAL, Reply, form_code};
 
-const BOUNDARY: &str = "emulator-test-boundary-7MA4YWxkTrZu0gW";
+pub(crate) const BOUNDARY: &str = "emulator-test-boundary-7MA4YWxkTrZu0gW";
 
 /// A multipart body: `payload_json` (when given), then `files[n]` for each (name, type, bytes).
-fn multipart(payload: Option<&Value>, files: &[(&str, &str, Vec<u8>)]) -> Vec<u8> {
+pub(crate) fn multipart(payload: Option<&Value>, files: &[(&str, &str, Vec<u8>)]) -> Vec<u8> {
     let mut body = Vec::new();
     if let Some(payload) = payload {
         body.extend_from_slice(

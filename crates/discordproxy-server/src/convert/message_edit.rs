@@ -32,6 +32,19 @@ pub const CLEARABLE: [&str; 6] = [
 /// nothing, for `suppress_mentions` with `allowed_mentions`, and for an id of 0 in
 /// `attachment_ids` or `allowed_mentions`.
 pub fn edit_message(request: &EditChannelMessageRequest) -> Result<Value> {
+    edit_message_of(request, "EditChannelMessage", &CLEARABLE)
+}
+
+/// [`edit_message`] for the RPC `rpc` (named in errors), whose `clear_fields` may name
+/// `clearable` (`EditWebhookMessage`: every field of [`CLEARABLE`] but `flags`).
+///
+/// # Errors
+/// As [`edit_message`].
+pub fn edit_message_of(
+    request: &EditChannelMessageRequest,
+    rpc: &str,
+    clearable: &[&str],
+) -> Result<Value> {
     let mut body = Map::new();
     if let Some(content) = &request.content {
         body.insert("content".into(), Value::String(content.clone()));
@@ -64,11 +77,10 @@ pub fn edit_message(request: &EditChannelMessageRequest) -> Result<Value> {
         );
     }
     for (index, name) in request.clear_fields.iter().enumerate() {
-        if !CLEARABLE.contains(&name.as_str()) {
+        if !clearable.contains(&name.as_str()) {
             return Err(Error::InvalidArgument(format!(
-                "clear_fields[{index}]: {name:?} cannot be cleared by EditChannelMessage; \
-                 clearable: {}",
-                CLEARABLE.join(", ")
+                "clear_fields[{index}]: {name:?} cannot be cleared by {rpc}; clearable: {}",
+                clearable.join(", ")
             )));
         }
         if body
@@ -83,12 +95,10 @@ pub fn edit_message(request: &EditChannelMessageRequest) -> Result<Value> {
         body.insert(name.clone(), Value::Null);
     }
     if body.is_empty() {
-        return Err(Error::InvalidArgument(
-            "EditChannelMessage sets nothing: set content, embeds, suppress_mentions, \
-             allowed_mentions, flags, attachment_ids, files or components, or name fields in \
-             clear_fields"
-                .into(),
-        ));
+        return Err(Error::InvalidArgument(format!(
+            "{rpc} sets nothing: set content, embeds, suppress_mentions, allowed_mentions, \
+             flags, attachment_ids, files or components, or name fields in clear_fields"
+        )));
     }
     Ok(Value::Object(body))
 }

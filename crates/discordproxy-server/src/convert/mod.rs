@@ -25,3 +25,4 @@ pub mod reaction_event;
 pub mod role;
 pub mod thread;
 pub mod user;
+pub mod webhook;

@@ -17,12 +17,12 @@ use super::{
     invalid_requests::{self, InvalidRequests},
     outgoing::{Outgoing, Retry},
     ratelimit::{
-        NoSlot, RateLimiter,
+        GlobalScope, NoSlot, RateLimiter,
         headers::{self, Scope, TooManyRequests},
     },
     retry,
     route::Route,
-    transport::{RawResponse, RequestBody, Transport, TransportError},
+    transport::{Auth, RawResponse, RequestBody, Transport, TransportError},
 };
 use crate::{
     error::{DiscordHttpError, Error, Result},
@@ -319,9 +319,14 @@ impl DiscordClient {
         let mut rate_limited = 0;
         loop {
             self.check_blocked()?;
+            let scope = if outgoing.route.global_exempt() {
+                GlobalScope::Exempt
+            } else {
+                GlobalScope::Counted
+            };
             let slot = self
                 .limiter
-                .acquire(key, deadline)
+                .acquire_in(key, scope, deadline)
                 .await
                 .map_err(|no_slot| rate_limit_error(route, &no_slot))?;
             self.metrics
@@ -345,6 +350,11 @@ impl DiscordClient {
                     body.as_ref(),
                     outgoing.audit_log_reason.as_ref(),
                     timeout,
+                    if outgoing.route.anonymous() {
+                        Auth::None
+                    } else {
+                        Auth::Bot
+                    },
                 )
                 .await;
             let attempt = match result {
@@ -359,7 +369,7 @@ impl DiscordClient {
                     } else if response.status.is_success() {
                         permit.bucket().observe_unlimited();
                     }
-                    self.judge(route, &response, permit.bucket())?
+                    self.judge(route, &response, permit.bucket(), outgoing.route.secret())?
                 }
                 Err(TransportError::Timeout(_)) if timeout < HTTP_TIMEOUT => {
                     // The attempt was cut short by the call's deadline, not by Discord.
@@ -430,11 +440,15 @@ impl DiscordClient {
     }
 
     /// Decides what an answer means for the request and the REST layer.
+    ///
+    /// A 401 of a token route (`secret`: 50027 Invalid Webhook Token) is about that token, not
+    /// the bot's: it does not stop REST traffic.
     fn judge(
         &self,
         route: &'static str,
         response: &RawResponse,
         bucket: &Arc<super::ratelimit::bucket::Bucket>,
+        secret: bool,
     ) -> Result<Attempt> {
         let status = response.status.as_u16();
         if response.status.is_success() {
@@ -467,6 +481,10 @@ impl DiscordClient {
                     Ok(Attempt::RateLimited(error()))
                 }
             },
+            401 if secret => {
+                self.invalid.record(status);
+                Err(error())
+            }
             401 => {
                 self.invalid.record(status);
                 if !self.revoked.swap(true, Ordering::Relaxed) {

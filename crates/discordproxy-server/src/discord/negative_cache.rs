@@ -24,6 +24,8 @@ pub enum Target {
     User(u64),
     /// A channel.
     Channel(u64),
+    /// A webhook (by id: a deleted webhook is gone for every token).
+    Webhook(u64),
 }
 
 /// The remembered answers.
@@ -44,7 +46,8 @@ impl NegativeCache {
 
     /// Whether `error` about `target` is one to remember: 403/50007 (DMs closed) and 404/10013
     /// (unknown user) for users; 403/50001 (missing access) and 404/10003 (unknown channel) for
-    /// channels.
+    /// channels; 404/10015 (unknown webhook) for webhooks (Discord restricts clients that keep
+    /// calling deleted webhooks).
     pub fn qualifies(target: Target, error: &DiscordHttpError) -> bool {
         matches!(
             (target, error.status, error.code),
@@ -52,6 +55,7 @@ impl NegativeCache {
                 | (Target::User(_), 404, 10013)
                 | (Target::Channel(_), 403, 50001)
                 | (Target::Channel(_), 404, 10003)
+                | (Target::Webhook(_), 404, 10015)
         )
     }
 
@@ -129,6 +133,14 @@ mod tests {
         cache.remember(Target::Channel(5), &error(403, 50013));
         cache.remember(Target::User(6), &error(500, 0));
         cache.remember(Target::Channel(7), &error(403, 50007));
+        cache.remember(Target::Webhook(8), &error(404, 10015));
+        cache.remember(Target::Webhook(9), &error(401, 50027));
+        assert!(cache.get(Target::Webhook(8)).is_some());
+        assert_eq!(
+            cache.get(Target::Webhook(9)),
+            None,
+            "a wrong token is not remembered"
+        );
         assert_eq!(cache.get(Target::User(1)), Some(error(403, 50007)));
         assert!(cache.get(Target::User(2)).is_some());
         assert!(cache.get(Target::Channel(3)).is_some());

@@ -20,3 +20,4 @@ pub mod reaction;
 pub mod role;
 pub mod thread;
 pub mod user;
+pub mod webhook;

@@ -27,10 +27,49 @@ pub struct BucketKey {
 
 impl From<&Route> for BucketKey {
     fn from(route: &Route) -> Self {
+        let major = match route.webhook_token() {
+            // Token routes: a keyed digest of id and token, as for their dynamic paths.
+            Some((id, token)) => dynamic::token_major(&id.to_string(), &token.to_string()),
+            None => route.major(),
+        };
         Self {
             template: route.template(),
-            major: route.major(),
+            major,
         }
+    }
+}
+
+impl Route {
+    /// The webhook id and token of a webhook-token route.
+    pub fn webhook_token(&self) -> Option<(u64, &WebhookToken)> {
+        match self {
+            Self::ExecuteWebhook {
+                webhook_id,
+                webhook_token,
+            }
+            | Self::WebhookMessage {
+                webhook_id,
+                webhook_token,
+                ..
+            }
+            | Self::EditWebhookMessage {
+                webhook_id,
+                webhook_token,
+                ..
+            }
+            | Self::DeleteWebhookMessage {
+                webhook_id,
+                webhook_token,
+                ..
+            } => Some((*webhook_id, webhook_token)),
+            _ => None,
+        }
+    }
+
+    /// Whether the path holds a webhook token: it is never logged, sent without the bot's
+    /// `Authorization`, and outside the bot's global rate limit.
+    pub fn secret(&self) -> bool {
+        self.webhook_token().is_some()
     }
 }
 
@@ -62,6 +101,32 @@ impl Emoji {
 
 /// The path segment: percent-encoded.
 impl std::fmt::Display for Emoji {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&super::percent::percent_encode(&self.0))
+    }
+}
+
+/// A webhook's token, a secret: its `Debug` prints `<redacted>`; its `Display` is the path
+/// segment (only [`Route::path`] uses it, and a path with a token is never logged: see
+/// [`Route::secret`]).
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct WebhookToken(String);
+
+impl WebhookToken {
+    /// The token as Discord gave it.
+    pub fn new(token: impl Into<String>) -> Self {
+        Self(token.into())
+    }
+}
+
+impl std::fmt::Debug for WebhookToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("<redacted>")
+    }
+}
+
+/// The path segment: percent-encoded (a token is URL-safe; this only guards odd input).
+impl std::fmt::Display for WebhookToken {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&super::percent::percent_encode(&self.0))
     }
@@ -213,6 +278,18 @@ routes! {
     EditGuildApplicationCommand { application_id, guild_id, command_id } => PATCH "applications/{application_id}/guilds/{guild_id}/commands/{command_id}", major = guild_id;
     DeleteGuildApplicationCommand { application_id, guild_id, command_id } => DELETE "applications/{application_id}/guilds/{guild_id}/commands/{command_id}", major = guild_id;
     BulkOverwriteGuildApplicationCommands { application_id, guild_id } => PUT "applications/{application_id}/guilds/{guild_id}/commands", major = guild_id;
+    // Webhooks (issue 13); token routes are keyed by a digest of id and token (see
+    // `BucketKey::from`).
+    CreateWebhook { channel_id } => POST "channels/{channel_id}/webhooks", major = channel_id;
+    ChannelWebhooks { channel_id } => GET "channels/{channel_id}/webhooks", major = channel_id;
+    GuildWebhooks { guild_id } => GET "guilds/{guild_id}/webhooks", major = guild_id;
+    Webhook { webhook_id } => GET "webhooks/{webhook_id}", major = webhook_id;
+    ModifyWebhook { webhook_id } => PATCH "webhooks/{webhook_id}", major = webhook_id;
+    DeleteWebhook { webhook_id } => DELETE "webhooks/{webhook_id}", major = webhook_id;
+    ExecuteWebhook { webhook_id, webhook_token: WebhookToken } => POST "webhooks/{webhook_id}/{webhook_token}", major = webhook_id;
+    WebhookMessage { webhook_id, webhook_token: WebhookToken, message_id } => GET "webhooks/{webhook_id}/{webhook_token}/messages/{message_id}", major = webhook_id;
+    EditWebhookMessage { webhook_id, webhook_token: WebhookToken, message_id } => PATCH "webhooks/{webhook_id}/{webhook_token}/messages/{message_id}", major = webhook_id;
+    DeleteWebhookMessage { webhook_id, webhook_token: WebhookToken, message_id } => DELETE "webhooks/{webhook_id}/{webhook_token}/messages/{message_id}", major = webhook_id;
 }
 
 #[cfg(test)]
@@ -377,6 +454,65 @@ mod tests {
             Route::JoinThread { channel_id: 1 }.path(),
             "channels/1/thread-members/@me"
         );
+    }
+
+    #[test]
+    fn webhook_routes_are_keyed_like_their_dynamic_paths_and_never_show_the_token() {
+        use super::dynamic::DynamicRoute;
+        let token = || WebhookToken::new("sEcReT-token");
+        let routes = [
+            Route::ExecuteWebhook {
+                webhook_id: 7,
+                webhook_token: token(),
+            },
+            Route::WebhookMessage {
+                webhook_id: 7,
+                webhook_token: token(),
+                message_id: 8,
+            },
+            Route::EditWebhookMessage {
+                webhook_id: 7,
+                webhook_token: token(),
+                message_id: 8,
+            },
+            Route::DeleteWebhookMessage {
+                webhook_id: 7,
+                webhook_token: token(),
+                message_id: 8,
+            },
+            Route::Webhook { webhook_id: 7 },
+            Route::ModifyWebhook { webhook_id: 7 },
+            Route::DeleteWebhook { webhook_id: 7 },
+        ];
+        for route in routes {
+            assert!(!route.template().contains("sEcReT"), "{route:?}");
+            assert!(!format!("{route:?}").contains("sEcReT"));
+            let key = BucketKey::from(&route);
+            assert!(!format!("{key:?}").contains("sEcReT"));
+            let dynamic = DynamicRoute::new(route.method(), &format!("/{}", route.path())).unwrap();
+            assert_eq!(dynamic.secret(), route.secret(), "{route:?}");
+            assert_eq!(
+                key,
+                BucketKey {
+                    template: dynamic.template(),
+                    major: dynamic.major()
+                },
+                "{route:?}"
+            );
+        }
+        let other = Route::ExecuteWebhook {
+            webhook_id: 7,
+            webhook_token: WebhookToken::new("other"),
+        };
+        assert_ne!(
+            BucketKey::from(&other),
+            BucketKey::from(&Route::ExecuteWebhook {
+                webhook_id: 7,
+                webhook_token: token(),
+            }),
+            "one bucket per webhook id and token"
+        );
+        assert_eq!(format!("{:?}", token()), "<redacted>");
     }
 
     #[test]

@@ -97,6 +97,15 @@ pub struct Transport {
     authorization: HeaderValue,
 }
 
+/// Which credentials a request carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Auth {
+    /// `Authorization: Bot <token>`.
+    Bot,
+    /// None (webhook token routes).
+    None,
+}
+
 impl std::fmt::Debug for Transport {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         // The authorization header holds the token: never print it.
@@ -151,7 +160,8 @@ impl Transport {
 
     /// Sends `method` to `{base}/{path}` (`path` may carry a query) with an optional `body`
     /// and `X-Audit-Log-Reason` (already percent-encoded), and waits at most `timeout` for the
-    /// whole answer.
+    /// whole answer; `auth` [`Auth::None`] sends no `Authorization` (webhook token routes,
+    /// whose token is in the path).
     ///
     /// # Errors
     /// [`TransportError`] when no complete answer arrived.
@@ -162,12 +172,15 @@ impl Transport {
         body: Option<&RequestBody>,
         audit_log_reason: Option<&HeaderValue>,
         timeout: Duration,
+        auth: Auth,
     ) -> Result<RawResponse, TransportError> {
         let mut request = Request::builder()
             .method(method)
             .uri(format!("{}/{path}", self.base))
-            .header(header::AUTHORIZATION, self.authorization.clone())
             .header(header::USER_AGENT, USER_AGENT);
+        if auth == Auth::Bot {
+            request = request.header(header::AUTHORIZATION, self.authorization.clone());
+        }
         if let Some(body) = body {
             request = request.header(header::CONTENT_TYPE, body.content_type.clone());
         }

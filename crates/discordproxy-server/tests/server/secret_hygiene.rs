@@ -2,13 +2,17 @@
 //! input, retries, 429s, a ban, a revoked token, the gateway, metrics, refused API keys) at
 //! DEBUG log level with a recognisable token (from `--token-file`) and API key, and neither
 //! appears in any log line (console or file), error a client receives, metric or panic
-//! message; nor does a webhook token sent in `CallDiscordApi` paths, nor a user's OAuth2
+//! message; nor does a webhook token sent in `CallDiscordApi` paths, nor one of a real
+//! webhook used by the webhook RPCs (executed, its message read, edited and deleted, a 500
+//! retried, a wrong token 401/50027, the deleted webhook's 404), nor a user's OAuth2
 //! access token sent with `AddGuildMember` (accepted, already a member, refused, retried).
 
 use discord_emulator::{Emulator, Fixture, Options};
 use discordproxy_proto::{
-    AddGuildMemberRequest, CallDiscordApiRequest, Embed, GetGatewayStatusRequest,
-    GetGuildChannelsRequest, SendChannelMessageRequest, SendDirectMessageRequest,
+    AddGuildMemberRequest, CallDiscordApiRequest, CreateWebhookRequest,
+    DeleteWebhookMessageRequest, DeleteWebhookRequest, EditWebhookMessageRequest, Embed,
+    ExecuteWebhookRequest, GetGatewayStatusRequest, GetGuildChannelsRequest,
+    GetWebhookMessageRequest, SendChannelMessageRequest, SendDirectMessageRequest,
     discord_api_client::DiscordApiClient,
 };
 use std::{
@@ -17,6 +21,9 @@ use std::{
 };
 
 use crate::common::BIN;
+
+/// The token of the webhook the scenarios create (known once created).
+static REAL_WEBHOOK_TOKEN: std::sync::OnceLock<String> = std::sync::OnceLock::new();
 /// The bot token: recognisable, and also checked in pieces (its dot-separated parts).
 const TOKEN: &str = "CANARYtokenMTIzNDU2Nzg5.Gx7yQz.hygieneCanary_4f2a9c1e";
 /// A webhook token in `CallDiscordApi` paths (also in one of the 500 faults' retries).
@@ -159,6 +166,109 @@ async fn scenarios(emulator: &Emulator, port: u16, metrics_port: u16) -> Vec<Str
             .await
             .map(|r| format!("{:?}", r.into_inner())),
     );
+    // The webhook RPCs with a real webhook: its token must appear nowhere (the create's
+    // answer holds it, so only its status is recorded).
+    let created = client
+        .create_webhook(CreateWebhookRequest {
+            channel_id: GENERAL,
+            name: "Hygiene".into(),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner()
+        .webhook
+        .unwrap();
+    let (webhook_id, real_token) = (created.id, created.token.clone());
+    REAL_WEBHOOK_TOKEN.set(real_token.clone()).unwrap();
+    let executed = client
+        .execute_webhook(ExecuteWebhookRequest {
+            webhook_id,
+            webhook_token: real_token.clone(),
+            wait: true,
+            content: "from a webhook".into(),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    let message_id = executed.message.as_ref().unwrap().id;
+    record(Ok(format!("{:?}", executed.message)));
+    emulator
+        .add_fault(
+            serde_json::json!({"method": "GET", "status": 500, "count": 1,
+                       "body": {"message": "500: Internal Server Error", "code": 0}}),
+        )
+        .unwrap();
+    for token in [real_token.clone(), WEBHOOK_TOKEN.to_owned()] {
+        record(
+            client
+                .get_webhook_message(GetWebhookMessageRequest {
+                    webhook_id,
+                    webhook_token: token.clone(),
+                    message_id,
+                    ..Default::default()
+                })
+                .await
+                .map(|r| format!("{:?}", r.into_inner())),
+        );
+        record(
+            client
+                .edit_webhook_message(EditWebhookMessageRequest {
+                    webhook_id,
+                    webhook_token: token.clone(),
+                    message_id,
+                    content: Some("edited".into()),
+                    ..Default::default()
+                })
+                .await
+                .map(|r| format!("{:?}", r.into_inner())),
+        );
+        record(
+            client
+                .execute_webhook(ExecuteWebhookRequest {
+                    webhook_id,
+                    webhook_token: token.clone(),
+                    content: "no wait".into(),
+                    ..Default::default()
+                })
+                .await
+                .map(|r| format!("{:?}", r.into_inner())),
+        );
+    }
+    record(
+        client
+            .delete_webhook_message(DeleteWebhookMessageRequest {
+                webhook_id,
+                webhook_token: real_token.clone(),
+                message_id,
+                ..Default::default()
+            })
+            .await
+            .map(|r| format!("{:?}", r.into_inner())),
+    );
+    record(
+        client
+            .delete_webhook(DeleteWebhookRequest {
+                webhook_id,
+                ..Default::default()
+            })
+            .await
+            .map(|r| format!("{:?}", r.into_inner())),
+    );
+    for _ in 0..2 {
+        record(
+            client
+                .execute_webhook(ExecuteWebhookRequest {
+                    webhook_id,
+                    webhook_token: real_token.clone(),
+                    content: "gone".into(),
+                    ..Default::default()
+                })
+                .await
+                .map(|r| format!("{:?}", r.into_inner())),
+        );
+    }
     // Token-bearing paths: Discord's 404, a refused path, a 500 retried (GET), and a POST
     // after a 500 (not retried).
     emulator
@@ -346,12 +456,23 @@ async fn the_token_appears_in_no_log_error_metric_or_panic() {
         told.iter().any(|text| text.contains("added: true")),
         "AddGuildMember succeeded: {told:?}"
     );
+    assert!(
+        told.iter().any(|text| text.contains("Unknown Webhook")),
+        "the deleted webhook's 404 was told: {told:?}"
+    );
+    assert!(
+        told.iter()
+            .any(|text| text.contains("Invalid Webhook Token")),
+        "the wrong webhook token's 401 was told: {told:?}"
+    );
+    let real_webhook_token = REAL_WEBHOOK_TOKEN.get().expect("the webhook scenarios ran");
     for piece in [
         TOKEN,
         API_KEY,
         WEBHOOK_TOKEN,
         ACCESS_TOKEN,
         WRONG_ACCESS_TOKEN,
+        real_webhook_token,
     ]
     .into_iter()
     .chain(TOKEN.split('.'))

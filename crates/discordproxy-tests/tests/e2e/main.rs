@@ -27,3 +27,4 @@ mod rpc;
 mod threads;
 mod tolerant_decoding;
 mod users;
+mod webhooks;

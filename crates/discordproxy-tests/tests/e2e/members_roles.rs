@@ -149,7 +149,7 @@ async fn get_guild_and_its_roles_answer_typed_objects_and_discords_json() {
     let bot_role = &roles.roles[2];
     assert!(bot_role.managed);
     assert_eq!(bot_role.tags[0].id, BOT);
-    assert_eq!(bot_role.permissions, "1100010750007");
+    assert_eq!(bot_role.permissions, "1100547620919");
     assert_eq!(
         serde_json::from_str::<Value>(&roles.json).unwrap(),
         answered(&get)

@@ -103,7 +103,7 @@ pub(in crate::rest) async fn edit_message(
 }
 
 /// The message object after `edit`, or 50006 when nothing would be left to show.
-fn apply(
+pub(in crate::rest) fn apply(
     store: &Store,
     channel_id: u64,
     original: &Value,

@@ -37,7 +37,7 @@ pub(super) use bulk_delete::bulk_delete_messages;
 pub(super) use create::create_message;
 pub(super) use crosspost::crosspost_message;
 pub(super) use delete::delete_message;
-pub(super) use edit::edit_message;
+pub(super) use edit::{apply as apply_edit, edit_message};
 pub(super) use get::get_message;
 pub(crate) use inject::{InjectError, inject_message};
 pub(super) use list::list_messages;

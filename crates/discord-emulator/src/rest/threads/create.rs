@@ -16,7 +16,7 @@ use axum::body::Bytes;
 use axum::extract::{Path, State as AxumState};
 use axum::http::StatusCode;
 use axum::{Extension, Json};
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
 
 use super::super::channel_admin::managed_channel;
 use super::super::messages::{Draft, build_message_as, sticker_items};
@@ -297,4 +297,58 @@ pub(in crate::rest) async fn start_thread(
         }
     }
     Ok((StatusCode::CREATED, Json(served)))
+}
+
+/// The longest thread name, in characters.
+const THREAD_NAME_MAX: usize = 100;
+
+/// A forum or media post started by Execute Webhook's `thread_name` (and `applied_tags`) in
+/// `channel_id`: the thread `id` (reserved by the caller; owned by the webhook `owner_id`)
+/// is stored with THREAD_CREATE; the caller adds its first message, with the thread's id.
+/// A `thread_name` that is not 1–100 characters → 400/50035 on `thread_name`.
+pub(in crate::rest) fn start_webhook_post(
+    state: &State,
+    store: &mut Store,
+    channel_id: u64,
+    id: u64,
+    owner_id: u64,
+    body: &Map<String, Value>,
+) -> Result<(), ApiError> {
+    let name = body
+        .get("thread_name")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    if !(1..=THREAD_NAME_MAX).contains(&name.chars().count()) {
+        return Err(ApiError::form(
+            &["thread_name"],
+            "BASE_TYPE_BAD_LENGTH",
+            format!("Must be between 1 and {THREAD_NAME_MAX} in length."),
+        ));
+    }
+    let mut post = Map::new();
+    post.insert("name".into(), json!(name));
+    if let Some(tags) = body.get("applied_tags") {
+        post.insert("applied_tags".into(), tags.clone());
+    }
+    let mut errors = FormErrors::default();
+    let fields = thread_fields(&post, Body::Forum, &mut errors);
+    errors.into_result()?;
+    let parent = &store.channels[&channel_id];
+    let (guild_id, access) = match parent.owner {
+        ChannelOwner::Guild { guild_id, access } => (guild_id, access),
+        ChannelOwner::Dm { .. } => return Err(ApiError::InvalidChannelType),
+    };
+    let parent_object = parent.object.clone();
+    let thread = NewThread {
+        id,
+        kind: PUBLIC_THREAD,
+        guild_id,
+        parent: &parent_object,
+        owner_id,
+        fields,
+        now_ms: now_ms(),
+        forum: true,
+    };
+    store_thread(state, store, thread, access);
+    Ok(())
 }

@@ -17,7 +17,7 @@ mod create;
 mod list;
 mod members;
 
-pub(super) use create::{start_thread, start_thread_from_message};
+pub(super) use create::{start_thread, start_thread_from_message, start_webhook_post};
 pub(super) use list::{
     list_active_guild_threads, list_joined_private_archived_threads, list_private_archived_threads,
     list_public_archived_threads,

@@ -15,6 +15,16 @@ pub use bucket::{NoSlot, Permit};
 use super::route::BucketKey;
 use bucket::Bucket;
 use global::GlobalLimit;
+
+/// Whether a request is under the bot's global limit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GlobalScope {
+    /// Counted (every bot-token request).
+    Counted,
+    /// Outside it: webhook and interaction token routes, as Discord documents.
+    /// <https://discord.com/developers/docs/topics/rate-limits#global-rate-limit>
+    Exempt,
+}
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, Weak};
 use std::time::Duration;
@@ -91,16 +101,36 @@ impl RateLimiter {
     /// # Errors
     /// [`NoSlot`] at once when the bucket or the global limit cannot give a slot before
     /// `deadline`.
+    #[cfg(test)]
     pub async fn acquire(
         &self,
         route: impl Into<BucketKey>,
         deadline: Instant,
     ) -> Result<Slot, NoSlot> {
+        self.acquire_in(route.into(), GlobalScope::Counted, deadline)
+            .await
+    }
+
+    /// [`acquire`](Self::acquire) for a request of `scope`: one [`GlobalScope::Exempt`]
+    /// (webhook and interaction token routes) waits for its bucket only, never for the
+    /// global limit (nor a global 429's pause), and does not count towards it.
+    ///
+    /// # Errors
+    /// [`NoSlot`] at once when the bucket (or, when counted, the global limit) cannot give a
+    /// slot before `deadline`.
+    pub async fn acquire_in(
+        &self,
+        route: BucketKey,
+        scope: GlobalScope,
+        deadline: Instant,
+    ) -> Result<Slot, NoSlot> {
         let started = Instant::now();
-        let bucket = self.bucket(route.into());
+        let bucket = self.bucket(route);
         let turn = bucket.turn(deadline).await?;
         let permit = turn.slot(deadline).await?;
-        if let Err(wait) = self.global.acquire(deadline).await {
+        if scope == GlobalScope::Counted
+            && let Err(wait) = self.global.acquire(deadline).await
+        {
             return Err(NoSlot {
                 bucket: "global".into(),
                 wait,
@@ -149,6 +179,37 @@ mod tests {
     use super::*;
     use crate::discord::route::Route;
     use headers::BucketHeaders;
+
+    #[tokio::test]
+    async fn token_routes_never_wait_for_the_global_limit() {
+        use crate::discord::route::WebhookToken;
+        let limiter = RateLimiter::new(1);
+        let soon = || Instant::now() + Duration::from_millis(200);
+        let bot = |channel_id| BucketKey::from(Route::Channel { channel_id });
+        drop(limiter.acquire(bot(1), soon()).await.unwrap());
+        // The global budget (1 per second) is used up: a bot request cannot go before `soon`.
+        let refused = limiter.acquire(bot(2), soon()).await.unwrap_err();
+        assert_eq!(refused.bucket, "global");
+        let webhook = BucketKey::from(Route::ExecuteWebhook {
+            webhook_id: 3,
+            webhook_token: WebhookToken::new("t"),
+        });
+        let slot = limiter
+            .acquire_in(webhook, GlobalScope::Exempt, soon())
+            .await
+            .unwrap();
+        assert!(slot.waited < Duration::from_millis(50), "{:?}", slot.waited);
+        drop(slot);
+        // Nor for a global 429's pause.
+        limiter.pause_global(Duration::from_secs(30));
+        assert!(
+            limiter
+                .acquire_in(webhook, GlobalScope::Exempt, soon())
+                .await
+                .is_ok()
+        );
+        assert!(limiter.acquire(bot(4), soon()).await.is_err());
+    }
 
     #[tokio::test]
     async fn routes_with_one_bucket_id_share_it() {

@@ -244,7 +244,7 @@ fn placeholder(resource: &str) -> &'static str {
 
 /// A per-process keyed digest of a webhook id and token: the major parameter of token
 /// routes (it never reveals the token).
-fn token_major(id: &str, token: &str) -> u64 {
+pub(crate) fn token_major(id: &str, token: &str) -> u64 {
     static KEYS: LazyLock<RandomState> = LazyLock::new(RandomState::new);
     let mut hasher = KEYS.build_hasher();
     id.hash(&mut hasher);

@@ -59,7 +59,23 @@ impl Endpoint {
 
     /// Whether the path holds a webhook or interaction token (logs show the template only).
     pub fn secret(&self) -> bool {
-        matches!(self, Self::Dynamic(route) if route.secret())
+        match self {
+            Self::Typed(route) => route.secret(),
+            Self::Dynamic(route) => route.secret(),
+        }
+    }
+
+    /// Whether the request goes without the bot's `Authorization` (typed webhook-token
+    /// routes; a `CallDiscordApi` path is sent as the caller wrote it, with the bot token).
+    pub fn anonymous(&self) -> bool {
+        matches!(self, Self::Typed(route) if route.secret())
+    }
+
+    /// Whether the request is outside the bot's global rate limit: webhook and interaction
+    /// token routes, as Discord documents (they have their own buckets by id and token).
+    /// <https://discord.com/developers/docs/topics/rate-limits#global-rate-limit>
+    pub fn global_exempt(&self) -> bool {
+        self.secret()
     }
 }
 
@@ -79,5 +95,25 @@ mod tests {
         let webhook =
             Endpoint::Dynamic(DynamicRoute::new(Method::POST, "/webhooks/1/tok").unwrap());
         assert!(webhook.secret());
+        assert!(
+            webhook.global_exempt(),
+            "token paths are outside the global limit"
+        );
+        assert!(
+            !webhook.anonymous(),
+            "CallDiscordApi sends the bot token as asked"
+        );
+        let typed = Endpoint::from(Route::ExecuteWebhook {
+            webhook_id: 1,
+            webhook_token: crate::discord::route::WebhookToken::new("tok"),
+        });
+        assert!(typed.secret() && typed.global_exempt() && typed.anonymous());
+        assert_eq!(
+            typed.key(),
+            webhook.key(),
+            "one bucket for the typed and dynamic forms"
+        );
+        let bot = Endpoint::from(Route::Webhook { webhook_id: 1 });
+        assert!(!bot.secret() && !bot.global_exempt() && !bot.anonymous());
     }
 }

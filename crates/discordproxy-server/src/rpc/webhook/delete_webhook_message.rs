@@ -1,0 +1,48 @@
+//! `DeleteWebhookMessage`: `DELETE /webhooks/{webhook_id}/{webhook_token}/messages/{message_id}`,
+//! without the bot token.
+//! <https://discord.com/developers/docs/resources/webhook#delete-webhook-message>
+
+use super::required_token;
+use crate::discord::negative_cache::Target;
+use crate::rpc::{fields::required_id, unreachable::guarded};
+use crate::{error::Result, state::ProxyState};
+use discordproxy_proto::{DeleteWebhookMessageRequest, DeleteWebhookMessageResponse};
+use std::sync::Arc;
+use tokio::time::Instant;
+
+/// Handles one call: one REST call; Discord's 204 becomes the empty response (none while the
+/// webhook's 404/10015 is in the negative cache).
+///
+/// # Errors
+/// - `INVALID_ARGUMENT`, plain text, no request: `webhook_id` or `message_id` 0, an empty
+///   `webhook_token`.
+/// - Discord's errors by the status table: 404/10015 Unknown Webhook and 404/10008 Unknown
+///   Message (`NOT_FOUND`), 401/50027 Invalid Webhook Token (`UNAUTHENTICATED`).
+pub(crate) async fn handle(
+    state: Arc<ProxyState>,
+    request: DeleteWebhookMessageRequest,
+    deadline: Instant,
+) -> Result<DeleteWebhookMessageResponse> {
+    let webhook_id = required_id(request.webhook_id, "webhook_id")?;
+    required_token(&request.webhook_token)?;
+    let message_id = required_id(request.message_id, "message_id")?;
+    tracing::info!(
+        rpc = "DeleteWebhookMessage",
+        webhook_id,
+        message_id,
+        "received request"
+    );
+    guarded(
+        &state,
+        Target::Webhook(webhook_id),
+        state.rest.delete_webhook_message(
+            webhook_id,
+            &request.webhook_token,
+            message_id,
+            request.thread_id,
+            deadline,
+        ),
+    )
+    .await?;
+    Ok(DeleteWebhookMessageResponse {})
+}
