@@ -4,8 +4,8 @@
 //! Discord's errors as status + JSON details, and the limits refused before any request.
 
 use crate::message_support::{
-    GUILD, audit_log_reason, details, judge_body, judge_response, only_request_since, plain_text,
-    requests_since, route,
+    GUILD, audit_log_reason, discord_error, judge_body, judge_response, only_request_since,
+    plain_text, refused_before_request, requests_since, route, skip,
 };
 use discordproxy_proto::{
     BulkGuildBanRequest, CreateGuildBanRequest, GetGuildBanRequest, GetGuildBansRequest,
@@ -19,31 +19,6 @@ const ALICE: u64 = 200_000_000_000_000_001;
 const BOB: u64 = 200_000_000_000_000_002;
 const CAROL: u64 = 200_000_000_000_000_003;
 const DAVE: u64 = 200_000_000_000_000_004;
-
-#[track_caller]
-fn discord_error(status: &tonic::Status, code: Code, http: u16, json_code: u64, text: &str) {
-    assert_eq!(status.code(), code, "{status:?}");
-    assert_eq!(
-        details(status),
-        json!({"type": "HTTPException", "status": http, "code": json_code, "text": text})
-    );
-}
-
-#[track_caller]
-fn refused_before_request(stack: &Stack, skip: usize, status: &tonic::Status, line: &str) {
-    assert_eq!(status.code(), Code::InvalidArgument, "{status:?}");
-    let details = details(status);
-    assert_eq!(details["code"], json!(50035));
-    assert!(
-        details["text"].as_str().unwrap().contains(line),
-        "{details}"
-    );
-    assert!(requests_since(stack, skip).is_empty());
-}
-
-fn skip(stack: &Stack) -> usize {
-    stack.emulator.requests().len()
-}
 
 #[tokio::test]
 async fn bans_are_made_listed_read_lifted_and_bulk_made() {

@@ -6,11 +6,11 @@
 //! `GET /applications/@me` at start-up with `--no-gateway`, or asked on first use.
 
 use crate::message_support::{
-    GUILD, audit_log_reason, details, judge_body, judge_response, only_request_since, plain_text,
-    requests_since, route,
+    GUILD, answered, audit_log_reason, discord_error, judge_body, judge_response,
+    only_request_since, plain_refusal, refused_before_request, requests_since, route, skip,
 };
 use clap::Parser as _;
-use discord_emulator::{Emulator, Fixture, Options, RecordedRequest};
+use discord_emulator::{Emulator, Fixture, Options};
 use discordproxy_proto::{
     ApplicationCommandEdit, ApplicationCommandOption, ApplicationCommandOptionChoice,
     ApplicationCommandParams, BulkOverwriteGlobalApplicationCommandsRequest,
@@ -31,45 +31,6 @@ use tonic::Code;
 const BOT: u64 = 100_000_000_000_000_001;
 const UNKNOWN_GUILD: u64 = 300_000_000_000_000_999;
 const UNKNOWN_COMMAND: u64 = 999_000_000_000_000_001;
-
-fn skip(stack: &Stack) -> usize {
-    stack.emulator.requests().len()
-}
-
-fn answered(request: &RecordedRequest) -> Value {
-    request.response.clone().expect("a JSON answer")
-}
-
-#[track_caller]
-fn discord_error(status: &tonic::Status, code: Code, http: u16, json_code: u64, text: &str) {
-    assert_eq!(status.code(), code, "{status:?}");
-    assert_eq!(
-        details(status),
-        json!({"type": "HTTPException", "status": http, "code": json_code, "text": text})
-    );
-}
-
-#[track_caller]
-fn refused_before_request(stack: &Stack, start: usize, status: &tonic::Status, line: &str) {
-    assert_eq!(status.code(), Code::InvalidArgument, "{status:?}");
-    let details = details(status);
-    assert_eq!(
-        (details["status"].clone(), details["code"].clone()),
-        (json!(400), json!(50035))
-    );
-    let text = details["text"].as_str().unwrap();
-    assert!(text.starts_with("Invalid Form Body\n"), "{text}");
-    assert!(text.contains(line), "{text}");
-    assert!(requests_since(stack, start).is_empty());
-}
-
-#[track_caller]
-fn plain_refusal(stack: &Stack, start: usize, status: &tonic::Status, part: &str) {
-    assert_eq!(status.code(), Code::InvalidArgument, "{status:?}");
-    let text = plain_text(status);
-    assert!(text.contains(part), "{text}");
-    assert!(requests_since(stack, start).is_empty());
-}
 
 /// A stack without a gateway whose application id was learned as `--no-gateway` does at
 /// start-up.

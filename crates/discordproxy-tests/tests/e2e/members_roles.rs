@@ -9,8 +9,8 @@
 //! service flow.
 
 use crate::message_support::{
-    GUILD, audit_log_reason, details, judge_body, judge_response, only_request_since, plain_text,
-    requests_since, route,
+    GUILD, answered, audit_log_reason, discord_error, judge_body, judge_response,
+    only_request_since, plain_refusal, refused_before_request, route, skip,
 };
 use discord_emulator::RecordedRequest;
 use discordproxy_proto::{
@@ -37,50 +37,6 @@ const ADMIN_ROLE: u64 = 500_000_000_000_000_003;
 const UNKNOWN_ROLE: u64 = 500_000_000_000_000_999;
 const UNKNOWN_GUILD: u64 = 300_000_000_000_000_999;
 const DAVE_TOKEN: &str = "sandbox-oauth-dave";
-
-/// The JSON the emulator answered, which `json` must be exactly.
-fn answered(request: &RecordedRequest) -> Value {
-    request.response.clone().expect("a JSON answer")
-}
-
-/// Asserts a Discord error: the gRPC code and the JSON details.
-#[track_caller]
-fn discord_error(status: &tonic::Status, code: Code, http: u16, json_code: u64, text: &str) {
-    assert_eq!(status.code(), code, "{status:?}");
-    assert_eq!(
-        details(status),
-        json!({"type": "HTTPException", "status": http, "code": json_code, "text": text})
-    );
-}
-
-/// Asserts a 400/50035 refusal whose text names `line`, and that no request was sent since
-/// `skip`.
-#[track_caller]
-fn refused_before_request(stack: &Stack, skip: usize, status: &tonic::Status, line: &str) {
-    assert_eq!(status.code(), Code::InvalidArgument, "{status:?}");
-    let details = details(status);
-    assert_eq!(
-        (details["status"].clone(), details["code"].clone()),
-        (json!(400), json!(50035))
-    );
-    let text = details["text"].as_str().unwrap();
-    assert!(text.starts_with("Invalid Form Body\n"), "{text}");
-    assert!(text.contains(line), "{text}");
-    assert!(requests_since(stack, skip).is_empty());
-}
-
-/// Asserts plain-text INVALID_ARGUMENT starting with `prefix`, and no request since `skip`.
-#[track_caller]
-fn plain_refusal(stack: &Stack, skip: usize, status: &tonic::Status, prefix: &str) {
-    assert_eq!(status.code(), Code::InvalidArgument, "{status:?}");
-    let text = plain_text(status);
-    assert!(text.starts_with(prefix), "{text}");
-    assert!(requests_since(stack, skip).is_empty());
-}
-
-fn skip(stack: &Stack) -> usize {
-    stack.emulator.requests().len()
-}
 
 #[tokio::test]
 async fn get_guild_and_its_roles_answer_typed_objects_and_discords_json() {

@@ -4,8 +4,9 @@
 use discord_emulator::RecordedRequest;
 use discordproxy_proto::{SendChannelMessageRequest, SendChannelMessageResponse};
 use discordproxy_tests::{openapi::Spec, stack::Stack};
-use serde_json::Value;
+use serde_json::{Value, json};
 use std::sync::OnceLock;
+use tonic::Code;
 
 pub const GUILD: u64 = 300_000_000_000_000_001;
 pub const GENERAL: u64 = 400_000_000_000_000_002;
@@ -119,4 +120,49 @@ pub fn fresh_snowflake(increment: u64) -> u64 {
         .unwrap()
         .as_millis() as u64;
     ((now - 1_420_070_400_000) << 22) + increment
+}
+
+/// How many requests the emulator has received so far (pass to [`requests_since`]).
+pub fn skip(stack: &Stack) -> usize {
+    stack.emulator.requests().len()
+}
+
+/// The JSON the emulator answered, which an RPC's `json` must be exactly.
+pub fn answered(request: &RecordedRequest) -> Value {
+    request.response.clone().expect("a JSON answer")
+}
+
+/// Asserts a Discord error: the gRPC code and the JSON details.
+#[track_caller]
+pub fn discord_error(status: &tonic::Status, code: Code, http: u16, json_code: u64, text: &str) {
+    assert_eq!(status.code(), code, "{status:?}");
+    assert_eq!(
+        details(status),
+        json!({"type": "HTTPException", "status": http, "code": json_code, "text": text})
+    );
+}
+
+/// Asserts a 400/50035 refusal whose text names `line`, and that no request was sent since
+/// `start`.
+#[track_caller]
+pub fn refused_before_request(stack: &Stack, start: usize, status: &tonic::Status, line: &str) {
+    assert_eq!(status.code(), Code::InvalidArgument, "{status:?}");
+    let details = details(status);
+    assert_eq!(
+        (details["status"].clone(), details["code"].clone()),
+        (json!(400), json!(50035))
+    );
+    let text = details["text"].as_str().unwrap();
+    assert!(text.starts_with("Invalid Form Body\n"), "{text}");
+    assert!(text.contains(line), "{text}");
+    assert!(requests_since(stack, start).is_empty());
+}
+
+/// Asserts a plain-text `INVALID_ARGUMENT` containing `part`, and no request since `start`.
+#[track_caller]
+pub fn plain_refusal(stack: &Stack, start: usize, status: &tonic::Status, part: &str) {
+    assert_eq!(status.code(), Code::InvalidArgument, "{status:?}");
+    let text = plain_text(status);
+    assert!(text.contains(part), "{text}");
+    assert!(requests_since(stack, start).is_empty());
 }

@@ -4,7 +4,7 @@
 
 use crate::message_support::{
     GUILD, details, judge_body, judge_response, only_request_since, plain_text, requests_since,
-    route,
+    route, skip,
 };
 use discordproxy_proto::{
     CreateDmRequest, GetCurrentUserGuildsRequest, GetCurrentUserRequest, GetUserRequest,
@@ -16,10 +16,6 @@ use tonic::Code;
 const BOT: u64 = 100_000_000_000_000_001;
 const ALICE: u64 = 200_000_000_000_000_001;
 const UNKNOWN_USER: u64 = 200_000_000_000_000_099;
-
-fn skip(stack: &Stack) -> usize {
-    stack.emulator.requests().len()
-}
 
 #[tokio::test]
 async fn users_and_the_bots_guilds() {

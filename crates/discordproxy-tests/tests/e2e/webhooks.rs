@@ -9,10 +9,11 @@
 //! bot's global limit is used up.
 
 use crate::message_support::{
-    GENERAL, GUILD, READ_ONLY, UNKNOWN_CHANNEL, audit_log_reason, details, judge_body,
-    judge_response, only_request_since, plain_text, requests_since, route, spec,
+    GENERAL, GUILD, READ_ONLY, UNKNOWN_CHANNEL, answered, audit_log_reason, discord_error,
+    judge_body, judge_response, only_request_since, plain_text, refused_before_request,
+    requests_since, route, skip, spec,
 };
-use discord_emulator::{Options, RecordedRequest};
+use discord_emulator::Options;
 use discordproxy_proto::{
     CreateWebhookRequest, DeleteWebhookMessageRequest, DeleteWebhookRequest,
     EditWebhookMessageRequest, Embed, ExecuteWebhookRequest, File, GetChannelWebhooksRequest,
@@ -28,40 +29,6 @@ use tonic::{Code, transport::Channel};
 const BOT: u64 = 100_000_000_000_000_001;
 const UNKNOWN_GUILD: u64 = 300_000_000_000_000_999;
 const AVATAR: &str = "data:image/png;base64,iVBORw0KGgo=";
-
-fn skip(stack: &Stack) -> usize {
-    stack.emulator.requests().len()
-}
-
-/// The JSON the emulator answered, which `json` must be exactly.
-fn answered(request: &RecordedRequest) -> Value {
-    request.response.clone().expect("a JSON answer")
-}
-
-/// Asserts a Discord error: the gRPC code and the JSON details.
-#[track_caller]
-fn discord_error(status: &tonic::Status, code: Code, http: u16, json_code: u64, text: &str) {
-    assert_eq!(status.code(), code, "{status:?}");
-    assert_eq!(
-        details(status),
-        json!({"type": "HTTPException", "status": http, "code": json_code, "text": text})
-    );
-}
-
-/// Asserts a 400/50035 refusal whose text names `line`, and that no request was sent since
-/// `start`.
-#[track_caller]
-fn refused_before_request(stack: &Stack, start: usize, status: &tonic::Status, line: &str) {
-    assert_eq!(status.code(), Code::InvalidArgument, "{status:?}");
-    let details = details(status);
-    assert_eq!(
-        (details["status"].clone(), details["code"].clone()),
-        (json!(400), json!(50035))
-    );
-    let text = details["text"].as_str().unwrap();
-    assert!(text.contains(line), "{text}");
-    assert!(requests_since(stack, start).is_empty());
-}
 
 async fn create(client: &mut DiscordApiClient<Channel>, name: &str) -> Webhook {
     client
