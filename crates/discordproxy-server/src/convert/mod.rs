@@ -15,6 +15,7 @@ pub mod event;
 pub mod file;
 pub mod gateway;
 pub mod guild;
+pub mod interaction;
 pub(crate) mod json;
 pub mod member;
 pub mod message;
