@@ -585,3 +585,96 @@ async fn a_wrong_interaction_token_is_discords_401_and_never_shown() {
         .unwrap_err();
     plain_refusal(&stack, start, &status, "message_id");
 }
+
+#[tokio::test]
+async fn interactions_arrive_typed_over_stream_events_and_are_answered_in_time() {
+    use discordproxy_proto::{StreamEventsRequest, gateway_event::Typed};
+    use discordproxy_server::{GatewayOptions, ShardCount};
+    use std::time::Duration;
+    use twilight_gateway::Intents;
+    use twilight_model::gateway::presence::Status;
+
+    const WAIT: Duration = Duration::from_secs(20);
+    let mut options = discord_emulator::Options::new(discord_emulator::Fixture::default_fixture());
+    options.rate_limits.mode = discord_emulator::config::RateLimits::Off;
+    let gateway = GatewayOptions {
+        intents: Intents::GUILDS,
+        status: Status::Online,
+        activity: None,
+        shards: ShardCount::Auto,
+    };
+    let stack = Stack::start_with_gateway(options, gateway, 1024).await;
+    let mut client = stack.client().await;
+    let mut events = client
+        .stream_events(StreamEventsRequest {
+            event_names: vec!["INTERACTION_CREATE".into()],
+            guild_ids: vec![],
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    tokio::time::timeout(WAIT, async {
+        loop {
+            let status = client
+                .get_gateway_status(discordproxy_proto::GetGatewayStatusRequest {})
+                .await
+                .unwrap()
+                .into_inner();
+            if !status.shards.is_empty()
+                && status
+                    .shards
+                    .iter()
+                    .all(|shard| shard.state() == discordproxy_proto::shard_status::State::Ready)
+            {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    })
+    .await
+    .expect("the server's shards are ready");
+
+    let (id, token) = interact(
+        &stack,
+        2,
+        json!({"id": "900000000000000001", "name": "ping", "type": 1,
+            "options": [{"name": "text", "type": 3, "value": "hi"}]}),
+    )
+    .await;
+    let event = tokio::time::timeout(WAIT, events.message())
+        .await
+        .expect("an event in time")
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (event.name.as_str(), event.guild_id),
+        ("INTERACTION_CREATE", GUILD)
+    );
+    let Some(Typed::Interaction(interaction)) = event.typed else {
+        panic!("typed: {:?}", event.typed);
+    };
+    assert_eq!((interaction.id, interaction.r#type), (id, 2));
+    assert_eq!(interaction.token, token);
+    assert_eq!(interaction.application_id, BOT);
+    assert_eq!(
+        (interaction.guild_id, interaction.channel_id),
+        (GUILD, GENERAL)
+    );
+    let member = interaction.member.unwrap();
+    assert_eq!(member.user.unwrap().id.to_string(), ALICE);
+    assert_eq!(interaction.command_name, "ping");
+    assert_eq!(interaction.options[0].name, "text");
+    assert_eq!(interaction.options[0].value_json, "\"hi\"");
+
+    // Answered from the typed event alone.
+    client
+        .create_interaction_response(CreateInteractionResponseRequest {
+            content: "pong".into(),
+            ..respond(interaction.id, &interaction.token, 4)
+        })
+        .await
+        .unwrap();
+    let recorded = report(&stack, id).await;
+    assert_eq!(recorded["initial_response"]["type"], json!(4));
+    assert!(recorded["initial_response"]["after_ms"].as_u64().unwrap() < 3000);
+}
