@@ -6,7 +6,8 @@
 //! the emulator recorded it (path, `with_response`, no `Authorization`), the body judged by
 //! Discord's OpenAPI (also as multipart), the typed answer and its `json`, what the emulator
 //! recorded, Discord's errors (404/10062, 400/40060) never showing the token, and the 3 s rule
-//! (`DEADLINE_EXCEEDED` without a request).
+//! (`DEADLINE_EXCEEDED` without a request), the responses going at once while the bot's
+//! global limit is used up, and INTERACTION_CREATE typed over `StreamEvents`.
 
 use crate::message_support::{
     GENERAL, GUILD, answered, details, fresh_snowflake, judge_body, judge_response,
@@ -677,4 +678,59 @@ async fn interactions_arrive_typed_over_stream_events_and_are_answered_in_time()
     let recorded = report(&stack, id).await;
     assert_eq!(recorded["initial_response"]["type"], json!(4));
     assert!(recorded["initial_response"]["after_ms"].as_u64().unwrap() < 3000);
+}
+
+#[tokio::test]
+async fn interaction_responses_never_wait_behind_the_bots_global_limit() {
+    use discordproxy_proto::{GetGuildRequest, discord_api_client::DiscordApiClient};
+    use discordproxy_server::RestOptions;
+    use std::time::Duration;
+    use tonic::transport::Channel;
+
+    /// A bot call with a short deadline: refused at once while the global budget is used up.
+    async fn used_up(stack: &Stack, client: &mut DiscordApiClient<Channel>) -> bool {
+        let start = skip(stack);
+        let mut request = tonic::Request::new(GetGuildRequest {
+            guild_id: GUILD,
+            ..Default::default()
+        });
+        request.set_timeout(Duration::from_millis(300));
+        let refused = client.get_guild(request).await.is_err();
+        refused && requests_since(stack, start).is_empty()
+    }
+
+    // The server's global budget is 1 request per second: one bot call uses it up.
+    let rest = RestOptions {
+        global_rate_limit: 1,
+        ..RestOptions::default()
+    };
+    let stack = Stack::start_with_rest_options(discord_emulator::Options::default(), &rest).await;
+    let mut client = stack.client().await;
+    for attempt in 0.. {
+        assert!(attempt < 10, "the global budget was never seen used up");
+        let (id, token) = interact(&stack, 2, command()).await;
+        client
+            .get_guild(GetGuildRequest {
+                guild_id: GUILD,
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        if !used_up(&stack, &mut client).await {
+            continue;
+        }
+        // The response goes at once, with the short deadline the bot call could not meet.
+        let start = skip(&stack);
+        let mut request = tonic::Request::new(CreateInteractionResponseRequest {
+            content: "urgent".into(),
+            ..respond(id, &token, 4)
+        });
+        request.set_timeout(Duration::from_millis(300));
+        client.create_interaction_response(request).await.unwrap();
+        assert_eq!(requests_since(&stack, start).len(), 1);
+        if used_up(&stack, &mut client).await {
+            break;
+        }
+    }
+    stack.stop().await;
 }
