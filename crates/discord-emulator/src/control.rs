@@ -9,6 +9,12 @@
 //! - `PUT /_emulator/channels/{channel.id}/messages/{message.id}/reactions/{emoji}/{user.id}`
 //!   (`?type=1` for a burst reaction) → `204`, a reaction of that user of the fixture, with
 //!   MESSAGE_REACTION_ADD (Discord's status with `{"error": …}` otherwise)
+//! - `POST /_emulator/interactions` with `{"type": 2|3|4|5, "channel_id", "user_id", "guild_id"
+//!   (optional: the channel's), "message_id" (the component's message; needed for type 3),
+//!   "data"}` → `{"id", "token", "application_id"}`, and INTERACTION_CREATE (see
+//!   [`crate::rest`]'s interaction routes; 400 `{"error": …}` otherwise)
+//! - `GET /_emulator/interactions/{interaction.id}` → `{"id", "type", "initial_response": null |
+//!   {"type", "data", "after_ms"}, "original_message_id", "original_message", "followups"}`
 
 use std::sync::Arc;
 
@@ -37,6 +43,52 @@ pub(crate) fn router() -> Router<Arc<State>> {
             "/_emulator/channels/{channel_id}/messages/{message_id}/reactions/{emoji}/{user_id}",
             put(react),
         )
+        .route("/_emulator/interactions", post(new_interaction))
+        .route("/_emulator/interactions/{interaction_id}", get(interaction))
+}
+
+/// `POST /_emulator/interactions`: an interaction of a user of the fixture.
+async fn new_interaction(AxumState(state): AxumState<Arc<State>>, body: Bytes) -> Response {
+    let bad = |message: String| {
+        (StatusCode::BAD_REQUEST, Json(json!({ "error": message }))).into_response()
+    };
+    let body: Value = match serde_json::from_slice(&body) {
+        Ok(body) => body,
+        Err(error) => return bad(format!("the body is not JSON: {error}")),
+    };
+    let id = |key: &str| body.get(key).and_then(crate::snowflake::parse_snowflake);
+    let (Some(channel_id), Some(user_id)) = (id("channel_id"), id("user_id")) else {
+        return bad("channel_id and user_id must be snowflakes".to_owned());
+    };
+    let new = crate::rest::interactions::NewInteraction {
+        kind: body.get("type").and_then(Value::as_u64).unwrap_or(0),
+        guild_id: id("guild_id"),
+        channel_id,
+        user_id,
+        message_id: id("message_id"),
+        data: body.get("data").cloned().unwrap_or(Value::Null),
+    };
+    match crate::rest::interactions::create(&state, new) {
+        Ok(created) => Json(created).into_response(),
+        Err(message) => bad(message),
+    }
+}
+
+/// `GET /_emulator/interactions/{interaction.id}`: what the bot answered.
+async fn interaction(
+    AxumState(state): AxumState<Arc<State>>,
+    Path(interaction_id): Path<String>,
+) -> Response {
+    let report = parse_snowflake_str(&interaction_id)
+        .and_then(|id| crate::rest::interactions::report(&state.store(), id));
+    match report {
+        Some(report) => Json(report).into_response(),
+        None => (
+            StatusCode::NOT_FOUND,
+            Json(json!({"error": "unknown interaction"})),
+        )
+            .into_response(),
+    }
 }
 
 /// `GET /_emulator/health`.

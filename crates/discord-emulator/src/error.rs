@@ -143,6 +143,12 @@ pub(crate) enum ApiError {
     /// 50109: the body is not JSON (HTTP 400).
     #[error("The request body contains invalid JSON.")]
     InvalidJson,
+    /// 10062: an unknown interaction, or its first response came after 3 s (HTTP 404).
+    #[error("Unknown interaction")]
+    UnknownInteraction,
+    /// 40060: a second initial response to an interaction (HTTP 400).
+    #[error("Interaction has already been acknowledged.")]
+    InteractionAcknowledged,
 }
 
 impl ApiError {
@@ -160,6 +166,7 @@ impl ApiError {
             | Self::UnknownBan
             | Self::UnknownApplicationCommand
             | Self::UnknownWebhook
+            | Self::UnknownInteraction
             | Self::UnknownUser => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Self::EntityTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
@@ -189,6 +196,7 @@ impl ApiError {
             | Self::NonTextChannel
             | Self::InvalidRecipients
             | Self::InvalidFormBody(_)
+            | Self::InteractionAcknowledged
             | Self::InvalidJson => StatusCode::BAD_REQUEST,
         }
     }
@@ -211,6 +219,8 @@ impl ApiError {
             Self::UnknownWebhook => 10015,
             Self::TooManyWebhooks => 30007,
             Self::InvalidWebhookToken => 50027,
+            Self::UnknownInteraction => 10062,
+            Self::InteractionAcknowledged => 40060,
             Self::UnknownEmoji => 10014,
             Self::TooManyPins => 30003,
             Self::TooManyRoles => 30005,

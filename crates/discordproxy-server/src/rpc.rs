@@ -19,6 +19,7 @@ mod command;
 mod fields;
 mod gateway;
 mod guild;
+mod interaction;
 mod member;
 mod message;
 mod pin;
@@ -150,6 +151,15 @@ table::rpc_table! {
         get_webhook_message: "GetWebhookMessage", GetWebhookMessageRequest => GetWebhookMessageResponse, webhook::get_webhook_message, Ready;
         edit_webhook_message: "EditWebhookMessage", EditWebhookMessageRequest => EditWebhookMessageResponse, webhook::edit_webhook_message, Ready;
         delete_webhook_message: "DeleteWebhookMessage", DeleteWebhookMessageRequest => DeleteWebhookMessageResponse, webhook::delete_webhook_message, Ready;
+        // Interactions (issue 13).
+        create_interaction_response: "CreateInteractionResponse", CreateInteractionResponseRequest => CreateInteractionResponseResponse, interaction::create_interaction_response, Ready;
+        get_original_interaction_response: "GetOriginalInteractionResponse", GetOriginalInteractionResponseRequest => GetOriginalInteractionResponseResponse, interaction::get_original_interaction_response, Ready;
+        edit_original_interaction_response: "EditOriginalInteractionResponse", EditOriginalInteractionResponseRequest => EditOriginalInteractionResponseResponse, interaction::edit_original_interaction_response, Ready;
+        delete_original_interaction_response: "DeleteOriginalInteractionResponse", DeleteOriginalInteractionResponseRequest => DeleteOriginalInteractionResponseResponse, interaction::delete_original_interaction_response, Ready;
+        create_followup_message: "CreateFollowupMessage", CreateFollowupMessageRequest => CreateFollowupMessageResponse, interaction::create_followup_message, Ready;
+        get_followup_message: "GetFollowupMessage", GetFollowupMessageRequest => GetFollowupMessageResponse, interaction::get_followup_message, Ready;
+        edit_followup_message: "EditFollowupMessage", EditFollowupMessageRequest => EditFollowupMessageResponse, interaction::edit_followup_message, Ready;
+        delete_followup_message: "DeleteFollowupMessage", DeleteFollowupMessageRequest => DeleteFollowupMessageResponse, interaction::delete_followup_message, Ready;
     }
     server_streaming {
         // trait method: "RpcName", Request => stream type of the trait, handler module;

@@ -7,8 +7,9 @@
 //! [`roles`], [`members`] and [`bans`] are a guild's roles, members and bans (permission and
 //! hierarchy checks, gateway events); [`commands`] the application's commands;
 //! [`messages`] has one file per message route (reactions and pins included); [`webhooks`]
-//! are incoming webhooks and their messages.
-//! Every route except `GET /gateway` and the webhook-token routes needs the bot token (see [`crate::auth`]). Unknown paths
+//! are incoming webhooks and their messages; [`interactions`] the interaction callback and the
+//! interaction webhook routes (`/webhooks/{application.id}/{token}`, shared with webhooks).
+//! Every route except `GET /gateway`, the interaction routes and the webhook-token routes needs the bot token (see [`crate::auth`]). Unknown paths
 //! answer 404 `{"message": "404: Not Found", "code": 0}` and known paths with another method 405
 //! `{"message": "405: Method Not Allowed", "code": 0}`.
 
@@ -20,6 +21,7 @@ mod channels;
 mod commands;
 mod gateway;
 mod guilds;
+pub(crate) mod interactions;
 mod members;
 mod messages;
 mod roles;
@@ -257,16 +259,20 @@ pub(crate) fn router(state: &Arc<State>) -> Router<Arc<State>> {
     let webhook_token = Router::new()
         .route(
             "/webhooks/{webhook_id}/{webhook_token}",
-            post(webhooks::execute_webhook)
+            post(interactions::execute)
                 .get(webhooks::get_webhook_with_token)
                 .patch(webhooks::modify_webhook_with_token)
                 .delete(webhooks::delete_webhook_with_token),
         )
         .route(
             "/webhooks/{webhook_id}/{webhook_token}/messages/{message_id}",
-            get(webhooks::get_webhook_message)
-                .patch(webhooks::edit_webhook_message)
-                .delete(webhooks::delete_webhook_message),
+            get(interactions::get_message)
+                .patch(interactions::edit)
+                .delete(interactions::delete),
+        )
+        .route(
+            "/interactions/{interaction_id}/{interaction_token}/callback",
+            post(interactions::callback),
         )
         .route_layer(axum::middleware::from_fn(crate::content_type::check));
     // `GET /gateway` needs no token on Discord.

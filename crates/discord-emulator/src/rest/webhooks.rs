@@ -168,7 +168,7 @@ fn token_webhook(store: &Store, raw_id: &str, token: &str) -> Result<Webhook, Ap
 }
 
 /// A new webhook token: 68 URL-safe characters, as Discord's are.
-fn new_token(store: &mut Store) -> String {
+pub(super) fn new_token(store: &mut Store) -> String {
     const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
     let mut seed = store.snowflakes.next() ^ 0x9E37_79B9_7F4A_7C15;
     (0..68)

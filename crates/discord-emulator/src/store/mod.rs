@@ -248,6 +248,32 @@ pub(crate) struct Store {
     pub(crate) commands: HashMap<Option<u64>, Vec<Value>>,
     /// Incoming webhooks by id (see [`crate::rest`]'s webhook routes).
     pub(crate) webhooks: std::collections::BTreeMap<u64, Webhook>,
+    /// Interactions made by `POST /_emulator/interactions`, by id (see
+    /// [`crate::rest`]'s interaction routes).
+    pub(crate) interactions: HashMap<u64, Interaction>,
+}
+
+/// An interaction made by the control route.
+#[derive(Debug, Clone)]
+pub(crate) struct Interaction {
+    pub(crate) id: u64,
+    pub(crate) token: String,
+    /// 2 APPLICATION_COMMAND, 3 MESSAGE_COMPONENT, 4 AUTOCOMPLETE, 5 MODAL_SUBMIT.
+    pub(crate) kind: u64,
+    pub(crate) channel_id: u64,
+    pub(crate) user_id: u64,
+    /// `data.name` (for `interaction_metadata`), if any.
+    pub(crate) name: Option<String>,
+    /// The message a component (or a modal opened from one) is on.
+    pub(crate) message_id: Option<u64>,
+    pub(crate) created: std::time::Instant,
+    /// The initial response: its type, data and milliseconds after creation.
+    pub(crate) initial: Option<(u64, Value, u64)>,
+    /// The message `@original` names.
+    pub(crate) original: Option<u64>,
+    pub(crate) followups: Vec<u64>,
+    /// Ephemeral messages of this interaction, by id (not in the channel).
+    pub(crate) ephemeral: std::collections::BTreeMap<u64, Value>,
 }
 
 /// An incoming webhook (type 1) of a guild channel, created by the bot.
@@ -351,6 +377,7 @@ impl Store {
             access_tokens: fixture.access_tokens.clone(),
             commands: HashMap::new(),
             webhooks: std::collections::BTreeMap::new(),
+            interactions: HashMap::new(),
         }
     }
 

@@ -12,6 +12,7 @@ mod edge;
 mod gateway_dispatch_count;
 mod gateway_raw;
 mod gateway_support;
+mod interactions;
 mod members_roles;
 mod message_audit_ratelimit;
 mod message_bulk_crosspost;

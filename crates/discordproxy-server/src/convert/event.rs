@@ -1,5 +1,5 @@
 //! A raw gateway dispatch frame → proto `GatewayEvent`, with a typed view for message, member,
-//! channel, reaction, thread, role and ban events.
+//! channel, reaction, thread, role, ban and interaction events.
 //! <https://discord.com/developers/docs/events/gateway-events#payload-structure>
 
 use super::{channel, json, message, reaction_event, thread};
@@ -80,6 +80,9 @@ fn typed(name: &str, data: &Value, guild_id: u64) -> Option<Typed> {
                 .filter(|user| user.is_object())
                 .map(super::user::from_json),
         })),
+        "INTERACTION_CREATE" => Some(Typed::Interaction(super::interaction_event::from_json(
+            data,
+        ))),
         _ => None,
     }
 }

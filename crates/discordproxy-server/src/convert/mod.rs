@@ -15,6 +15,8 @@ pub mod event;
 pub mod file;
 pub mod gateway;
 pub mod guild;
+pub mod interaction;
+pub mod interaction_event;
 pub(crate) mod json;
 pub mod member;
 pub mod message;

@@ -13,6 +13,7 @@ pub mod channel;
 pub mod command;
 mod gateway;
 mod guild;
+mod interaction;
 pub mod member;
 pub mod message;
 pub mod pin;

@@ -40,7 +40,7 @@ impl From<&Route> for BucketKey {
 }
 
 impl Route {
-    /// The webhook id and token of a webhook-token route.
+    /// The id and token of a token route (a webhook's, or an interaction's).
     pub fn webhook_token(&self) -> Option<(u64, &WebhookToken)> {
         match self {
             Self::ExecuteWebhook {
@@ -61,6 +61,22 @@ impl Route {
                 webhook_id,
                 webhook_token,
                 ..
+            }
+            | Self::CreateInteractionResponse {
+                interaction_id: webhook_id,
+                interaction_token: webhook_token,
+            }
+            | Self::OriginalInteractionResponse {
+                webhook_id,
+                webhook_token,
+            }
+            | Self::EditOriginalInteractionResponse {
+                webhook_id,
+                webhook_token,
+            }
+            | Self::DeleteOriginalInteractionResponse {
+                webhook_id,
+                webhook_token,
             } => Some((*webhook_id, webhook_token)),
             _ => None,
         }
@@ -290,6 +306,13 @@ routes! {
     WebhookMessage { webhook_id, webhook_token: WebhookToken, message_id } => GET "webhooks/{webhook_id}/{webhook_token}/messages/{message_id}", major = webhook_id;
     EditWebhookMessage { webhook_id, webhook_token: WebhookToken, message_id } => PATCH "webhooks/{webhook_id}/{webhook_token}/messages/{message_id}", major = webhook_id;
     DeleteWebhookMessage { webhook_id, webhook_token: WebhookToken, message_id } => DELETE "webhooks/{webhook_id}/{webhook_token}/messages/{message_id}", major = webhook_id;
+    // Interactions (issue 13): token routes, keyed like the webhook ones.
+    CreateInteractionResponse { interaction_id, interaction_token: WebhookToken } => POST "interactions/{interaction_id}/{interaction_token}/callback", major = interaction_id;
+    // The initial response's message: the application id and interaction token in the places
+    // of a webhook's (templates as for dynamic paths).
+    OriginalInteractionResponse { webhook_id, webhook_token: WebhookToken } => GET "webhooks/{webhook_id}/{webhook_token}/messages/@original", major = webhook_id;
+    EditOriginalInteractionResponse { webhook_id, webhook_token: WebhookToken } => PATCH "webhooks/{webhook_id}/{webhook_token}/messages/@original", major = webhook_id;
+    DeleteOriginalInteractionResponse { webhook_id, webhook_token: WebhookToken } => DELETE "webhooks/{webhook_id}/{webhook_token}/messages/@original", major = webhook_id;
 }
 
 #[cfg(test)]
@@ -483,6 +506,22 @@ mod tests {
             Route::Webhook { webhook_id: 7 },
             Route::ModifyWebhook { webhook_id: 7 },
             Route::DeleteWebhook { webhook_id: 7 },
+            Route::CreateInteractionResponse {
+                interaction_id: 7,
+                interaction_token: token(),
+            },
+            Route::OriginalInteractionResponse {
+                webhook_id: 7,
+                webhook_token: token(),
+            },
+            Route::EditOriginalInteractionResponse {
+                webhook_id: 7,
+                webhook_token: token(),
+            },
+            Route::DeleteOriginalInteractionResponse {
+                webhook_id: 7,
+                webhook_token: token(),
+            },
         ];
         for route in routes {
             assert!(!route.template().contains("sEcReT"), "{route:?}");

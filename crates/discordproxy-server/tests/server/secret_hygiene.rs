@@ -4,13 +4,17 @@
 //! appears in any log line (console or file), error a client receives, metric or panic
 //! message; nor does a webhook token sent in `CallDiscordApi` paths, nor one of a real
 //! webhook used by the webhook RPCs (executed, its message read, edited and deleted, a 500
-//! retried, a wrong token 401/50027, the deleted webhook's 404), nor a user's OAuth2
-//! access token sent with `AddGuildMember` (accepted, already a member, refused, retried).
+//! retried, a wrong token 401/50027, the deleted webhook's 404), nor an interaction's token
+//! (`CreateInteractionResponse` answered, a second response's 40060, a wrong token's 10062,
+//! the original edited, a follow-up posted and a wrong token's 401),
+//! nor a user's OAuth2 access token sent with `AddGuildMember` (accepted, already a member,
+//! refused, retried).
 
 use discord_emulator::{Emulator, Fixture, Options};
 use discordproxy_proto::{
-    AddGuildMemberRequest, CallDiscordApiRequest, CreateWebhookRequest,
-    DeleteWebhookMessageRequest, DeleteWebhookRequest, EditWebhookMessageRequest, Embed,
+    AddGuildMemberRequest, CallDiscordApiRequest, CreateFollowupMessageRequest,
+    CreateInteractionResponseRequest, CreateWebhookRequest, DeleteWebhookMessageRequest,
+    DeleteWebhookRequest, EditOriginalInteractionResponseRequest, EditWebhookMessageRequest, Embed,
     ExecuteWebhookRequest, GetGatewayStatusRequest, GetGuildChannelsRequest,
     GetWebhookMessageRequest, SendChannelMessageRequest, SendDirectMessageRequest,
     discord_api_client::DiscordApiClient,
@@ -24,6 +28,10 @@ use crate::common::BIN;
 
 /// The token of the webhook the scenarios create (known once created).
 static REAL_WEBHOOK_TOKEN: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+/// The token of the interaction the scenarios make (known once made).
+static REAL_INTERACTION_TOKEN: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+/// An interaction token Discord does not know (404/10062).
+const WRONG_INTERACTION_TOKEN: &str = "CANARYinteractionWRONG-7e3a9d";
 /// The bot token: recognisable, and also checked in pieces (its dot-separated parts).
 const TOKEN: &str = "CANARYtokenMTIzNDU2Nzg5.Gx7yQz.hygieneCanary_4f2a9c1e";
 /// A webhook token in `CallDiscordApi` paths (also in one of the 500 faults' retries).
@@ -269,6 +277,68 @@ async fn scenarios(emulator: &Emulator, port: u16, metrics_port: u16) -> Vec<Str
                 .map(|r| format!("{:?}", r.into_inner())),
         );
     }
+    // An interaction's response with its real token, a second one (40060) and a wrong token
+    // (10062): neither token may appear anywhere.
+    let made: serde_json::Value = reqwest::Client::new()
+        .post(format!("{}/_emulator/interactions", emulator.base_url()))
+        .json(
+            &serde_json::json!({"type": 2, "guild_id": GUILD.to_string(),
+            "channel_id": GENERAL.to_string(), "user_id": ALICE.to_string(),
+            "data": {"id": "900000000000000001", "name": "ping", "type": 1}}),
+        )
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let interaction_id: u64 = made["id"].as_str().unwrap().parse().unwrap();
+    let interaction_token = made["token"].as_str().unwrap().to_owned();
+    REAL_INTERACTION_TOKEN
+        .set(interaction_token.clone())
+        .unwrap();
+    for (token, with_response) in [
+        (interaction_token.as_str(), true),
+        (interaction_token.as_str(), false),
+        (WRONG_INTERACTION_TOKEN, false),
+    ] {
+        record(
+            client
+                .create_interaction_response(CreateInteractionResponseRequest {
+                    interaction_id,
+                    interaction_token: token.to_owned(),
+                    r#type: 4,
+                    with_response,
+                    content: "pong".into(),
+                    ..Default::default()
+                })
+                .await
+                .map(|r| format!("{:?}", r.into_inner())),
+        );
+    }
+    // The response's message and a follow-up with the real token, and a wrong token's 401.
+    record(
+        client
+            .edit_original_interaction_response(EditOriginalInteractionResponseRequest {
+                interaction_token: interaction_token.clone(),
+                content: Some("edited".into()),
+                ..Default::default()
+            })
+            .await
+            .map(|r| format!("{:?}", r.into_inner())),
+    );
+    for token in [interaction_token.as_str(), WRONG_INTERACTION_TOKEN] {
+        record(
+            client
+                .create_followup_message(CreateFollowupMessageRequest {
+                    interaction_token: token.to_owned(),
+                    content: "follow-up".into(),
+                    ..Default::default()
+                })
+                .await
+                .map(|r| format!("{:?}", r.into_inner())),
+        );
+    }
     // Token-bearing paths: Discord's 404, a refused path, a 500 retried (GET), and a POST
     // after a 500 (not retried).
     emulator
@@ -465,7 +535,19 @@ async fn the_token_appears_in_no_log_error_metric_or_panic() {
             .any(|text| text.contains("Invalid Webhook Token")),
         "the wrong webhook token's 401 was told: {told:?}"
     );
+    assert!(
+        told.iter().any(|text| text.contains("Unknown interaction")),
+        "the wrong interaction token's 404 was told: {told:?}"
+    );
+    assert!(
+        told.iter()
+            .any(|text| text.contains("Interaction has already been acknowledged")),
+        "the second response's 400 was told: {told:?}"
+    );
     let real_webhook_token = REAL_WEBHOOK_TOKEN.get().expect("the webhook scenarios ran");
+    let real_interaction_token = REAL_INTERACTION_TOKEN
+        .get()
+        .expect("the interaction scenarios ran");
     for piece in [
         TOKEN,
         API_KEY,
@@ -473,6 +555,8 @@ async fn the_token_appears_in_no_log_error_metric_or_panic() {
         ACCESS_TOKEN,
         WRONG_ACCESS_TOKEN,
         real_webhook_token,
+        WRONG_INTERACTION_TOKEN,
+        real_interaction_token,
     ]
     .into_iter()
     .chain(TOKEN.split('.'))

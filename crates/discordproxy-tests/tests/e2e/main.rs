@@ -11,6 +11,7 @@ mod connection_limits;
 mod files;
 mod gateway;
 mod hostile_discord;
+mod interactions;
 mod layout;
 mod members_roles;
 mod message_bulk_crosspost;
