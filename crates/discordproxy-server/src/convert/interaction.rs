@@ -75,9 +75,7 @@ pub fn create_interaction_response(request: &CreateInteractionResponseRequest) -
     let data = match kind {
         PONG => None,
         CHANNEL_MESSAGE_WITH_SOURCE | UPDATE_MESSAGE => {
-            let flags = i32::try_from(request.flags).map_err(|_| {
-                Error::InvalidArgument(format!("flags {} is out of range", request.flags))
-            })?;
+            let flags = request.flags;
             let fields = CreateFields {
                 content: &request.content,
                 embed: None,
