@@ -5,8 +5,9 @@
 //! Discord's errors as status + JSON details, and the limits refused before any request.
 
 use crate::message_support::{
-    ANNOUNCEMENTS, GENERAL, GUILD, READ_ONLY, STAFF_ONLY, UNKNOWN_CHANNEL, audit_log_reason,
-    details, judge_body, judge_response, only_request_since, plain_text, requests_since, route,
+    ANNOUNCEMENTS, GENERAL, GUILD, READ_ONLY, STAFF_ONLY, UNKNOWN_CHANNEL, answered,
+    audit_log_reason, details, judge_body, judge_response, only_request_since, plain_text,
+    requests_since, route,
 };
 use discordproxy_proto::{
     CreateGuildChannelRequest, DeleteChannelPermissionRequest, DeleteChannelRequest,
@@ -19,11 +20,6 @@ use tonic::Code;
 
 const CATEGORY: u64 = 400_000_000_000_000_001;
 const ALICE: u64 = 200_000_000_000_000_001;
-
-/// The JSON the emulator answered, which `json` must be exactly.
-fn answered(request: &discord_emulator::RecordedRequest) -> Value {
-    request.response.clone().expect("a JSON answer")
-}
 
 #[tokio::test]
 async fn get_channel_answers_the_typed_channel_and_discords_json() {

@@ -5,8 +5,9 @@
 //! without a request, and THREAD_CREATE on StreamEvents with its typed view.
 
 use crate::message_support::{
-    GENERAL, GUILD, READ_ONLY, STAFF_ONLY, UNKNOWN_CHANNEL, audit_log_reason, details, judge_body,
-    judge_response, only_request_since, plain_text, requests_since, route, send,
+    GENERAL, GUILD, READ_ONLY, STAFF_ONLY, UNKNOWN_CHANNEL, audit_log_reason, details,
+    discord_error, judge_body, judge_response, only_request_since, plain_text, requests_since,
+    route, send,
 };
 use discord_emulator::{Fixture, Options, RecordedRequest};
 use discordproxy_proto::{
@@ -443,15 +444,6 @@ async fn active_and_archived_thread_lists() {
 }
 
 /// Asserts a Discord error with its gRPC code and JSON details.
-#[track_caller]
-fn assert_discord(status: &tonic::Status, code: Code, http: u16, json_code: u64, text: &str) {
-    assert_eq!(status.code(), code, "{status:?}");
-    assert_eq!(
-        details(status),
-        json!({"type": "HTTPException", "status": http, "code": json_code, "text": text})
-    );
-}
-
 #[tokio::test]
 async fn discords_thread_errors_keep_the_error_contract() {
     let stack = start().await;
@@ -471,7 +463,7 @@ async fn discords_thread_errors_keep_the_error_contract() {
         .start_thread_from_message(from_message)
         .await
         .unwrap_err();
-    assert_discord(
+    discord_error(
         &status,
         Code::InvalidArgument,
         400,
@@ -487,7 +479,7 @@ async fn discords_thread_errors_keep_the_error_contract() {
         })
         .await
         .unwrap_err();
-    assert_discord(&status, Code::InvalidArgument, 400, 50024, wrong_type);
+    discord_error(&status, Code::InvalidArgument, 400, 50024, wrong_type);
     // A text channel refuses a forum post.
     let status = client
         .start_thread_in_forum_or_media_channel(StartThreadInForumOrMediaChannelRequest {
@@ -501,7 +493,7 @@ async fn discords_thread_errors_keep_the_error_contract() {
         })
         .await
         .unwrap_err();
-    assert_discord(&status, Code::InvalidArgument, 400, 50024, wrong_type);
+    discord_error(&status, Code::InvalidArgument, 400, 50024, wrong_type);
     let status = client
         .join_thread(JoinThreadRequest {
             channel_id: GENERAL,
@@ -509,7 +501,7 @@ async fn discords_thread_errors_keep_the_error_contract() {
         })
         .await
         .unwrap_err();
-    assert_discord(&status, Code::InvalidArgument, 400, 50024, wrong_type);
+    discord_error(&status, Code::InvalidArgument, 400, 50024, wrong_type);
 
     let thread = private_thread(&mut client, "errors").await;
     let status = client
@@ -520,7 +512,7 @@ async fn discords_thread_errors_keep_the_error_contract() {
         })
         .await
         .unwrap_err();
-    assert_discord(&status, Code::NotFound, 404, 10007, "Unknown Member");
+    discord_error(&status, Code::NotFound, 404, 10007, "Unknown Member");
     let status = client
         .get_thread_member(GetThreadMemberRequest {
             channel_id: thread,
@@ -529,7 +521,7 @@ async fn discords_thread_errors_keep_the_error_contract() {
         })
         .await
         .unwrap_err();
-    assert_discord(&status, Code::NotFound, 404, 10007, "Unknown Member");
+    discord_error(&status, Code::NotFound, 404, 10007, "Unknown Member");
     let status = client
         .remove_thread_member(RemoveThreadMemberRequest {
             channel_id: UNKNOWN_CHANNEL,
@@ -538,7 +530,7 @@ async fn discords_thread_errors_keep_the_error_contract() {
         })
         .await
         .unwrap_err();
-    assert_discord(&status, Code::NotFound, 404, 10003, "Unknown Channel");
+    discord_error(&status, Code::NotFound, 404, 10003, "Unknown Channel");
     let status = client
         .list_thread_members(ListThreadMembersRequest {
             channel_id: UNKNOWN_CHANNEL,
@@ -546,7 +538,7 @@ async fn discords_thread_errors_keep_the_error_contract() {
         })
         .await
         .unwrap_err();
-    assert_discord(&status, Code::NotFound, 404, 10003, "Unknown Channel");
+    discord_error(&status, Code::NotFound, 404, 10003, "Unknown Channel");
     archive(&stack, thread).await;
     let status = client
         .leave_thread(LeaveThreadRequest {
@@ -555,7 +547,7 @@ async fn discords_thread_errors_keep_the_error_contract() {
         })
         .await
         .unwrap_err();
-    assert_discord(
+    discord_error(
         &status,
         Code::InvalidArgument,
         400,
@@ -566,7 +558,7 @@ async fn discords_thread_errors_keep_the_error_contract() {
         .list_active_guild_threads(ListActiveGuildThreadsRequest { guild_id: 42 })
         .await
         .unwrap_err();
-    assert_discord(&status, Code::NotFound, 404, 10004, "Unknown Guild");
+    discord_error(&status, Code::NotFound, 404, 10004, "Unknown Guild");
     let status = client
         .list_public_archived_threads(ListPublicArchivedThreadsRequest {
             channel_id: STAFF_ONLY,
@@ -574,7 +566,7 @@ async fn discords_thread_errors_keep_the_error_contract() {
         })
         .await
         .unwrap_err();
-    assert_discord(
+    discord_error(
         &status,
         Code::PermissionDenied,
         403,
@@ -588,7 +580,7 @@ async fn discords_thread_errors_keep_the_error_contract() {
         })
         .await
         .unwrap_err();
-    assert_discord(
+    discord_error(
         &status,
         Code::PermissionDenied,
         403,
@@ -602,7 +594,7 @@ async fn discords_thread_errors_keep_the_error_contract() {
         })
         .await
         .unwrap_err();
-    assert_discord(&status, Code::NotFound, 404, 10003, "Unknown Channel");
+    discord_error(&status, Code::NotFound, 404, 10003, "Unknown Channel");
     stack.stop().await;
 }
 
@@ -612,7 +604,7 @@ async fn thread_limits_are_refused_without_a_request() {
     let mut client = stack.client().await;
     let skip = stack.emulator.requests().len();
     let invalid = |status: tonic::Status, text: &str| {
-        assert_discord(&status, Code::InvalidArgument, 400, 50035, text);
+        discord_error(&status, Code::InvalidArgument, 400, 50035, text);
     };
     invalid(
         client
