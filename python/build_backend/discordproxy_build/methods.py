@@ -1,0 +1,2 @@
+def write(out, pb2):
+    out.write_text("# placeholder\n")
