@@ -6,8 +6,14 @@
 #   3. a virtualenv .venv with tests/python/requirements.txt (the unmodified PyPI
 #      discordproxy 1.5.1 client, pytest); set up in the background while steps 1-2 run
 #   4. pytest tests/python against the binaries of step 1 (emulator + server as real processes)
+#   5. the Python distribution: scripts/build-wheel.sh builds the manylinux wheel (release
+#      binaries); a fresh venv gets discordproxy 1.5.1 and the test requirements, then the wheel
+#      installed over them, with no cargo or rustc on the PATH
+#   6. pytest tests/python again in that venv: the same compatibility suite with OUR
+#      `discordproxy.client` in place of 1.5.1's, against venv/bin/discordproxyserver, plus
+#      tests/python/package (the client's own features)
 # The summary gives each step's result and wall time. Extra arguments are passed to pytest
-# (e.g. `scripts/test.sh -k guild`).
+# (e.g. `scripts/test.sh -k guild`). SKIP_WHEEL=1 skips steps 5-6 (a quicker local run).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -121,15 +127,20 @@ fi
 record "python env (.venv)" "ok (set up beside the build)"
 
 # --- 4. compatibility suite ---------------------------------------------------------------
-step "pytest tests/python (unmodified PyPI discordproxy 1.5.1 client)"
-export DISCORDPROXY_BIN_DIR="${DISCORDPROXY_BIN_DIR:-$ROOT/target/debug}"
-JUNIT="$LOG_DIR/pytest.xml"
-set +e
-.venv/bin/python -m pytest tests/python -q -p no:cacheprovider --tb=native --junitxml="$JUNIT" "$@"
-PYTEST_RC=$?
-set -e
-read -r PY_PASSED PY_FAILED < <(
-  .venv/bin/python - "$JUNIT" <<'PY' || echo "0 0"
+# run_pytest LABEL PYTHON BIN_DIR [pytest args…]: the suite with PYTHON's `discordproxy` package
+# against the binaries in BIN_DIR; adds its counts to the totals.
+run_pytest() {
+  local label="$1" python="$2" bin_dir="$3"
+  shift 3
+  local junit="$LOG_DIR/pytest-$(printf '%s' "$label" | tr -c 'a-zA-Z0-9' '-').xml"
+  local rc passed failed
+  set +e
+  DISCORDPROXY_BIN_DIR="$bin_dir" "$python" -m pytest tests/python -q -p no:cacheprovider \
+    --tb=native --junitxml="$junit" "$@"
+  rc=$?
+  set -e
+  read -r passed failed < <(
+    "$python" - "$junit" <<'PY' || echo "0 0"
 import sys
 import xml.etree.ElementTree as ET
 
@@ -140,17 +151,90 @@ bad = sum(int(s.get("failures", 0)) + int(s.get("errors", 0)) for s in suites)
 skipped = sum(int(s.get("skipped", 0)) for s in suites)
 print(tests - bad - skipped, bad)
 PY
-)
-TOTAL_PASSED=$((TOTAL_PASSED + PY_PASSED))
-TOTAL_FAILED=$((TOTAL_FAILED + PY_FAILED))
-if [ "$PYTEST_RC" -eq 0 ]; then
-  record "pytest tests/python" "ok: $PY_PASSED passed, $PY_FAILED failed"
-else
-  # exit 5 = no test collected: a failure too
-  record "pytest tests/python" "FAILED (exit $PYTEST_RC): $PY_PASSED passed, $PY_FAILED failed"
-  FAILED=1
-  if [ "$PY_FAILED" -eq 0 ]; then TOTAL_FAILED=$((TOTAL_FAILED + 1)); fi
+  )
+  TOTAL_PASSED=$((TOTAL_PASSED + passed))
+  TOTAL_FAILED=$((TOTAL_FAILED + failed))
+  if [ "$rc" -eq 0 ]; then
+    record "$label" "ok: $passed passed, $failed failed"
+  else
+    # exit 5 = no test collected: a failure too
+    record "$label" "FAILED (exit $rc): $passed passed, $failed failed"
+    FAILED=1
+    if [ "$failed" -eq 0 ]; then TOTAL_FAILED=$((TOTAL_FAILED + 1)); fi
+  fi
+}
+
+step "pytest tests/python (unmodified PyPI discordproxy 1.5.1 client)"
+run_pytest "pytest (1.5.1 client)" .venv/bin/python "${DISCORDPROXY_BIN_DIR:-$ROOT/target/debug}" "$@"
+
+if [ "${SKIP_WHEEL:-0}" = "1" ]; then
+  record "wheel" "skipped (SKIP_WHEEL=1)"
+  summary
+  exit "$FAILED"
 fi
+
+# --- 5. the wheel, installed over discordproxy 1.5.1 in a fresh venv -----------------------
+step "scripts/build-wheel.sh (manylinux wheel, release binaries)"
+WHEEL_DIR="$LOG_DIR/dist"
+if bash scripts/build-wheel.sh "$WHEEL_DIR"; then
+  WHEEL=$(ls "$WHEEL_DIR"/discordproxy-*.whl)
+  record "wheel build" "ok: $(basename "$WHEEL"), $(($(stat -c %s "$WHEEL") / 1024)) KiB"
+else
+  record "wheel build" "FAILED"
+  FAILED=1
+  TOTAL_FAILED=$((TOTAL_FAILED + 1))
+  summary
+  exit 1
+fi
+
+step "fresh venv: discordproxy 1.5.1 + test requirements, then the wheel over them (no cargo, no rustc)"
+WHEEL_VENV="$ROOT/target/wheel-test/venv"
+# A PATH without the Rust toolchain: the installed wheel must need none.
+NO_RUST_PATH="$WHEEL_VENV/bin:/usr/local/bin:/usr/bin:/bin"
+set +e
+(
+  set -e
+  rm -rf "$WHEEL_VENV"
+  python3 -m venv "$WHEEL_VENV"
+  export PATH="$NO_RUST_PATH"
+  ! command -v cargo && ! command -v rustc
+  pip() { "$WHEEL_VENV/bin/python" -m pip --disable-pip-version-check "$@"; }
+  pip install --quiet -r tests/python/requirements.txt -r tests/python/package/requirements.txt
+  pip install --quiet "$WHEEL"
+  pip check
+  "$WHEEL_VENV/bin/discordproxyserver" --version
+  "$WHEEL_VENV/bin/python" - <<'PY'
+import importlib.metadata as md
+import pathlib
+
+import discordproxy
+
+version = md.version("discordproxy")
+assert version.startswith("2."), f"installed discordproxy is {version}, not ours"
+assert discordproxy.__version__ == version, (discordproxy.__version__, version)
+package = pathlib.Path(discordproxy.__file__).parent
+stale = [name for name in ("_server.py", "_api.py", "_discord_client.py") if (package / name).exists()]
+assert not stale, f"files of discordproxy 1.5.1 left behind: {stale}"
+print(f"discordproxy {version} replaced 1.5.1 cleanly in {package}")
+PY
+) >"$LOG_DIR/wheel-venv.log" 2>&1
+WHEEL_VENV_RC=$?
+set -e
+cat "$LOG_DIR/wheel-venv.log"
+if [ "$WHEEL_VENV_RC" -ne 0 ]; then
+  record "wheel venv" "FAILED (exit $WHEEL_VENV_RC)"
+  FAILED=1
+  TOTAL_FAILED=$((TOTAL_FAILED + 1))
+  summary
+  exit 1
+fi
+SERVER_VERSION=$("$WHEEL_VENV/bin/discordproxyserver" --version)
+record "wheel venv" "ok: over 1.5.1, $SERVER_VERSION"
+
+# --- 6. the suite with our client -----------------------------------------------------------
+step "pytest tests/python (our discordproxy client from the wheel, venv/bin/discordproxyserver)"
+PATH="$NO_RUST_PATH" DISCORDPROXY_EMULATOR_BIN="$ROOT/target/debug/discord-emulator" \
+  run_pytest "pytest (our client, wheel)" "$WHEEL_VENV/bin/python" "$WHEEL_VENV/bin" "$@"
 
 summary
 exit "$FAILED"

@@ -77,7 +77,10 @@ def bin_dir() -> Path:
 
 
 def binary(name: str) -> Path:
-    path = bin_dir() / name
+    """A binary of the project: from $DISCORDPROXY_BIN_DIR (else target/debug); the emulator
+    from $DISCORDPROXY_EMULATOR_BIN if set (a wheel's bin/ has the server and CLI only)."""
+    emulator = os.environ.get("DISCORDPROXY_EMULATOR_BIN")
+    path = Path(emulator) if name == "discord-emulator" and emulator else bin_dir() / name
     if not path.is_file():
         pytest.fail(
             f"binary {path} not found: build it with `cargo build --workspace --bins` "
