@@ -93,6 +93,9 @@ class DiscordProxyGrpcError(DiscordProxyException):
         self._details = details
         self.retry_after = retry_after
 
+    def __reduce__(self) -> tuple[Any, ...]:  # picklable (e.g. results of worker processes)
+        return (type(self), (self._status, self._details), self.__dict__)
+
     @property
     def details(self) -> str:
         """Details about the error state."""
@@ -130,6 +133,9 @@ class DiscordProxyHttpError(DiscordProxyException):
         self._code = code
         self._text = text
         self.retry_after = retry_after
+
+    def __reduce__(self) -> tuple[Any, ...]:  # picklable (e.g. results of worker processes)
+        return (type(self), (self._status, self._code, self._text), self.__dict__)
 
     @property
     def code(self) -> int:

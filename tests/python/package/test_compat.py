@@ -312,3 +312,17 @@ def test_server_stream_method(client, emulator):
                 break
         stream.cancel()
         assert list(stream) == []
+
+
+def test_exceptions_pickle():
+    import pickle
+
+    from discordproxy.exceptions import DiscordProxyHttpError, DiscordProxyTimeoutError
+
+    for err in (
+        DiscordProxyHttpError(403, 50001, "Missing Access", retry_after=1.5),
+        DiscordProxyTimeoutError(grpc.StatusCode.DEADLINE_EXCEEDED, "Deadline Exceeded"),
+    ):
+        copy = pickle.loads(pickle.dumps(err))
+        assert type(copy) is type(err)
+        assert (str(copy), copy.args, copy.retry_after) == (str(err), err.args, err.retry_after)

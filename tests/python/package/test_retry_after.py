@@ -48,7 +48,7 @@ def test_retry_after_on_a_slot_beyond_the_deadline(limited):
     assert took < 0.9, f"refused after {took:.2f} s"
     assert err.retry_after is not None, "no RetryInfo read from grpc-status-details-bin"
     assert 3.0 < err.retry_after <= 5.0, err.retry_after
-    assert f"retry after {err.retry_after:.3f} s" in err.details or "retry after" in err.details
+    assert "retry after" in err.details, err.details
     # 1.5.1's text is unchanged.
     assert str(err) == f"gRPC error. Status code: RESOURCE_EXHAUSTED - Error message: {err.details}"
 

@@ -51,7 +51,10 @@ def _env() -> dict[str, str]:
 
 
 def _mypy(path: Path, cache: Path) -> subprocess.CompletedProcess[str]:
-    pytest.importorskip("mypy")
+    try:
+        import mypy  # noqa: F401
+    except ImportError:
+        pytest.fail("mypy is missing: pip install -r tests/python/package/requirements.txt")
     return subprocess.run(
         [sys.executable, "-m", "mypy", "--strict", "--python-executable", sys.executable,
          "--cache-dir", str(cache), "--no-error-summary", "--show-error-codes", str(path)],
