@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Builds the `discordproxy` wheel that installs on common Linux hosts without a Rust toolchain:
+#   dist/discordproxy-<version>-py3-none-manylinux_2_17_x86_64.manylinux2014_x86_64.whl
+# (release binaries linked against glibc 2.17 with zig from PyPI; maturin checks the manylinux
+# policy). The build goes through the project's own PEP 517 backend, as `pip install .` does, so
+# the wheel carries the modules generated from proto/discord_api.proto.
+#
+#   scripts/build-wheel.sh [OUT_DIR]     default OUT_DIR: dist/
+#
+# The build tools go into target/wheel-build/venv (maturin, grpcio-tools, mypy-protobuf, ziglang,
+# pinned below); cargo's artifacts into target/x86_64-unknown-linux-gnu/ (kept between runs).
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+OUT="${1:-dist}"
+VENV="target/wheel-build/venv"
+
+say() { printf '[build-wheel] %s\n' "$*" >&2; }
+
+if [ ! -x "$VENV/bin/python" ]; then
+  say "build tools venv: $VENV"
+  python3 -m venv "$VENV"
+fi
+"$VENV/bin/python" -m pip install --quiet --disable-pip-version-check \
+  "maturin==1.16.0" "grpcio-tools==1.85.1" "mypy-protobuf==5.1.0" "ziglang==0.17.0"
+
+mkdir -p "$OUT"
+say "pip wheel . (maturin --zig, manylinux2014)"
+started=$(date +%s)
+# The backend's requirements are in $VENV (no isolation: nothing downloaded again per build).
+# maturin finds zig through the `ziglang` module of the interpreter it runs under.
+PATH="$ROOT/$VENV/bin:$PATH" \
+MATURIN_PEP517_ARGS="--zig --compatibility manylinux2014 --auditwheel check" \
+  "$VENV/bin/python" -m pip wheel --quiet --disable-pip-version-check --no-deps \
+  --no-build-isolation --wheel-dir "$OUT" .
+say "built in $(($(date +%s) - started)) s:"
+ls -l "$OUT"/discordproxy-*.whl >&2
