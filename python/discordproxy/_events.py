@@ -7,11 +7,16 @@ reset once a connection stands). Other errors (`UNAUTHENTICATED`, `PERMISSION_DE
 `INVALID_ARGUMENT`, …) end the iteration with the matching `discordproxy.exceptions` error.
 
 Resuming, when the server supports it (the proto then has `GatewayEvent.position` and
-`StreamEventsRequest.resume_after` / `epoch`): the stream remembers the position of the last event
-it delivered and the stream epoch the server announced in its initial metadata; a reconnection
-asks to resume after that position, and the server's initial metadata
-`discordproxy-missed-events: N` (or `unknown`) says how many events were lost. Without those
-fields (an older proto or server) a reconnection is live and the missed count is unknown (None).
+`StreamEventsRequest.resume_after` / `epoch`): every stream's initial metadata carries the
+server's stream epoch (`discordproxy-stream-epoch`) and its newest event position
+(`discordproxy-stream-position`); the stream remembers the position of the last event it
+delivered (or that newest position while it has delivered none, or the
+`discordproxy-resume-after` trailer of a `RESOURCE_EXHAUSTED` lag, which also counts events its
+filters skipped), and a reconnection asks to resume after it in that epoch. The server replays
+what it still holds, then goes live, and its initial metadata `discordproxy-missed-events: N`
+(or `unknown`: another epoch, i.e. a restarted server) says how many matching events were lost.
+Without those fields (an older proto or server) a reconnection is live and the missed count is
+unknown (None).
 
 Each reconnection calls `on_reconnect(missed)` (an int, or None for unknown), logs a warning on
 the logger `discordproxy.events` when events were (or may have been) missed, and adds to the
@@ -37,6 +42,8 @@ from .exceptions import DiscordProxyGrpcError, to_discord_proxy_exception
 __all__ = [
     "EPOCH_KEYS",
     "MISSED_EVENTS_KEY",
+    "POSITION_KEY",
+    "RESUME_AFTER_KEY",
     "RETRY_CODES",
     "AsyncEventStream",
     "EventStream",
@@ -46,8 +53,12 @@ logger = logging.getLogger("discordproxy.events")
 
 #: Initial-metadata key with the number of events missed since `resume_after` (or `unknown`).
 MISSED_EVENTS_KEY = "discordproxy-missed-events"
-#: Initial-metadata keys that may carry the server's stream epoch (the first one present wins).
-EPOCH_KEYS = ("discordproxy-stream-epoch", "discordproxy-epoch", "discordproxy-events-epoch")
+#: Initial-metadata key with the server's stream epoch (in a tuple: the first one present wins).
+EPOCH_KEYS = ("discordproxy-stream-epoch",)
+#: Initial-metadata key with the newest event position when the stream opened.
+POSITION_KEY = "discordproxy-stream-position"
+#: Trailing-metadata key of a lagged stream's RESOURCE_EXHAUSTED: the position to resume after.
+RESUME_AFTER_KEY = "discordproxy-resume-after"
 #: Status codes after which the stream is opened again.
 RETRY_CODES = frozenset(
     {
@@ -75,6 +86,13 @@ def _metadata_value(metadata: Iterable[Any] | None, keys: Sequence[str]) -> str 
         if key in found:
             return found[key].strip()
     return None
+
+
+def _trailing(error: Any) -> Iterable[Any] | None:
+    try:
+        return error.trailing_metadata()  # type: ignore[no-any-return]
+    except Exception:
+        return None
 
 
 def _has_field(descriptor: Any, name: str) -> bool:
@@ -126,14 +144,26 @@ class _Resume:
         self._failures = 0
         self._sent_resume = False
         self._drop_reason = ""
+        # Per attempt: the position asked for, whether the connection stood, the newest
+        # position it announced, whether it delivered an event; and whether events the server
+        # still held were skipped (see `dropped`).
+        self._requested: int | None = None
+        self._stood = False
+        self._newest: int | None = None
+        self._delivered = False
+        self._skipped = False
 
     # -- requests ---------------------------------------------------------------------------
 
     def request(self) -> _pb.StreamEventsRequest:
         fields: dict[str, Any] = {"event_names": self.event_names, "guild_ids": self.guild_ids}
         self._sent_resume = False
+        self._requested = None
+        self._stood = self._delivered = False
+        self._newest = None
         if self.can_resume and self.position is not None:
             fields["resume_after"] = self.position
+            self._requested = self.position
             self._sent_resume = True
             epoch = self._epoch_value()
             if epoch is not None:
@@ -162,15 +192,25 @@ class _Resume:
         self._connections += 1
         self._failures = 0
         epoch = _metadata_value(metadata, EPOCH_KEYS)
-        if epoch:
+        newest = _metadata_value(metadata, (POSITION_KEY,))
+        newest_position = int(newest) if newest is not None and newest.isdigit() else None
+        self._stood = True
+        self._newest = newest_position
+        if epoch and epoch != self.epoch:
+            # A new epoch (the first stream, or a restarted server): positions of another
+            # epoch mean nothing here; resume after the newest position of this one.
             self.epoch = epoch
+            self.position = newest_position
+        elif self.position is None:
+            self.position = newest_position
         if first and not self._sent_resume:
             return False, None
         missed: int | None = None
-        if self._sent_resume:
+        if self._sent_resume and not self._skipped:
             value = _metadata_value(metadata, (MISSED_EVENTS_KEY,))
             if value is not None and value.isdigit():
                 missed = int(value)
+        self._skipped = False
         if not first:
             self.reconnects += 1
         self.last_missed = missed
@@ -193,6 +233,7 @@ class _Resume:
         return True, missed
 
     def event(self, event: _pb.GatewayEvent) -> None:
+        self._delivered = True
         message: Any = event  # the resume fields may not be in this proto's stubs
         position = self._position_field
         if position is not None:
@@ -217,6 +258,24 @@ class _Resume:
         if error is not None:
             details = error.details() or ""
             reason = f"{code.name}: {details}" if code is not None else details
+            resume_after = _metadata_value(_trailing(error), (RESUME_AFTER_KEY,))
+            if resume_after is not None and resume_after.isdigit() and self.can_resume:
+                self.position = max(self.position or 0, int(resume_after))
+            if (
+                code is grpc.StatusCode.RESOURCE_EXHAUSTED
+                and self._sent_resume
+                and self._stood
+                and not self._delivered
+                and (self.position or 0) <= (self._requested or 0)
+            ):
+                # A resumed stream that lagged at once, without a single event and without
+                # moving its resume point: resuming there again would fail the same way. Go on
+                # after the newest position it announced (or live); what the server still held
+                # in between is skipped, so the next missed count is unknown.
+                newest = self._newest
+                ahead = newest is not None and newest > (self._requested or 0)
+                self.position = newest if ahead else None
+                self._skipped = True
         else:
             reason = "the stream ended"
         self._drop_reason = reason
