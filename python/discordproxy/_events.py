@@ -18,6 +18,9 @@ what it still holds, then goes live, and its initial metadata `discordproxy-miss
 Without those fields (an older proto or server) a reconnection is live and the missed count is
 unknown (None).
 
+The iteration ends when the stream is closed (`close()`, the end of a `with` block) or its
+call is cancelled (e.g. the client was closed).
+
 Each reconnection calls `on_reconnect(missed)` (an int, or None for unknown), logs a warning on
 the logger `discordproxy.events` when events were (or may have been) missed, and adds to the
 stream's `missed` total (None once any count was unknown).
@@ -138,6 +141,8 @@ class _Resume:
         #: Whether the proto has the resume fields (else: live reconnections, missed unknown).
         self.can_resume = _has_field(request_fields, "resume_after")
         self._epoch_field = request_fields.fields_by_name.get("epoch")
+        if resume_after is not None and epoch is None and self._epoch_field is not None:
+            raise ValueError("resume_after needs the epoch it belongs to (an earlier stream's)")
         self._position_field = event_fields.fields_by_name.get("position")
         self._event_epoch_field = event_fields.fields_by_name.get("epoch")
         self._connections = 0
@@ -335,7 +340,8 @@ class EventStream(Iterator[_pb.GatewayEvent]):
             except StopIteration:
                 error = None
             except grpc.RpcError as ex:
-                if self._closed:
+                if self._closed or ex.code() is grpc.StatusCode.CANCELLED:
+                    self._closed = True  # closed here, or the client's channel was closed
                     raise StopIteration from None
                 error = ex
             else:
@@ -431,7 +437,8 @@ class AsyncEventStream(AsyncIterator[_pb.GatewayEvent]):
                     raise StopAsyncIteration from None
                 raise
             except grpc.RpcError as ex:
-                if self._closed:
+                if self._closed or ex.code() is grpc.StatusCode.CANCELLED:
+                    self._closed = True  # closed here, or the client's channel was closed
                     raise StopAsyncIteration from None
                 error = ex
             else:

@@ -186,7 +186,7 @@ class _Types:
         self.enums: set[str] = set()
 
         def walk(prefix: str, path: tuple[int, ...], messages: Any, enums: Any, tag: int) -> None:
-            for index, enum in enumerate(enums):
+            for enum in enums:
                 self.enums.add(f"{prefix}.{enum.name}")
             for index, message in enumerate(messages):
                 full = f"{prefix}.{message.name}"

@@ -316,3 +316,28 @@ def test_resume_bookkeeping(monkeypatch, caplog):
     # Not retried: raised as a discordproxy error.
     with pytest.raises(DiscordProxyGrpcError):
         state.dropped(status(grpc.StatusCode.PERMISSION_DENIED))
+
+
+def test_closing_the_client_ends_its_streams(server, emulator):
+    from discordproxy.client import DiscordClient
+
+    client = DiscordClient(server.target)
+    stream = client.stream_events(["MESSAGE_CREATE"])
+    consumer = Consumer(stream)
+    consumer.wait_for(lambda c: c == "before client close",
+                      lambda: post_as_bot(emulator, GENERAL_ID, "before client close"))
+    client.close()
+    consumer.thread.join(timeout=10)
+    assert not consumer.thread.is_alive() and consumer.error is None
+    assert stream.closed and stream.reconnects == 0
+
+
+def test_resume_after_needs_its_epoch():
+    from discordproxy.client import DiscordClient
+
+    client = DiscordClient()
+    if _can_resume():
+        with pytest.raises(ValueError):
+            client.stream_events(resume_after=5)
+    stream = client.stream_events(resume_after=5, epoch="0" * 32)
+    assert stream.position == 5 and stream.epoch == "0" * 32
