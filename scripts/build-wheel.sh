@@ -5,7 +5,10 @@
 # policy). The build goes through the project's own PEP 517 backend, as `pip install .` does, so
 # the wheel carries the modules generated from proto/discord_api.proto.
 #
-#   scripts/build-wheel.sh [OUT_DIR]     default OUT_DIR: dist/
+#   scripts/build-wheel.sh [--profile NAME] [OUT_DIR]     default OUT_DIR: dist/
+#
+# --profile: cargo profile of the binaries (default release, as pyproject.toml says); the test
+# suite uses `wheel-ci` (Cargo.toml: unoptimised, so that CI's clean build stays short).
 #
 # The build tools go into target/wheel-build/venv (maturin, grpcio-tools, mypy-protobuf, ziglang,
 # pinned below); cargo's artifacts into target/x86_64-unknown-linux-gnu/ (kept between runs).
@@ -13,6 +16,11 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
+PROFILE="release"
+if [ "${1:-}" = "--profile" ]; then
+  PROFILE="$2"
+  shift 2
+fi
 OUT="${1:-dist}"
 VENV="target/wheel-build/venv"
 
@@ -26,12 +34,12 @@ fi
   "maturin==1.16.0" "grpcio-tools==1.85.1" "mypy-protobuf==5.1.0" "ziglang==0.17.0"
 
 mkdir -p "$OUT"
-say "pip wheel . (maturin --zig, manylinux2014)"
+say "pip wheel . (maturin --zig, manylinux2014, cargo profile $PROFILE)"
 started=$(date +%s)
 # The backend's requirements are in $VENV (no isolation: nothing downloaded again per build).
 # maturin finds zig through the `ziglang` module of the interpreter it runs under.
 PATH="$ROOT/$VENV/bin:$PATH" \
-MATURIN_PEP517_ARGS="--zig --compatibility manylinux2014 --auditwheel check" \
+MATURIN_PEP517_ARGS="--zig --compatibility manylinux2014 --auditwheel check --profile $PROFILE" \
   "$VENV/bin/python" -m pip wheel --quiet --disable-pip-version-check --no-deps \
   --no-build-isolation --wheel-dir "$OUT" .
 say "built in $(($(date +%s) - started)) s:"

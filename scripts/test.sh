@@ -7,8 +7,8 @@
 #   3. a virtualenv .venv with tests/python/requirements.txt (the unmodified PyPI
 #      discordproxy 1.5.1 client, pytest); set up in the background while steps 1-2 run
 #   4. pytest tests/python against the binaries of step 1 (emulator + server as real processes)
-#   5. the Python distribution: scripts/build-wheel.sh builds the manylinux wheel (release
-#      binaries); a fresh venv gets discordproxy 1.5.1 and the test requirements, then the wheel
+#   5. the Python distribution: scripts/build-wheel.sh builds the manylinux wheel (profile
+#      wheel-ci: the release wheel's packaging with unoptimised binaries); a fresh venv gets discordproxy 1.5.1 and the test requirements, then the wheel
 #      installed over them, with no cargo or rustc on the PATH
 #   6. pytest tests/python again in that venv: the same compatibility suite with OUR
 #      `discordproxy.client` in place of 1.5.1's, against venv/bin/discordproxyserver, plus
@@ -175,9 +175,9 @@ if [ "${SKIP_WHEEL:-0}" = "1" ]; then
 fi
 
 # --- 5. the wheel, installed over discordproxy 1.5.1 in a fresh venv -----------------------
-step "scripts/build-wheel.sh (manylinux wheel, release binaries)"
+step "scripts/build-wheel.sh --profile wheel-ci (manylinux wheel)"
 WHEEL_DIR="$LOG_DIR/dist"
-if bash scripts/build-wheel.sh "$WHEEL_DIR"; then
+if bash scripts/build-wheel.sh --profile wheel-ci "$WHEEL_DIR"; then
   WHEEL=$(ls "$WHEEL_DIR"/discordproxy-*.whl)
   record "wheel build" "ok: $(basename "$WHEEL"), $(($(stat -c %s "$WHEEL") / 1024)) KiB"
 else
