@@ -92,7 +92,8 @@ pub struct Subscription {
     /// The newest position when subscribing (0: nothing published yet). Events in
     /// `(replay_after, newest]` come from the history ([`EventBus::replay_next`]).
     pub newest: u64,
-    /// Where the replay starts: `resume_after` when resuming, else `newest` (no replay).
+    /// Where the replay starts: `resume_after` when resuming (or, when the events after it
+    /// were evicted, the position before the oldest retained one), else `newest` (no replay).
     pub replay_after: u64,
     /// What could not be replayed; `None` when the subscriber did not ask to resume.
     pub missed: Option<Missed>,
@@ -249,7 +250,9 @@ impl EventBus {
             (newest, None)
         } else {
             let missed = self.missed_after(&log, start.resume_after, filter);
-            (start.resume_after, Some(missed))
+            // What is no longer retained is counted in `missed`, not replayed.
+            let replay_after = start.resume_after.max(log.oldest_retained() - 1);
+            (replay_after, Some(missed))
         };
         Ok(Subscription {
             receiver,
@@ -472,6 +475,11 @@ mod tests {
         }
         // Retained: 17..=20; evicted and noted: 1..=16.
         let missed = |after, filter: &EventFilter| bus.open(resume(&bus, after), filter).unwrap().missed;
+        // The replay starts at the oldest retained event; the rest is counted.
+        let a = filter(&["A"], &[]);
+        let sub = bus.open(resume(&bus, 2), &a).unwrap();
+        assert_eq!((sub.replay_after, sub.newest), (16, 20));
+        assert_eq!(replay_all(&bus, sub.replay_after, sub.newest, &a), [17]);
         assert_eq!(missed(2, &EventFilter::default()), Some(Missed::Count(14)));
         assert_eq!(missed(16, &EventFilter::default()), Some(Missed::Count(0)));
         assert_eq!(missed(20, &EventFilter::default()), Some(Missed::Count(0)));
