@@ -464,11 +464,12 @@ async fn a_lagging_stream_says_where_to_resume_and_the_resume_continues_it() {
     .await
     .expect("the stalled stream ends");
     assert_eq!(status.code(), Code::ResourceExhausted, "{status:?}");
-    assert!(!positions.is_empty());
+    // (Possibly none: the server may not have polled the stream before the burst overtook it.)
     assert!((positions.len() as u64) < EVENTS, "it lagged");
-    let expected: Vec<u64> = (start_position + 1..=start_position + positions.len() as u64).collect();
+    let expected: Vec<u64> =
+        (start_position + 1..=start_position + positions.len() as u64).collect();
     assert_eq!(positions, expected);
-    let last = *positions.last().unwrap();
+    let last = positions.last().copied().unwrap_or(start_position);
     let resume_after: u64 = status
         .metadata()
         .get("discordproxy-resume-after")
@@ -477,7 +478,7 @@ async fn a_lagging_stream_says_where_to_resume_and_the_resume_continues_it() {
         .unwrap()
         .parse()
         .unwrap();
-    assert_eq!(resume_after, last, "the last event the client got");
+    assert_eq!(resume_after, last, "the last event the client got (or the stream's start)");
     assert!(status.message().contains("missed"), "{}", status.message());
     assert!(
         status
