@@ -174,7 +174,10 @@ impl EventBus {
     }
 
     fn log(&self) -> MutexGuard<'_, Log> {
-        self.inner.log.lock().unwrap_or_else(PoisonError::into_inner)
+        self.inner
+            .log
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
     }
 
     fn name_key(&self, name: &str) -> u64 {
@@ -457,7 +460,10 @@ mod tests {
         assert_eq!((sub.newest, sub.replay_after), (10, 3));
         assert_eq!(sub.missed, Some(Missed::Count(0)));
         // Positions 5, 7, 9 carry i = 4, 6, 8.
-        assert_eq!(replay_all(&bus, sub.replay_after, sub.newest, &evens), [5, 7, 9]);
+        assert_eq!(
+            replay_all(&bus, sub.replay_after, sub.newest, &evens),
+            [5, 7, 9]
+        );
         // Published after opening: live only, starting right after `newest`.
         bus.publish(event("EVEN", 0));
         assert_eq!(sub.receiver.recv().await.unwrap().position, 11);
@@ -474,7 +480,8 @@ mod tests {
             bus.publish(event(name, 1 + position % 2));
         }
         // Retained: 17..=20; evicted and noted: 1..=16.
-        let missed = |after, filter: &EventFilter| bus.open(resume(&bus, after), filter).unwrap().missed;
+        let missed =
+            |after, filter: &EventFilter| bus.open(resume(&bus, after), filter).unwrap().missed;
         // The replay starts at the oldest retained event; the rest is counted.
         let a = filter(&["A"], &[]);
         let sub = bus.open(resume(&bus, 2), &a).unwrap();
@@ -502,8 +509,12 @@ mod tests {
         }
         // Retained: the newest; noted: the EVICTED_PER_EVENT before it; forgotten: 1..=10.
         let a = filter(&["A"], &[]);
-        let missed = |after, filter: &EventFilter| bus.open(resume(&bus, after), filter).unwrap().missed;
-        assert_eq!(missed(10, &a), Some(Missed::Count(EVICTED_PER_EVENT as u64)));
+        let missed =
+            |after, filter: &EventFilter| bus.open(resume(&bus, after), filter).unwrap().missed;
+        assert_eq!(
+            missed(10, &a),
+            Some(Missed::Count(EVICTED_PER_EVENT as u64))
+        );
         assert_eq!(missed(9, &a), Some(Missed::Unknown));
         // Unfiltered counts need no notes: exact however old the resume point.
         assert_eq!(
@@ -533,7 +544,10 @@ mod tests {
                 &all,
             )
             .unwrap();
-        assert_eq!((other.replay_after, other.missed), (6, Some(Missed::Unknown)));
+        assert_eq!(
+            (other.replay_after, other.missed),
+            (6, Some(Missed::Unknown))
+        );
         let beyond = bus.open(resume(&bus, 7), &all).unwrap_err().to_string();
         assert!(beyond.starts_with("resume_after 7 is beyond"), "{beyond}");
         let newest = bus.open(resume(&bus, 6), &all).unwrap();
@@ -548,7 +562,10 @@ mod tests {
             )
             .unwrap_err()
             .to_string();
-        assert!(no_epoch.contains("epoch") && no_epoch.contains("resume_after"), "{no_epoch}");
+        assert!(
+            no_epoch.contains("epoch") && no_epoch.contains("resume_after"),
+            "{no_epoch}"
+        );
     }
 
     #[test]

@@ -7,9 +7,7 @@
 //! `RESOURCE_EXHAUSTED` says where to resume.
 
 use discord_emulator::{Fixture, Options};
-use discordproxy_proto::{
-    GatewayEvent, StreamEventsRequest, discord_api_client::DiscordApiClient,
-};
+use discordproxy_proto::{GatewayEvent, StreamEventsRequest, discord_api_client::DiscordApiClient};
 use discordproxy_server::{GatewayOptions, ShardCount};
 use discordproxy_tests::stack::Stack;
 use serde_json::{Value, json};
@@ -214,7 +212,8 @@ async fn a_cancelled_stream_resumes_with_every_event_once_and_in_order() {
     })
     .await;
 
-    let (mut resumed, reopened) = open(&stack, request(&filter, &[GUILD], cursor, &opened.epoch)).await;
+    let (mut resumed, reopened) =
+        open(&stack, request(&filter, &[GUILD], cursor, &opened.epoch)).await;
     resumed_tx.send(()).unwrap();
     assert_eq!(reopened.epoch, opened.epoch);
     assert_eq!(reopened.missed.as_deref(), Some("0"));
@@ -292,13 +291,18 @@ async fn a_resume_after_the_history_rolled_over_says_exactly_how_many_matching_e
     drop(subject);
 
     for i in 1..=20 {
-        observer.dispatch(&stack, MEMBER_UPDATE, &format!("m-{i}")).await;
-        observer.dispatch(&stack, ROLE_CREATE, &format!("r-{i}")).await;
+        observer
+            .dispatch(&stack, MEMBER_UPDATE, &format!("m-{i}"))
+            .await;
+        observer
+            .dispatch(&stack, ROLE_CREATE, &format!("r-{i}"))
+            .await;
     }
     let newest = stack.state.events.newest();
     assert_eq!(newest, observer.seen.last().unwrap().position);
     let oldest_retained = newest - BUFFER + 1;
-    let member_updates = |event: &&GatewayEvent| event.name == MEMBER_UPDATE && event.guild_id == GUILD;
+    let member_updates =
+        |event: &&GatewayEvent| event.name == MEMBER_UPDATE && event.guild_id == GUILD;
     // What the observer saw between the cursor and the history, and in the history.
     let expected_missed = observer
         .seen
@@ -373,7 +377,12 @@ async fn another_epoch_gives_a_live_stream_and_an_unknown_missed_count() {
     // The server restarted: its positions start again and its epoch is new.
     let new = start(1024).await;
     for i in 0..3 {
-        dispatch(&http, &new, &dispatch_body(MEMBER_UPDATE, &format!("m-new-{i}"))).await;
+        dispatch(
+            &http,
+            &new,
+            &dispatch_body(MEMBER_UPDATE, &format!("m-new-{i}")),
+        )
+        .await;
     }
     until("the new server published them", || {
         new.state.events.newest() >= 3
@@ -406,7 +415,9 @@ async fn invalid_resume_points_are_invalid_arguments_naming_the_field() {
         .unwrap_err();
     assert_eq!(status.code(), Code::InvalidArgument);
     assert!(
-        status.message().starts_with(&format!("resume_after {beyond} ")),
+        status
+            .message()
+            .starts_with(&format!("resume_after {beyond} ")),
         "{}",
         status.message()
     );
@@ -440,7 +451,9 @@ async fn a_lagging_stream_says_where_to_resume_and_the_resume_continues_it() {
         .await
         .unwrap();
     let mut small = DiscordApiClient::new(channel);
-    let (mut stalled, opened) = open_with(&mut small, request(&[], &[], 0, "")).await.unwrap();
+    let (mut stalled, opened) = open_with(&mut small, request(&[], &[], 0, ""))
+        .await
+        .unwrap();
     let start_position = opened.position;
     let mut body = dispatch_body(MEMBER_UPDATE, "burst");
     body["count"] = json!(EVENTS);
@@ -478,7 +491,10 @@ async fn a_lagging_stream_says_where_to_resume_and_the_resume_continues_it() {
         .unwrap()
         .parse()
         .unwrap();
-    assert_eq!(resume_after, last, "the last event the client got (or the stream's start)");
+    assert_eq!(
+        resume_after, last,
+        "the last event the client got (or the stream's start)"
+    );
     assert!(status.message().contains("missed"), "{}", status.message());
     assert!(
         status
