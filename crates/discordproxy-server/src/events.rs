@@ -8,7 +8,7 @@
 //!   a power of two) is shared by the live subscribers. A subscriber that falls more than that
 //!   behind loses its place and is ended with `RESOURCE_EXHAUSTED`.
 //! - The **history** holds the newest `--event-buffer` events in full (shared with the ring,
-//!   not copied), and for the [`EVICTED_PER_EVENT`]` × --event-buffer` events before them only
+//!   not copied), and for the `EVICTED_PER_EVENT × --event-buffer` events before them only
 //!   a 16-byte note each (a keyed hash of the name and the guild id) so that the number of
 //!   events a resumed stream can no longer get is counted *after* its filters. Memory stays
 //!   bounded whatever the clients do: about `--event-buffer` events plus 1 KiB per slot of
@@ -156,7 +156,7 @@ pub struct EventBus {
 
 impl EventBus {
     /// A bus whose subscribers may fall `capacity` events behind (at least 1), keeping the
-    /// newest `capacity` events and notes of the [`EVICTED_PER_EVENT`]` × capacity` before
+    /// newest `capacity` events and notes of the `EVICTED_PER_EVENT × capacity` before
     /// them, with a new random epoch.
     pub fn new(capacity: usize) -> Self {
         let capacity = capacity.max(1);
@@ -299,7 +299,8 @@ impl EventBus {
             return Replay::Evicted { oldest };
         }
         let from = usize::try_from(after + 1 - oldest).unwrap_or(usize::MAX);
-        let to = usize::try_from(until.min(log.newest) + 1 - oldest).unwrap_or(usize::MAX);
+        let end = (until.min(log.newest) + 1).saturating_sub(oldest);
+        let to = usize::try_from(end).unwrap_or(usize::MAX);
         log.retained
             .range(from.min(to)..to)
             .find(|event| filter.matches(event))
@@ -332,7 +333,7 @@ impl EventBus {
         self.log().retained.len()
     }
 
-    /// Notes of evicted events currently held (at most [`EVICTED_PER_EVENT`]` × capacity`).
+    /// Notes of evicted events currently held (at most `EVICTED_PER_EVENT × capacity`).
     pub fn noted(&self) -> usize {
         self.log().evicted.len()
     }

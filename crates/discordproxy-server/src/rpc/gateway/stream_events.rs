@@ -253,6 +253,114 @@ mod tests {
         );
     }
 
+    use crate::{discord::api_base::ApiBase, status::RESUME_AFTER_METADATA, token::BotToken};
+    use futures_util::StreamExt;
+
+    fn state(event_buffer: usize) -> Arc<ProxyState> {
+        let api = ApiBase::Custom {
+            authority: "127.0.0.1:9".into(),
+            use_http: true,
+        };
+        let state = ProxyState::new(&BotToken::new("t"), &api, std::time::Duration::from_secs(1));
+        Arc::new(state.with_event_buffer(event_buffer))
+    }
+
+    fn resume(state: &ProxyState, names: &[&str], resume_after: u64) -> StreamEventsRequest {
+        StreamEventsRequest {
+            event_names: names.iter().map(|n| (*n).to_owned()).collect(),
+            resume_after,
+            epoch: state.events.epoch().to_owned(),
+            ..Default::default()
+        }
+    }
+
+    fn header<'a>(response: &'a tonic::Response<ResponseStream>, key: &str) -> Option<&'a str> {
+        response
+            .metadata()
+            .get(key)
+            .map(|value| value.to_str().unwrap())
+    }
+
+    #[tokio::test]
+    async fn a_resumed_stream_replays_then_goes_live_with_its_metadata() {
+        let state = state(4);
+        for i in 1..=10u64 {
+            state
+                .events
+                .publish(event(if i % 2 == 0 { "EVEN" } else { "ODD" }, 0));
+        }
+        // Retained: 7..=10; evicted: 1..=6, of which EVEN after 3: 4, 6.
+        let mut response = open(&state, &resume(&state, &["even"], 3)).unwrap();
+        assert_eq!(
+            header(&response, EPOCH_METADATA),
+            Some(state.events.epoch())
+        );
+        assert_eq!(header(&response, POSITION_METADATA), Some("10"));
+        assert_eq!(header(&response, MISSED_METADATA), Some("2"));
+        let stream = response.get_mut();
+        let mut positions = Vec::new();
+        for _ in 0..2 {
+            positions.push(stream.next().await.unwrap().unwrap().position);
+        }
+        state.events.publish(event("ODD", 0));
+        state.events.publish(event("EVEN", 0));
+        positions.push(stream.next().await.unwrap().unwrap().position);
+        assert_eq!(positions, [8, 10, 12]);
+
+        let live = open(&state, &StreamEventsRequest::default()).unwrap();
+        assert_eq!(header(&live, POSITION_METADATA), Some("12"));
+        assert_eq!(header(&live, MISSED_METADATA), None);
+        let other = open(
+            &state,
+            &StreamEventsRequest {
+                resume_after: 5,
+                epoch: "an old epoch".into(),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        assert_eq!(header(&other, MISSED_METADATA), Some("unknown"));
+    }
+
+    #[tokio::test]
+    async fn a_replay_overtaken_by_new_events_ends_saying_where_to_resume() {
+        let state = state(4);
+        for _ in 0..4 {
+            state.events.publish(event("A", 0));
+        }
+        let mut response = open(&state, &resume(&state, &[], 1)).unwrap();
+        let stream = response.get_mut();
+        assert_eq!(stream.next().await.unwrap().unwrap().position, 2);
+        // Positions 3 and 4 roll out of the history before the client reads them.
+        for _ in 0..4 {
+            state.events.publish(event("A", 0));
+        }
+        let status = stream.next().await.unwrap().unwrap_err();
+        assert_eq!(status.code(), tonic::Code::ResourceExhausted);
+        assert!(
+            status.message().contains("missed 2 events"),
+            "{}",
+            status.message()
+        );
+        assert_eq!(status.metadata().get(RESUME_AFTER_METADATA).unwrap(), "2");
+        assert!(stream.next().await.is_none(), "the stream ended");
+    }
+
+    #[tokio::test]
+    async fn shutdown_ends_a_replaying_stream_with_unavailable() {
+        let state = state(8);
+        for _ in 0..8 {
+            state.events.publish(event("A", 0));
+        }
+        let mut response = open(&state, &resume(&state, &[], 1)).unwrap();
+        let stream = response.get_mut();
+        assert_eq!(stream.next().await.unwrap().unwrap().position, 2);
+        state.shutdown.send_replace(true);
+        let status = stream.next().await.unwrap().unwrap_err();
+        assert_eq!(status.code(), tonic::Code::Unavailable);
+        assert!(stream.next().await.is_none());
+    }
+
     fn event(name: &str, guild_id: u64) -> GatewayEvent {
         GatewayEvent {
             name: name.into(),
