@@ -165,8 +165,8 @@ impl Cursor {
             }
             tokio::select! {
                 received = self.subscription.receiver.recv() => match received {
-                    // Already handled (the replay and the ring overlap by at most nothing, but
-                    // positions decide).
+                    // Already handled: positions decide (the ring starts right after the
+                    // replay's end, so this only guards the order).
                     Ok(event) if event.position <= self.last => {}
                     Ok(event) => {
                         self.last = event.position;
