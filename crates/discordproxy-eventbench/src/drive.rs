@@ -189,6 +189,7 @@ pub async fn subscribe(
             .stream_events(StreamEventsRequest {
                 event_names: vec![event.to_owned()],
                 guild_ids: vec![guild_id],
+                ..Default::default()
             })
             .await
             .context("StreamEvents")?

@@ -93,7 +93,8 @@ pub struct Cli {
     /// Number of gateway shards: `auto` (Discord's recommendation) or a number.
     #[arg(long, default_value = "auto")]
     pub shards: String,
-    /// Events a StreamEvents subscriber may fall behind before it is ended.
+    /// Events a StreamEvents subscriber may fall behind before it is ended; also the events
+    /// kept for resuming a dropped stream (plus notes of 64 times as many evicted ones).
     #[arg(long, default_value_t = DEFAULT_EVENT_BUFFER)]
     pub event_buffer: usize,
     /// Do not connect to the gateway (REST only; no events, no cache).

@@ -59,15 +59,19 @@ pub enum Error {
         max_pending: usize,
     },
     /// A `StreamEvents` subscriber fell more than the event buffer behind (gRPC
-    /// `RESOURCE_EXHAUSTED`); its stream ends.
+    /// `RESOURCE_EXHAUSTED`, with trailing metadata `discordproxy-resume-after`); its stream
+    /// ends.
     #[error(
-        "subscriber fell more than {capacity} events behind and missed {missed} events; subscribe again (and read faster) to continue"
+        "subscriber fell more than {capacity} events behind and missed {missed} events; subscribe again with resume_after={resume_after} and the same epoch (and read faster) to continue"
     )]
     StreamLagged {
         /// The event buffer (`--event-buffer`).
         capacity: usize,
-        /// Events the subscriber missed.
+        /// Events the subscriber missed (before its filters).
         missed: u64,
+        /// The position of the last event the stream handled (sent, or skipped by its
+        /// filters): where a new stream can resume.
+        resume_after: u64,
     },
     /// The server is shutting down (gRPC `UNAVAILABLE`); event streams end with it.
     #[error("server shutting down")]

@@ -5,7 +5,7 @@
 //!
 //! Each RPC has its handler in `rpc/<resource>/<verb_noun>.rs` (Discord's resource of the
 //! endpoint it calls), exposing `handle(state, request, deadline)` (unary) or
-//! `open(state, request)` with a `ResponseStream` type (server streaming).
+//! `open(state, request)` answering a `tonic::Response<ResponseStream>` (server streaming).
 //!
 //! A new RPC: its proto entry, its handler file (plus one `mod` line in its resource module),
 //! and one line in the table.

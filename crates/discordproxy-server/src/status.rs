@@ -8,8 +8,15 @@
 //! details (`grpc-status-details-bin`).
 
 use crate::error::{DiscordHttpError, Error};
-use tonic::{Code, Status};
+use tonic::{
+    Code, Status,
+    metadata::{MetadataMap, MetadataValue},
+};
 use tonic_types::{ErrorDetails, StatusExt};
+
+/// Trailing metadata of a lagging `StreamEvents` subscriber's `RESOURCE_EXHAUSTED`: the position
+/// it can resume after (`StreamEventsRequest.resume_after`), decimal.
+pub const RESUME_AFTER_METADATA: &str = "discordproxy-resume-after";
 
 /// gRPC code for a Discord HTTP status, as the original server mapped it; 413 (Request entity
 /// too large, which the original could not meet: it sent no files) is `INVALID_ARGUMENT`.
@@ -62,7 +69,11 @@ impl From<Error> for Status {
             Error::PermissionDenied(message) => Status::permission_denied(message),
             Error::Internal(message) => Status::internal(message),
             error @ Error::Overloaded { .. } => Status::resource_exhausted(error.to_string()),
-            error @ Error::StreamLagged { .. } => Status::resource_exhausted(error.to_string()),
+            error @ Error::StreamLagged { resume_after, .. } => {
+                let mut metadata = MetadataMap::new();
+                metadata.insert(RESUME_AFTER_METADATA, MetadataValue::from(resume_after));
+                Status::with_metadata(Code::ResourceExhausted, error.to_string(), metadata)
+            }
             error @ Error::ShuttingDown => Status::unavailable(error.to_string()),
         }
     }
@@ -166,12 +177,17 @@ mod tests {
         let status = Status::from(Error::StreamLagged {
             capacity: 1024,
             missed: 7,
+            resume_after: 4242,
         });
         assert_eq!(status.code(), Code::ResourceExhausted);
         assert_eq!(
             status.message(),
             "subscriber fell more than 1024 events behind and missed 7 events; subscribe again \
-             (and read faster) to continue"
+             with resume_after=4242 and the same epoch (and read faster) to continue"
+        );
+        assert_eq!(
+            status.metadata().get(RESUME_AFTER_METADATA).unwrap(),
+            "4242"
         );
     }
 

@@ -30,6 +30,7 @@ pub fn from_frame(frame: &Value, shard_id: u32, received_at: String) -> Option<G
         guild_id,
         received_at,
         payload_json: data.to_string(),
+        position: 0, // given by the event bus when published
     })
 }
 

@@ -6,7 +6,8 @@
 //!   common call wrapper with the given [`Gate`](super::Gate).
 //! - A server-streaming line `method: "Name", Request => StreamType, module::path;` becomes
 //!   `type StreamType = module::path::ResponseStream` and `async fn method`, running
-//!   `module::path::open(&state, &request)` (its own validation; no call wrapper).
+//!   `module::path::open(&state, &request)` (its own validation; no call wrapper), which
+//!   answers the `tonic::Response` (so it can set initial metadata).
 //!
 //! Every call runs inside the tracing span `rpc{rpc="Name"}`. Request and response types are
 //! named in `discordproxy_proto`.
@@ -55,7 +56,6 @@ macro_rules! rpc_table {
                     let span = tracing::info_span!("rpc", rpc = $s_name);
                     let _entered = span.enter();
                     $($s_handler)::+::open(&self.state, request.get_ref())
-                        .map(tonic::Response::new)
                         .map_err(tonic::Status::from)
                 }
             )*

@@ -105,6 +105,7 @@ async fn subscribe(stack: &Stack, names: &[&str], guilds: &[u64]) -> Streaming<G
         .stream_events(StreamEventsRequest {
             event_names: names.iter().map(|n| (*n).to_owned()).collect(),
             guild_ids: guilds.to_vec(),
+            ..Default::default()
         })
         .await
         .unwrap()

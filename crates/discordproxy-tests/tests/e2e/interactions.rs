@@ -610,6 +610,7 @@ async fn interactions_arrive_typed_over_stream_events_and_are_answered_in_time()
         .stream_events(StreamEventsRequest {
             event_names: vec!["INTERACTION_CREATE".into()],
             guild_ids: vec![],
+            ..Default::default()
         })
         .await
         .unwrap()

@@ -25,6 +25,7 @@ mod rate_limits;
 mod reactions;
 mod request_properties;
 mod rpc;
+mod stream_resume;
 mod threads;
 mod tolerant_decoding;
 mod users;

@@ -1184,6 +1184,7 @@ async fn role_and_member_events_arrive_typed_over_stream_events() {
             .map(str::to_owned)
             .to_vec(),
             guild_ids: vec![GUILD],
+            ..Default::default()
         })
         .await
         .unwrap()

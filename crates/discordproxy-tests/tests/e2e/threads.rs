@@ -749,6 +749,7 @@ async fn stream_events_has_thread_create_typed() {
                 .stream_events(StreamEventsRequest {
                     event_names: vec!["THREAD_CREATE".into(), "THREAD_MEMBER_UPDATE".into()],
                     guild_ids: vec![GUILD],
+                    ..Default::default()
                 })
                 .await
             {
