@@ -22,8 +22,10 @@ cd "$ROOT"
 
 LOG_DIR="$(mktemp -d "${TMPDIR:-/tmp}/discordproxy-test.XXXXXX")"
 VENV_PID=""
+WHEEL_VENV_PID=""
 cleanup() {
   if [ -n "$VENV_PID" ]; then kill "$VENV_PID" 2>/dev/null || true; fi
+  if [ -n "$WHEEL_VENV_PID" ]; then kill "$WHEEL_VENV_PID" 2>/dev/null || true; fi
   rm -rf "$LOG_DIR"
 }
 trap cleanup EXIT
@@ -71,6 +73,25 @@ setup_venv() {
 VENV_STARTED=$(date +%s)
 setup_venv >"$LOG_DIR/venv.log" 2>&1 &
 VENV_PID=$!
+
+# The venv of steps 5-6, also set up beside the build: discordproxy 1.5.1 and the test
+# requirements, with no Rust toolchain on the PATH (the wheel goes over them in step 5).
+WHEEL_VENV="$ROOT/target/wheel-test/venv"
+NO_RUST_PATH="$WHEEL_VENV/bin:/usr/local/bin:/usr/bin:/bin"
+WHEEL_VENV_PID=""
+setup_wheel_venv() {
+  set -e
+  rm -rf "$WHEEL_VENV"
+  python3 -m venv "$WHEEL_VENV"
+  export PATH="$NO_RUST_PATH"
+  ! command -v cargo && ! command -v rustc
+  "$WHEEL_VENV/bin/python" -m pip install --quiet --disable-pip-version-check \
+    -r tests/python/requirements.txt -r tests/python/package/requirements.txt
+}
+if [ "${SKIP_WHEEL:-0}" != "1" ]; then
+  setup_wheel_venv >"$LOG_DIR/wheel-venv-setup.log" 2>&1 &
+  WHEEL_VENV_PID=$!
+fi
 
 # --- 1. build -----------------------------------------------------------------------------
 step "cargo build --workspace --bins"
@@ -189,18 +210,24 @@ else
 fi
 
 step "fresh venv: discordproxy 1.5.1 + test requirements, then the wheel over them (no cargo, no rustc)"
-WHEEL_VENV="$ROOT/target/wheel-test/venv"
-# A PATH without the Rust toolchain: the installed wheel must need none.
-NO_RUST_PATH="$WHEEL_VENV/bin:/usr/local/bin:/usr/bin:/bin"
+set +e
+wait "$WHEEL_VENV_PID"
+WHEEL_VENV_RC=$?
+set -e
+WHEEL_VENV_PID=""
+if [ "$WHEEL_VENV_RC" -ne 0 ]; then
+  cat "$LOG_DIR/wheel-venv-setup.log"
+  record "wheel venv" "FAILED (exit $WHEEL_VENV_RC): setting up the requirements"
+  FAILED=1
+  TOTAL_FAILED=$((TOTAL_FAILED + 1))
+  summary
+  exit 1
+fi
 set +e
 (
   set -e
-  rm -rf "$WHEEL_VENV"
-  python3 -m venv "$WHEEL_VENV"
   export PATH="$NO_RUST_PATH"
-  ! command -v cargo && ! command -v rustc
   pip() { "$WHEEL_VENV/bin/python" -m pip --disable-pip-version-check "$@"; }
-  pip install --quiet -r tests/python/requirements.txt -r tests/python/package/requirements.txt
   pip install --quiet "$WHEEL"
   pip check
   "$WHEEL_VENV/bin/discordproxyserver" --version
@@ -216,6 +243,16 @@ assert discordproxy.__version__ == version, (discordproxy.__version__, version)
 package = pathlib.Path(discordproxy.__file__).parent
 stale = [name for name in ("_server.py", "_api.py", "_discord_client.py") if (package / name).exists()]
 assert not stale, f"files of discordproxy 1.5.1 left behind: {stale}"
+import subprocess
+import sys
+
+bin_dir = pathlib.Path(sys.executable).parent
+for program in ("discordproxyserver", "discordproxymessage"):
+    out = subprocess.run([bin_dir / program, "--version"], capture_output=True, text=True,
+                         check=True).stdout.strip()
+    assert out == f"{program} {version}", f"{program} --version printed {out!r}, not ours"
+    head = (bin_dir / program).read_bytes()[:4]
+    assert head == b"\x7fELF", f"{program} is not our binary (1.5.1's was a Python script)"
 print(f"discordproxy {version} replaced 1.5.1 cleanly in {package}")
 PY
 ) >"$LOG_DIR/wheel-venv.log" 2>&1

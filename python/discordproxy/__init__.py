@@ -18,7 +18,7 @@ __title__ = "Discord Proxy"
 
 
 def _version() -> str:
-    """The installed distribution's version; from a source checkout, pyproject.toml's."""
+    """The installed distribution's version; from a source checkout, Cargo.toml's."""
     here = _Path(__file__).resolve()
     try:
         dist = _metadata.distribution("discordproxy")
@@ -28,9 +28,10 @@ def _version() -> str:
     except (_metadata.PackageNotFoundError, OSError, ValueError):
         pass
     try:
-        pyproject = (here.parents[2] / "pyproject.toml").read_text(encoding="utf-8")
-        found = re.search(r'(?m)^version\s*=\s*"([^"]+)"', pyproject)
-        if found and re.search(r'(?m)^name\s*=\s*"discordproxy"', pyproject):
+        # The distribution's version is the Cargo workspace version (pyproject.toml says so).
+        cargo = (here.parents[2] / "Cargo.toml").read_text(encoding="utf-8")
+        found = re.search(r'(?ms)^\[workspace\.package\]\s*$.*?^version\s*=\s*"([^"]+)"', cargo)
+        if found and (here.parents[2] / "crates" / "discordproxy-wheel").is_dir():
             return found.group(1)
     except OSError:
         pass
