@@ -74,7 +74,9 @@ pub use tls::{TlsFilesError, TlsSettings};
 pub use token::BotToken;
 
 // Embedding piece by piece (what `serve` does; the end-to-end tests use these).
-pub use discord::gateway::{FatalClose, Gateway, Sinks, start as start_gateway};
+pub use discord::gateway::{
+    CommandError, FatalClose, Gateway, GatewayCommands, Sinks, start as start_gateway,
+};
 pub use health::serving as health_serving;
 pub use metrics_server::serve as serve_metrics;
 pub use server::{run as run_server, run_with as run_server_with};

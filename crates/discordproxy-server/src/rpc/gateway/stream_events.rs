@@ -78,13 +78,15 @@ pub fn validate(request: &StreamEventsRequest) -> Result<()> {
     Ok(())
 }
 
-/// Validates the request ([`validate`]), then subscribes ([`handle`]).
+/// Validates the request ([`validate`]), then subscribes ([`handle`]). The stream has no
+/// deadline (it runs until the client ends it or the server shuts down).
 ///
 /// # Errors
 /// `INVALID_ARGUMENT` for oversized filters (see [`validate`]).
 pub(crate) fn open(
     state: &Arc<ProxyState>,
     request: &StreamEventsRequest,
+    _metadata: &tonic::metadata::MetadataMap,
 ) -> Result<ResponseStream> {
     validate(request)?;
     Ok(handle(state, request))
