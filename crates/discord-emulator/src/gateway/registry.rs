@@ -108,6 +108,10 @@ pub struct ReceivedCommand {
     pub session_id: Option<String>,
     /// The payload's opcode (1 heartbeat, 2 identify, 6 resume, …).
     pub op: u64,
+    /// The payload's `d` as received, except for IDENTIFY and RESUME (which carry the token):
+    /// `None` (`null`) for those.
+    #[serde(default)]
+    pub d: Option<Value>,
     /// When it arrived (ISO-8601, UTC).
     pub time: String,
 }
@@ -262,13 +266,20 @@ impl Registry {
         format!("{:016x}{:016x}", random(), random())
     }
 
-    /// Logs a payload received from a client.
-    pub(crate) fn record_command(&self, connection: u64, session_id: Option<&str>, op: u64) {
+    /// Logs a payload received from a client (`d`: none for IDENTIFY and RESUME).
+    pub(crate) fn record_command(
+        &self,
+        connection: u64,
+        session_id: Option<&str>,
+        op: u64,
+        d: Option<Value>,
+    ) {
         let mut inner = self.lock();
         inner.commands.push_back(ReceivedCommand {
             connection,
             session_id: session_id.map(str::to_owned),
             op,
+            d,
             time: format_timestamp(OffsetDateTime::now_utc()),
         });
         while inner.commands.len() > COMMAND_LOG_CAPACITY {

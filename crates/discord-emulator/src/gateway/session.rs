@@ -299,7 +299,10 @@ impl ConnectionTask {
             self.session.clone()
         };
         self.registry()
-            .record_command(self.id, logged_session.as_deref(), op);
+            .record_command(self.id, logged_session.as_deref(), op, {
+                // IDENTIFY and RESUME carry the token: not kept.
+                (op != payload::IDENTIFY && op != payload::RESUME).then(|| d.clone())
+            });
         if op != payload::HEARTBEAT && self.over_command_limit() {
             return Flow::Close(CloseCode::RateLimited);
         }

@@ -947,8 +947,13 @@ async fn presence_updates_are_kept_per_session_and_listed() {
         .send(json!({"op": 3, "d": {"since": null, "activities": [], "status": "away", "afk": false}}))
         .await;
     assert_eq!(client.close_code().await.0, 4002);
-    let ops: Vec<u64> = emulator.gateway().commands().iter().map(|c| c.op).collect();
+    let commands = emulator.gateway().commands();
+    let ops: Vec<u64> = commands.iter().map(|c| c.op).collect();
     assert_eq!(ops.iter().filter(|op| **op == 3).count(), 2, "{ops:?}");
+    // The log keeps each payload's `d`, except IDENTIFY's (the token).
+    assert_eq!(commands[0].op, 2);
+    assert_eq!(commands[0].d, None);
+    assert_eq!(commands[1].d, Some(update));
 }
 
 #[tokio::test]
