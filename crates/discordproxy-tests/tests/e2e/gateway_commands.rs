@@ -686,10 +686,11 @@ fn session_presence(stack: &Stack) -> Option<(String, Option<Value>)> {
 async fn wait_presence(stack: &Stack, expected: &Value, not_session: Option<&str>) -> String {
     tokio::time::timeout(WAIT, async {
         loop {
-            if let Some((id, Some(presence))) = session_presence(stack) {
-                if &presence == expected && not_session != Some(id.as_str()) {
-                    return id;
-                }
+            if let Some((id, Some(presence))) = session_presence(stack)
+                && &presence == expected
+                && not_session != Some(id.as_str())
+            {
+                return id;
             }
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
