@@ -73,9 +73,42 @@ pub enum Error {
         /// filters): where a new stream can resume.
         resume_after: u64,
     },
+    /// A `RequestGuildMembers` stream fell more than the event buffer behind while its
+    /// GUILD_MEMBERS_CHUNK events arrived (gRPC `RESOURCE_EXHAUSTED`): its chunks may be lost.
+    #[error(
+        "RequestGuildMembers fell more than {capacity} events behind the gateway's events and missed {missed} of them, perhaps chunks of this request; request the members again (and read faster)"
+    )]
+    ChunksLagged {
+        /// The event buffer (`--event-buffer`).
+        capacity: usize,
+        /// Events missed (any event, before matching this request).
+        missed: u64,
+    },
     /// The server is shutting down (gRPC `UNAVAILABLE`); event streams end with it.
     #[error("server shutting down")]
     ShuttingDown,
+    /// The call cannot run in the server's current configuration (gRPC `FAILED_PRECONDITION`):
+    /// e.g. a gateway command with `--no-gateway`, or one that needs an intent `--intents`
+    /// lacks. The message says what to change. No Discord request was made.
+    #[error("{0}")]
+    FailedPrecondition(String),
+    /// Something the call names does not exist as far as the server knows (gRPC `NOT_FOUND`),
+    /// e.g. a guild the bot is not in per the gateway cache. No Discord request was made.
+    #[error("{0}")]
+    NotFound(String),
+    /// The gateway session cannot carry the command now (gRPC `UNAVAILABLE`): not started
+    /// yet, or the shard is not connected. Retry later.
+    #[error("{0}")]
+    GatewayUnavailable(String),
+    /// Discord's gateway refused a command for now: a RATE_LIMITED dispatch (gRPC
+    /// `RESOURCE_EXHAUSTED` with a `google.rpc.RetryInfo`).
+    #[error("Discord's gateway rate limited {command}; retry after {:.3} s", .retry_after.as_secs_f64())]
+    GatewayRateLimited {
+        /// The command, e.g. `REQUEST_GUILD_MEMBERS (op 8)`.
+        command: String,
+        /// Discord's `retry_after`.
+        retry_after: std::time::Duration,
+    },
     /// Discord answered 2xx with a body we could not understand, or another internal failure.
     #[error("internal error: {0}")]
     Internal(String),

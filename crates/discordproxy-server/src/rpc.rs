@@ -5,7 +5,8 @@
 //!
 //! Each RPC has its handler in `rpc/<resource>/<verb_noun>.rs` (Discord's resource of the
 //! endpoint it calls), exposing `handle(state, request, deadline)` (unary) or
-//! `open(state, request)` answering a `tonic::Response<ResponseStream>` (server streaming).
+//! `open(state, request, metadata)` answering a `tonic::Response<ResponseStream>` (server
+//! streaming).
 //!
 //! A new RPC: its proto entry, its handler file (plus one `mod` line in its resource module),
 //! and one line in the table.
@@ -160,9 +161,13 @@ table::rpc_table! {
         get_followup_message: "GetFollowupMessage", GetFollowupMessageRequest => GetFollowupMessageResponse, interaction::get_followup_message, Ready;
         edit_followup_message: "EditFollowupMessage", EditFollowupMessageRequest => EditFollowupMessageResponse, interaction::edit_followup_message, Ready;
         delete_followup_message: "DeleteFollowupMessage", DeleteFollowupMessageRequest => DeleteFollowupMessageResponse, interaction::delete_followup_message, Ready;
+        // Gateway commands (issue 13).
+        update_presence: "UpdatePresence", UpdatePresenceRequest => UpdatePresenceResponse, gateway::update_presence, Ready;
     }
     server_streaming {
         // trait method: "RpcName", Request => stream type of the trait, handler module;
         stream_events: "StreamEvents", StreamEventsRequest => StreamEventsStream, gateway::stream_events;
+        // Gateway commands (issue 13).
+        request_guild_members: "RequestGuildMembers", RequestGuildMembersRequest => RequestGuildMembersStream, gateway::request_guild_members;
     }
 }

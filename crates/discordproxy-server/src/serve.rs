@@ -218,7 +218,7 @@ async fn start_up(
     };
     match gateway::start(&state.rest, &token, &options, sinks).await {
         Ok((gateway, mut closes)) => {
-            let _ = state.shards.set(Arc::clone(&gateway.board));
+            state.attach_gateway(&gateway);
             slot.lock()
                 .unwrap_or_else(PoisonError::into_inner)
                 .replace(gateway);

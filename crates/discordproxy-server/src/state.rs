@@ -7,6 +7,7 @@ use crate::{
         cache::GuildCache,
         client::{DiscordClient, RestOptions},
         dm_channels::DmChannels,
+        gateway::{Gateway, GatewayCommands},
         negative_cache::NegativeCache,
         shard_status::ShardBoard,
     },
@@ -43,6 +44,8 @@ pub struct ProxyState {
     pub cache: Arc<GuildCache>,
     /// Shard state, set once the gateway started.
     pub shards: OnceLock<Arc<ShardBoard>>,
+    /// Gateway commands (op 3, op 8) through the shards, set once the gateway started.
+    pub gateway: OnceLock<Arc<GatewayCommands>>,
     /// `true` once shutdown began (ends event streams with `UNAVAILABLE`).
     pub shutdown: watch::Sender<bool>,
     /// Permits for calls in progress (`--max-pending`, default 10,000); a call that finds none
@@ -75,12 +78,20 @@ impl ProxyState {
             events: EventBus::default(),
             cache: Arc::new(GuildCache::new()),
             shards: OnceLock::new(),
+            gateway: OnceLock::new(),
             shutdown: watch::Sender::new(false),
             pending: Arc::new(Semaphore::new(DEFAULT_MAX_PENDING)),
             max_pending: DEFAULT_MAX_PENDING,
             metrics,
             application: Arc::default(),
         }
+    }
+
+    /// Makes the started `gateway` known to RPCs, health and status: its shard board and its
+    /// command sender. Later calls change nothing.
+    pub fn attach_gateway(&self, gateway: &Gateway) {
+        let _ = self.shards.set(Arc::clone(&gateway.board));
+        let _ = self.gateway.set(Arc::clone(&gateway.commands));
     }
 
     /// Replaces the REST client with one using `options` (`--global-rate-limit`,

@@ -74,7 +74,16 @@ impl From<Error> for Status {
                 metadata.insert(RESUME_AFTER_METADATA, MetadataValue::from(resume_after));
                 Status::with_metadata(Code::ResourceExhausted, error.to_string(), metadata)
             }
+            error @ Error::ChunksLagged { .. } => Status::resource_exhausted(error.to_string()),
             error @ Error::ShuttingDown => Status::unavailable(error.to_string()),
+            Error::FailedPrecondition(message) => Status::failed_precondition(message),
+            Error::NotFound(message) => Status::not_found(message),
+            Error::GatewayUnavailable(message) => Status::unavailable(message),
+            error @ Error::GatewayRateLimited { retry_after, .. } => Status::with_error_details(
+                Code::ResourceExhausted,
+                error.to_string(),
+                ErrorDetails::with_retry_info(Some(retry_after)),
+            ),
         }
     }
 }
@@ -192,6 +201,18 @@ mod tests {
     }
 
     #[test]
+    fn lagging_member_chunks_are_resource_exhausted_without_a_resume_hint() {
+        let status = Status::from(Error::ChunksLagged {
+            capacity: 1024,
+            missed: 9,
+        });
+        assert_eq!(status.code(), Code::ResourceExhausted);
+        assert!(status.message().contains("request the members again"));
+        assert!(!status.message().contains("resume_after"));
+        assert!(status.metadata().get(RESUME_AFTER_METADATA).is_none());
+    }
+
+    #[test]
     fn shutdown_is_unavailable_in_plain_text() {
         let status = Status::from(Error::ShuttingDown);
         assert_eq!(status.code(), Code::Unavailable);
@@ -217,6 +238,46 @@ mod tests {
         assert_eq!(
             retry.retry_delay,
             Some(std::time::Duration::from_millis(4200))
+        );
+    }
+
+    #[test]
+    fn gateway_command_refusals_are_plain_text_with_their_codes() {
+        let cases = [
+            (
+                Error::FailedPrecondition("add GUILD_MEMBERS to --intents".into()),
+                Code::FailedPrecondition,
+            ),
+            (
+                Error::NotFound("the bot is not in guild 5".into()),
+                Code::NotFound,
+            ),
+            (
+                Error::GatewayUnavailable("shard 0 is not connected".into()),
+                Code::Unavailable,
+            ),
+        ];
+        for (error, code) in cases {
+            let text = error.to_string();
+            let status = Status::from(error);
+            assert_eq!(status.code(), code);
+            assert_eq!(status.message(), text, "no prefix added");
+        }
+        let status = Status::from(Error::GatewayRateLimited {
+            command: "REQUEST_GUILD_MEMBERS (op 8)".into(),
+            retry_after: std::time::Duration::from_millis(1500),
+        });
+        assert_eq!(status.code(), Code::ResourceExhausted);
+        assert_eq!(
+            status.message(),
+            "Discord's gateway rate limited REQUEST_GUILD_MEMBERS (op 8); retry after 1.500 s"
+        );
+        assert_eq!(
+            status
+                .get_details_retry_info()
+                .expect("RetryInfo")
+                .retry_delay,
+            Some(std::time::Duration::from_millis(1500))
         );
     }
 }

@@ -128,7 +128,7 @@ impl Stack {
                 let (gateway, fatal) = start_gateway(&state.rest, &token, &options, sinks)
                     .await
                     .expect("the gateway starts");
-                let _ = state.shards.set(Arc::clone(&gateway.board));
+                state.attach_gateway(&gateway);
                 (Some(gateway), Some(fatal))
             }
             None => (None, None),

@@ -13,12 +13,14 @@
 //! Files: [`session`] (one connection), [`registry`] (sessions, sequence numbers, dispatch),
 //! [`replay`] (per-session replay buffer), [`payload`] (opcodes and payload shapes),
 //! [`messages`] (the message events of REST changes), [`reactions`] (the reaction events),
-//! [`pins`] (CHANNEL_PINS_UPDATE), [`typing`] (TYPING_START), [`intents`], [`compression`],
+//! [`pins`] (CHANNEL_PINS_UPDATE), [`typing`] (TYPING_START), [`members`] (REQUEST_GUILD_MEMBERS
+//! and PRESENCE_UPDATE), [`intents`], [`compression`],
 //! [`control`] (`/_emulator/gateway/…`).
 
 mod compression;
 mod control;
 pub mod intents;
+pub mod members;
 mod messages;
 mod payload;
 mod pins;

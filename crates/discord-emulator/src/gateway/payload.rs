@@ -452,79 +452,6 @@ pub(crate) fn apply_content_visibility(
     object.remove("poll");
 }
 
-/// GUILD_MEMBERS_CHUNK's `d` for a REQUEST_GUILD_MEMBERS `request` on `guild_id`: members whose
-/// username or nick starts with `query` (case-insensitive; `""` matches everyone), at most
-/// `limit` (0: no limit), or exactly the `user_ids` asked for (`not_found` lists the others).
-/// Everything fits in one chunk.
-pub(crate) fn members_chunk(store: &Store, guild_id: u64, request: &Value) -> Option<Value> {
-    let guild = store.guilds.get(&guild_id)?;
-    let mut chunk = Map::new();
-    let mut members = Vec::new();
-    let mut not_found = Vec::new();
-    let member_id = |member: &Object| {
-        member
-            .get("user")
-            .and_then(|user| user.get("id"))
-            .and_then(parse_snowflake)
-    };
-    match request.get("user_ids") {
-        Some(ids) if !ids.is_null() => {
-            let ids: Vec<u64> = match ids {
-                Value::Array(items) => items.iter().filter_map(parse_snowflake).collect(),
-                single => parse_snowflake(single).into_iter().collect(),
-            };
-            for id in ids {
-                match guild.members.iter().find(|m| member_id(m) == Some(id)) {
-                    Some(member) => members.push(Value::Object(member.clone())),
-                    None => not_found.push(json!(id.to_string())),
-                }
-            }
-        }
-        _ => {
-            let query = request
-                .get("query")
-                .and_then(Value::as_str)
-                .unwrap_or_default()
-                .to_lowercase();
-            let limit = request.get("limit").and_then(Value::as_u64).unwrap_or(0);
-            let matches = |member: &Object| {
-                let name = |value: Option<&Value>| {
-                    value
-                        .and_then(Value::as_str)
-                        .is_some_and(|name| name.to_lowercase().starts_with(&query))
-                };
-                query.is_empty()
-                    || name(member.get("nick"))
-                    || name(member.get("user").and_then(|user| user.get("username")))
-            };
-            members = guild
-                .members
-                .iter()
-                .filter(|member| matches(member))
-                .take(if limit == 0 {
-                    usize::MAX
-                } else {
-                    usize::try_from(limit).unwrap_or(usize::MAX)
-                })
-                .cloned()
-                .map(Value::Object)
-                .collect();
-        }
-    }
-    chunk.insert("guild_id".into(), json!(guild_id.to_string()));
-    chunk.insert("members".into(), Value::Array(members));
-    chunk.insert("chunk_index".into(), json!(0));
-    chunk.insert("chunk_count".into(), json!(1));
-    chunk.insert("not_found".into(), Value::Array(not_found));
-    if request.get("presences") == Some(&Value::Bool(true)) {
-        chunk.insert("presences".into(), json!([]));
-    }
-    if let Some(nonce) = request.get("nonce").filter(|nonce| nonce.is_string()) {
-        chunk.insert("nonce".into(), nonce.clone());
-    }
-    Some(Value::Object(chunk))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -761,38 +688,6 @@ mod tests {
         );
         apply_content_visibility(&mut mention, 0, store.bot_id, guild);
         assert_eq!(mention["content"], json!("<@100000000000000001>"));
-    }
-
-    #[test]
-    fn member_chunks() {
-        let store = store();
-        let all = members_chunk(
-            &store,
-            GUILD,
-            &json!({"guild_id": "1", "query": "", "limit": 0}),
-        )
-        .unwrap();
-        assert_eq!(all["members"].as_array().unwrap().len(), 3);
-        let ali = members_chunk(
-            &store,
-            GUILD,
-            &json!({"query": "AL", "limit": 10, "nonce": "n"}),
-        )
-        .unwrap();
-        assert_eq!(ali["members"].as_array().unwrap().len(), 1);
-        assert_eq!(ali["nonce"], json!("n"));
-        let ids = members_chunk(
-            &store,
-            GUILD,
-            &json!({"user_ids": ["200000000000000003", "9"], "presences": true}),
-        )
-        .unwrap();
-        assert_eq!(ids["members"].as_array().unwrap().len(), 1);
-        assert_eq!(ids["not_found"], json!(["9"]));
-        assert_eq!(ids["presences"], json!([]));
-        let chunk: twilight_model::gateway::payload::incoming::MemberChunk =
-            serde_json::from_value(all).unwrap();
-        assert_eq!(chunk.members.len(), 3);
     }
 
     #[test]

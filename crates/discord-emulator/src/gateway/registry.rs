@@ -92,6 +92,10 @@ pub struct SessionInfo {
     pub compress: Option<String>,
     /// When IDENTIFY created the session (ISO-8601, UTC).
     pub identified_at: String,
+    /// The session's presence: IDENTIFY's `presence`, replaced by each valid PRESENCE_UPDATE
+    /// (op 3) `d` as the client sent it; `None` (`null`) when it sent neither. RESUME keeps it.
+    #[serde(default)]
+    pub presence: Option<Value>,
 }
 
 /// One payload received from a client, as listed by `GET /_emulator/gateway/commands`.
@@ -104,6 +108,10 @@ pub struct ReceivedCommand {
     pub session_id: Option<String>,
     /// The payload's opcode (1 heartbeat, 2 identify, 6 resume, …).
     pub op: u64,
+    /// The payload's `d` as received, except for IDENTIFY and RESUME (which carry the token):
+    /// `None` (`null`) for those.
+    #[serde(default)]
+    pub d: Option<Value>,
     /// When it arrived (ISO-8601, UTC).
     pub time: String,
 }
@@ -124,6 +132,8 @@ struct Session {
     identified_at: String,
     /// The last connection's compression.
     compress: Option<&'static str>,
+    /// IDENTIFY's `presence`, then the last valid op 3.
+    presence: Option<Value>,
 }
 
 impl Session {
@@ -256,13 +266,20 @@ impl Registry {
         format!("{:016x}{:016x}", random(), random())
     }
 
-    /// Logs a payload received from a client.
-    pub(crate) fn record_command(&self, connection: u64, session_id: Option<&str>, op: u64) {
+    /// Logs a payload received from a client (`d`: none for IDENTIFY and RESUME).
+    pub(crate) fn record_command(
+        &self,
+        connection: u64,
+        session_id: Option<&str>,
+        op: u64,
+        d: Option<Value>,
+    ) {
         let mut inner = self.lock();
         inner.commands.push_back(ReceivedCommand {
             connection,
             session_id: session_id.map(str::to_owned),
             op,
+            d,
             time: format_timestamp(OffsetDateTime::now_utc()),
         });
         while inner.commands.len() > COMMAND_LOG_CAPACITY {
@@ -298,11 +315,26 @@ impl Registry {
             disconnected_at: None,
             resumes: 0,
             identified_at: format_timestamp(OffsetDateTime::now_utc()),
+            presence: None,
         };
         for (t, d) in events {
             session.dispatch(t, d);
         }
         inner.sessions.insert(id.to_owned(), session);
+    }
+
+    /// Sets session `id`'s presence (IDENTIFY's `presence`, or an op 3 `d`).
+    pub(crate) fn set_presence(&self, id: &str, presence: Value) {
+        if let Some(session) = self.lock().sessions.get_mut(id) {
+            session.presence = Some(presence);
+        }
+    }
+
+    /// Session `id`'s intents and presence, `None` for an unknown session.
+    pub(crate) fn intents_and_presence(&self, id: &str) -> Option<(u64, Option<Value>)> {
+        let inner = self.lock();
+        let session = inner.sessions.get(id)?;
+        Some((session.intents, session.presence.clone()))
     }
 
     /// Resumes session `id` from sequence number `seq` on `connection`: queues RESUMED and
@@ -488,6 +520,7 @@ impl Registry {
                         .map_or(session.compress, |c| c.compress)
                         .map(str::to_owned),
                     identified_at: session.identified_at.clone(),
+                    presence: session.presence.clone(),
                     session_id: id,
                 })
             })
@@ -553,6 +586,33 @@ mod tests {
             ResumeOutcome::Invalid
         ));
         assert!(registry.sessions().is_empty());
+    }
+
+    #[test]
+    fn presences_are_kept_per_session_and_listed() {
+        let registry = Registry::new(Duration::from_secs(60), 100);
+        let (conn, _rx) = connection(1);
+        registry.create("s1", None, 3, conn, &[]);
+        assert_eq!(registry.sessions()[0].presence, None);
+        registry.set_presence("s1", json!({"status": "idle", "activities": []}));
+        registry.set_presence("nope", json!({}));
+        assert_eq!(
+            registry.sessions()[0].presence,
+            Some(json!({"status": "idle", "activities": []}))
+        );
+        let (intents, presence) = registry.intents_and_presence("s1").unwrap();
+        assert_eq!(
+            (intents, presence.unwrap()["status"].clone()),
+            (3, json!("idle"))
+        );
+        assert!(registry.intents_and_presence("nope").is_none());
+        // Old listings without the field still read.
+        let old: SessionInfo = serde_json::from_value(json!({
+            "session_id": "s", "shard": [0, 1], "intents": 1, "connected": true, "seq": 1,
+            "resumes": 0, "compress": null, "identified_at": "t"
+        }))
+        .unwrap();
+        assert_eq!(old.presence, None);
     }
 
     #[test]

@@ -19,6 +19,7 @@ use tokio::sync::{Notify, mpsc, watch};
 use tokio::time::Instant;
 
 use super::compression::{Compression, Encoded, Encoder};
+use super::members;
 use super::payload::{self, CloseCode};
 use super::registry::{Connection, Outgoing, Registry, ResumeOutcome};
 use super::{ConnectContext, GatewayInner, intents};
@@ -298,7 +299,10 @@ impl ConnectionTask {
             self.session.clone()
         };
         self.registry()
-            .record_command(self.id, logged_session.as_deref(), op);
+            .record_command(self.id, logged_session.as_deref(), op, {
+                // IDENTIFY and RESUME carry the token: not kept.
+                (op != payload::IDENTIFY && op != payload::RESUME).then(|| d.clone())
+            });
         if op != payload::HEARTBEAT && self.over_command_limit() {
             return Flow::Close(CloseCode::RateLimited);
         }
@@ -326,7 +330,17 @@ impl ConnectionTask {
                 }
                 self.resume(&d).await
             }
-            payload::PRESENCE_UPDATE | payload::VOICE_STATE_UPDATE => {
+            payload::PRESENCE_UPDATE => {
+                let Some(session) = self.session.clone() else {
+                    return Flow::Close(CloseCode::NotAuthenticated);
+                };
+                if !members::valid_presence(&d) {
+                    return Flow::Close(CloseCode::DecodeError);
+                }
+                self.registry().set_presence(&session, d);
+                Flow::Continue
+            }
+            payload::VOICE_STATE_UPDATE => {
                 if self.session.is_none() {
                     return Flow::Close(CloseCode::NotAuthenticated);
                 }
@@ -336,8 +350,7 @@ impl ConnectionTask {
                 let Some(session) = self.session.clone() else {
                     return Flow::Close(CloseCode::NotAuthenticated);
                 };
-                self.request_guild_members(&session, &d);
-                Flow::Continue
+                self.request_guild_members(&session, &d)
             }
             payload::REQUEST_SOUNDBOARD_SOUNDS => {
                 let Some(session) = self.session.clone() else {
@@ -435,6 +448,9 @@ impl ConnectionTask {
             }
             self.registry()
                 .create(&session_id, shard, intent_bits, self.connection(), &events);
+            if let Some(presence) = d.get("presence").filter(|p| p.is_object()) {
+                self.registry().set_presence(&session_id, presence.clone());
+            }
         }
         tracing::debug!(connection = self.id, %session_id, intents = intent_bits, ?shard, "identified");
         self.session = Some(session_id);
@@ -486,24 +502,38 @@ impl ConnectionTask {
         Flow::Continue
     }
 
-    /// The guild ids of a guild request's `d.guild_id` (one id or a list).
-    fn requested_guilds(d: &Value) -> Vec<u64> {
-        match d.get("guild_id") {
-            Some(Value::Array(ids)) => ids.iter().filter_map(parse_snowflake).collect(),
-            Some(id) => parse_snowflake(id).into_iter().collect(),
-            None => Vec::new(),
-        }
-    }
-
-    /// REQUEST_GUILD_MEMBERS: one GUILD_MEMBERS_CHUNK per requested guild of the session.
-    fn request_guild_members(&self, session: &str, d: &Value) {
+    /// REQUEST_GUILD_MEMBERS: the GUILD_MEMBERS_CHUNK events [`members::request_guild_members`]
+    /// makes, for a guild of the session's shard; close 4002 for a payload it cannot decode.
+    fn request_guild_members(&self, session: &str, d: &Value) -> Flow {
         let store = self.context.store.lock();
-        for guild_id in Self::requested_guilds(d) {
-            self.registry().dispatch("GUILD_MEMBERS_CHUNK", |view| {
-                (view.id == session && view.has_guild(guild_id))
-                    .then(|| payload::members_chunk(&store, guild_id, d))
-                    .flatten()
-            });
+        let Some((intents, presence)) = self.registry().intents_and_presence(session) else {
+            return Flow::Continue;
+        };
+        let requester = members::Requester {
+            intents,
+            presence: presence.as_ref(),
+        };
+        match members::request_guild_members(&store, d, requester) {
+            members::MembersAnswer::Chunks { guild_id, chunks } => {
+                for chunk in chunks {
+                    let mut chunk = Some(chunk);
+                    self.registry().dispatch("GUILD_MEMBERS_CHUNK", |view| {
+                        (view.id == session && view.has_guild(guild_id))
+                            .then(|| chunk.take())
+                            .flatten()
+                    });
+                }
+                Flow::Continue
+            }
+            members::MembersAnswer::Nothing(why) => {
+                tracing::debug!(
+                    connection = self.id,
+                    why,
+                    "REQUEST_GUILD_MEMBERS answered with nothing"
+                );
+                Flow::Continue
+            }
+            members::MembersAnswer::Invalid => Flow::Close(CloseCode::DecodeError),
         }
     }
 

@@ -765,6 +765,197 @@ async fn request_guild_members_answers_with_a_chunk() {
     );
 }
 
+/// A fixture whose guild has the bot and `count` generated users as members.
+fn big_guild(count: u64) -> discord_emulator::Fixture {
+    let users: Vec<Value> = (1..=count)
+        .map(|n| json!({"id": (210_000_000_000_000_000 + n).to_string(), "username": format!("member{n:05}")}))
+        .collect();
+    let mut members: Vec<Value> = vec![json!({"user": {"id": "100000000000000001"}})];
+    members.extend(
+        users
+            .iter()
+            .map(|user| json!({"user": {"id": user["id"].clone()}})),
+    );
+    discord_emulator::Fixture::from_json(
+        &json!({
+            "token": "big-token",
+            "bot": {"id": "100000000000000001", "username": "bot"},
+            "users": users,
+            "guilds": [{"id": GUILD, "name": "big", "members": members}],
+        })
+        .to_string(),
+    )
+    .unwrap()
+}
+
+/// The next dispatch that is a GUILD_MEMBERS_CHUNK's `d` (heartbeat ACKs skipped).
+async fn chunk(client: &mut Client) -> Value {
+    let payload = client.dispatch().await;
+    assert_eq!(payload["t"], json!("GUILD_MEMBERS_CHUNK"), "{payload}");
+    payload["d"].clone()
+}
+
+#[tokio::test]
+async fn a_big_guilds_member_list_comes_in_chunks_of_1000_with_the_nonce() {
+    let emulator = start_with(|options| options.fixture = big_guild(2_499)).await;
+    let (mut client, _) = Client::connect(&emulator.gateway_url(), JSON_V10).await;
+    login(
+        &mut client,
+        &emulator,
+        intents::GUILDS | intents::GUILD_MEMBERS,
+    )
+    .await;
+    client
+        .send(json!({"op": 8, "d": {"guild_id": GUILD, "query": "", "limit": 0, "nonce": "all"}}))
+        .await;
+    let mut ids = std::collections::HashSet::new();
+    for index in 0..3 {
+        let d = chunk(&mut client).await;
+        assert_eq!(
+            (d["chunk_index"].clone(), d["chunk_count"].clone()),
+            (json!(index), json!(3))
+        );
+        assert_eq!(d["nonce"], json!("all"));
+        let members = d["members"].as_array().unwrap();
+        assert_eq!(members.len(), if index < 2 { 1000 } else { 500 });
+        for member in members {
+            assert!(ids.insert(member["user"]["id"].as_str().unwrap().to_owned()));
+        }
+    }
+    assert_eq!(ids.len(), 2_500, "every member once");
+
+    // A prefix gives at most 100 (and `limit`), in one chunk; a nonce over 32 bytes is dropped.
+    client
+        .send(json!({"op": 8, "d": {"guild_id": GUILD, "query": "MEMBER0", "limit": 500, "nonce": "x".repeat(33)}}))
+        .await;
+    let d = chunk(&mut client).await;
+    assert_eq!(d["members"].as_array().unwrap().len(), 100);
+    assert!(d.get("nonce").is_none(), "{}", d["nonce"]);
+    client
+        .send(json!({"op": 8, "d": {"guild_id": GUILD, "query": "member0000", "limit": 3}}))
+        .await;
+    assert_eq!(
+        chunk(&mut client).await["members"]
+            .as_array()
+            .unwrap()
+            .len(),
+        3
+    );
+
+    // More than 100 user_ids: nothing comes (the next request's chunk is the next dispatch).
+    let many: Vec<String> = (1..=101)
+        .map(|n| (210_000_000_000_000_000u64 + n).to_string())
+        .collect();
+    client
+        .send(json!({"op": 8, "d": {"guild_id": GUILD, "user_ids": many, "nonce": "many"}}))
+        .await;
+    client
+        .send(
+            json!({"op": 8, "d": {"guild_id": GUILD, "user_ids": [many[0], "9"], "nonce": "two"}}),
+        )
+        .await;
+    let d = chunk(&mut client).await;
+    assert_eq!(d["nonce"], json!("two"));
+    assert_eq!(d["members"].as_array().unwrap().len(), 1);
+    assert_eq!(d["not_found"], json!(["9"]));
+
+    // One guild per request: a list of guilds cannot be decoded.
+    client
+        .send(json!({"op": 8, "d": {"guild_id": [GUILD], "query": "", "limit": 0}}))
+        .await;
+    assert_eq!(client.close_code().await.0, 4002);
+}
+
+#[tokio::test]
+async fn the_whole_list_needs_guild_members_and_presences_need_guild_presences() {
+    let emulator = start().await;
+    let (mut client, _) = Client::connect(&emulator.gateway_url(), JSON_V10).await;
+    login(&mut client, &emulator, intents::GUILDS).await;
+    // Without GUILD_MEMBERS the whole list gets no answer; a prefix does, without presences.
+    client
+        .send(json!({"op": 8, "d": {"guild_id": GUILD, "query": "", "limit": 0, "nonce": "all"}}))
+        .await;
+    client
+        .send(json!({"op": 8, "d": {"guild_id": GUILD, "query": "sandbox", "limit": 1, "presences": true, "nonce": "bot"}}))
+        .await;
+    let d = chunk(&mut client).await;
+    assert_eq!(d["nonce"], json!("bot"));
+    assert!(d.get("presences").is_none(), "{d}");
+
+    // With GUILD_PRESENCES the bot's own presence (op 3) comes with its member.
+    let (mut client, _) = Client::connect(&emulator.gateway_url(), JSON_V10).await;
+    login(
+        &mut client,
+        &emulator,
+        intents::GUILDS | intents::GUILD_PRESENCES,
+    )
+    .await;
+    client
+        .send(json!({"op": 3, "d": {"since": null, "activities": [{"name": "Custom Status", "type": 4, "state": "on duty"}], "status": "idle", "afk": false}}))
+        .await;
+    client
+        .send(json!({"op": 8, "d": {"guild_id": GUILD, "user_ids": ["100000000000000001", "200000000000000001"], "presences": true}}))
+        .await;
+    let d = chunk(&mut client).await;
+    assert_eq!(d["members"].as_array().unwrap().len(), 2);
+    assert_eq!(
+        d["presences"],
+        json!([{"user": {"id": "100000000000000001"}, "guild_id": GUILD, "status": "idle",
+                "activities": [{"name": "Custom Status", "type": 4, "state": "on duty"}],
+                "client_status": {"desktop": "idle"}}])
+    );
+}
+
+#[tokio::test]
+async fn presence_updates_are_kept_per_session_and_listed() {
+    let emulator = start().await;
+    let (mut client, _) = Client::connect(&emulator.gateway_url(), JSON_V10).await;
+    let start_up = json!({"since": null, "activities": [{"name": "discordproxy", "type": 0}], "status": "dnd", "afk": false});
+    client
+        .send(json!({"op": 2, "d": {
+            "token": emulator.token(), "intents": GUILD_INTENTS, "presence": start_up,
+            "properties": {"os": "linux", "browser": "raw", "device": "raw"}
+        }}))
+        .await;
+    assert_eq!(client.dispatch().await["t"], json!("READY"));
+    let presence = |emulator: &Emulator| emulator.gateway().sessions()[0].presence.clone();
+    assert_eq!(presence(&emulator), Some(start_up));
+
+    let update = json!({"since": 1_700_000_000_000_u64, "activities": [{"name": "live", "type": 1, "url": "https://twitch.tv/x"}], "status": "idle", "afk": true});
+    client.send(json!({"op": 3, "d": update})).await;
+    // A heartbeat round trip: the op 3 before it was handled.
+    client.send(json!({"op": 1, "d": null})).await;
+    loop {
+        if client.payload().await["op"] == json!(11) {
+            break;
+        }
+    }
+    assert_eq!(presence(&emulator), Some(update.clone()));
+    let listed = reqwest::get(format!(
+        "{}/_emulator/gateway/sessions",
+        emulator.base_url()
+    ))
+    .await
+    .unwrap()
+    .json::<Value>()
+    .await
+    .unwrap();
+    assert_eq!(listed[0]["presence"], update);
+
+    // An invalid status closes with 4002; the presence stays.
+    client
+        .send(json!({"op": 3, "d": {"since": null, "activities": [], "status": "away", "afk": false}}))
+        .await;
+    assert_eq!(client.close_code().await.0, 4002);
+    let commands = emulator.gateway().commands();
+    let ops: Vec<u64> = commands.iter().map(|c| c.op).collect();
+    assert_eq!(ops.iter().filter(|op| **op == 3).count(), 2, "{ops:?}");
+    // The log keeps each payload's `d`, except IDENTIFY's (the token).
+    assert_eq!(commands[0].op, 2);
+    assert_eq!(commands[0].d, None);
+    assert_eq!(commands[1].d, Some(update));
+}
+
 #[tokio::test]
 async fn shutdown_closes_connections_with_1001() {
     let emulator = start().await;

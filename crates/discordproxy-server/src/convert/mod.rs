@@ -14,6 +14,7 @@ pub mod embed;
 pub mod event;
 pub mod file;
 pub mod gateway;
+pub mod gateway_command;
 pub mod guild;
 pub mod interaction;
 pub mod interaction_event;

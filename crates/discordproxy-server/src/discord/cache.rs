@@ -4,7 +4,10 @@
 
 use crate::convert;
 use discordproxy_proto::Channel;
-use std::{collections::HashMap, sync::Mutex};
+use std::{
+    collections::{HashMap, HashSet},
+    sync::Mutex,
+};
 use twilight_cache_inmemory::{DefaultInMemoryCache, ResourceType};
 use twilight_gateway::Event;
 use twilight_model::{gateway::payload::incoming::GuildCreate, id::Id};
@@ -15,6 +18,9 @@ pub struct GuildCache {
     cache: DefaultInMemoryCache,
     /// Guild id → channel ids in the order GUILD_CREATE listed them, then creations appended.
     order: Mutex<HashMap<u64, Vec<u64>>>,
+    /// The guilds the bot is in: READY's `guilds`, GUILD_CREATE, minus GUILD_DELETE without
+    /// `unavailable: true` (also known without the GUILDS intent, and during outages).
+    member_of: Mutex<HashSet<u64>>,
 }
 
 impl GuildCache {
@@ -33,6 +39,7 @@ impl GuildCache {
         Self {
             cache,
             order: Mutex::new(HashMap::new()),
+            member_of: Mutex::new(HashSet::new()),
         }
     }
 
@@ -42,9 +49,18 @@ impl GuildCache {
         (stats.guilds(), stats.channels(), stats.members())
     }
 
+    /// Whether the bot is in guild `guild_id` as far as the gateway told (see `member_of`).
+    pub fn has_guild(&self, guild_id: u64) -> bool {
+        self.member_of
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .contains(&guild_id)
+    }
+
     /// Applies a gateway event.
     pub fn update(&self, event: &Event) {
         self.cache.update(event);
+        self.track_membership(event);
         let mut order = self
             .order
             .lock()
@@ -78,6 +94,23 @@ impl GuildCache {
                 {
                     ids.retain(|id| *id != delete.id.get());
                 }
+            }
+            _ => {}
+        }
+    }
+
+    fn track_membership(&self, event: &Event) {
+        let mut member_of = self
+            .member_of
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        match event {
+            Event::Ready(ready) => member_of.extend(ready.guilds.iter().map(|g| g.id.get())),
+            Event::GuildCreate(create) => {
+                member_of.insert(create.id().get());
+            }
+            Event::GuildDelete(delete) if delete.unavailable != Some(true) => {
+                member_of.remove(&delete.id.get());
             }
             _ => {}
         }
@@ -131,5 +164,48 @@ impl GuildCache {
 impl Default for GuildCache {
     fn default() -> Self {
         Self::new()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use twilight_model::gateway::payload::incoming::GuildDelete;
+
+    fn event(name: &str, d: serde_json::Value) -> Event {
+        let frame = serde_json::json!({"op": 0, "s": 1, "t": name, "d": d}).to_string();
+        Event::from(
+            twilight_gateway::parse(frame, twilight_gateway::EventTypeFlags::all())
+                .unwrap()
+                .unwrap(),
+        )
+    }
+
+    #[test]
+    fn the_bots_guilds_come_from_ready_and_guild_events() {
+        let cache = GuildCache::new();
+        assert!(!cache.has_guild(5));
+        cache.update(&event(
+            "READY",
+            serde_json::json!({
+                "v": 10, "session_id": "s", "resume_gateway_url": "ws://x",
+                "user": {"id": "1", "username": "bot", "discriminator": "0", "avatar": null, "bot": true, "mfa_enabled": false},
+                "guilds": [{"id": "5", "unavailable": true}, {"id": "6", "unavailable": true}],
+                "application": {"id": "1", "flags": 0},
+            }),
+        ));
+        assert!(cache.has_guild(5) && cache.has_guild(6));
+        // An outage keeps the membership; leaving (no `unavailable`) ends it.
+        cache.update(&Event::GuildDelete(GuildDelete {
+            id: Id::new(5),
+            unavailable: Some(true),
+        }));
+        assert!(cache.has_guild(5));
+        cache.update(&Event::GuildDelete(GuildDelete {
+            id: Id::new(5),
+            unavailable: None,
+        }));
+        assert!(!cache.has_guild(5));
+        assert!(cache.has_guild(6));
     }
 }

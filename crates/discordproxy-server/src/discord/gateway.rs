@@ -3,8 +3,10 @@
 //! <https://discord.com/developers/docs/events/gateway>
 //!
 //! twilight-gateway reconnects with backoff and resumes on every resumable close, handles
-//! RECONNECT and INVALID_SESSION, and heartbeats. This module only observes: every frame it
-//! receives is published once, in order, per shard.
+//! RECONNECT and INVALID_SESSION, and heartbeats. This module observes: every frame it
+//! receives is published once, in order, per shard. RPCs send gateway commands (op 3, op 8)
+//! through [`GatewayCommands`]; the presence set at run time is sent again on every READY, since
+//! twilight re-identifies with the start-up presence of its `Config`.
 
 use super::{
     cache::GuildCache,
@@ -16,7 +18,7 @@ use discordproxy_proto::shard_status::State;
 use serde_json::Value;
 use std::{
     sync::{
-        Arc,
+        Arc, Mutex, PoisonError,
         atomic::{AtomicBool, Ordering},
     },
     time::Duration,
@@ -71,6 +73,109 @@ pub struct Gateway {
     tasks: JoinSet<()>,
     /// Shard state for `GetGatewayStatus` and health.
     pub board: Arc<ShardBoard>,
+    /// The commands RPCs send through the shards (`RequestGuildMembers`, `UpdatePresence`).
+    pub commands: Arc<GatewayCommands>,
+}
+
+/// Why a gateway command could not be queued.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CommandError {
+    /// No such shard.
+    UnknownShard,
+    /// The shard's task has ended (the gateway is closing or closed fatally).
+    Closed,
+}
+
+/// Sends gateway commands through the running shards. twilight holds a command until its shard
+/// is identified (READY or resuming), then sends it within Discord's command rate limit
+/// (120 per 60 s per connection).
+#[derive(Debug)]
+pub struct GatewayCommands {
+    senders: Vec<MessageSender>,
+    intents: Intents,
+    board: Arc<ShardBoard>,
+    /// The op 3 frame of the last `UpdatePresence`, sent again on every READY; the lock also
+    /// keeps concurrent updates in one order on every shard.
+    presence: Mutex<Option<String>>,
+}
+
+impl GatewayCommands {
+    fn new(senders: Vec<MessageSender>, intents: Intents, board: Arc<ShardBoard>) -> Self {
+        Self {
+            senders,
+            intents,
+            board,
+            presence: Mutex::new(None),
+        }
+    }
+
+    /// How many shards run.
+    pub fn shard_count(&self) -> u32 {
+        u32::try_from(self.senders.len()).unwrap_or(u32::MAX)
+    }
+
+    /// The intents IDENTIFY sent (`--intents`).
+    pub fn intents(&self) -> Intents {
+        self.intents
+    }
+
+    /// The shard that receives `guild_id`'s events: `(guild_id >> 22) % shard_count`.
+    /// <https://discord.com/developers/docs/events/gateway#sharding-sharding-formula>
+    pub fn shard_of(&self, guild_id: u64) -> u32 {
+        let count = u64::from(self.shard_count().max(1));
+        u32::try_from((guild_id >> 22) % count).unwrap_or(0)
+    }
+
+    /// Whether shard `id` has a session that carries commands now (ready or resuming).
+    pub fn is_connected(&self, id: u32) -> bool {
+        matches!(self.board.state(id), Some(State::Ready | State::Resuming))
+    }
+
+    /// Queues the payload `frame` (`{"op": …, "d": …}`) on shard `id`.
+    ///
+    /// # Errors
+    /// [`CommandError`] when there is no such shard or its task ended.
+    pub fn send(&self, id: u32, frame: String) -> Result<(), CommandError> {
+        let sender = usize::try_from(id)
+            .ok()
+            .and_then(|index| self.senders.get(index))
+            .ok_or(CommandError::UnknownShard)?;
+        sender.send(frame).map_err(|_| CommandError::Closed)
+    }
+
+    /// Remembers the op 3 payload `frame` and queues it on every shard; returns how many
+    /// shards took it.
+    pub fn update_presence(&self, frame: String) -> u32 {
+        let mut presence = self.presence.lock().unwrap_or_else(PoisonError::into_inner);
+        let sent = self
+            .senders
+            .iter()
+            .filter(|sender| sender.send(frame.clone()).is_ok())
+            .count();
+        *presence = Some(frame);
+        u32::try_from(sent).unwrap_or(u32::MAX)
+    }
+
+    /// The op 3 payload of the last `UpdatePresence`, if any.
+    pub fn presence(&self) -> Option<String> {
+        self.presence
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    /// After READY on shard `id`: sends the runtime presence again (a new session starts with
+    /// the start-up presence twilight identifies with).
+    fn restore_presence(&self, id: u32) {
+        let presence = self.presence.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(frame) = presence.as_ref() {
+            tracing::info!(
+                shard = id,
+                "new session: sending the presence set at run time again"
+            );
+            let _ = self.send(id, frame.clone());
+        }
+    }
 }
 
 /// Everything the shard loops publish into.
@@ -122,14 +227,20 @@ pub async fn start(
     let stopping = Arc::new(AtomicBool::new(false));
     let (fatal_tx, fatal_rx) = mpsc::channel(u32::max(count, 1) as usize);
     let mut tasks = JoinSet::new();
-    let mut senders = Vec::new();
-    for id in 0..count {
-        let shard = Shard::with_config(ShardId::new(id, count), config.clone());
-        senders.push(shard.sender());
+    let shards: Vec<Shard> = (0..count)
+        .map(|id| Shard::with_config(ShardId::new(id, count), config.clone()))
+        .collect();
+    let senders: Vec<MessageSender> = shards.iter().map(Shard::sender).collect();
+    let commands = Arc::new(GatewayCommands::new(
+        senders.clone(),
+        options.intents,
+        Arc::clone(&board),
+    ));
+    for shard in shards {
         tasks.spawn(run_shard(
             shard,
             sinks.clone(),
-            Arc::clone(&board),
+            Arc::clone(&commands),
             Arc::clone(&stopping),
             fatal_tx.clone(),
             options.intents,
@@ -141,6 +252,7 @@ pub async fn start(
             stopping,
             tasks,
             board,
+            commands,
         },
         fatal_rx,
     ))
@@ -183,11 +295,12 @@ fn presence(options: &GatewayOptions) -> Option<UpdatePresencePayload> {
 async fn run_shard(
     mut shard: Shard,
     sinks: Sinks,
-    board: Arc<ShardBoard>,
+    commands: Arc<GatewayCommands>,
     stopping: Arc<AtomicBool>,
     fatal: mpsc::Sender<FatalClose>,
     intents: Intents,
 ) {
+    let board = Arc::clone(&commands.board);
     let id = shard.id().number();
     let mut had_session = false;
     while let Some(item) = futures_util::StreamExt::next(&mut shard).await {
@@ -212,7 +325,9 @@ async fn run_shard(
                 }
             }
             Ok(Message::Text(json)) => {
-                handle_text(id, &json, &sinks, &board, &mut had_session);
+                if handle_text(id, &json, &sinks, &board, &mut had_session) {
+                    commands.restore_presence(id);
+                }
             }
         }
         let state = map_state(shard.state());
@@ -230,15 +345,23 @@ async fn run_shard(
     }
 }
 
-fn handle_text(id: u32, json: &str, sinks: &Sinks, board: &ShardBoard, had_session: &mut bool) {
+/// Handles one text frame; `true` when it was READY (a new session).
+fn handle_text(
+    id: u32,
+    json: &str,
+    sinks: &Sinks,
+    board: &ShardBoard,
+    had_session: &mut bool,
+) -> bool {
     let Ok(frame) = serde_json::from_str::<Value>(json) else {
         tracing::warn!(shard = id, "gateway sent a frame that is not JSON");
-        return;
+        return false;
     };
     if frame.get("op").and_then(Value::as_u64) != Some(0) {
-        return;
+        return false;
     }
-    match frame.get("t").and_then(Value::as_str) {
+    let name = frame.get("t").and_then(Value::as_str);
+    match name {
         Some("READY") => {
             if let Some(id) = frame
                 .pointer("/d/application/id")
@@ -263,6 +386,7 @@ fn handle_text(id: u32, json: &str, sinks: &Sinks, board: &ShardBoard, had_sessi
     if let Some(event) = convert::event::from_frame(&frame, id, now()) {
         sinks.bus.publish(event);
     }
+    name == Some("READY")
 }
 
 fn map_state(state: ShardState) -> State {

@@ -64,6 +64,14 @@ impl ShardBoard {
         !shards.is_empty() && shards.iter().all(|shard| shard.state == State::Ready)
     }
 
+    /// The state of shard `id`, `None` for a shard the board does not have.
+    pub fn state(&self, id: u32) -> Option<State> {
+        self.lock()
+            .iter()
+            .find(|shard| shard.id == id)
+            .map(|shard| shard.state)
+    }
+
     /// A snapshot for `GetGatewayStatus`.
     pub fn snapshot(&self) -> Vec<ShardStatus> {
         self.lock()
@@ -106,6 +114,8 @@ mod tests {
         board.update(1, |s| s.state = State::Resuming);
         assert!(!board.all_ready());
         assert!(!ShardBoard::new(0).all_ready());
+        assert_eq!(board.state(1), Some(State::Resuming));
+        assert_eq!(board.state(2), None);
     }
 
     #[test]

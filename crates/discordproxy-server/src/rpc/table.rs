@@ -6,8 +6,9 @@
 //!   common call wrapper with the given [`Gate`](super::Gate).
 //! - A server-streaming line `method: "Name", Request => StreamType, module::path;` becomes
 //!   `type StreamType = module::path::ResponseStream` and `async fn method`, running
-//!   `module::path::open(&state, &request)` (its own validation; no call wrapper), which
-//!   answers the `tonic::Response` (so it can set initial metadata).
+//!   `module::path::open(&state, &request, &metadata)` (its own validation and deadline from
+//!   the request metadata; no call wrapper), which answers the `tonic::Response` (so it can set
+//!   initial metadata).
 //!
 //! Every call runs inside the tracing span `rpc{rpc="Name"}`. Request and response types are
 //! named in `discordproxy_proto`.
@@ -55,7 +56,7 @@ macro_rules! rpc_table {
                 ) -> ::std::result::Result<tonic::Response<Self::$stream>, tonic::Status> {
                     let span = tracing::info_span!("rpc", rpc = $s_name);
                     let _entered = span.enter();
-                    $($s_handler)::+::open(&self.state, request.get_ref())
+                    $($s_handler)::+::open(&self.state, request.get_ref(), request.metadata())
                         .map_err(tonic::Status::from)
                 }
             )*

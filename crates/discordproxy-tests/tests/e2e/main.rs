@@ -10,6 +10,7 @@ mod components;
 mod connection_limits;
 mod files;
 mod gateway;
+mod gateway_commands;
 mod hostile_discord;
 mod interactions;
 mod layout;

@@ -82,7 +82,8 @@ pub fn validate(request: &StreamEventsRequest) -> Result<()> {
 }
 
 /// Validates the request ([`validate`]), subscribes (resuming when asked) and answers the
-/// stream ([`handle`]) with its initial metadata.
+/// stream ([`handle`]) with its initial metadata. The stream has no deadline (it runs until the
+/// client ends it or the server shuts down).
 ///
 /// # Errors
 /// `INVALID_ARGUMENT` for oversized filters (see [`validate`]), for `resume_after` without
@@ -90,6 +91,7 @@ pub fn validate(request: &StreamEventsRequest) -> Result<()> {
 pub(crate) fn open(
     state: &Arc<ProxyState>,
     request: &StreamEventsRequest,
+    _metadata: &tonic::metadata::MetadataMap,
 ) -> Result<tonic::Response<ResponseStream>> {
     validate(request)?;
     let filter = filter(request);
@@ -217,6 +219,14 @@ pub fn handle(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// [`super::open`] without request metadata (StreamEvents reads none).
+    fn open(
+        state: &Arc<ProxyState>,
+        request: &StreamEventsRequest,
+    ) -> Result<tonic::Response<ResponseStream>> {
+        super::open(state, request, &tonic::metadata::MetadataMap::new())
+    }
 
     #[test]
     fn oversized_filters_are_invalid_arguments_naming_the_field() {
