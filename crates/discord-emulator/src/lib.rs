@@ -69,7 +69,6 @@ use std::time::Duration;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::middleware::from_fn_with_state;
-use axum::serve::ListenerExt as _;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
@@ -111,15 +110,6 @@ impl Emulator {
         let state = Arc::new(State::new(&options, format!("ws://{addr}")));
         let app = app(&state);
         let (stop, stopped) = oneshot::channel::<()>();
-        // TCP_NODELAY on every connection, as Discord's edge: without it a gateway event
-        // written while the previous one is not yet acknowledged waits for the peer's delayed
-        // ACK (about 40 ms on Linux), which bursts of events (and the interaction round trip
-        // under concurrency) would show as latency Discord does not have.
-        let listener = listener.tap_io(|tcp| {
-            if let Err(error) = tcp.set_nodelay(true) {
-                tracing::debug!(%error, "TCP_NODELAY not set");
-            }
-        });
         let task = tokio::spawn(async move {
             axum::serve(
                 listener,
