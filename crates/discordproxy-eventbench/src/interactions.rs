@@ -228,7 +228,7 @@ pub async fn run(args: InteractionArgs) -> Result<()> {
         std::fs::write(out, &report)?;
         eprintln!("[interactions] wrote {}", out.display());
     }
-    eprintln!("{}", summary(&args, &measured));
+    eprintln!("{}", summary(&args, &measured, &profile_of(&server_bin)));
     drop(server);
     drop(emulator);
     if args.work_dir.is_none() {
@@ -436,7 +436,7 @@ fn profile_of(binary: &Path) -> String {
         .unwrap_or("");
     match folder {
         "release" => "release".into(),
-        "debug" => "dev (unoptimised, the test build)".into(),
+        "debug" => "dev (unoptimised)".into(),
         _ => format!("unknown ({})", binary.display()),
     }
 }
@@ -447,14 +447,14 @@ fn ms(duration: Duration) -> String {
 }
 
 /// One line for logs (`bench/run --quick`): the round trip's percentiles and the goal.
-fn summary(args: &InteractionArgs, run: &Run) -> String {
+fn summary(args: &InteractionArgs, run: &Run, profile: &str) -> String {
     let round_trips: Vec<Duration> = run.samples.iter().map(|s| s.round_trip).collect();
     let Some(p) = Percentiles::of(&round_trips) else {
         return "[interactions] no interactions measured".into();
     };
     format!(
-        "[interactions] {} interactions, {} users: round trip p50 {} p90 {} p99 {} max {}; \
-         goal p99 <= {}: {}",
+        "[interactions] {} interactions, {} users, {profile} build: round trip p50 {} p90 {} \
+         p99 {} max {}; goal p99 <= {}: {}",
         run.samples.len(),
         args.users,
         ms(p.p50),
@@ -621,9 +621,9 @@ mod tests {
         assert!(report.contains("server 0.50, emulator 0.20"), "{report}");
         assert!(report.contains("not met (p99 12.00 ms)"), "{report}");
         assert_eq!(
-            summary(&args, &run),
-            "[interactions] 4 interactions, 10 users: round trip p50 2.00 ms p90 12.00 ms p99 \
-             12.00 ms max 12.00 ms; goal p99 <= 10.00 ms: not met"
+            summary(&args, &run, "release"),
+            "[interactions] 4 interactions, 10 users, release build: round trip p50 2.00 ms p90 \
+             12.00 ms p99 12.00 ms max 12.00 ms; goal p99 <= 10.00 ms: not met"
         );
     }
 }
