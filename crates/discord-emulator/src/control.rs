@@ -14,7 +14,9 @@
 //!   "data"}` → `{"id", "token", "application_id"}`, and INTERACTION_CREATE (see
 //!   [`crate::rest`]'s interaction routes; 400 `{"error": …}` otherwise)
 //! - `GET /_emulator/interactions/{interaction.id}` → `{"id", "type", "initial_response": null |
-//!   {"type", "data", "after_ms"}, "original_message_id", "original_message", "followups"}`
+//!   {"type", "data", "after_ms", "after_us"}, "original_message_id", "original_message",
+//!   "followups"}` (`after_ms`/`after_us`: when the callback arrived, in whole milliseconds and
+//!   microseconds after the interaction's creation and INTERACTION_CREATE dispatch)
 
 use std::sync::Arc;
 

@@ -1,6 +1,8 @@
 //! `discordproxy-eventbench`: event throughput from the emulator's gateway dispatch to gRPC
 //! `StreamEvents` subscribers (1 and 10 by default), and the server's resident memory with a
-//! 10,000-member guild in its cache. Run through `bench/events`.
+//! 10,000-member guild in its cache. Run through `bench/events`. Its subcommand `interactions`
+//! measures the interaction round trip instead (see [`interactions`]; run through
+//! `bench/interactions`).
 //!
 //! It starts the release `discord-emulator` (`--rate-limits off`, a generated fixture with one
 //! guild of `--members` members) and `discordproxyserver` (`--intents
@@ -18,10 +20,11 @@
 
 mod drive;
 mod fixture;
+mod interactions;
 mod procs;
 
 use anyhow::{Context, Result, bail};
-use clap::Parser;
+use clap::{Parser, Subcommand};
 use drive::{Dispatcher, Phase, Progress};
 use procs::{Emulator, Memory, Server, cpu_seconds, sibling_binary};
 use std::{fmt::Write as _, path::PathBuf, time::Duration};
@@ -31,8 +34,15 @@ const INTENTS: &str = "GUILDS,GUILD_MEMBERS,GUILD_MESSAGES";
 
 /// Command line.
 #[derive(Debug, Parser)]
-#[command(about = "Gateway event throughput to StreamEvents subscribers and server memory")]
+#[command(
+    about = "Gateway event throughput to StreamEvents subscribers and server memory \
+             (subcommand interactions: the interaction round trip)",
+    args_conflicts_with_subcommands = true
+)]
 struct Cli {
+    /// Another benchmark instead of the event throughput.
+    #[command(subcommand)]
+    command: Option<Command>,
     /// The emulator binary (default: `discord-emulator` beside this binary).
     #[arg(long)]
     emulator_bin: Option<PathBuf>,
@@ -63,6 +73,15 @@ struct Cli {
     work_dir: Option<PathBuf>,
 }
 
+/// The other benchmarks.
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// The interaction round trip: INTERACTION_CREATE dispatch → StreamEvents → a bot's
+    /// CreateInteractionResponse → the callback at the emulator (bench/interactions).
+    #[command(args_override_self = true)]
+    Interactions(interactions::InteractionArgs),
+}
+
 /// One throughput measurement.
 #[derive(Debug, Clone)]
 struct Throughput {
@@ -89,7 +108,10 @@ struct MemoryReading {
 
 #[tokio::main]
 async fn main() -> Result<()> {
-    let cli = Cli::parse();
+    let mut cli = Cli::parse();
+    if let Some(Command::Interactions(args)) = cli.command.take() {
+        return interactions::run(args).await;
+    }
     let load_before = load_average();
     if cli.window < cli.batch {
         bail!("--window must be at least --batch");

@@ -283,7 +283,9 @@ impl Limiter {
     }
 
     /// Decides what happens to a request of `route` from `ip`; `authorized` says whether it
-    /// carries the bot token (only those count towards the bot's limits).
+    /// carries the bot token. Only those count towards the bot's global limit and buckets,
+    /// except the token routes: they are never under the global limit and always in their
+    /// token's bucket (they need no bot token, and one sent changes nothing).
     pub(crate) fn admit(
         &mut self,
         ip: IpAddr,
@@ -300,10 +302,10 @@ impl Limiter {
                 retry_after: until - now,
             };
         }
-        if !authorized {
+        if !authorized && !route.token_route {
             return Decision::Pass;
         }
-        if !route.global_exempt {
+        if !route.token_route {
             if self.global_reset_at.is_none_or(|reset_at| now >= reset_at) {
                 self.global_reset_at = Some(now + GLOBAL_WINDOW);
                 self.global_remaining = self.config.global_per_second;
@@ -670,6 +672,74 @@ mod tests {
             limiter.admit(IP, &me, true, now + Duration::from_secs(1)),
             Decision::Allow(_)
         ));
+    }
+
+    #[test]
+    fn token_routes_have_a_bucket_per_token_with_or_without_the_bot_token() {
+        let mut config = config();
+        config.global_per_second = 1;
+        config.set_route(
+            "POST /interactions/{interaction_id}/{interaction_token}/callback",
+            RouteLimit::new(1, Duration::from_secs(1)),
+        );
+        let mut limiter = Limiter::new(config);
+        let now = Instant::now();
+        let me = classify("GET", "/api/v10/users/@me");
+        assert!(matches!(
+            limiter.admit(IP, &me, true, now),
+            Decision::Allow(_)
+        ));
+        assert!(matches!(
+            limiter.admit(IP, &me, true, now),
+            Decision::Limit(RateLimited {
+                scope: Scope::Global,
+                ..
+            })
+        ));
+        let callback = |id: u64, token: &str| {
+            classify(
+                "POST",
+                &format!("/api/v10/interactions/{id}/{token}/callback"),
+            )
+        };
+        // No bot token, global limit used up: the interaction's own bucket decides.
+        let Decision::Allow(first) = limiter.admit(IP, &callback(1, "tokenA"), false, now) else {
+            panic!()
+        };
+        assert_eq!((first.limit, first.remaining), (1, 0));
+        assert!(!first.bucket.contains("tokenA"));
+        assert!(matches!(
+            limiter.admit(IP, &callback(1, "tokenA"), false, now),
+            Decision::Limit(RateLimited {
+                scope: Scope::User,
+                ..
+            })
+        ));
+        // Another interaction has its own bucket (the same hash).
+        let Decision::Allow(other) = limiter.admit(IP, &callback(2, "tokenB"), true, now) else {
+            panic!()
+        };
+        assert_eq!(other.remaining, 0);
+        assert_eq!(other.bucket, first.bucket);
+        // Follow-ups: per application id + interaction token.
+        let followup = |token: &str| classify("POST", &format!("/api/v10/webhooks/9/{token}"));
+        for _ in 0..5 {
+            assert!(matches!(
+                limiter.admit(IP, &followup("tokenA"), false, now),
+                Decision::Allow(_)
+            ));
+        }
+        assert!(matches!(
+            limiter.admit(IP, &followup("tokenA"), false, now),
+            Decision::Limit(_)
+        ));
+        assert!(matches!(
+            limiter.admit(IP, &followup("tokenB"), false, now),
+            Decision::Allow(_)
+        ));
+        let stats = limiter.stats(now, |_| 0.0);
+        assert!(!stats.to_string().contains("tokenA"), "{stats}");
+        assert!(!stats.to_string().contains("tokenB"), "{stats}");
     }
 
     #[test]

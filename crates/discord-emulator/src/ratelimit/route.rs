@@ -1,20 +1,36 @@
 //! Which route a REST request belongs to: its template (`POST /channels/{channel_id}/messages`),
 //! its major parameter (`channels/400000000000000002`) and whether the global limit applies.
 //!
-//! Discord keys rate-limit buckets by route and *major parameter*: `channel_id`, `guild_id`, or
-//! `webhook_id` + `webhook_token` ([docs](https://discord.com/developers/docs/topics/rate-limits)).
-//! Interaction and webhook routes are exempt from the global limit.
+//! Discord keys rate-limit buckets by route and *major parameter* (its "top-level resource"):
+//! `channel_id`, `guild_id`, or `webhook_id` + `webhook_token`
+//! ([docs](https://discord.com/developers/docs/topics/rate-limits)). The token routes, an
+//! interaction's callback `/interactions/{interaction_id}/{interaction_token}/callback` and the
+//! webhook-token routes `/webhooks/{webhook_id}/{webhook_token}/…` (an interaction's
+//! `@original` and follow-ups are those with the application id and the interaction token), are
+//! not bound to the bot's global limit and are limited per token: their major parameter is the
+//! id with a fingerprint of the token, so one interaction or webhook never uses up another's
+//! bucket. The token itself is never part of a major parameter, a bucket name or a hash (the
+//! stats list majors).
 
 /// A classified REST request.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Route {
     /// `METHOD /template`, e.g. `POST /channels/{channel_id}/messages`.
     pub(crate) template: String,
-    /// The major parameter with its resource, e.g. `channels/400000000000000002` or
-    /// `webhooks/1/token`; `None` for routes without one (`/users/@me`).
+    /// The major parameter with its resource, e.g. `channels/400000000000000002`, or
+    /// `webhooks/1/token:0123456789abcdef` (a fingerprint of the token, see [`token_major`]);
+    /// `None` for routes without one (`/users/@me`).
     pub(crate) major: Option<String>,
-    /// Interaction and webhook routes do not count towards the global limit.
-    pub(crate) global_exempt: bool,
+    /// A token route (an interaction callback, a webhook-token route): outside the global
+    /// limit, and limited per token whether or not the request carries the bot token.
+    pub(crate) token_route: bool,
+}
+
+/// The major parameter of a token route: `resource/id/token:` and 16 hex digits of a hash of
+/// the token (never the token).
+fn token_major(resource: &str, id: &str, token: &str) -> String {
+    let hash = super::limiter::bucket_hash(token);
+    format!("{resource}/{id}/token:{}", &hash[..16])
 }
 
 /// The part of `path` after `/api` and an optional `/vN` (always starting with `/`, `"/"` for
@@ -96,17 +112,17 @@ pub(crate) fn classify(method: &str, path: &str) -> Route {
         ["channels" | "guilds", id, ..] if id.bytes().all(|b| b.is_ascii_digit()) => {
             Some(format!("{}/{id}", segments[0]))
         }
-        ["webhooks", id, token, ..] => Some(format!("webhooks/{id}/{token}")),
+        ["webhooks" | "interactions", id, token, ..] => Some(token_major(segments[0], id, token)),
         ["webhooks", id] => Some(format!("webhooks/{id}")),
         _ => None,
     };
     // Token routes (no bot token involved) are exempt; the bot-auth `/webhooks/{id}` routes
     // count like any other bot request.
-    let global_exempt = matches!(segments.as_slice(), ["webhooks" | "interactions", _, _, ..]);
+    let token_route = matches!(segments.as_slice(), ["webhooks" | "interactions", _, _, ..]);
     Route {
         template,
         major,
-        global_exempt,
+        token_route,
     }
 }
 
@@ -182,7 +198,7 @@ mod tests {
         let route = classify("post", "/api/v10/channels/400000000000000002/messages");
         assert_eq!(route.template, "POST /channels/{channel_id}/messages");
         assert_eq!(route.major.as_deref(), Some("channels/400000000000000002"));
-        assert!(!route.global_exempt);
+        assert!(!route.token_route);
 
         let route = classify("GET", "/api/v10/guilds/3/channels");
         assert_eq!(route.template, "GET /guilds/{guild_id}/channels");
@@ -211,16 +227,34 @@ mod tests {
             route.template,
             "POST /webhooks/{webhook_id}/{webhook_token}"
         );
-        assert_eq!(route.major.as_deref(), Some("webhooks/5/sEcReT"));
-        assert!(route.global_exempt);
+        let major = route.major.unwrap();
+        assert!(major.starts_with("webhooks/5/token:"), "{major}");
+        assert_eq!(major.len(), "webhooks/5/token:".len() + 16);
+        assert!(!major.contains("sEcReT"));
+        assert!(route.token_route);
+        // The same token, other routes: the same major; another token: another.
+        let message = classify("PATCH", "/api/v10/webhooks/5/sEcReT/messages/@original");
+        assert_eq!(message.major.as_deref(), Some(major.as_str()));
+        assert!(message.token_route);
+        let other = classify("POST", "/api/v10/webhooks/5/other");
+        assert_ne!(other.major.as_deref(), Some(major.as_str()));
 
-        let route = classify("POST", "/api/v10/interactions/7/tok/callback");
+        let route = classify("POST", "/api/v10/interactions/7/iNtErAcTiOn/callback");
         assert_eq!(
             route.template,
             "POST /interactions/{interaction_id}/{interaction_token}/callback"
         );
-        assert!(route.global_exempt);
-        assert_eq!(route.major, None);
+        assert!(route.token_route);
+        let major = route.major.unwrap();
+        assert!(major.starts_with("interactions/7/token:"), "{major}");
+        assert!(!major.contains("iNtErAcTiOn"));
+        let next = classify("POST", "/api/v10/interactions/8/aNoThEr/callback");
+        assert_ne!(next.major.as_deref(), Some(major.as_str()));
+
+        // The bot-token webhook routes count like other bot routes.
+        let route = classify("GET", "/api/v10/webhooks/5");
+        assert_eq!(route.major.as_deref(), Some("webhooks/5"));
+        assert!(!route.token_route);
 
         assert_eq!(classify("GET", "/api/v10").template, "GET /");
     }

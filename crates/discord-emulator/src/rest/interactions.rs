@@ -197,10 +197,17 @@ pub(crate) fn create(state: &State, new: NewInteraction) -> Result<Value, String
 /// What the bot did with interaction `id`, for `GET /_emulator/interactions/{id}`.
 pub(crate) fn report(store: &Store, id: u64) -> Option<Value> {
     let interaction = store.interactions.get(&id)?;
-    let initial = interaction.initial.as_ref().map_or(
-        Value::Null,
-        |(kind, data, ms)| json!({"type": kind, "data": data, "after_ms": ms}),
-    );
+    let initial = interaction
+        .initial
+        .as_ref()
+        .map_or(Value::Null, |(kind, data, after)| {
+            json!({
+                "type": kind,
+                "data": data,
+                "after_ms": u64::try_from(after.as_millis()).unwrap_or(u64::MAX),
+                "after_us": u64::try_from(after.as_micros()).unwrap_or(u64::MAX),
+            })
+        });
     let followups: Vec<Value> = interaction
         .followups
         .iter()
@@ -512,8 +519,7 @@ pub(super) async fn callback(
         6 | 7 => interaction.message_id,
         _ => None,
     };
-    let after_ms = u64::try_from(elapsed.as_millis()).unwrap_or(u64::MAX);
-    interaction.initial = Some((kind, data, after_ms));
+    interaction.initial = Some((kind, data, elapsed));
     tracing::debug!(
         interaction_id = interaction.id,
         kind,

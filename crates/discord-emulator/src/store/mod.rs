@@ -267,8 +267,8 @@ pub(crate) struct Interaction {
     /// The message a component (or a modal opened from one) is on.
     pub(crate) message_id: Option<u64>,
     pub(crate) created: std::time::Instant,
-    /// The initial response: its type, data and milliseconds after creation.
-    pub(crate) initial: Option<(u64, Value, u64)>,
+    /// The initial response: its type, data and how long after creation it arrived.
+    pub(crate) initial: Option<(u64, Value, std::time::Duration)>,
     /// The message `@original` names.
     pub(crate) original: Option<u64>,
     pub(crate) followups: Vec<u64>,

@@ -137,10 +137,37 @@ async fn an_interaction_is_dispatched_without_intents_and_answered() {
     assert_eq!(status, 200);
     assert_eq!(report["initial_response"]["type"], json!(4));
     assert_eq!(report["initial_response"]["data"]["content"], json!("pong"));
-    assert!(report["initial_response"]["after_ms"].as_u64().unwrap() < 3000);
+    let after_ms = report["initial_response"]["after_ms"].as_u64().unwrap();
+    let after_us = report["initial_response"]["after_us"].as_u64().unwrap();
+    assert!(after_ms < 3000);
+    assert!(after_us > 0, "microseconds: {report}");
+    assert_eq!(after_us / 1000, after_ms, "the same time in two units");
     assert_eq!(report["original_message_id"], message["id"]);
     let (status, _) = control(&api, "GET", "/interactions/1", None).await;
     assert_eq!(status, 404);
+}
+
+#[tokio::test]
+async fn the_report_times_the_callback_in_microseconds_on_the_emulators_clock() {
+    let api = Api::start().await;
+    let (id, token) = interact(&api, 2, ping(), None).await;
+    let (_, report) = control(&api, "GET", &format!("/interactions/{id}"), None).await;
+    assert_eq!(report["initial_response"], Value::Null);
+    let waited = std::time::Duration::from_millis(40);
+    tokio::time::sleep(waited).await;
+    let answered = anonymous(
+        &api,
+        "POST",
+        &format!("/interactions/{id}/{token}/callback"),
+        Some(json!({"type": 5})),
+    )
+    .await;
+    assert_eq!(answered.status, 204, "{}", answered.text);
+    let (_, report) = control(&api, "GET", &format!("/interactions/{id}"), None).await;
+    let initial = &report["initial_response"];
+    let after_us = initial["after_us"].as_u64().unwrap();
+    assert!((40_000..3_000_000).contains(&after_us), "{initial}");
+    assert_eq!(initial["after_ms"], json!(after_us / 1000));
 }
 
 #[tokio::test]
@@ -378,4 +405,113 @@ async fn components_update_their_message_and_modals_and_autocomplete_are_recorde
         report["initial_response"]["data"]["choices"][0]["value"],
         json!("a")
     );
+}
+
+/// With Discord's rate limits and the bot's global limit used up, an interaction's callback,
+/// `@original` and follow-ups still pass at once (with or without the bot token), each with the
+/// `X-RateLimit-*` headers of its own per-token bucket, and no bucket name, hash or stat holds
+/// the token.
+#[tokio::test]
+async fn interaction_routes_are_outside_the_global_limit_with_buckets_per_token() {
+    let mut options = discord_emulator::Options::default();
+    options.rate_limits.mode = discord_emulator::config::RateLimits::Discord;
+    options.rate_limits.global_per_second = 3;
+    let api = Api::with(options).await;
+    let mut interactions = Vec::new();
+    for _ in 0..5 {
+        interactions.push(interact(&api, 2, ping(), None).await);
+    }
+    // The global window is 1 s of real time: on a slow machine it may end while the token
+    // routes are called; then try again with the next interaction.
+    for (attempt, (id, token)) in interactions.iter().enumerate() {
+        let mut exhausted = false;
+        for _ in 0..10 {
+            let me = api.call("GET", "/users/@me", None).await;
+            if me.status == 429 {
+                assert_eq!(me.header("x-ratelimit-global"), Some("true"));
+                exhausted = true;
+                break;
+            }
+        }
+        assert!(
+            exhausted,
+            "the global limit of 3 per second was not reached"
+        );
+
+        let callback = anonymous(
+            &api,
+            "POST",
+            &format!("/interactions/{id}/{token}/callback"),
+            Some(json!({"type": 4, "data": {"content": "at once"}})),
+        )
+        .await;
+        assert_eq!(callback.status, 204, "{}", callback.text);
+        let base = format!("/webhooks/{BOT}/{token}");
+        let followup = anonymous(&api, "POST", &base, Some(json!({"content": "more"}))).await;
+        assert_eq!(followup.status, 200, "{}", followup.text);
+        // The bot token sent along changes nothing.
+        let original = api
+            .call("GET", &format!("{base}/messages/@original"), None)
+            .await;
+        assert_eq!(original.status, 200, "{}", original.text);
+        let edited = api
+            .call(
+                "PATCH",
+                &format!("{base}/messages/@original"),
+                Some(json!({"content": "edited"})),
+            )
+            .await;
+        assert_eq!(edited.status, 200, "{}", edited.text);
+        for (name, reply, limit, remaining) in [
+            ("callback", &callback, "50", "49"),
+            ("follow-up", &followup, "5", "4"),
+            ("@original", &original, "50", "49"),
+            ("edit @original", &edited, "50", "49"),
+        ] {
+            assert_eq!(reply.header("x-ratelimit-limit"), Some(limit), "{name}");
+            // A fresh bucket for each interaction.
+            assert_eq!(
+                reply.header("x-ratelimit-remaining"),
+                Some(remaining),
+                "{name}"
+            );
+            assert!(reply.header("x-ratelimit-reset-after").is_some(), "{name}");
+            assert!(reply.header("x-ratelimit-reset").is_some(), "{name}");
+            let bucket = reply.header("x-ratelimit-bucket").unwrap();
+            assert_eq!(bucket.len(), 32, "{name}");
+            assert!(!bucket.contains(token.as_str()), "{name}");
+            assert_eq!(reply.header("x-ratelimit-global"), None, "{name}");
+        }
+        let still = api.call("GET", "/users/@me", None).await;
+        if still.status == 429 {
+            let stats = api.emulator.stats();
+            let text = stats.to_string();
+            for (_, token) in &interactions {
+                assert!(
+                    !text.contains(token.as_str()),
+                    "a token in the stats: {text}"
+                );
+            }
+            let majors: Vec<&str> = stats["buckets"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter_map(|bucket| bucket["major"].as_str())
+                .collect();
+            let prefix = format!("interactions/{id}/token:");
+            assert!(
+                majors.iter().any(|major| major.starts_with(&prefix)),
+                "{majors:?}"
+            );
+            let prefix = format!("webhooks/{BOT}/token:");
+            assert!(
+                majors.iter().any(|major| major.starts_with(&prefix)),
+                "{majors:?}"
+            );
+            assert!(stats["rate_limited"]["global"].as_u64().unwrap() >= 1);
+            return;
+        }
+        eprintln!("attempt {attempt}: the global window ended during the calls; again");
+    }
+    panic!("the global limit never stayed exhausted across the interaction calls");
 }

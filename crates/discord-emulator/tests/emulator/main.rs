@@ -31,6 +31,7 @@ mod twilight_channels;
 mod twilight_commands;
 mod twilight_files;
 mod twilight_gateway;
+mod twilight_interactions;
 mod twilight_members_roles;
 mod twilight_messages;
 mod twilight_ratelimit;
