@@ -248,7 +248,7 @@ async fn start_bot(
     let mut stream = client
         .stream_events(StreamEventsRequest {
             event_names: vec!["INTERACTION_CREATE".into()],
-            guild_ids: vec![],
+            ..Default::default()
         })
         .await
         .context("StreamEvents")?
