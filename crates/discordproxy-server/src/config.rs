@@ -32,6 +32,9 @@ pub const TOKEN_ENV: &str = "DISCORD_BOT_TOKEN";
 /// Environment variable holding the Discord REST base URL (used when `--discord-api-url` is
 /// absent).
 pub const API_URL_ENV: &str = "DISCORDPROXY_API_URL";
+/// Environment variable holding the Redis URL (used when `--redis-url` is absent; preferred
+/// when the URL carries a password).
+pub const REDIS_URL_ENV: &str = "DISCORDPROXY_REDIS_URL";
 /// Discord's REST base URL.
 pub const DEFAULT_API_URL: &str = "https://discord.com/api/v10";
 
@@ -147,6 +150,22 @@ pub struct Cli {
     /// Concurrent HTTP/2 streams (calls) per client connection.
     #[arg(long, default_value_t = DEFAULT_MAX_STREAMS_PER_CONNECTION, value_parser = clap::value_parser!(u32).range(1..))]
     pub max_streams_per_connection: u32,
+    /// Share rate limits, the negative cache and the DM-channel cache with the other
+    /// instances of this bot through Redis: redis://HOST:PORT/DB or rediss://HOST:PORT/DB
+    /// (TLS) [env: DISCORDPROXY_REDIS_URL]. Instances with the same URL and token form one
+    /// deployment (see the README, "Running several instances"). Off unless set.
+    #[arg(long, value_name = "URL")]
+    pub redis_url: Option<String>,
+    /// Longest wait for one Redis call, in milliseconds; a slower or failed call makes the
+    /// instance run on its local limiter (with the global limit divided by the number of
+    /// instances) until Redis answers again.
+    #[arg(long, default_value_t = crate::discord::redis::DEFAULT_TIMEOUT.as_millis() as u64, value_parser = clap::value_parser!(u64).range(1..=10_000))]
+    pub redis_timeout_ms: u64,
+    /// Local IP address Discord requests are sent from (e.g. one of several addresses of the
+    /// host). With --redis-url it names the egress IP whose invalid requests and Cloudflare
+    /// ban the instances on it share (default: the address the system picks).
+    #[arg(long, value_name = "IP")]
+    pub discord_source_ip: Option<std::net::IpAddr>,
 }
 
 fn parse_positive_usize(text: &str) -> Result<usize, String> {
@@ -240,6 +259,8 @@ pub struct Config {
     /// `--tls-*`, `--api-keys-file`, `--max-request-bytes`, `--max-streams-per-connection`
     /// (default: plaintext, no keys, 4 MiB, 256 streams).
     pub serve: ServeOptions,
+    /// `--redis-url`, `--redis-timeout-ms` (default: no Redis; 100 ms).
+    pub redis: Option<crate::discord::redis::RedisOptions>,
 }
 
 /// Why the command line could not become a [`Config`].
@@ -281,6 +302,9 @@ pub enum ConfigError {
     /// `--max-pending` is 0.
     #[error("--max-pending must be at least 1")]
     MaxPending,
+    /// `--redis-url` is not a Redis URL.
+    #[error("{0}")]
+    RedisUrl(String),
     /// `--negative-cache-ttl` is negative or not a number.
     #[error("--negative-cache-ttl must be 0 or a positive number of seconds")]
     NegativeCacheTtl,
@@ -356,6 +380,16 @@ impl Config {
             Some(path) => Some(Arc::new(ApiKeys::load(path)?)),
             None => None,
         };
+        let redis = match cli.redis_url.clone().or_else(|| env(REDIS_URL_ENV)) {
+            Some(url) if !url.trim().is_empty() => Some(
+                crate::discord::redis::RedisOptions::new(
+                    url.trim().to_owned(),
+                    Duration::from_millis(cli.redis_timeout_ms),
+                )
+                .map_err(|error| ConfigError::RedisUrl(error.to_string()))?,
+            ),
+            _ => None,
+        };
         let (console, file) = match cli.log_level {
             Some(level) => (level, level),
             None => (cli.log_console_level, cli.log_file_level),
@@ -379,6 +413,7 @@ impl Config {
                 global_rate_limit: cli.global_rate_limit,
                 max_retries: cli.max_retries,
                 invalid_request_budget: cli.invalid_request_budget,
+                source_ip: cli.discord_source_ip,
             },
             metrics_addr: cli.metrics_addr,
             serve: ServeOptions {
@@ -387,6 +422,7 @@ impl Config {
                 max_request_bytes: cli.max_request_bytes,
                 max_streams_per_connection: cli.max_streams_per_connection,
             },
+            redis,
         })
     }
 }
@@ -639,6 +675,37 @@ mod tests {
             parse(&["--token", "t", "--event-buffer", "0"], &[]).unwrap_err(),
             ConfigError::EventBuffer
         );
+    }
+
+    #[test]
+    fn redis_flags() {
+        let config = parse(&["--token", "t"], &[]).unwrap();
+        assert!(config.redis.is_none() && config.rest.source_ip.is_none());
+        let config = parse(
+            &[
+                "--token",
+                "t",
+                "--redis-url",
+                "redis://127.0.0.1:6379/2",
+                "--redis-timeout-ms",
+                "150",
+                "--discord-source-ip",
+                "127.0.0.2",
+            ],
+            &[],
+        )
+        .unwrap();
+        let redis = config.redis.unwrap();
+        assert_eq!(redis.url, "redis://127.0.0.1:6379/2");
+        assert_eq!(redis.timeout, Duration::from_millis(150));
+        assert_eq!(config.rest.source_ip, Some("127.0.0.2".parse().unwrap()));
+        let from_env = parse(&["--token", "t"], &[(REDIS_URL_ENV, "rediss://r.example:6380/0")])
+            .unwrap();
+        assert_eq!(from_env.redis.unwrap().timeout, Duration::from_millis(100));
+        assert!(matches!(
+            parse(&["--token", "t", "--redis-url", "http://x"], &[]),
+            Err(ConfigError::RedisUrl(_))
+        ));
     }
 
     #[test]

@@ -132,6 +132,15 @@ pub struct Metrics {
     pub cache_entries: Family<KindLabel, Gauge>,
     /// `discordproxy_api_key_calls_total{key,method}`: calls let through with an API key.
     pub api_key_calls: Family<ApiKeyLabels, Counter>,
+    /// `discordproxy_redis_degraded` (1 while Redis is unreachable or slow and REST runs on the
+    /// local limiter; 0 with Redis healthy or without `--redis-url`).
+    pub redis_degraded: Gauge,
+    /// `discordproxy_redis_degraded_seconds_total`: time spent degraded since start-up.
+    pub redis_degraded_seconds: Counter<f64, AtomicU64>,
+    /// `discordproxy_redis_round_trip_seconds`: round trip of each successful Redis call.
+    pub redis_round_trip: Histogram,
+    /// `discordproxy_redis_instances`: live instances of the deployment (last heartbeat).
+    pub redis_instances: Gauge,
 }
 
 fn latency_histogram() -> Histogram {
@@ -158,6 +167,11 @@ impl Default for Metrics {
             gateway_latency: Family::default(),
             cache_entries: Family::default(),
             api_key_calls: Family::default(),
+            redis_degraded: Gauge::default(),
+            redis_degraded_seconds: Counter::default(),
+            // 50 µs … ~0.4 s.
+            redis_round_trip: Histogram::new(exponential_buckets(0.000_05, 2.0, 14)),
+            redis_instances: Gauge::default(),
             registry: Registry::default(),
         };
         registry.register(
@@ -234,6 +248,26 @@ impl Default for Metrics {
             "api_key_calls",
             "gRPC calls let through with an API key (--api-keys-file), by key name and method",
             metrics.api_key_calls.clone(),
+        );
+        registry.register(
+            "redis_degraded",
+            "1 while Redis (--redis-url) is unreachable or slow and REST runs on the local limiter",
+            metrics.redis_degraded.clone(),
+        );
+        registry.register(
+            "redis_degraded_seconds",
+            "seconds spent with Redis degraded since start-up",
+            metrics.redis_degraded_seconds.clone(),
+        );
+        registry.register(
+            "redis_round_trip_seconds",
+            "round trip of successful Redis calls (scripts, cache reads and writes, heartbeats)",
+            metrics.redis_round_trip.clone(),
+        );
+        registry.register(
+            "redis_instances",
+            "live instances of the deployment sharing the Redis (from the heartbeat)",
+            metrics.redis_instances.clone(),
         );
         Self {
             registry,

@@ -94,7 +94,7 @@ pub async fn serve(
     };
     announce(&config, &listener);
 
-    let state = Arc::new(state(&config, &token, &api_base));
+    let state = Arc::new(state(&config, &token, &api_base)?);
     if let Some(address) = config.metrics_addr {
         match TcpListener::bind(address).await {
             Ok(listener) => {
@@ -186,12 +186,18 @@ fn announce(config: &Config, listener: &TcpListener) {
 }
 
 /// The shared state for `config`, talking to `api` with `token`.
-fn state(config: &Config, token: &BotToken, api: &ApiBase) -> ProxyState {
-    ProxyState::new(token, api, config.request_timeout)
+fn state(config: &Config, token: &BotToken, api: &ApiBase) -> Result<ProxyState, ServeError> {
+    let state = ProxyState::new(token, api, config.request_timeout)
         .with_rest_options(token, api, &config.rest)
         .with_event_buffer(config.event_buffer)
         .with_negative_cache_ttl(config.negative_cache_ttl)
-        .with_max_pending(config.max_pending)
+        .with_max_pending(config.max_pending);
+    match &config.redis {
+        Some(redis) => state
+            .with_redis(token, api, &config.rest, redis)
+            .map_err(|error| ServeError::Fatal(error.to_string())),
+        None => Ok(state),
+    }
 }
 
 /// The token check, then the gateway. Problems that must end the process go to `fatal`.

@@ -107,6 +107,41 @@ impl ProxyState {
         self
     }
 
+    /// Shares the REST limits, the negative cache and the DM-channel cache with the other
+    /// instances of the bot through `redis` (`--redis-url`); the REST client is made anew with
+    /// `options`. Call after the other `with_*` settings. Starts the Redis heartbeat.
+    ///
+    /// # Errors
+    /// When the Redis URL is unusable.
+    pub fn with_redis(
+        mut self,
+        token: &BotToken,
+        api: &ApiBase,
+        options: &RestOptions,
+        redis: &crate::discord::redis::RedisOptions,
+    ) -> Result<Self, crate::discord::redis::InvalidRedisUrl> {
+        let shared = Arc::new(crate::discord::redis::RedisShared::new(
+            redis,
+            token.expose(),
+            Arc::clone(&self.metrics),
+        )?);
+        let store = crate::discord::ratelimit::redis_store::RedisStore::start(
+            Arc::clone(&shared),
+            options.global_rate_limit,
+            options.invalid_request_budget,
+            options.source_ip,
+        );
+        self.rest =
+            DiscordClient::with_store(token, api, options, Arc::clone(&self.metrics), store);
+        self.negative = std::mem::take(&mut self.negative).with_shared(Arc::clone(&shared));
+        self.dm_channels = std::mem::take(&mut self.dm_channels).with_shared(shared);
+        tracing::info!(
+            timeout_ms = redis.timeout.as_millis(),
+            "sharing REST limits and caches through Redis (--redis-url)"
+        );
+        Ok(self)
+    }
+
     /// Sets how many calls may be in progress at once (`--max-pending`, at least 1).
     #[must_use]
     pub fn with_max_pending(mut self, max_pending: usize) -> Self {

@@ -17,7 +17,7 @@ use super::{
     invalid_requests::{self, InvalidRequests},
     outgoing::{Outgoing, Retry},
     ratelimit::{
-        GlobalScope, NoSlot, RateLimiter,
+        GlobalScope, LimitStore, MemoryStore, NoSlot, RateLimiter, Refused, Seen,
         headers::{self, Scope, TooManyRequests},
     },
     retry,
@@ -55,6 +55,10 @@ pub struct RestOptions {
     /// Invalid requests per 10 minutes Discord allows before a ban (`--invalid-request-budget`,
     /// 10,000); the log warns at 50% and 80%.
     pub invalid_request_budget: u32,
+    /// Local address Discord requests are sent from (`--discord-source-ip`; default: the
+    /// system's choice). With Redis it names the egress IP whose invalid requests and ban
+    /// are counted.
+    pub source_ip: Option<std::net::IpAddr>,
 }
 
 impl Default for RestOptions {
@@ -63,6 +67,7 @@ impl Default for RestOptions {
             global_rate_limit: DEFAULT_GLOBAL_LIMIT,
             max_retries: retry::DEFAULT_MAX_RETRIES,
             invalid_request_budget: invalid_requests::DEFAULT_BUDGET,
+            source_ip: None,
         }
     }
 }
@@ -128,9 +133,23 @@ impl DiscordClient {
         options: &RestOptions,
         metrics: Arc<Metrics>,
     ) -> Self {
+        let store = Arc::new(MemoryStore::new(options.global_rate_limit));
+        Self::with_store(token, api, options, metrics, store)
+    }
+
+    /// A client with `options` whose rate-limit state lives in `store` (e.g. a
+    /// [`RedisStore`](super::ratelimit::redis_store::RedisStore) shared by several
+    /// instances); `options.global_rate_limit` is the store's business then.
+    pub fn with_store(
+        token: &BotToken,
+        api: &ApiBase,
+        options: &RestOptions,
+        metrics: Arc<Metrics>,
+        store: Arc<dyn LimitStore>,
+    ) -> Self {
         Self {
-            transport: Transport::new(token, api),
-            limiter: RateLimiter::new(options.global_rate_limit),
+            transport: Transport::new(token, api, options.source_ip),
+            limiter: RateLimiter::with_store(store),
             invalid: InvalidRequests::new(options.invalid_request_budget),
             max_retries: options.max_retries,
             revoked: AtomicBool::new(false),
@@ -146,8 +165,8 @@ impl DiscordClient {
 
     /// How long a Cloudflare ban still stops REST traffic, if one does.
     pub fn banned_for(&self) -> Option<Duration> {
-        let until = (*self.lock_ban())?;
-        until.checked_duration_since(Instant::now())
+        let local = (*self.lock_ban()).and_then(|until| until.checked_duration_since(Instant::now()));
+        local.max(self.limiter.store().banned_for())
     }
 
     /// Whether REST traffic is stopped (revoked token or ban).
@@ -157,7 +176,10 @@ impl DiscordClient {
 
     /// Invalid requests (401, 403, 429 except shared) in the last 10 minutes.
     pub fn invalid_requests(&self) -> u32 {
-        self.invalid.in_window()
+        self.limiter
+            .store()
+            .invalid_in_window()
+            .unwrap_or_else(|| self.invalid.in_window())
     }
 
     /// Rate-limit buckets currently known.
@@ -324,11 +346,19 @@ impl DiscordClient {
             } else {
                 GlobalScope::Counted
             };
-            let slot = self
+            let slot = match self
                 .limiter
-                .acquire_in(key, scope, deadline)
+                .acquire_route(key, scope, !outgoing.route.secret(), deadline)
                 .await
-                .map_err(|no_slot| rate_limit_error(route, &no_slot))?;
+            {
+                Ok(slot) => slot,
+                Err(Refused::NoSlot(no_slot)) => return Err(rate_limit_error(route, &no_slot)),
+                Err(Refused::Banned(_)) => {
+                    // Another instance on this egress IP was banned: the store knows.
+                    self.check_blocked()?;
+                    continue;
+                }
+            };
             self.metrics
                 .ratelimit_wait
                 .get_or_create(&RouteLabel { route })
@@ -361,15 +391,30 @@ impl DiscordClient {
                 Ok(response) => {
                     self.metrics
                         .discord_request(route, Some(response.status.as_u16()));
-                    if let Some(bucket) = headers::bucket_headers(&response.headers) {
-                        permit.bucket().observe(&bucket);
-                        if let Some(id) = &bucket.bucket {
-                            self.limiter.learn_bucket_id(key, permit.bucket(), id);
-                        }
-                    } else if response.status.is_success() {
-                        permit.bucket().observe_unlimited();
+                    if let Some(ip) = response.local_ip {
+                        self.limiter.store().egress_seen(ip);
                     }
-                    self.judge(route, &response, permit.bucket(), outgoing.route.secret())?
+                    let too_many = (response.status.as_u16() == 429)
+                        .then(|| headers::too_many_requests(&response.headers, &response.body));
+                    let bucket_headers = headers::bucket_headers(&response.headers);
+                    let limited = match too_many {
+                        Some(TooManyRequests::Limited {
+                            scope: Scope::User | Scope::Shared,
+                            retry_after,
+                        }) => Some(retry_after),
+                        _ => None,
+                    };
+                    let seen = Seen {
+                        headers: bucket_headers.as_ref(),
+                        unlimited: bucket_headers.is_none() && response.status.is_success(),
+                        limited,
+                    };
+                    self.limiter.observe(&mut permit, key, seen).await;
+                    if let Some(id) = bucket_headers.as_ref().and_then(|h| h.bucket.as_ref()) {
+                        self.limiter.learn_bucket_id(key, permit.bucket(), id);
+                    }
+                    self.judge(route, &response, too_many, permit.bucket(), outgoing.route.secret())
+                        .await?
                 }
                 Err(TransportError::Timeout(_)) if timeout < HTTP_TIMEOUT => {
                     // The attempt was cut short by the call's deadline, not by Discord.
@@ -443,10 +488,11 @@ impl DiscordClient {
     ///
     /// A 401 of a token route (`secret`: 50027 Invalid Webhook Token) is about that token, not
     /// the bot's: it does not stop REST traffic.
-    fn judge(
+    async fn judge(
         &self,
         route: &'static str,
         response: &RawResponse,
+        too_many: Option<TooManyRequests>,
         bucket: &Arc<super::ratelimit::bucket::Bucket>,
         secret: bool,
     ) -> Result<Attempt> {
@@ -456,7 +502,9 @@ impl DiscordClient {
         }
         let error = || Error::Discord(api_error::from_response(status, &response.body));
         match status {
-            429 => match headers::too_many_requests(&response.headers, &response.body) {
+            429 => match too_many
+                .unwrap_or_else(|| headers::too_many_requests(&response.headers, &response.body))
+            {
                 TooManyRequests::Ban { retry_after } => {
                     self.count_429("cloudflare");
                     self.ban(retry_after);
@@ -465,7 +513,7 @@ impl DiscordClient {
                 TooManyRequests::Limited { scope, retry_after } => {
                     self.count_429(scope.as_str());
                     if scope != Scope::Shared {
-                        self.invalid.record(status);
+                        self.record_invalid(status);
                     }
                     tracing::warn!(
                         route,
@@ -474,19 +522,19 @@ impl DiscordClient {
                         retry_after_ms = retry_after.as_millis(),
                         "Discord answered 429; waiting before sending again"
                     );
-                    match scope {
-                        Scope::Global => self.limiter.pause_global(retry_after),
-                        Scope::User | Scope::Shared => bucket.observe_limited(retry_after),
+                    if scope == Scope::Global {
+                        self.limiter.pause_global(retry_after).await;
                     }
+                    // A bucket's 429 was recorded with the answer (`Seen::limited`).
                     Ok(Attempt::RateLimited(error()))
                 }
             },
             401 if secret => {
-                self.invalid.record(status);
+                self.record_invalid(status);
                 Err(error())
             }
             401 => {
-                self.invalid.record(status);
+                self.record_invalid(status);
                 if !self.revoked.swap(true, Ordering::Relaxed) {
                     tracing::error!(
                         "Discord answered 401 Unauthorized: the bot token was revoked or reset; \
@@ -497,7 +545,7 @@ impl DiscordClient {
                 Err(error())
             }
             403 => {
-                self.invalid.record(status);
+                self.record_invalid(status);
                 Err(error())
             }
             status if retry::retryable_status(status) => {
@@ -520,9 +568,16 @@ impl DiscordClient {
             .inc();
     }
 
+    /// Counts an invalid request locally and in the store (per egress IP).
+    fn record_invalid(&self, status: u16) {
+        self.invalid.record(status);
+        self.limiter.store().record_invalid(status);
+    }
+
     fn ban(&self, retry_after: Duration) {
         let until = Instant::now() + retry_after;
         *self.lock_ban() = Some(until);
+        self.limiter.store().ban(retry_after);
         tracing::error!(
             retry_after_s = retry_after.as_secs(),
             "Discord's edge (Cloudflare) banned this IP for too many invalid requests; all REST \

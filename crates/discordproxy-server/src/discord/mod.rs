@@ -14,6 +14,7 @@ pub mod negative_cache;
 pub mod outgoing;
 pub mod percent;
 pub mod ratelimit;
+pub mod redis;
 pub mod request;
 pub mod retry;
 pub mod route;

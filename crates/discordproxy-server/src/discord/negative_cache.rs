@@ -5,10 +5,11 @@
 //! apps repeat DMs to members who closed their DMs (403/50007) on every notification.
 //! <https://discord.com/developers/docs/topics/rate-limits#invalid-request-limit-aka-cloudflare-bans>
 
+use super::redis::RedisShared;
 use crate::error::DiscordHttpError;
 use std::{
     collections::HashMap,
-    sync::Mutex,
+    sync::{Arc, Mutex},
     time::{Duration, Instant},
 };
 
@@ -28,11 +29,25 @@ pub enum Target {
     Webhook(u64),
 }
 
-/// The remembered answers.
+impl Target {
+    /// The key suffix in Redis: `neg:u:ID`, `neg:c:ID`, `neg:w:ID`.
+    fn key(self) -> String {
+        match self {
+            Self::User(id) => format!("neg:u:{id}"),
+            Self::Channel(id) => format!("neg:c:{id}"),
+            Self::Webhook(id) => format!("neg:w:{id}"),
+        }
+    }
+}
+
+/// The remembered answers; with Redis (`--redis-url`) also shared by the deployment's
+/// instances (keys `neg:u:ID`, `neg:c:ID`, `neg:w:ID` expiring with the TTL): an answer one
+/// instance learned is given by every instance without a request.
 #[derive(Debug)]
 pub struct NegativeCache {
     ttl: Duration,
     entries: Mutex<HashMap<Target, (DiscordHttpError, Instant)>>,
+    shared: Option<Arc<RedisShared>>,
 }
 
 impl NegativeCache {
@@ -41,7 +56,15 @@ impl NegativeCache {
         Self {
             ttl,
             entries: Mutex::new(HashMap::new()),
+            shared: None,
         }
+    }
+
+    /// Shares the answers through `shared` (Redis).
+    #[must_use]
+    pub fn with_shared(mut self, shared: Arc<RedisShared>) -> Self {
+        self.shared = Some(shared);
+        self
     }
 
     /// Whether `error` about `target` is one to remember: 403/50007 (DMs closed) and 404/10013
@@ -64,6 +87,24 @@ impl NegativeCache {
         if self.ttl.is_zero() || !Self::qualifies(target, error) {
             return;
         }
+        self.insert_local(target, error.clone(), self.ttl);
+        if let Some(shared) = &self.shared {
+            let value = serde_json::json!({
+                "status": error.status,
+                "code": error.code,
+                "text": error.text,
+            })
+            .to_string();
+            let mut cmd = redis::cmd("SET");
+            cmd.arg(shared.key(&target.key()))
+                .arg(value)
+                .arg("PX")
+                .arg(u64::try_from(self.ttl.as_millis()).unwrap_or(u64::MAX).max(1));
+            shared.spawn_command("negative cache write", cmd);
+        }
+    }
+
+    fn insert_local(&self, target: Target, error: DiscordHttpError, ttl: Duration) {
         let now = Instant::now();
         let mut entries = self.lock();
         if entries.len() >= CAPACITY {
@@ -72,11 +113,38 @@ impl NegativeCache {
                 return;
             }
         }
-        entries.insert(target, (error.clone(), now + self.ttl));
+        entries.insert(target, (error, now + ttl));
     }
 
-    /// The remembered answer for `target`, if still fresh.
-    pub fn get(&self, target: Target) -> Option<DiscordHttpError> {
+    /// The remembered answer for `target`, if still fresh: the local copy, else (with Redis)
+    /// the deployment's, kept locally for the time it has left.
+    pub async fn get(&self, target: Target) -> Option<DiscordHttpError> {
+        if let Some(error) = self.get_local(target) {
+            return Some(error);
+        }
+        let shared = self.shared.as_ref().filter(|_| !self.ttl.is_zero())?;
+        let key = shared.key(&target.key());
+        let mut pipe = redis::pipe();
+        pipe.get(&key).pttl(&key);
+        let mut connection = shared.connection();
+        let (value, left): (Option<String>, i64) = shared
+            .call("negative cache read", async move {
+                pipe.query_async(&mut connection).await
+            })
+            .await?;
+        let value: serde_json::Value = serde_json::from_str(&value?).ok()?;
+        let error = DiscordHttpError {
+            status: u16::try_from(value["status"].as_u64()?).ok()?,
+            code: value["code"].as_u64()?,
+            text: value["text"].as_str()?.to_owned(),
+        };
+        let left = Duration::from_millis(u64::try_from(left).ok()?).min(self.ttl);
+        self.insert_local(target, error.clone(), left);
+        Some(error)
+    }
+
+    /// The locally remembered answer for `target`, if still fresh.
+    pub fn get_local(&self, target: Target) -> Option<DiscordHttpError> {
         let mut entries = self.lock();
         match entries.get(&target) {
             Some((error, expires)) if *expires > Instant::now() => Some(error.clone()),
@@ -135,21 +203,21 @@ mod tests {
         cache.remember(Target::Channel(7), &error(403, 50007));
         cache.remember(Target::Webhook(8), &error(404, 10015));
         cache.remember(Target::Webhook(9), &error(401, 50027));
-        assert!(cache.get(Target::Webhook(8)).is_some());
+        assert!(cache.get_local(Target::Webhook(8)).is_some());
         assert_eq!(
-            cache.get(Target::Webhook(9)),
+            cache.get_local(Target::Webhook(9)),
             None,
             "a wrong token is not remembered"
         );
-        assert_eq!(cache.get(Target::User(1)), Some(error(403, 50007)));
-        assert!(cache.get(Target::User(2)).is_some());
-        assert!(cache.get(Target::Channel(3)).is_some());
-        assert!(cache.get(Target::Channel(4)).is_some());
-        assert_eq!(cache.get(Target::Channel(5)), None);
-        assert_eq!(cache.get(Target::User(6)), None);
-        assert_eq!(cache.get(Target::Channel(7)), None);
+        assert_eq!(cache.get_local(Target::User(1)), Some(error(403, 50007)));
+        assert!(cache.get_local(Target::User(2)).is_some());
+        assert!(cache.get_local(Target::Channel(3)).is_some());
+        assert!(cache.get_local(Target::Channel(4)).is_some());
+        assert_eq!(cache.get_local(Target::Channel(5)), None);
+        assert_eq!(cache.get_local(Target::User(6)), None);
+        assert_eq!(cache.get_local(Target::Channel(7)), None);
         assert_eq!(
-            cache.get(Target::Channel(1)),
+            cache.get_local(Target::Channel(1)),
             None,
             "targets of another kind are distinct"
         );
@@ -159,12 +227,12 @@ mod tests {
     fn answers_expire_and_zero_ttl_disables() {
         let cache = NegativeCache::new(Duration::from_millis(30));
         cache.remember(Target::User(1), &error(403, 50007));
-        assert!(cache.get(Target::User(1)).is_some());
+        assert!(cache.get_local(Target::User(1)).is_some());
         std::thread::sleep(Duration::from_millis(40));
-        assert_eq!(cache.get(Target::User(1)), None);
+        assert_eq!(cache.get_local(Target::User(1)), None);
         assert!(cache.is_empty());
         let off = NegativeCache::new(Duration::ZERO);
         off.remember(Target::User(1), &error(403, 50007));
-        assert_eq!(off.get(Target::User(1)), None);
+        assert_eq!(off.get_local(Target::User(1)), None);
     }
 }

@@ -66,6 +66,8 @@ pub struct RawResponse {
     pub headers: HeaderMap,
     /// The body as received.
     pub body: Bytes,
+    /// The local address the request left from (the connection's), when known.
+    pub local_ip: Option<std::net::IpAddr>,
 }
 
 /// Why a request got no HTTP answer.
@@ -116,8 +118,9 @@ impl std::fmt::Debug for Transport {
 }
 
 impl Transport {
-    /// A client sending `Authorization: Bot <token>` to `api`.
-    pub fn new(token: &BotToken, api: &ApiBase) -> Self {
+    /// A client sending `Authorization: Bot <token>` to `api`, from the local address
+    /// `source_ip` when given (`--discord-source-ip`).
+    pub fn new(token: &BotToken, api: &ApiBase, source_ip: Option<std::net::IpAddr>) -> Self {
         // Exactly one rustls provider (ring) is compiled in; installing it explicitly avoids
         // depending on rustls' feature auto-detection. A second call is harmless.
         let _ = rustls::crypto::ring::default_provider().install_default();
@@ -134,6 +137,7 @@ impl Transport {
         let mut http = HttpConnector::new();
         http.enforce_http(false);
         http.set_nodelay(true);
+        http.set_local_address(source_ip);
         let tls = rustls::ClientConfig::builder()
             .with_root_certificates(rustls::RootCertStore {
                 roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
@@ -199,6 +203,10 @@ impl Transport {
                 .await
                 .map_err(|error| TransportError::Connection(describe(&error)))?;
             let (parts, body) = response.into_parts();
+            let local_ip = parts
+                .extensions
+                .get::<hyper_util::client::legacy::connect::HttpInfo>()
+                .map(|info| info.local_addr().ip());
             let body = http_body_util::Limited::new(body, MAX_BODY_BYTES)
                 .collect()
                 .await
@@ -216,6 +224,7 @@ impl Transport {
                 status: parts.status,
                 headers: parts.headers,
                 body,
+                local_ip,
             })
         };
         tokio::time::timeout(timeout, exchange)

@@ -19,7 +19,7 @@ pub(super) async fn guarded<T>(
     target: Target,
     request: impl Future<Output = Result<T>>,
 ) -> Result<T> {
-    check_unreachable(state, target)?;
+    check_unreachable(state, target).await?;
     remember_unreachable(state, target, request.await)
 }
 
@@ -27,8 +27,8 @@ pub(super) async fn guarded<T>(
 ///
 /// # Errors
 /// The remembered [`Error::Discord`].
-pub(super) fn check_unreachable(state: &ProxyState, target: Target) -> Result<()> {
-    match state.negative.get(target) {
+pub(super) async fn check_unreachable(state: &ProxyState, target: Target) -> Result<()> {
+    match state.negative.get(target).await {
         Some(error) => {
             state.metrics.negative_cache_hits.inc();
             tracing::debug!(

@@ -51,6 +51,13 @@ struct State {
 
 impl State {
     fn step(&mut self, now: Instant) -> Step {
+        self.step_shared(now, 1)
+    }
+
+    /// [`step`](Self::step) with a refilled window giving only `1 / share` of its slots (at
+    /// least one): the local limiter's share while Redis is degraded and `share` instances
+    /// use the bucket without telling each other.
+    fn step_shared(&mut self, now: Instant, share: u32) -> Step {
         if self.unlimited {
             return Step::Go { counted: false };
         }
@@ -66,7 +73,11 @@ impl State {
             };
         };
         if self.reset_at.is_some_and(|reset_at| now >= reset_at) {
-            self.remaining = limit;
+            self.remaining = if share > 1 {
+                (limit / share).max(1)
+            } else {
+                limit
+            };
             self.reset_at = None;
             self.refilled = true;
         }
@@ -179,6 +190,19 @@ pub struct Permit {
     bucket: Arc<Bucket>,
     counted: bool,
     sent: bool,
+    /// Granted by this bucket's local state (a slot to give back locally when unsent), not
+    /// by a shared store.
+    local: bool,
+    /// The shared store's part, told when the permit ends without an observed answer.
+    ticket: Option<Box<dyn Ticket>>,
+}
+
+/// A shared store's hold on a permit it granted: told when the permit ends without the
+/// answer having been observed (no answer, or never sent).
+pub trait Ticket: Send + Sync + std::fmt::Debug {
+    /// The permit ended unobserved; `counted`: it took a slot of the window; `sent`: the
+    /// request was handed to the network.
+    fn unobserved(&mut self, counted: bool, sent: bool);
 }
 
 impl Permit {
@@ -197,14 +221,32 @@ impl Permit {
     pub fn bucket(&self) -> &Arc<Bucket> {
         &self.bucket
     }
+
+    /// Whether the permit took a slot of the bucket's window.
+    pub fn counted(&self) -> bool {
+        self.counted
+    }
+
+    /// Attaches a shared store's ticket.
+    pub fn attach(&mut self, ticket: Box<dyn Ticket>) {
+        self.ticket = Some(ticket);
+    }
+
+    /// Takes the shared store's ticket (the answer is being observed).
+    pub fn take_ticket(&mut self) -> Option<Box<dyn Ticket>> {
+        self.ticket.take()
+    }
 }
 
 impl Drop for Permit {
     fn drop(&mut self) {
+        if let Some(ticket) = self.ticket.as_mut() {
+            ticket.unobserved(self.counted, self.sent);
+        }
         {
             let mut state = self.bucket.lock();
             state.in_flight = state.in_flight.saturating_sub(1);
-            if self.counted && !self.sent {
+            if self.local && self.counted && !self.sent {
                 let limit = state.limit.unwrap_or(u32::MAX);
                 state.remaining = (state.remaining + 1).min(limit);
             }
@@ -263,7 +305,8 @@ impl Bucket {
         })
     }
 
-    fn no_slot(&self, wait: Duration) -> NoSlot {
+    /// A [`NoSlot`] of this bucket with `wait`.
+    pub fn no_slot(&self, wait: Duration) -> NoSlot {
         NoSlot {
             bucket: self.name.clone(),
             wait,
@@ -313,11 +356,26 @@ impl Turn<'_> {
     /// # Errors
     /// [`NoSlot`] as soon as it is known that the slot comes after `deadline`.
     pub async fn slot(&self, deadline: Instant) -> Result<Permit, NoSlot> {
+        self.bucket.slot_shared(deadline, 1).await
+    }
+}
+
+impl Bucket {
+    /// Waits until the bucket has a free slot and takes it; a refilled window gives `1 /
+    /// share` of its slots. Only for the holder of the bucket's [`Turn`].
+    ///
+    /// # Errors
+    /// [`NoSlot`] as soon as it is known that the slot comes after `deadline`.
+    pub async fn slot_shared(
+        self: &Arc<Self>,
+        deadline: Instant,
+        share: u32,
+    ) -> Result<Permit, NoSlot> {
         loop {
             let now = Instant::now();
             let step = {
-                let mut state = self.bucket.lock();
-                let step = state.step(now);
+                let mut state = self.lock();
+                let step = state.step_shared(now, share);
                 if let Step::Go { .. } = step {
                     state.in_flight += 1;
                 }
@@ -326,23 +384,65 @@ impl Turn<'_> {
             match step {
                 Step::Go { counted } => {
                     return Ok(Permit {
-                        bucket: Arc::clone(self.bucket),
+                        bucket: Arc::clone(self),
                         counted,
                         sent: false,
+                        local: true,
+                        ticket: None,
                     });
                 }
                 Step::Sleep(until) if until > deadline => {
-                    return Err(self.bucket.no_slot(until - now));
+                    return Err(self.no_slot(until - now));
                 }
                 Step::Sleep(until) => {
                     tokio::select! {
                         () = tokio::time::sleep_until(until) => {}
-                        () = self.bucket.changed.notified() => {}
+                        () = self.changed.notified() => {}
                     }
                 }
-                Step::Wait => self.bucket.changed.notified().await,
+                Step::Wait => self.changed.notified().await,
             }
         }
+    }
+
+    /// A permit a shared store granted (`counted`: it took a slot of the shared window); the
+    /// local state counts it in flight.
+    pub fn granted(self: &Arc<Self>, counted: bool) -> Permit {
+        self.lock().in_flight += 1;
+        Permit {
+            bucket: Arc::clone(self),
+            counted,
+            sent: false,
+            local: false,
+            ticket: None,
+        }
+    }
+
+    /// Waits until an answer of this bucket arrived or a permit was given back (or `until`).
+    pub async fn changed_or(&self, until: Instant) {
+        tokio::select! {
+            () = tokio::time::sleep_until(until) => {}
+            () = self.changed.notified() => {}
+        }
+    }
+
+    /// What the local state knows of the current window, for rebuilding a shared store:
+    /// `(limit, remaining, time left, X-RateLimit-Reset)` while a window is open.
+    pub fn open_window(&self, now: Instant) -> Option<(u32, u32, Duration, Option<f64>)> {
+        let state = self.lock();
+        let limit = state.limit?;
+        let reset_at = state.reset_at.filter(|&at| at > now)?;
+        Some((limit, state.remaining, reset_at - now, state.window))
+    }
+
+    /// Requests queued for this bucket or holding its turn.
+    pub fn queued(&self) -> usize {
+        self.waiting.load(Ordering::SeqCst)
+    }
+
+    /// Time a request queued behind `ahead` others would wait, by the local state.
+    pub fn estimate(&self, ahead: usize) -> Duration {
+        self.lock().estimate(Instant::now(), ahead)
     }
 }
 

@@ -4,17 +4,18 @@
 
 use std::collections::VecDeque;
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 use tokio::time::Instant;
 
 /// The window of the global limit, with a margin for network jitter: Discord counts arrivals,
 /// we count departures.
-const WINDOW: Duration = Duration::from_millis(1020);
+pub const WINDOW: Duration = Duration::from_millis(1020);
 
 /// A sliding-window log of the last `limit` departures.
 #[derive(Debug)]
 pub struct GlobalLimit {
-    limit: usize,
+    limit: AtomicUsize,
     state: Mutex<State>,
 }
 
@@ -29,7 +30,7 @@ impl GlobalLimit {
     pub fn new(per_second: u16) -> Self {
         let limit = usize::from(per_second.max(1));
         Self {
-            limit,
+            limit: AtomicUsize::new(limit),
             state: Mutex::new(State {
                 sent: VecDeque::with_capacity(limit),
                 paused_until: None,
@@ -68,11 +69,52 @@ impl GlobalLimit {
         while state.sent.front().is_some_and(|&at| at + WINDOW <= now) {
             state.sent.pop_front();
         }
-        if state.sent.len() < self.limit {
+        if state.sent.len() < self.limit.load(Ordering::Relaxed) {
             state.sent.push_back(now);
             return None;
         }
-        state.sent.front().map(|&at| at + WINDOW)
+        // With a lowered limit more than `limit` may be logged: the next place is free when
+        // the one that brings the log under the limit leaves the window.
+        let excess = state.sent.len() - self.limit.load(Ordering::Relaxed);
+        state.sent.get(excess).map(|&at| at + WINDOW)
+    }
+
+    /// Sets the limit to `per_second` (at least 1): the share of an instance while Redis is
+    /// degraded.
+    pub fn set_limit(&self, per_second: usize) {
+        self.limit.store(per_second.max(1), Ordering::Relaxed);
+    }
+
+    /// Logs a departure decided elsewhere (by the shared store), so a switch to this limiter
+    /// counts it.
+    pub fn record(&self, now: Instant) {
+        let mut state = self.lock();
+        while state.sent.front().is_some_and(|&at| at + WINDOW <= now) {
+            state.sent.pop_front();
+        }
+        state.sent.push_back(now);
+    }
+
+    /// Ages of the departures in the current window (for rebuilding a shared store), and the
+    /// pause left, if any.
+    pub fn recent(&self, now: Instant) -> (Vec<Duration>, Option<Duration>) {
+        let state = self.lock();
+        let ages = state
+            .sent
+            .iter()
+            .filter(|&&at| at + WINDOW > now)
+            .map(|&at| now.saturating_duration_since(at))
+            .collect();
+        let pause = state
+            .paused_until
+            .and_then(|until| until.checked_duration_since(now));
+        (ages, pause)
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, State> {
+        self.state
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     /// Pauses every request for `retry_after` (a global 429).

@@ -9,12 +9,14 @@
 pub mod bucket;
 pub mod global;
 pub mod headers;
+pub mod redis_store;
+pub mod store;
 
 pub use bucket::{NoSlot, Permit};
+pub use store::{LimitStore, MemoryStore, Refused, Seen};
 
 use super::route::BucketKey;
 use bucket::Bucket;
-use global::GlobalLimit;
 
 /// Whether a request is under the bot's global limit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -38,7 +40,7 @@ const PRUNE_ABOVE: usize = 4096;
 #[derive(Debug)]
 pub struct RateLimiter {
     buckets: Mutex<Buckets>,
-    global: GlobalLimit,
+    store: Arc<dyn LimitStore>,
 }
 
 #[derive(Debug, Default)]
@@ -61,11 +63,23 @@ pub struct Slot {
 
 impl RateLimiter {
     /// A limiter with a global limit of `global_per_second` requests per second.
+    #[cfg(test)]
     pub fn new(global_per_second: u16) -> Self {
+        Self::with_store(Arc::new(MemoryStore::new(global_per_second)))
+    }
+
+    /// A limiter whose windows and global limit live in `store` (e.g. a
+    /// [`RedisStore`](redis_store::RedisStore) shared by several instances).
+    pub fn with_store(store: Arc<dyn LimitStore>) -> Self {
         Self {
             buckets: Mutex::new(Buckets::default()),
-            global: GlobalLimit::new(global_per_second),
+            store,
         }
+    }
+
+    /// The store behind this limiter.
+    pub fn store(&self) -> &Arc<dyn LimitStore> {
+        &self.store
     }
 
     fn bucket(&self, route: BucketKey) -> Arc<Bucket> {
@@ -99,14 +113,14 @@ impl RateLimiter {
     /// Waits until a request of `route` (its template and major parameter) may be sent.
     ///
     /// # Errors
-    /// [`NoSlot`] at once when the bucket or the global limit cannot give a slot before
-    /// `deadline`.
+    /// [`Refused::NoSlot`] at once when the bucket or the global limit cannot give a slot
+    /// before `deadline`.
     #[cfg(test)]
     pub async fn acquire(
         &self,
         route: impl Into<BucketKey>,
         deadline: Instant,
-    ) -> Result<Slot, NoSlot> {
+    ) -> Result<Slot, Refused> {
         self.acquire_in(route.into(), GlobalScope::Counted, deadline)
             .await
     }
@@ -116,32 +130,50 @@ impl RateLimiter {
     /// global limit (nor a global 429's pause), and does not count towards it.
     ///
     /// # Errors
-    /// [`NoSlot`] at once when the bucket (or, when counted, the global limit) cannot give a
-    /// slot before `deadline`.
+    /// [`Refused::NoSlot`] at once when the bucket (or, when counted, the global limit) cannot
+    /// give a slot before `deadline`.
+    #[cfg(test)]
     pub async fn acquire_in(
         &self,
         route: BucketKey,
         scope: GlobalScope,
         deadline: Instant,
-    ) -> Result<Slot, NoSlot> {
+    ) -> Result<Slot, Refused> {
+        self.acquire_route(route, scope, true, deadline).await
+    }
+
+    /// Waits until a request of `route` and `scope` may be sent: its turn in the bucket's
+    /// local queue (arrival order), then a slot from the store. `shared` is false for routes
+    /// whose bucket key must not leave the process (token routes): their buckets stay local.
+    ///
+    /// # Errors
+    /// [`Refused::NoSlot`] at once when the bucket (or, when counted, the global limit) cannot
+    /// give a slot before `deadline`; [`Refused::Banned`] when the store knows of a ban of
+    /// this instance's egress IP.
+    pub async fn acquire_route(
+        &self,
+        route: BucketKey,
+        scope: GlobalScope,
+        shared: bool,
+        deadline: Instant,
+    ) -> Result<Slot, Refused> {
         let started = Instant::now();
         let bucket = self.bucket(route);
         let turn = bucket.turn(deadline).await?;
-        let permit = turn.slot(deadline).await?;
-        if scope == GlobalScope::Counted
-            && let Err(wait) = self.global.acquire(deadline).await
-        {
-            return Err(NoSlot {
-                bucket: "global".into(),
-                wait,
-            });
-        }
-        permit.leave();
+        let permit = self
+            .store
+            .take(&bucket, route, scope, shared, deadline)
+            .await?;
         drop(turn);
         Ok(Slot {
             permit,
             waited: started.elapsed(),
         })
+    }
+
+    /// Records what the answer to `permit`'s request (of `route`) said about its bucket.
+    pub async fn observe(&self, permit: &mut Permit, route: BucketKey, seen: Seen<'_>) {
+        self.store.observe(permit, route, seen).await;
     }
 
     /// Records Discord's bucket id for `route`: later requests of routes with the same id and
@@ -164,8 +196,8 @@ impl RateLimiter {
     }
 
     /// Pauses all requests for `retry_after` (a global 429).
-    pub fn pause_global(&self, retry_after: Duration) {
-        self.global.pause(retry_after);
+    pub async fn pause_global(&self, retry_after: Duration) {
+        self.store.pause_global(retry_after).await;
     }
 
     /// Buckets currently known.
@@ -188,7 +220,9 @@ mod tests {
         let bot = |channel_id| BucketKey::from(Route::Channel { channel_id });
         drop(limiter.acquire(bot(1), soon()).await.unwrap());
         // The global budget (1 per second) is used up: a bot request cannot go before `soon`.
-        let refused = limiter.acquire(bot(2), soon()).await.unwrap_err();
+        let Refused::NoSlot(refused) = limiter.acquire(bot(2), soon()).await.unwrap_err() else {
+            panic!("not a NoSlot")
+        };
         assert_eq!(refused.bucket, "global");
         let webhook = BucketKey::from(Route::ExecuteWebhook {
             webhook_id: 3,
@@ -201,7 +235,7 @@ mod tests {
         assert!(slot.waited < Duration::from_millis(50), "{:?}", slot.waited);
         drop(slot);
         // Nor for a global 429's pause.
-        limiter.pause_global(Duration::from_secs(30));
+        limiter.pause_global(Duration::from_secs(30)).await;
         assert!(
             limiter
                 .acquire_in(webhook, GlobalScope::Exempt, soon())

@@ -40,7 +40,7 @@ pub(crate) async fn handle(
     let files = convert::file::parts(&request.files);
     limits::check_upload(Some(&body), &files)?;
     let target = Target::Channel(channel_id);
-    check_unreachable(&state, target)?;
+    check_unreachable(&state, target).await?;
     let guild_id = match state.cache.channel_guild(channel_id) {
         Some(guild_id) => {
             tracing::debug!(

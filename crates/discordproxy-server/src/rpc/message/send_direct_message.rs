@@ -44,8 +44,8 @@ pub(crate) async fn handle(
     limits::check_upload(Some(&body), &files)?;
 
     let target = Target::User(user_id);
-    check_unreachable(&state, target)?;
-    if let Some(channel_id) = state.dm_channels.get(user_id) {
+    check_unreachable(&state, target).await?;
+    if let Some(channel_id) = state.dm_channels.get(user_id).await {
         let result = state
             .rest
             .create_message(channel_id, &body, &files, deadline)
