@@ -60,6 +60,10 @@ pub(crate) async fn record(
             .contains_key(axum::http::header::AUTHORIZATION),
         status: None,
         time: format_timestamp(OffsetDateTime::now_utc()),
+        client_ip: parts
+            .extensions
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .map(|info| info.0.ip().to_string()),
         response: None,
     };
     let bytes = match to_bytes(body, BODY_LIMIT).await {

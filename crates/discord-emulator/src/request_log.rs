@@ -57,6 +57,10 @@ pub struct RecordedRequest {
     pub status: Option<u16>,
     /// When the request arrived (ISO-8601, UTC, microseconds).
     pub time: String,
+    /// The client's IP address (the peer of the connection), e.g. `127.0.0.2`; `None` (absent)
+    /// when unknown.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_ip: Option<String>,
     /// The JSON response body; `None` (`null`) when it is not JSON, larger than 64 KiB,
     /// streamed by a fault, dropped to keep the log's memory bounded, or not answered yet.
     #[serde(default)]
@@ -169,6 +173,7 @@ mod tests {
             authorization: false,
             status: None,
             time: String::new(),
+            client_ip: None,
             response: None,
         }
     }

@@ -402,6 +402,54 @@ async fn too_many_invalid_requests_get_a_cloudflare_ban() {
     );
 }
 
+/// Clients on 127.0.0.2 and 127.0.0.3 (as server instances bound with
+/// `--discord-source-ip`) are different IPs: their invalid requests are counted apart, one is
+/// banned and the other is not, and the request log names each request's address.
+#[tokio::test]
+async fn invalid_requests_and_bans_are_per_client_ip() {
+    let mut options = Options::default();
+    options.rate_limits.invalid_request_limit = 2;
+    options.rate_limits.ban_duration = Duration::from_secs(60);
+    let harness = Harness::with(options).await;
+    let from = |ip: &str| {
+        reqwest::Client::builder()
+            .local_address(ip.parse::<std::net::IpAddr>().unwrap())
+            .build()
+            .unwrap()
+    };
+    let (two, three) = (from("127.0.0.2"), from("127.0.0.3"));
+    let get = |client: &reqwest::Client, token: &str| {
+        client
+            .get(harness.url("/api/v10/users/@me"))
+            .header("Authorization", format!("Bot {token}"))
+            .send()
+    };
+    for _ in 0..3 {
+        assert_eq!(get(&two, "wrong").await.unwrap().status(), 401);
+    }
+    assert_eq!(get(&three, "wrong").await.unwrap().status(), 401);
+    let token = harness.emulator.token().to_owned();
+    let banned = Harness::reply(get(&two, &token).await.unwrap()).await;
+    assert_eq!((banned.status, banned.text.as_str()), (429, "error code: 1015"));
+    assert_eq!(get(&three, &token).await.unwrap().status(), 200);
+    let stats = harness.stats().await;
+    let by_ip = stats["invalid_requests"]["by_ip"].as_array().unwrap();
+    let entry = |ip: &str| by_ip.iter().find(|entry| entry["ip"] == json!(ip)).unwrap();
+    assert!(entry("127.0.0.2")["banned_for"].as_f64().unwrap() > 50.0);
+    assert_eq!(entry("127.0.0.3")["in_window"], json!(1));
+    assert_eq!(entry("127.0.0.3")["banned_for"], Value::Null);
+    assert_eq!(stats["cloudflare"]["bans"], json!(1));
+    let ips: Vec<Option<String>> = harness
+        .emulator
+        .requests()
+        .into_iter()
+        .map(|request| request.client_ip)
+        .collect();
+    let two = Some("127.0.0.2".to_owned());
+    let three = Some("127.0.0.3".to_owned());
+    assert_eq!(ips, [&two, &two, &two, &three, &two, &three].map(Clone::clone));
+}
+
 #[tokio::test]
 async fn rate_limits_off_sends_no_headers_and_never_429s() {
     let mut options = limited(1, 60_000);
