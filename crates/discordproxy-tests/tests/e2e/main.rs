@@ -24,6 +24,7 @@ mod openapi_judge;
 mod pins;
 mod rate_limits;
 mod reactions;
+mod redis_shared;
 mod request_properties;
 mod rpc;
 mod stream_resume;

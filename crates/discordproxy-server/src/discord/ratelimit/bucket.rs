@@ -435,6 +435,15 @@ impl Bucket {
         Some((limit, state.remaining, reset_at - now, state.window))
     }
 
+    /// Gives no more slot of the window open now (its slots were shared with other instances,
+    /// which may have used them): the next slot comes with the reset.
+    pub fn close_window(&self, now: Instant) {
+        let mut state = self.lock();
+        if state.limit.is_some() && state.reset_at.is_some_and(|at| at > now) {
+            state.remaining = 0;
+        }
+    }
+
     /// Requests queued for this bucket or holding its turn.
     pub fn queued(&self) -> usize {
         self.waiting.load(Ordering::SeqCst)

@@ -71,6 +71,8 @@ pub struct RedisStore {
     warned: AtomicU32,
     /// Buckets this instance used, to write their windows back after a Redis outage.
     known: Mutex<HashMap<BucketKey, Weak<Bucket>>>,
+    /// The degraded episode whose open windows were closed ([`Self::enter_fallback`]).
+    closed_episode: AtomicU64,
 }
 
 /// What the acquire script answered.
@@ -244,6 +246,7 @@ impl RedisStore {
             invalid_budget: invalid_budget.max(1),
             warned: AtomicU32::new(0),
             known: Mutex::new(HashMap::new()),
+            closed_episode: AtomicU64::new(0),
         });
         if tokio::runtime::Handle::try_current().is_ok() {
             tokio::spawn(heartbeat(Arc::downgrade(&store)));
@@ -263,6 +266,38 @@ impl RedisStore {
             }
         }
         known.insert(route, Arc::downgrade(bucket));
+    }
+
+    /// The first request of a degraded episode closes every bucket window open now: other
+    /// instances may have used its slots, and nobody can tell. The next windows give this
+    /// instance its `1 / instances` share.
+    fn enter_fallback(&self) {
+        let episode = self.shared.episodes();
+        if self.closed_episode.swap(episode, Ordering::Relaxed) == episode {
+            return;
+        }
+        let now = Instant::now();
+        let buckets: Vec<Arc<Bucket>> = self
+            .known
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .values()
+            .filter_map(Weak::upgrade)
+            .collect();
+        for bucket in buckets {
+            bucket.close_window(now);
+        }
+    }
+
+    /// [`MemoryStore::take_local`] of the degraded fallback.
+    async fn take_fallback(
+        &self,
+        bucket: &Arc<Bucket>,
+        scope: GlobalScope,
+        deadline: Instant,
+    ) -> Result<Permit, Refused> {
+        self.enter_fallback();
+        self.fallback.take_local(bucket, scope, deadline).await
     }
 
     fn set_ban(&self, left: Duration) {
@@ -327,7 +362,7 @@ impl RedisStore {
         loop {
             let Some(acquired) = self.acquire(&key, scope).await else {
                 // Degraded: the local share decides.
-                return self.fallback.take_local(bucket, scope, deadline).await;
+                return self.take_fallback(bucket, scope, deadline).await;
             };
             match acquired {
                 Acquired::Go { counted } => {
@@ -528,7 +563,8 @@ impl LimitStore for RedisStore {
                 return store.take_local(bucket, scope, deadline).await;
             }
             if self.shared.degraded() {
-                return self.fallback.take_local(bucket, scope, deadline).await;
+                self.remember(route, bucket);
+                return self.take_fallback(bucket, scope, deadline).await;
             }
             self.take_shared(bucket, route, scope, deadline).await
         })

@@ -19,7 +19,7 @@ use crate::metrics::Metrics;
 use redis::{FromRedisValue, aio::ConnectionManager};
 use sha2::{Digest, Sha256};
 use std::future::Future;
-use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::time::Instant;
@@ -69,6 +69,8 @@ pub struct RedisShared {
     timeout: Duration,
     instance: String,
     degraded: AtomicBool,
+    /// Degraded episodes so far.
+    episodes: AtomicU64,
     /// When degraded time was last added to the counter (`Some` while degraded).
     degraded_since: Mutex<Option<Instant>>,
     /// Live instances at the last heartbeat (at least 1).
@@ -120,6 +122,7 @@ impl RedisShared {
             timeout: options.timeout,
             instance: format!("{:016x}-{}", fastrand::u64(..), std::process::id()),
             degraded: AtomicBool::new(false),
+            episodes: AtomicU64::new(0),
             degraded_since: Mutex::new(None),
             live: AtomicU32::new(1),
             egress: Mutex::new("unknown".into()),
@@ -145,6 +148,12 @@ impl RedisShared {
     /// Whether Redis is degraded now.
     pub fn degraded(&self) -> bool {
         self.degraded.load(Ordering::Relaxed)
+    }
+
+    /// Degraded episodes since start-up (a new one begins with each [`degrade`](Self::degrade)
+    /// of a healthy Redis).
+    pub fn episodes(&self) -> u64 {
+        self.episodes.load(Ordering::Relaxed)
     }
 
     /// Live instances at the last heartbeat (1 before any).
@@ -248,6 +257,7 @@ impl RedisShared {
         if self.degraded.swap(true, Ordering::Relaxed) {
             return;
         }
+        self.episodes.fetch_add(1, Ordering::Relaxed);
         *self
             .degraded_since
             .lock()
