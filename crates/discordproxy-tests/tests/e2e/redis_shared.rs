@@ -225,7 +225,7 @@ async fn three_instances_share_buckets_and_the_global_limit() {
     );
     assert!(worst_bucket <= 1, "a bucket got {worst_bucket} 429s: {per_bucket:?}");
     assert_eq!(stats["rate_limited"]["global"], json!(0));
-    assert!(max_calendar <= 50, "{max_calendar} requests in one second");
+    assert!(max_rate <= 50, "{max_rate} requests in one second");
     // Each instance sent from its own address, and all of them sent.
     let mut by_ip: HashMap<String, usize> = HashMap::new();
     for request in &requests {
@@ -304,7 +304,7 @@ async fn redis_outages_under_load_lose_nothing() {
     let requests: Vec<RecordedRequest> = emulator.requests().split_off(baseline);
     let limited = assert_each_stored_once(&requests, total);
     let stats = emulator.stats();
-    let max_rate = max_per_calendar_second(&requests);
+    let max_rate = max_per_second(&requests);
     let mut limited_by_phase: BTreeMap<usize, (&str, usize)> = BTreeMap::new();
     for request in requests.iter().filter(|r| r.status == Some(429)) {
         let at = arrival(request);
@@ -314,10 +314,11 @@ async fn redis_outages_under_load_lose_nothing() {
     eprintln!("429s by phase: {:?}", limited_by_phase.values().collect::<Vec<_>>());
     eprintln!(
         "Redis outages: {total} messages ({during_stop} sent by the end of the freeze), \
-         {limited} 429s ({} global), at most {max_rate} requests in one second; degraded \
+         {limited} 429s ({} global), at most {max_rate} requests in a sliding second ({} in a calendar second); degraded \
          noticed after {noticed:.1?}, recovered {recovered:.1?} after SIGCONT and \
          {recovered_empty:.1?} after the empty restart",
-        stats["rate_limited"]["global"]
+        stats["rate_limited"]["global"],
+        max_per_calendar_second(&requests)
     );
     assert!(
         limited <= usize::try_from(CHANNELS).unwrap(),
