@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The one command that runs every test of the project on a fresh machine
 # (stable Rust, Python 3.10+ with pip and venv, gcc; no protoc needed):
+#   0. redis-server from the system's packages when missing (the tests of several instances)
 #   1. cargo build --workspace --bins   (the dev profile, as `cargo run -p discordproxy-server`;
 #      not the wheel crate, whose binaries are these same sources: step 5 builds them)
 #   2. cargo test  --workspace          (same profile and features: nothing compiles twice)
@@ -60,6 +61,23 @@ summary() {
   fi
   printf 'total: %d passed, %d failed\n' "$TOTAL_PASSED" "$TOTAL_FAILED"
 }
+
+# --- redis-server for the tests of several instances (tests/e2e/redis_shared.rs) -------------
+# Each of those tests starts and stops its own redis-server on a free port; none needs a
+# running service. Installed from the system's packages when missing (root, or sudo without a
+# password); otherwise those tests are skipped with a message.
+if ! command -v redis-server >/dev/null 2>&1; then
+  printf '==> installing redis-server (apt-get)\n'
+  if [ "$(id -u)" = 0 ]; then
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server) \
+      || printf 'WARNING: could not install redis-server; the Redis tests are skipped\n'
+  elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+    (sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server) \
+      || printf 'WARNING: could not install redis-server; the Redis tests are skipped\n'
+  else
+    printf 'WARNING: redis-server is not installed and this user cannot install it; the Redis tests are skipped\n'
+  fi
+fi
 
 # --- 3 (background). Python environment ---------------------------------------------------
 setup_venv() {

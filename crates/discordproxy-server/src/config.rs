@@ -699,8 +699,11 @@ mod tests {
         assert_eq!(redis.url, "redis://127.0.0.1:6379/2");
         assert_eq!(redis.timeout, Duration::from_millis(150));
         assert_eq!(config.rest.source_ip, Some("127.0.0.2".parse().unwrap()));
-        let from_env = parse(&["--token", "t"], &[(REDIS_URL_ENV, "rediss://r.example:6380/0")])
-            .unwrap();
+        let from_env = parse(
+            &["--token", "t"],
+            &[(REDIS_URL_ENV, "rediss://r.example:6380/0")],
+        )
+        .unwrap();
         assert_eq!(from_env.redis.unwrap().timeout, Duration::from_millis(100));
         assert!(matches!(
             parse(&["--token", "t", "--redis-url", "http://x"], &[]),

@@ -66,7 +66,12 @@ impl Instance {
             .args(["--discord-api-url", api_url])
             .args(["--host", "127.0.0.1", "--port", &port.to_string()])
             .args(["--metrics-addr", &format!("127.0.0.1:{metrics_port}")])
-            .args(["--log-console-level", "CRITICAL", "--log-file-level", "INFO"])
+            .args([
+                "--log-console-level",
+                "CRITICAL",
+                "--log-file-level",
+                "INFO",
+            ])
             .arg("--log-file-path")
             .arg(log_dir.path())
             .args(args)

@@ -170,7 +170,10 @@ impl Drop for RedisServer {
         if self.child.is_some() {
             // A paused server ignores SIGTERM but not SIGKILL; CONT first for a clean exit.
             let _ = Command::new("kill")
-                .args(["-CONT", &self.child.as_ref().map_or(0, Child::id).to_string()])
+                .args([
+                    "-CONT",
+                    &self.child.as_ref().map_or(0, Child::id).to_string(),
+                ])
                 .status();
         }
         self.kill();

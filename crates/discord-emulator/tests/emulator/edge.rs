@@ -430,7 +430,10 @@ async fn invalid_requests_and_bans_are_per_client_ip() {
     assert_eq!(get(&three, "wrong").await.unwrap().status(), 401);
     let token = harness.emulator.token().to_owned();
     let banned = Harness::reply(get(&two, &token).await.unwrap()).await;
-    assert_eq!((banned.status, banned.text.as_str()), (429, "error code: 1015"));
+    assert_eq!(
+        (banned.status, banned.text.as_str()),
+        (429, "error code: 1015")
+    );
     assert_eq!(get(&three, &token).await.unwrap().status(), 200);
     let stats = harness.stats().await;
     let by_ip = stats["invalid_requests"]["by_ip"].as_array().unwrap();
@@ -447,7 +450,10 @@ async fn invalid_requests_and_bans_are_per_client_ip() {
         .collect();
     let two = Some("127.0.0.2".to_owned());
     let three = Some("127.0.0.3".to_owned());
-    assert_eq!(ips, [&two, &two, &two, &three, &two, &three].map(Clone::clone));
+    assert_eq!(
+        ips,
+        [&two, &two, &two, &three, &two, &three].map(Clone::clone)
+    );
 }
 
 #[tokio::test]

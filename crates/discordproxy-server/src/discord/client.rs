@@ -165,7 +165,8 @@ impl DiscordClient {
 
     /// How long a Cloudflare ban still stops REST traffic, if one does.
     pub fn banned_for(&self) -> Option<Duration> {
-        let local = (*self.lock_ban()).and_then(|until| until.checked_duration_since(Instant::now()));
+        let local =
+            (*self.lock_ban()).and_then(|until| until.checked_duration_since(Instant::now()));
         local.max(self.limiter.store().banned_for())
     }
 
@@ -413,8 +414,14 @@ impl DiscordClient {
                     if let Some(id) = bucket_headers.as_ref().and_then(|h| h.bucket.as_ref()) {
                         self.limiter.learn_bucket_id(key, permit.bucket(), id);
                     }
-                    self.judge(route, &response, too_many, permit.bucket(), outgoing.route.secret())
-                        .await?
+                    self.judge(
+                        route,
+                        &response,
+                        too_many,
+                        permit.bucket(),
+                        outgoing.route.secret(),
+                    )
+                    .await?
                 }
                 Err(TransportError::Timeout(_)) if timeout < HTTP_TIMEOUT => {
                     // The attempt was cut short by the call's deadline, not by Discord.

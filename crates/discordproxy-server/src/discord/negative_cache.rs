@@ -96,10 +96,11 @@ impl NegativeCache {
             })
             .to_string();
             let mut cmd = redis::cmd("SET");
-            cmd.arg(shared.key(&target.key()))
-                .arg(value)
-                .arg("PX")
-                .arg(u64::try_from(self.ttl.as_millis()).unwrap_or(u64::MAX).max(1));
+            cmd.arg(shared.key(&target.key())).arg(value).arg("PX").arg(
+                u64::try_from(self.ttl.as_millis())
+                    .unwrap_or(u64::MAX)
+                    .max(1),
+            );
             shared.spawn_command("negative cache write", cmd);
         }
     }

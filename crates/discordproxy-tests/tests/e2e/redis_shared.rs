@@ -103,7 +103,9 @@ fn max_per_second(requests: &[RecordedRequest]) -> usize {
 fn max_per_calendar_second(requests: &[RecordedRequest]) -> usize {
     let mut per_second: HashMap<i64, usize> = HashMap::new();
     for request in requests {
-        *per_second.entry(arrival(request).unix_timestamp()).or_default() += 1;
+        *per_second
+            .entry(arrival(request).unix_timestamp())
+            .or_default() += 1;
     }
     per_second.values().copied().max().unwrap_or(0)
 }
@@ -223,7 +225,10 @@ async fn three_instances_share_buckets_and_the_global_limit() {
          calendar second, {max_rate} in a sliding second",
         stats["rate_limited"]["global"]
     );
-    assert!(worst_bucket <= 1, "a bucket got {worst_bucket} 429s: {per_bucket:?}");
+    assert!(
+        worst_bucket <= 1,
+        "a bucket got {worst_bucket} 429s: {per_bucket:?}"
+    );
     assert_eq!(stats["rate_limited"]["global"], json!(0));
     assert!(max_rate <= 50, "{max_rate} requests in one second");
     // Each instance sent from its own address, and all of them sent.
@@ -237,7 +242,10 @@ async fn three_instances_share_buckets_and_the_global_limit() {
         eprintln!("degraded seconds: {degraded:?}");
         let live = metric(instance, "discordproxy_redis_instances").await;
         assert_eq!(live, Some(3.0), "{}", instance.log());
-        assert_eq!(metric(instance, "discordproxy_redis_degraded").await, Some(0.0));
+        assert_eq!(
+            metric(instance, "discordproxy_redis_degraded").await,
+            Some(0.0)
+        );
     }
 }
 
@@ -308,10 +316,19 @@ async fn redis_outages_under_load_lose_nothing() {
     let mut limited_by_phase: BTreeMap<usize, (&str, usize)> = BTreeMap::new();
     for request in requests.iter().filter(|r| r.status == Some(429)) {
         let at = arrival(request);
-        let phase = phases.iter().rposition(|(_, start)| *start <= at).unwrap_or(0);
-        limited_by_phase.entry(phase).or_insert((phases[phase].0, 0)).1 += 1;
+        let phase = phases
+            .iter()
+            .rposition(|(_, start)| *start <= at)
+            .unwrap_or(0);
+        limited_by_phase
+            .entry(phase)
+            .or_insert((phases[phase].0, 0))
+            .1 += 1;
     }
-    eprintln!("429s by phase: {:?}", limited_by_phase.values().collect::<Vec<_>>());
+    eprintln!(
+        "429s by phase: {:?}",
+        limited_by_phase.values().collect::<Vec<_>>()
+    );
     eprintln!(
         "Redis outages: {total} messages ({during_stop} sent by the end of the freeze), \
          {limited} 429s ({} global), at most {max_rate} requests in a sliding second ({} in a calendar second); degraded \
@@ -359,7 +376,10 @@ async fn the_negative_cache_and_dm_channels_are_shared() {
         content: content.into(),
         ..Default::default()
     };
-    let refused = a.send_direct_message(dm(BOB_DMS_CLOSED, "hi")).await.unwrap_err();
+    let refused = a
+        .send_direct_message(dm(BOB_DMS_CLOSED, "hi"))
+        .await
+        .unwrap_err();
     assert_eq!(refused.code(), tonic::Code::PermissionDenied);
     // The write to Redis is not awaited by the call: wait for the key.
     let started = Instant::now();
@@ -367,11 +387,17 @@ async fn the_negative_cache_and_dm_channels_are_shared() {
         .command(&["KEYS", &format!("dp:*:neg:u:{BOB_DMS_CLOSED}")])
         .contains("neg:u")
     {
-        assert!(started.elapsed() < Duration::from_secs(2), "no shared entry");
+        assert!(
+            started.elapsed() < Duration::from_secs(2),
+            "no shared entry"
+        );
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
     let before = emulator.requests().len();
-    let again = b.send_direct_message(dm(BOB_DMS_CLOSED, "hi")).await.unwrap_err();
+    let again = b
+        .send_direct_message(dm(BOB_DMS_CLOSED, "hi"))
+        .await
+        .unwrap_err();
     assert_eq!(again.code(), tonic::Code::PermissionDenied);
     assert_eq!(again.message(), refused.message());
     assert_eq!(emulator.requests().len(), before, "B sent a request");
@@ -382,7 +408,10 @@ async fn the_negative_cache_and_dm_channels_are_shared() {
         .command(&["KEYS", &format!("dp:*:dm:{ALICE}")])
         .contains("dm:")
     {
-        assert!(started.elapsed() < Duration::from_secs(2), "no shared DM channel");
+        assert!(
+            started.elapsed() < Duration::from_secs(2),
+            "no shared DM channel"
+        );
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
     let before = emulator.requests().len();

@@ -120,7 +120,10 @@ async fn repeat_dm_to_a_user_is_one_rest_call() {
     );
     assert_eq!(second.channel_id, first.channel_id);
     assert_eq!(second.guild_id, 0);
-    assert_eq!(stack.state.dm_channels.get_local(ALICE), Some(first.channel_id));
+    assert_eq!(
+        stack.state.dm_channels.get_local(ALICE),
+        Some(first.channel_id)
+    );
     stack.stop().await;
 }
 

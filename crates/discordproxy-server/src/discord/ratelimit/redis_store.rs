@@ -18,9 +18,9 @@
 //! pause and ban are written back (a Redis that restarted empty learns them again), then the
 //! shared limits apply again.
 
+use super::GlobalScope;
 use super::bucket::{Bucket, NoSlot, Permit, Ticket};
 use super::store::{LimitStore, MemoryStore, Refused, Seen};
-use super::GlobalScope;
 use crate::discord::redis::{RedisShared, scripts};
 use crate::discord::route::BucketKey;
 use futures_util::future::BoxFuture;
@@ -314,11 +314,7 @@ impl RedisStore {
         *ban = Some(ban.map_or(until, |known| known.max(until)));
     }
 
-    async fn acquire(
-        &self,
-        bucket: &BucketRef,
-        scope: GlobalScope,
-    ) -> Option<Acquired> {
+    async fn acquire(&self, bucket: &BucketRef, scope: GlobalScope) -> Option<Acquired> {
         let member = format!(
             "{}:{}",
             self.shared.instance(),
@@ -333,7 +329,11 @@ impl RedisStore {
             .arg(&bucket.prefix)
             .arg(&bucket.route_id)
             .arg(&bucket.major)
-            .arg(if scope == GlobalScope::Counted { "1" } else { "0" })
+            .arg(if scope == GlobalScope::Counted {
+                "1"
+            } else {
+                "0"
+            })
             .arg(self.global_per_second)
             .arg(millis(SHARED_WINDOW))
             .arg(member)
@@ -450,9 +450,11 @@ impl RedisStore {
         let (ages, pause) = self.fallback.global().recent(now);
         if !ages.is_empty() {
             let mut invocation = scripts::SEED_GLOBAL_SCRIPT.key(self.shared.key("global"));
-            invocation
-                .arg(millis(SHARED_WINDOW))
-                .arg(format!("{}:seed{}", self.shared.instance(), fastrand::u32(..)));
+            invocation.arg(millis(SHARED_WINDOW)).arg(format!(
+                "{}:seed{}",
+                self.shared.instance(),
+                fastrand::u32(..)
+            ));
             for age in ages {
                 invocation.arg(millis(age));
             }
@@ -494,8 +496,13 @@ impl RedisStore {
                 headers: Some(&headers),
                 ..Observation::default()
             };
-            observe_in_redis(&self.shared, &BucketRef::new(&self.shared, route), &seen, true)
-                .await?;
+            observe_in_redis(
+                &self.shared,
+                &BucketRef::new(&self.shared, route),
+                &seen,
+                true,
+            )
+            .await?;
         }
         Ok(())
     }
@@ -688,7 +695,11 @@ mod tests {
             Some(Acquired::Go { counted: true })
         );
         assert_eq!(
-            parse_acquired(&Value::Array(vec![bulk("wait"), Value::Int(250), bulk("global")])),
+            parse_acquired(&Value::Array(vec![
+                bulk("wait"),
+                Value::Int(250),
+                bulk("global")
+            ])),
             Some(Acquired::Wait {
                 wait: Duration::from_millis(250),
                 global: true

@@ -7,10 +7,10 @@
 //! request at the head of a bucket's queue asks the store for a slot, so Redis sees one waiter
 //! per bucket per instance.
 
+use super::GlobalScope;
 use super::bucket::{Bucket, NoSlot, Permit};
 use super::global::GlobalLimit;
 use super::headers::BucketHeaders;
-use super::GlobalScope;
 use crate::discord::route::BucketKey;
 use futures_util::future::BoxFuture;
 use std::net::IpAddr;

@@ -58,7 +58,10 @@ impl RedisOptions {
 /// The namespace of a bot's keys: `dp:{<16 hex digits of SHA-256(token)>}:`.
 pub fn namespace(token: &str) -> String {
     let digest = Sha256::digest(format!("discordproxy bot token:{token}").as_bytes());
-    let hex: String = digest[..8].iter().map(|byte| format!("{byte:02x}")).collect();
+    let hex: String = digest[..8]
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect();
     format!("dp:{{{hex}}}:")
 }
 
@@ -227,15 +230,16 @@ impl RedisShared {
                 Ok(value)
             }
             Ok(Err(error)) => Err(error.to_string()),
-            Err(_) => Err(format!(
-                "no answer within {} ms",
-                self.timeout.as_millis()
-            )),
+            Err(_) => Err(format!("no answer within {} ms", self.timeout.as_millis())),
         }
     }
 
     /// Runs a plain command (cache reads and writes) unless degraded.
-    pub async fn command<T: FromRedisValue>(&self, what: &'static str, cmd: redis::Cmd) -> Option<T> {
+    pub async fn command<T: FromRedisValue>(
+        &self,
+        what: &'static str,
+        cmd: redis::Cmd,
+    ) -> Option<T> {
         let mut connection = self.connection();
         self.call(what, async move { cmd.query_async(&mut connection).await })
             .await
@@ -321,7 +325,9 @@ mod tests {
     #[test]
     fn urls_are_checked_without_echoing_them() {
         assert!(RedisOptions::new("redis://127.0.0.1:6379/0".into(), DEFAULT_TIMEOUT).is_ok());
-        assert!(RedisOptions::new("rediss://example.invalid:6380/1".into(), DEFAULT_TIMEOUT).is_ok());
+        assert!(
+            RedisOptions::new("rediss://example.invalid:6380/1".into(), DEFAULT_TIMEOUT).is_ok()
+        );
         let error = RedisOptions::new("http://user:secret@x/".into(), DEFAULT_TIMEOUT).unwrap_err();
         assert!(!error.to_string().contains("secret"), "{error}");
     }
