@@ -137,9 +137,8 @@ impl DiscordClient {
         Self::with_store(token, api, options, metrics, store)
     }
 
-    /// A client with `options` whose rate-limit state lives in `store` (e.g. a
-    /// [`RedisStore`](super::ratelimit::redis_store::RedisStore) shared by several
-    /// instances); `options.global_rate_limit` is the store's business then.
+    /// A client with `options` whose rate-limit state lives in `store` (e.g. the Redis store
+    /// shared by several instances, `--redis-url`); `options.global_rate_limit` is the store's business then.
     pub fn with_store(
         token: &BotToken,
         api: &ApiBase,
