@@ -128,6 +128,13 @@ impl State {
     }
 
     fn observe(&mut self, headers: &BucketHeaders, now: Instant) {
+        self.observe_as(headers, now, false);
+    }
+
+    /// [`observe`](Self::observe); `mirror`: the slots were counted elsewhere (a shared
+    /// store), so a fresh window takes Discord's `remaining` as it is instead of the lower of
+    /// it and the local count (which this instance did not keep).
+    fn observe_as(&mut self, headers: &BucketHeaders, now: Instant, mirror: bool) {
         let fresh = match (self.window, headers.reset) {
             (Some(known), Some(reset)) if reset < known - SAME_WINDOW => return,
             (Some(known), Some(reset)) if reset <= known + SAME_WINDOW => {
@@ -145,8 +152,8 @@ impl State {
             self.refilled = false;
             self.reset_at = Some(reset_at);
             self.remaining = match self.limit {
-                Some(_) => self.remaining.min(headers.remaining),
-                None => headers.remaining,
+                Some(_) if !mirror => self.remaining.min(headers.remaining),
+                _ => headers.remaining,
             };
         } else {
             self.remaining = self.remaining.min(headers.remaining);
@@ -316,6 +323,14 @@ impl Bucket {
     /// Records the rate-limit headers of an answer (any status).
     pub fn observe(&self, headers: &BucketHeaders) {
         self.lock().observe(headers, Instant::now());
+        self.changed.notify_one();
+    }
+
+    /// Records the rate-limit headers of an answer to a request a shared store granted: the
+    /// local state follows Discord's count (see [`State::observe_as`]), so its estimates and a
+    /// switch to the local limiter start from what Discord said.
+    pub fn observe_mirrored(&self, headers: &BucketHeaders) {
+        self.lock().observe_as(headers, Instant::now(), true);
         self.changed.notify_one();
     }
 
@@ -590,6 +605,26 @@ mod tests {
         // An answer sent before those two left says 3: keep the lower local count.
         state.observe(&headers(5, 3, 4990, 100.0), now);
         assert_eq!(state.remaining, 2);
+    }
+
+    #[test]
+    fn a_mirrored_fresh_window_takes_discords_remaining() {
+        let now = Instant::now();
+        let mut state = State::default();
+        state.observe(&headers(5, 0, 100, 100.0), now);
+        // The local count says 0; a shared store granted the slots of the next window, and
+        // Discord's answer says 3 are left: mirrored, the local state follows Discord.
+        state.observe_as(&headers(5, 3, 100, 100.2), now, true);
+        assert_eq!(state.remaining, 3);
+        assert_eq!(state.estimate(now, 0), Duration::ZERO);
+        // Not mirrored, the lower local count wins.
+        state.remaining = 0;
+        state.observe(&headers(5, 3, 100, 100.4), now);
+        assert_eq!(state.remaining, 0);
+        // A refill while degraded gives a 1/3 share.
+        let later = now + Duration::from_millis(200);
+        assert_eq!(state.step_shared(later, 3), Step::Go { counted: true });
+        assert_eq!(state.remaining, 0, "5 / 3 = 1 slot, taken");
     }
 
     #[test]

@@ -16,7 +16,8 @@
 //! stays under Discord's limits without talking. Nothing fails because of Redis. When the
 //! heartbeat reaches Redis again, this instance's recent requests, open bucket windows,
 //! pause and ban are written back (a Redis that restarted empty learns them again), then the
-//! shared limits apply again.
+//! shared limits apply again; for two more seconds counted requests also keep to the local
+//! share, as other instances may not have noticed yet.
 
 use super::GlobalScope;
 use super::bucket::{Bucket, NoSlot, Permit, Ticket};
@@ -52,6 +53,10 @@ const HEARTBEAT: Duration = Duration::from_secs(1);
 const HEARTBEAT_DEGRADED: Duration = Duration::from_millis(500);
 /// An instance without a heartbeat for this long is not counted as live.
 const INSTANCE_TTL: Duration = Duration::from_secs(3);
+/// After Redis came back, counted requests also keep to the local share of the global limit
+/// this long: other instances may still be degraded, sending on their share without Redis
+/// knowing (they notice within a heartbeat of 500 ms).
+const RECOVERY_GRACE: Duration = Duration::from_secs(2);
 /// Buckets remembered for rebuilding Redis.
 const KNOWN_BUCKETS: usize = 4096;
 
@@ -78,6 +83,8 @@ pub struct RedisStore {
     known: Mutex<HashMap<BucketKey, Weak<Bucket>>>,
     /// The degraded episode whose open windows were closed ([`Self::enter_fallback`]).
     closed_episode: AtomicU64,
+    /// When Redis came back last (see [`RECOVERY_GRACE`]).
+    recovered_at: Mutex<Option<Instant>>,
 }
 
 /// What the acquire script answered.
@@ -252,6 +259,7 @@ impl RedisStore {
             warned: AtomicU32::new(0),
             known: Mutex::new(HashMap::new()),
             closed_episode: AtomicU64::new(0),
+            recovered_at: Mutex::new(None),
         });
         if tokio::runtime::Handle::try_current().is_ok() {
             tokio::spawn(heartbeat(Arc::downgrade(&store)));
@@ -364,6 +372,22 @@ impl RedisStore {
     ) -> Result<Permit, Refused> {
         self.remember(route, bucket);
         let key = BucketRef::new(&self.shared, route);
+        let in_grace = self
+            .recovered_at
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .is_some_and(|at| at.elapsed() < RECOVERY_GRACE);
+        let mut local_place = false;
+        if in_grace && scope == GlobalScope::Counted {
+            // Also a place in this instance's share (recorded there).
+            if let Err(wait) = self.fallback.global().acquire(deadline).await {
+                return Err(Refused::NoSlot(NoSlot {
+                    bucket: "global".into(),
+                    wait,
+                }));
+            }
+            local_place = true;
+        }
         loop {
             let Some(acquired) = self.acquire(&key, scope).await else {
                 // Degraded: the local share decides.
@@ -371,7 +395,7 @@ impl RedisStore {
             };
             match acquired {
                 Acquired::Go { counted } => {
-                    if scope == GlobalScope::Counted {
+                    if scope == GlobalScope::Counted && !local_place {
                         self.fallback.global().record(Instant::now());
                     }
                     let mut permit = bucket.granted(counted);
@@ -435,7 +459,14 @@ impl RedisStore {
                 self.set_invalid(invalid);
                 if self.shared.degraded() {
                     match self.rebuild().await {
-                        Ok(()) => self.shared.recover(),
+                        Ok(()) => {
+                            *self
+                                .recovered_at
+                                .lock()
+                                .unwrap_or_else(std::sync::PoisonError::into_inner) =
+                                Some(Instant::now());
+                            self.shared.recover();
+                        }
                         Err(reason) => tracing::debug!(reason, "rebuilding Redis failed"),
                     }
                 }
@@ -588,8 +619,8 @@ impl LimitStore for RedisStore {
         route: BucketKey,
         seen: Seen<'a>,
     ) -> BoxFuture<'a, ()> {
-        MemoryStore::observe_local(permit, seen);
         let ticket = permit.take_ticket();
+        MemoryStore::observe_local(permit, seen, ticket.is_some());
         Box::pin(async move {
             if ticket.is_none() || self.shared.degraded() {
                 // A local bucket, or granted while degraded (the rebuild writes its window).

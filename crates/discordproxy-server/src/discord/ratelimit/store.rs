@@ -153,11 +153,16 @@ impl MemoryStore {
         Ok(permit)
     }
 
-    /// [`LimitStore::observe`] without boxing: updates the bucket's local state.
-    pub fn observe_local(permit: &Permit, seen: Seen<'_>) {
+    /// [`LimitStore::observe`] without boxing: updates the bucket's local state; `mirrored`:
+    /// the permit was granted by a shared store (see [`Bucket::observe_mirrored`]).
+    pub fn observe_local(permit: &Permit, seen: Seen<'_>, mirrored: bool) {
         let bucket = permit.bucket();
         if let Some(headers) = seen.headers {
-            bucket.observe(headers);
+            if mirrored {
+                bucket.observe_mirrored(headers);
+            } else {
+                bucket.observe(headers);
+            }
         } else if seen.unlimited {
             bucket.observe_unlimited();
         }
@@ -185,7 +190,7 @@ impl LimitStore for MemoryStore {
         _route: BucketKey,
         seen: Seen<'a>,
     ) -> BoxFuture<'a, ()> {
-        Self::observe_local(permit, seen);
+        Self::observe_local(permit, seen, false);
         Box::pin(std::future::ready(()))
     }
 
