@@ -2,12 +2,11 @@
 this interpreter (the PyPI 1.5.1 package, or ours) against one server, with the code both
 clients accept: one `DiscordClient(target=...)`, then `get_guild_channels(guild_id)` N times.
 
-Prints one JSON line: {"client": version, "calls": N, "seconds": S, "p50_ms", "p99_ms"}.
+Prints one Markdown table row: client version, calls, calls/s, p50 and p99 latency (ms).
 """
 
 from __future__ import annotations
 
-import json
 import sys
 import time
 
@@ -26,10 +25,7 @@ for _ in range(calls):
     assert len(channels) > 0
 seconds = time.perf_counter() - started
 latencies.sort()
-print(json.dumps({
-    "client": discordproxy.__version__,
-    "calls": calls,
-    "seconds": seconds,
-    "p50_ms": latencies[len(latencies) // 2] * 1000,
-    "p99_ms": latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))] * 1000,
-}))
+p50 = latencies[len(latencies) // 2] * 1000
+p99 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))] * 1000
+print(f"| discordproxy {discordproxy.__version__} | {calls} | {calls / seconds:.0f} "
+      f"| {p50:.2f} | {p99:.2f} |")
