@@ -328,7 +328,7 @@ impl DiscordClient {
                 .limiter
                 .acquire_in(key, scope, deadline)
                 .await
-                .map_err(|no_slot| rate_limit_error(route, &no_slot))?;
+                .map_err(|no_slot| no_slot_error(route, &no_slot, deadline, Instant::now()))?;
             self.metrics
                 .ratelimit_wait
                 .get_or_create(&RouteLabel { route })
@@ -548,6 +548,16 @@ fn non_json_answer(status: u16, response: &RawResponse) -> String {
     )
 }
 
+/// The error of a request that got no rate-limit slot: `DEADLINE_EXCEEDED` when the deadline
+/// had already passed (a 1 ms deadline is a timeout, not a rate limit), else `RateLimited`.
+fn no_slot_error(route: &'static str, no_slot: &NoSlot, deadline: Instant, now: Instant) -> Error {
+    if deadline <= now {
+        deadline_error(route)
+    } else {
+        rate_limit_error(route, no_slot)
+    }
+}
+
 fn rate_limit_error(route: &'static str, no_slot: &NoSlot) -> Error {
     tracing::warn!(
         route,
@@ -565,4 +575,41 @@ fn deadline_error(route: &'static str) -> Error {
     Error::DeadlineExceeded(format!(
         "the call's deadline passed before {route} could be sent"
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn no_slot(wait_ms: u64) -> NoSlot {
+        NoSlot {
+            bucket: "GET /users/@me".into(),
+            wait: Duration::from_millis(wait_ms),
+        }
+    }
+
+    #[test]
+    fn no_slot_after_the_deadline_passed_is_a_timeout_not_a_rate_limit() {
+        let now = Instant::now();
+        let error = no_slot_error("GET /users/@me", &no_slot(0), now, now);
+        assert!(matches!(error, Error::DeadlineExceeded(_)), "{error:?}");
+        let earlier = now.checked_sub(Duration::from_millis(5)).unwrap_or(now);
+        let error = no_slot_error("GET /users/@me", &no_slot(0), earlier, now);
+        assert!(matches!(error, Error::DeadlineExceeded(_)), "{error:?}");
+    }
+
+    #[test]
+    fn no_slot_before_the_deadline_is_rate_limited_with_the_wait() {
+        let now = Instant::now();
+        let error = no_slot_error(
+            "GET /users/@me",
+            &no_slot(3000),
+            now + Duration::from_secs(1),
+            now,
+        );
+        assert!(
+            matches!(&error, Error::RateLimited { retry_after, .. } if *retry_after == Duration::from_secs(3)),
+            "{error:?}"
+        );
+    }
 }
