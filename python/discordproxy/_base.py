@@ -97,12 +97,14 @@ class ClientConfig:
         self._certificate_chain = certificate_chain
         extra: list[tuple[str, str | bytes]] = list(metadata or ())
         if api_key is not None:
-            if not isinstance(api_key, str) or not api_key.strip():
+            if isinstance(api_key, str):
+                api_key = api_key.strip()  # e.g. read from a file with its newline
+            if not isinstance(api_key, str) or not api_key:
                 raise ValueError("api_key must be a non-empty string")
             if any(not (0x20 <= ord(c) < 0x7F) for c in api_key):
                 raise ValueError("api_key may contain printable ASCII characters only")
             extra = [(k, v) for k, v in extra if k.lower() != "authorization"]
-            extra.append(("authorization", f"Bearer {api_key.strip()}"))
+            extra.append(("authorization", f"Bearer {api_key}"))
         self.metadata: tuple[tuple[str, str | bytes], ...] = tuple(
             (k.lower(), v) for k, v in extra
         )
@@ -220,6 +222,8 @@ class AsyncServerStream(AsyncIterator[_T], Generic[_T]):
         """Ends the call (the iteration then stops)."""
         self._cancelled = True
         self._call.cancel()
+
+    close = cancel
 
     async def aclose(self) -> None:
         self.cancel()

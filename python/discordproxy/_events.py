@@ -33,7 +33,7 @@ import inspect
 import logging
 import random
 import threading
-from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Sequence
+from collections.abc import AsyncIterator, Callable, Generator, Iterable, Iterator, Sequence
 from types import TracebackType
 from typing import Any
 
@@ -494,8 +494,19 @@ class AsyncEventStream(AsyncIterator[_pb.GatewayEvent]):
     async def aclose(self) -> None:
         self.close()
 
-    async def __aenter__(self) -> AsyncEventStream:
+    async def subscribe(self) -> AsyncEventStream:
+        """Opens the stream now (the server subscribes before it answers), so that events
+        caused after this returns are not missed; iteration otherwise opens it at the first
+        `__anext__`. `await client.stream_events(...)` and `async with` do the same."""
+        if self._call is None and not self._closed:
+            await self._connect()
         return self
+
+    def __await__(self) -> Generator[Any, None, AsyncEventStream]:
+        return self.subscribe().__await__()
+
+    async def __aenter__(self) -> AsyncEventStream:
+        return await self.subscribe()
 
     async def __aexit__(
         self,

@@ -14,9 +14,10 @@ loop, the client opens a new channel there.
 from __future__ import annotations
 
 import asyncio
+import weakref
 from collections.abc import Callable, Sequence
 from types import TracebackType
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import grpc
 import grpc.aio
@@ -38,6 +39,9 @@ from .discord_api_pb2 import (
 )
 from .discord_api_pb2_grpc import DiscordApiStub
 from .exceptions import to_discord_proxy_exception
+
+if TYPE_CHECKING:
+    from .discord_api_pb2_grpc import DiscordApiAsyncStub
 
 __all__ = ["AsyncDiscordClient", "AsyncEventStream", "AsyncServerStream"]
 
@@ -78,8 +82,13 @@ class AsyncDiscordClient(AsyncDiscordApiMethods):
             metadata=metadata,
         )
         self._channel: grpc.aio.Channel | None = None
-        self._stub_instance: DiscordApiStub | None = None
+        self._stub_instance: DiscordApiAsyncStub | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
+        # Streams on the channel: `aclose()` ends them (their iteration stops) before it closes
+        # the channel, instead of their readers getting `CancelledError`.
+        self._streams: weakref.WeakSet[AsyncServerStream[Any] | AsyncEventStream] = (
+            weakref.WeakSet()
+        )
 
     @property
     def target(self) -> str:
@@ -104,11 +113,11 @@ class AsyncDiscordClient(AsyncDiscordApiMethods):
         return self._open()[0]
 
     @property
-    def stub(self) -> DiscordApiStub:
+    def stub(self) -> DiscordApiAsyncStub:
         """The raw generated stub on the client's channel (no error conversion, no API key)."""
         return self._open()[1]
 
-    def _open(self) -> tuple[grpc.aio.Channel, DiscordApiStub]:
+    def _open(self) -> tuple[grpc.aio.Channel, DiscordApiAsyncStub]:
         try:
             loop: asyncio.AbstractEventLoop | None = asyncio.get_running_loop()
         except RuntimeError:
@@ -126,6 +135,8 @@ class AsyncDiscordClient(AsyncDiscordApiMethods):
     async def aclose(self, grace: float | None = None) -> None:
         """Closes the channel (idempotent); calls in progress are cancelled, or get `grace`
         seconds to finish. A later call opens a new channel."""
+        for stream in list(self._streams):
+            stream.close()
         channel, self._channel, self._stub_instance = self._channel, None, None
         if channel is not None:
             try:
@@ -184,7 +195,9 @@ class AsyncDiscordClient(AsyncDiscordApiMethods):
     ) -> AsyncServerStream[_R]:
         method = self._callable(rpc)
         call = method(request, timeout=timeout, metadata=self._config.call_metadata(metadata))
-        return AsyncServerStream(call)
+        stream: AsyncServerStream[_R] = AsyncServerStream(call)
+        self._streams.add(stream)
+        return stream
 
     # -- 1.5.1's methods --------------------------------------------------------------------
 
@@ -264,7 +277,11 @@ class AsyncDiscordClient(AsyncDiscordApiMethods):
         metadata: Metadata | None = None,
     ) -> AsyncEventStream:
         """Gateway events as an async iterator that reconnects (see
-        `DiscordClient.stream_events`; `on_reconnect` may also be a coroutine function)."""
+        `DiscordClient.stream_events`; `on_reconnect` may also be a coroutine function).
+
+        The stream opens at the first iteration; `stream = await client.stream_events(...)`
+        (or `async with client.stream_events(...) as stream:`) opens it first, so that events
+        caused afterwards are not missed. Closing the client ends it."""
         state = _Resume(
             event_names,
             guild_ids,
@@ -281,4 +298,6 @@ class AsyncDiscordClient(AsyncDiscordApiMethods):
         def open_call(request: Any) -> Any:
             return self._callable("StreamEvents")(request, metadata=call_metadata)
 
-        return AsyncEventStream(open_call, state)
+        events = AsyncEventStream(open_call, state)
+        self._streams.add(events)
+        return events

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import threading
+import weakref
 from collections.abc import Callable, Sequence
 from types import TracebackType
 from typing import Any, TypeVar
@@ -99,6 +100,9 @@ class DiscordClient(DiscordApiMethods):
         self._channel: grpc.Channel | None = None
         self._stub_instance: DiscordApiStub | None = None
         self._pid = 0
+        # Streams on the channel: `close()` ends them (their iteration stops) before it closes
+        # the channel, instead of their readers getting a CANCELLED error.
+        self._streams: weakref.WeakSet[ServerStream[Any] | EventStream] = weakref.WeakSet()
 
     # -- 1.5.1's properties -----------------------------------------------------------------
 
@@ -145,6 +149,8 @@ class DiscordClient(DiscordApiMethods):
     def close(self) -> None:
         """Closes the channel (idempotent). Calls in progress are cancelled; a later call opens a
         new channel."""
+        for stream in list(self._streams):
+            stream.close()
         with self._lock:
             channel, self._channel, self._stub_instance = self._channel, None, None
             mine = self._pid == os.getpid()
@@ -200,7 +206,9 @@ class DiscordClient(DiscordApiMethods):
             timeout=timeout,  # streams have no default deadline: they last
             metadata=self._config.call_metadata(metadata),
         )
-        return ServerStream(call)
+        stream: ServerStream[_R] = ServerStream(call)
+        self._streams.add(stream)
+        return stream
 
     # -- 1.5.1's methods --------------------------------------------------------------------
 
@@ -327,6 +335,9 @@ class DiscordClient(DiscordApiMethods):
                 (doubling, with jitter).
             metadata: extra gRPC metadata for the calls.
 
+        The stream is open (the server has subscribed it) when this returns, so events caused
+        afterwards are not missed; closing the client ends it.
+
         Returns:
             An `EventStream`: iterate it for `GatewayEvent` messages; `close()` ends it; its
             `missed`, `reconnects`, `position` and `epoch` tell what happened. Errors that are
@@ -348,4 +359,12 @@ class DiscordClient(DiscordApiMethods):
         def open_call(request: Any) -> Any:
             return self._callable("StreamEvents")(request, metadata=call_metadata)
 
-        return EventStream(open_call, state)
+        events = EventStream(open_call, state)
+        self._streams.add(events)
+        # Subscribed before this returns: events caused afterwards reach the stream (a server
+        # that cannot be reached now is retried by the iteration, as after a drop).
+        try:
+            events._connect()
+        except grpc.RpcError:
+            pass
+        return events

@@ -30,9 +30,14 @@ def rust_cli():
 
 
 def python_cli():
+    """The venv's own `discordproxymessage`: the PyPI 1.5.1 console script, or, in the venv
+    of our wheel (scripts/test.sh step 6), the wheel's binary, which must answer the same."""
+    import sys
+    from pathlib import Path
+
     path = find_program("discordproxymessage")
-    if path is None or "target" in path:
-        pytest.fail("the PyPI discordproxymessage console script is not installed in this venv")
+    if path is None or Path(path).parent != Path(sys.executable).parent:
+        pytest.fail("no discordproxymessage console script is installed in this venv")
     return path
 
 

@@ -198,6 +198,13 @@ def compare_descriptors(orig: descriptor_pb2.FileDescriptorProto, ours) -> list[
 
 @pytest.fixture(scope="module")
 def original():
+    import discordproxy
+
+    if not str(discordproxy.__version__).startswith("1."):
+        # The venv holds OUR package (scripts/test.sh step 6): the original's descriptor is not
+        # here to compare with; the 1.5.1 run checks it, and tests/python/package checks that
+        # our package's descriptor is exactly proto/discord_api.proto.
+        pytest.skip("needs the PyPI discordproxy 1.5.1 descriptor (this venv has ours)")
     return original_file_descriptor()
 
 

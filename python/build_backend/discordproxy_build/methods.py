@@ -297,9 +297,15 @@ def _method_doc(rpc: Rpc) -> str:
             comment = " ".join(f.comment.split()) if f.comment else ""
             parts.append(f"- {f.parameter}: {comment}".rstrip())
         parts.append("")
-    parts.append(
-        "`timeout`: seconds (default: the client's timeout); `metadata`: extra gRPC metadata."
-    )
+    if rpc.server_streaming:
+        parts.append(
+            "`timeout`: seconds for the whole stream (default: none; the client's timeout is for"
+            " unary calls); `metadata`: extra gRPC metadata."
+        )
+    else:
+        parts.append(
+            "`timeout`: seconds (default: the client's timeout); `metadata`: extra gRPC metadata."
+        )
     response = rpc.response.removeprefix("_pb.")
     if rpc.server_streaming:
         parts.append(f"Returns a stream (iterator) of `{response}`; cancel() ends it.")

@@ -352,7 +352,9 @@ impl DiscordClient {
                 .await
             {
                 Ok(slot) => slot,
-                Err(Refused::NoSlot(no_slot)) => return Err(rate_limit_error(route, &no_slot)),
+                Err(Refused::NoSlot(no_slot)) => {
+                    return Err(no_slot_error(route, &no_slot, deadline, Instant::now()));
+                }
                 Err(Refused::Banned(_)) => {
                     // Another instance on this egress IP was banned: the store knows.
                     self.check_blocked()?;
@@ -609,6 +611,16 @@ fn non_json_answer(status: u16, response: &RawResponse) -> String {
     )
 }
 
+/// The error of a request that got no rate-limit slot: `DEADLINE_EXCEEDED` when the deadline
+/// had already passed (a 1 ms deadline is a timeout, not a rate limit), else `RateLimited`.
+fn no_slot_error(route: &'static str, no_slot: &NoSlot, deadline: Instant, now: Instant) -> Error {
+    if deadline <= now {
+        deadline_error(route)
+    } else {
+        rate_limit_error(route, no_slot)
+    }
+}
+
 fn rate_limit_error(route: &'static str, no_slot: &NoSlot) -> Error {
     tracing::warn!(
         route,
@@ -626,4 +638,41 @@ fn deadline_error(route: &'static str) -> Error {
     Error::DeadlineExceeded(format!(
         "the call's deadline passed before {route} could be sent"
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn no_slot(wait_ms: u64) -> NoSlot {
+        NoSlot {
+            bucket: "GET /users/@me".into(),
+            wait: Duration::from_millis(wait_ms),
+        }
+    }
+
+    #[test]
+    fn no_slot_after_the_deadline_passed_is_a_timeout_not_a_rate_limit() {
+        let now = Instant::now();
+        let error = no_slot_error("GET /users/@me", &no_slot(0), now, now);
+        assert!(matches!(error, Error::DeadlineExceeded(_)), "{error:?}");
+        let earlier = now.checked_sub(Duration::from_millis(5)).unwrap_or(now);
+        let error = no_slot_error("GET /users/@me", &no_slot(0), earlier, now);
+        assert!(matches!(error, Error::DeadlineExceeded(_)), "{error:?}");
+    }
+
+    #[test]
+    fn no_slot_before_the_deadline_is_rate_limited_with_the_wait() {
+        let now = Instant::now();
+        let error = no_slot_error(
+            "GET /users/@me",
+            &no_slot(3000),
+            now + Duration::from_secs(1),
+            now,
+        );
+        assert!(
+            matches!(&error, Error::RateLimited { retry_after, .. } if *retry_after == Duration::from_secs(3)),
+            "{error:?}"
+        );
+    }
 }
