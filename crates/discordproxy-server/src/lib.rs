@@ -67,7 +67,7 @@ pub use api_keys::{ApiKeys, ApiKeysError};
 pub use discord::{
     api_base::{ApiBase, InvalidApiUrl},
     client::RestOptions,
-    gateway::{GatewayOptions, ShardCount},
+    gateway::{GatewayOptions, ShardCount, SharedShards},
 };
 pub use server::ServeOptions;
 pub use tls::{TlsFilesError, TlsSettings};
