@@ -347,6 +347,7 @@ pub async fn start(
         fatal: fatal_tx,
         intents: options.intents,
         running: Mutex::new(BTreeMap::new()),
+        new_session: Arc::new(tokio::sync::Notify::new()),
     });
     let coordinator = match (shared, local) {
         (None, Some(ids)) => {
@@ -432,9 +433,16 @@ pub(crate) struct Runner {
     fatal: mpsc::Sender<FatalClose>,
     intents: Intents,
     running: Mutex<BTreeMap<u32, Running>>,
+    /// Woken when a shard gets a new session (READY), so that it is saved at once.
+    new_session: Arc<tokio::sync::Notify>,
 }
 
 impl Runner {
+    /// Resolves when a shard got a new session (READY) since the last call.
+    pub(crate) async fn new_session(&self) {
+        self.new_session.notified().await;
+    }
+
     fn running(&self) -> std::sync::MutexGuard<'_, BTreeMap<u32, Running>> {
         self.running.lock().unwrap_or_else(PoisonError::into_inner)
     }
@@ -478,6 +486,7 @@ impl Runner {
             self.fatal.clone(),
             self.intents,
             session_tx,
+            Arc::clone(&self.new_session),
         ));
         running.insert(
             id,
@@ -563,6 +572,7 @@ async fn run_shard(
     fatal: mpsc::Sender<FatalClose>,
     intents: Intents,
     session: watch::Sender<Option<SavedSession>>,
+    new_session: Arc<tokio::sync::Notify>,
 ) -> Option<SavedSession> {
     let board = Arc::clone(&commands.board);
     let id = shard.id().number();
@@ -594,7 +604,9 @@ async fn run_shard(
                 }
             }
         }
-        note_session(&shard, &session);
+        if note_session(&shard, &session) {
+            new_session.notify_one();
+        }
         let state = map_state(shard.state());
         let latency = shard
             .latency()
@@ -613,12 +625,19 @@ async fn run_shard(
 }
 
 /// Publishes the shard's session (id, sequence, resume URL) when it changed; keeps the last
-/// one while the shard has none (reconnecting).
-fn note_session(shard: &Shard<IdentifyQueue>, session: &watch::Sender<Option<SavedSession>>) {
+/// one while the shard has none (reconnecting). `true` for a new session id.
+fn note_session(
+    shard: &Shard<IdentifyQueue>,
+    session: &watch::Sender<Option<SavedSession>>,
+) -> bool {
     let Some(current) = shard.session() else {
-        return;
+        return false;
     };
     let url = shard.resume_url();
+    let new_id = session
+        .borrow()
+        .as_ref()
+        .is_none_or(|saved| saved.session_id != current.id());
     session.send_if_modified(|saved| {
         let same = saved.as_ref().is_some_and(|saved| {
             saved.sequence == current.sequence()
@@ -634,6 +653,7 @@ fn note_session(shard: &Shard<IdentifyQueue>, session: &watch::Sender<Option<Sav
         }
         !same
     });
+    new_id
 }
 
 /// Handles one text frame; `true` when it was READY (a new session).

@@ -457,6 +457,16 @@ impl Coordination {
                 );
             }
         }
+        self.save_sessions(scripts, runner, owned).await
+    }
+
+    /// Writes the sessions of the held shards that changed since they were last written.
+    async fn save_sessions(
+        &self,
+        scripts: &Scripts,
+        runner: &Runner,
+        owned: &mut BTreeMap<u32, Owned>,
+    ) -> Result<(), String> {
         for (id, lease) in owned.iter_mut() {
             let Some(session) = runner.session(*id) else {
                 continue;
@@ -487,6 +497,30 @@ async fn pause(duration: Duration, stop: &mut watch::Receiver<bool>) -> bool {
     }
 }
 
+/// What ended a wait between two rounds.
+enum Wake {
+    /// Time for the next round.
+    Round,
+    /// A shard has a new session: save it now.
+    NewSession,
+    /// Shutting down.
+    Stop,
+}
+
+/// Waits until `deadline`, a new session or the stop signal.
+async fn wait(deadline: Instant, runner: &Runner, stop: &mut watch::Receiver<bool>) -> Wake {
+    if *stop.borrow() {
+        return Wake::Stop;
+    }
+    tokio::select! {
+        () = tokio::time::sleep_until(deadline.into()) => Wake::Round,
+        () = runner.new_session() => Wake::NewSession,
+        changed = stop.changed() => {
+            if changed.is_err() || *stop.borrow() { Wake::Stop } else { Wake::Round }
+        }
+    }
+}
+
 /// The lease loop (`--shards auto` or N with `--redis-url`) until `stop`: then it saves the
 /// sessions, closes its shards with 4000 and gives the leases back.
 pub(crate) async fn run_leases(
@@ -504,7 +538,7 @@ pub(crate) async fn run_leases(
     }
     let mut failing = false;
     if !pause(tick, &mut stop).await {
-        loop {
+        'rounds: loop {
             let fence = owned
                 .values()
                 .map(|lease| lease.renewed + fence_after)
@@ -546,8 +580,21 @@ pub(crate) async fn run_leases(
                     .await;
                 owned.remove(&id);
             }
-            if pause(tick, &mut stop).await {
-                break;
+            let next = Instant::now() + tick;
+            loop {
+                match wait(next, &runner, &mut stop).await {
+                    Wake::Round => break,
+                    Wake::Stop => break 'rounds,
+                    Wake::NewSession => {
+                        let save = coordination.save_sessions(&scripts, &runner, &mut owned);
+                        if let Err(error) = tokio::time::timeout(tick, save)
+                            .await
+                            .unwrap_or_else(|_| Err("timed out".to_owned()))
+                        {
+                            tracing::debug!(%error, "cannot save a new session now; next round");
+                        }
+                    }
+                }
             }
         }
     }
@@ -583,9 +630,13 @@ pub(crate) async fn run_static(
     }
     let mut saved: BTreeMap<u32, (String, u64)> = BTreeMap::new();
     let tick = coordination.ttl / 3;
+    let mut next = Instant::now() + tick;
     loop {
-        let stopping = pause(tick, &mut stop).await;
-        if stopping {
+        let wake = wait(next, &runner, &mut stop).await;
+        if matches!(wake, Wake::Round) {
+            next = Instant::now() + tick;
+        }
+        if matches!(wake, Wake::Stop) {
             let stops = ids
                 .iter()
                 .map(|id| runner.stop(*id, CloseFrame::RESUME, HANDOVER_GRACE));
