@@ -3,6 +3,9 @@
 //! killed with SIGKILL: its shards resume on the others, no new IDENTIFY, never more than
 //! `max_concurrency` identifies per 5 s).
 //!
+//! A third test stops Redis (SIGSTOP): the shards stop before their leases can pass, and come
+//! back by RESUME when Redis answers again (SIGCONT).
+//!
 //! The emulator runs in this process (its sessions and command log are read directly); the
 //! servers and Redis are processes. The Redis tests start their own `redis-server --port <free>
 //! --save '' --appendonly no` and are skipped, saying so, when it is not installed.
@@ -43,7 +46,7 @@ impl Drop for Process {
 
 /// A `redis-server` of the test's own on a free port; `None` when it is not installed.
 struct Redis {
-    _process: Process,
+    process: Process,
     url: String,
 }
 
@@ -84,10 +87,17 @@ impl Redis {
             );
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
-        Some(Redis {
-            _process: process,
-            url,
-        })
+        Some(Redis { process, url })
+    }
+
+    /// Sends `signal` (`STOP`, `CONT`) to the server.
+    fn signal(&self, signal: &str) {
+        let sent = Command::new("kill")
+            .arg(format!("-{signal}"))
+            .arg(self.process.0.id().to_string())
+            .status()
+            .unwrap();
+        assert!(sent.success());
     }
 }
 
@@ -407,4 +417,133 @@ async fn leases_spread_8_shards_over_3_instances_and_a_killed_instances_shards_r
         victim_shards.len(),
         takeover.as_secs_f64()
     );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn without_redis_shards_stop_before_their_leases_pass_and_resume_when_it_returns() {
+    let Some(redis) = Redis::start().await else {
+        return;
+    };
+    let emulator = emulator(4, 4).await;
+    let logs = tempfile::tempdir().unwrap();
+    let args = [
+        "--shards",
+        "4",
+        "--redis-url",
+        redis.url.as_str(),
+        "--shard-lease-ttl",
+        "2",
+    ];
+    let instances: Vec<Instance> = ["a", "b"]
+        .iter()
+        .map(|name| Instance::start(&emulator, logs.path(), name, &args))
+        .collect();
+    wait_until(
+        Duration::from_secs(30),
+        "4 shards READY on 2 instances",
+        || {
+            let instances = &instances;
+            let emulator = &emulator;
+            async move {
+                let mut count = 0;
+                for instance in instances {
+                    match instance.ready_shards().await {
+                        Some(ready) if ready.len() == 2 => count += ready.len(),
+                        _ => return false,
+                    }
+                }
+                count == 4 && one_session_per_shard(emulator, 4)
+            }
+        },
+    )
+    .await;
+    tokio::time::sleep(Duration::from_millis(700)).await;
+    let sessions: BTreeSet<String> = emulator
+        .gateway()
+        .sessions()
+        .into_iter()
+        .map(|session| session.session_id)
+        .collect();
+
+    // Redis stops answering: each instance stops its shards within half the lease TTL of its
+    // last renewal (a third of the TTL earlier at most), before a lease could pass.
+    let stopped_at = OffsetDateTime::now_utc();
+    let stopped = Instant::now();
+    redis.signal("STOP");
+    wait_until(Duration::from_secs(5), "every shard stopped", || async {
+        connected(&emulator).is_empty()
+    })
+    .await;
+    let fenced = stopped.elapsed();
+    assert!(
+        fenced < Duration::from_millis(1900),
+        "shards stopped {fenced:?} after Redis stopped: not before the 2 s lease could pass"
+    );
+    for instance in &instances {
+        assert!(instance.shards().await.unwrap().is_empty());
+    }
+    // No IDENTIFY while Redis is away (identifies wait for the shared queue).
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    assert!(connected(&emulator).is_empty());
+
+    // Redis is back: the shards come back by RESUME of the same sessions.
+    let back = Instant::now();
+    redis.signal("CONT");
+    wait_until(Duration::from_secs(20), "4 shards back", || async {
+        one_session_per_shard(&emulator, 4)
+    })
+    .await;
+    let returned = back.elapsed();
+    let now: BTreeSet<String> = connected(&emulator)
+        .values()
+        .map(|sessions| sessions[0].session_id.clone())
+        .collect();
+    assert_eq!(now, sessions, "the same sessions, resumed");
+    let identified = identifies(&emulator)
+        .iter()
+        .filter(|t| **t >= stopped_at)
+        .count();
+    assert_eq!(identified, 0, "no IDENTIFY after Redis stopped");
+    eprintln!(
+        "Redis stopped: shards stopped after {:.2} s (lease TTL 2 s); Redis back: shards resumed after {:.1} s",
+        fenced.as_secs_f64(),
+        returned.as_secs_f64()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn identifies_wait_while_the_shared_queue_is_unreachable() {
+    let Some(redis) = Redis::start().await else {
+        return;
+    };
+    let emulator = emulator(2, 2).await;
+    let logs = tempfile::tempdir().unwrap();
+    redis.signal("STOP");
+    let instance = Instance::start(
+        &emulator,
+        logs.path(),
+        "static",
+        &["--shards", "0..2/2", "--redis-url", redis.url.as_str()],
+    );
+    // The instance runs (gRPC answers, both shards listed) but no shard identifies.
+    wait_until(Duration::from_secs(15), "the instance answers", || async {
+        instance
+            .shards()
+            .await
+            .is_some_and(|shards| shards.len() == 2)
+    })
+    .await;
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    assert!(
+        identifies(&emulator).is_empty(),
+        "no IDENTIFY without the queue"
+    );
+    redis.signal("CONT");
+    wait_until(
+        Duration::from_secs(20),
+        "both shards identified",
+        || async { one_session_per_shard(&emulator, 2) },
+    )
+    .await;
+    assert_eq!(identifies(&emulator).len(), 2);
 }
