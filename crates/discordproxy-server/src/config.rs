@@ -154,8 +154,8 @@ pub struct Cli {
     #[arg(long, value_name = "URL")]
     pub redis_url: Option<String>,
     /// Seconds a shard lease lives without renewal (with --redis-url and --shards auto or N):
-    /// renewed every third of it; an instance that could not renew for half of it stops the
-    /// shard, and another instance takes it over after it.
+    /// renewed every second (every third of it when shorter); an instance that could not renew
+    /// for half of it stops the shard, and another instance takes it over after it.
     #[arg(long, default_value_t = crate::discord::shard_lease::DEFAULT_LEASE_TTL.as_secs_f64())]
     pub shard_lease_ttl: f64,
 }

@@ -14,7 +14,8 @@
 //! | `…:shards:T:ID:session` | `{"session_id", "sequence", "resume_url"}`, written only by the lease holder |
 //! | `…:identify:KEY`, `…:session-starts` | the identify queue ([`super::identify_queue`]) |
 //!
-//! Every third of the TTL an instance renews its heartbeat and its leases (one script each),
+//! Every round (every second, or every third of the TTL when that is shorter: [`round_interval`])
+//! an instance renews its heartbeat and its leases (one script each),
 //! then compares what it holds with its fair share: the live instances sorted by id, shards
 //! `T / n` each and one more for the first `T % n`. It gives back shards above its share (the
 //! shard is closed with 4000, which keeps the session resumable, its session saved, the lease
@@ -46,6 +47,12 @@ const SESSION_TTL: Duration = Duration::from_secs(600);
 
 /// How long a shard that is handed over may take to close.
 const HANDOVER_GRACE: Duration = Duration::from_secs(2);
+
+/// How often an instance renews its heartbeat and leases, saves sessions and rebalances: every
+/// second, or every third of the lease TTL when that is shorter.
+pub fn round_interval(ttl: Duration) -> Duration {
+    (ttl / 3).min(Duration::from_secs(1))
+}
 
 /// The timeout of one Redis command for a lease TTL of `ttl`: a sixth of it, between 100 ms and
 /// 2 s.
@@ -529,7 +536,7 @@ pub(crate) async fn run_leases(
     mut stop: watch::Receiver<bool>,
 ) {
     let scripts = Scripts::default();
-    let tick = coordination.ttl / 3;
+    let tick = round_interval(coordination.ttl);
     let fence_after = coordination.ttl / 2;
     let mut owned: BTreeMap<u32, Owned> = BTreeMap::new();
     // Be seen before taking anything, so that instances starting together share at once.
@@ -614,7 +621,7 @@ pub(crate) async fn run_leases(
 }
 
 /// With a static range (`--shards A..B/T`) and Redis: starts `ids`, resuming the sessions saved
-/// in Redis, and saves their sessions every third of the lease TTL until `stop`; then closes them
+/// in Redis, and saves their sessions every round ([`round_interval`]) until `stop`; then closes them
 /// with 4000 (resumable) and saves the last sessions, so that a restart resumes them.
 pub(crate) async fn run_static(
     coordination: Coordination,
@@ -629,7 +636,7 @@ pub(crate) async fn run_static(
         runner.start(*id, session.unwrap_or(None));
     }
     let mut saved: BTreeMap<u32, (String, u64)> = BTreeMap::new();
-    let tick = coordination.ttl / 3;
+    let tick = round_interval(coordination.ttl);
     let mut next = Instant::now() + tick;
     loop {
         let wake = wait(next, &runner, &mut stop).await;

@@ -356,7 +356,7 @@ async fn leases_spread_8_shards_over_3_instances_and_a_killed_instances_shards_r
         .map(|(shard, sessions)| (shard, sessions[0].session_id.clone()))
         .collect();
 
-    // Sessions are saved at READY and every third of the TTL; let one round pass.
+    // Sessions are saved at READY and every round; let one round pass.
     tokio::time::sleep(Duration::from_millis(700)).await;
     // SIGKILL the instance with the most shards.
     let victim_index = (0..3).max_by_key(|i| held[*i].len()).unwrap();
@@ -546,4 +546,80 @@ async fn identifies_wait_while_the_shared_queue_is_unreachable() {
     )
     .await;
     assert_eq!(identifies(&emulator).len(), 2);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn sigterm_hands_the_shards_over_at_once_by_resume() {
+    let Some(redis) = Redis::start().await else {
+        return;
+    };
+    let emulator = emulator(4, 4).await;
+    let logs = tempfile::tempdir().unwrap();
+    // A long TTL: the handover must not wait for it.
+    let args = [
+        "--shards",
+        "auto",
+        "--redis-url",
+        redis.url.as_str(),
+        "--shard-lease-ttl",
+        "30",
+    ];
+    let leaving = Instance::start(&emulator, logs.path(), "leaving", &args);
+    let staying = Instance::start(&emulator, logs.path(), "staying", &args);
+    wait_until(
+        Duration::from_secs(60),
+        "4 shards READY on 2 instances",
+        || async {
+            let (Some(a), Some(b)) = (leaving.ready_shards().await, staying.ready_shards().await)
+            else {
+                return false;
+            };
+            a.len() == 2 && b.len() == 2 && one_session_per_shard(&emulator, 4)
+        },
+    )
+    .await;
+    let sessions: BTreeSet<String> = connected(&emulator)
+        .values()
+        .map(|sessions| sessions[0].session_id.clone())
+        .collect();
+    let terminated_at = OffsetDateTime::now_utc();
+    let terminated = Instant::now();
+    let sent = Command::new("kill")
+        .args(["-TERM", &leaving.process.0.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(sent.success());
+    wait_until(
+        Duration::from_secs(20),
+        "4 shards on the staying instance",
+        || async {
+            staying
+                .ready_shards()
+                .await
+                .is_some_and(|ready| ready.len() == 4)
+                && one_session_per_shard(&emulator, 4)
+        },
+    )
+    .await;
+    let handover = terminated.elapsed();
+    assert!(
+        handover < Duration::from_secs(5),
+        "{handover:?}: the lease TTL was waited for"
+    );
+    let now: BTreeSet<String> = connected(&emulator)
+        .values()
+        .map(|sessions| sessions[0].session_id.clone())
+        .collect();
+    assert_eq!(now, sessions, "the same sessions, resumed");
+    assert_eq!(
+        identifies(&emulator)
+            .iter()
+            .filter(|t| **t >= terminated_at)
+            .count(),
+        0
+    );
+    eprintln!(
+        "SIGTERM: shards resumed on the other instance after {:.1} s",
+        handover.as_secs_f64()
+    );
 }
