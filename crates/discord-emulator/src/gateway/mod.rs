@@ -15,7 +15,8 @@
 //! [`messages`] (the message events of REST changes), [`reactions`] (the reaction events),
 //! [`pins`] (CHANNEL_PINS_UPDATE), [`typing`] (TYPING_START), [`members`] (REQUEST_GUILD_MEMBERS
 //! and PRESENCE_UPDATE), [`intents`], [`compression`],
-//! [`control`] (`/_emulator/gateway/…`).
+//! [`control`] (`/_emulator/gateway/…`), `limits` (`GET /gateway/bot`'s shards and session
+//! start limit, identify concurrency).
 
 mod compression;
 mod control;

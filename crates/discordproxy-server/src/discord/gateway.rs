@@ -480,13 +480,15 @@ impl Runner {
         self.commands.senders().insert(id, sender.clone());
         let task = tokio::spawn(run_shard(
             shard,
-            self.sinks.clone(),
-            Arc::clone(&self.commands),
-            Arc::clone(&stopping),
-            self.fatal.clone(),
-            self.intents,
-            session_tx,
-            Arc::clone(&self.new_session),
+            ShardLinks {
+                sinks: self.sinks.clone(),
+                commands: Arc::clone(&self.commands),
+                stopping: Arc::clone(&stopping),
+                fatal: self.fatal.clone(),
+                intents: self.intents,
+                session: session_tx,
+                new_session: Arc::clone(&self.new_session),
+            },
         ));
         running.insert(
             id,
@@ -563,17 +565,31 @@ fn presence(options: &GatewayOptions) -> Option<UpdatePresencePayload> {
     UpdatePresencePayload::new(vec![activity.into()], false, None, options.status).ok()
 }
 
-/// Runs one shard until it is stopped or closes fatally; returns its session at the end.
-async fn run_shard(
-    mut shard: Shard<IdentifyQueue>,
+/// What a shard task publishes into and is told through.
+struct ShardLinks {
     sinks: Sinks,
     commands: Arc<GatewayCommands>,
+    /// Set when the runner stops the shard: its next close ends the task.
     stopping: Arc<AtomicBool>,
     fatal: mpsc::Sender<FatalClose>,
     intents: Intents,
+    /// The shard's session as it goes.
     session: watch::Sender<Option<SavedSession>>,
+    /// Woken at a new session.
     new_session: Arc<tokio::sync::Notify>,
-) -> Option<SavedSession> {
+}
+
+/// Runs one shard until it is stopped or closes fatally; returns its session at the end.
+async fn run_shard(mut shard: Shard<IdentifyQueue>, links: ShardLinks) -> Option<SavedSession> {
+    let ShardLinks {
+        sinks,
+        commands,
+        stopping,
+        fatal,
+        intents,
+        session,
+        new_session,
+    } = links;
     let board = Arc::clone(&commands.board);
     let id = shard.id().number();
     let mut had_session = session.borrow().is_some();
