@@ -19,7 +19,7 @@ use super::{
     cache::GuildCache,
     client::{DiscordClient, HTTP_TIMEOUT},
     identify_queue::{IdentifyLimits, RedisQueue},
-    shard_lease::{self, Keys, RedisLink, SavedSession},
+    shard_lease::{self, Keys, RedisLink, SavedSession, ShardHost},
     shard_status::ShardBoard,
 };
 use crate::{convert, error::Result, events::EventBus, token::BotToken};
@@ -409,6 +409,29 @@ impl Gateway {
             }
             None => self.runner.stop_all(CloseFrame::NORMAL, grace).await,
         }
+    }
+}
+
+impl ShardHost for Runner {
+    fn start(&self, id: u32, session: Option<SavedSession>) {
+        Runner::start(self, id, session);
+    }
+
+    fn stop(
+        &self,
+        id: u32,
+        frame: CloseFrame<'static>,
+        grace: Duration,
+    ) -> impl Future<Output = Option<SavedSession>> + Send {
+        Runner::stop(self, id, frame, grace)
+    }
+
+    fn session(&self, id: u32) -> Option<SavedSession> {
+        Runner::session(self, id)
+    }
+
+    fn new_session(&self) -> impl Future<Output = ()> + Send {
+        Runner::new_session(self)
     }
 }
 

@@ -26,7 +26,6 @@
 //! (Redis unreachable or slow), so the shard is stopped before the lease can pass to another
 //! instance; at most a few events arrive on two instances around a takeover.
 
-use super::gateway::Runner;
 use redis::{FromRedisValue, aio::ConnectionManager};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -38,6 +37,23 @@ use std::{
 };
 use tokio::sync::watch;
 use twilight_gateway::CloseFrame;
+
+/// What the lease loops drive: the shards this instance runs (the gateway's runner).
+pub trait ShardHost: Send + Sync + 'static {
+    /// Starts shard `id`, resuming `session` when given.
+    fn start(&self, id: u32, session: Option<SavedSession>);
+    /// Stops shard `id` with `frame` within `grace`; the session it had.
+    fn stop(
+        &self,
+        id: u32,
+        frame: CloseFrame<'static>,
+        grace: Duration,
+    ) -> impl Future<Output = Option<SavedSession>> + Send;
+    /// Shard `id`'s current session.
+    fn session(&self, id: u32) -> Option<SavedSession>;
+    /// Resolves when a shard got a new session (READY).
+    fn new_session(&self) -> impl Future<Output = ()> + Send;
+}
 
 /// Default `--shard-lease-ttl`.
 pub const DEFAULT_LEASE_TTL: Duration = Duration::from_secs(10);
@@ -352,7 +368,7 @@ impl Coordination {
 
     /// Hands shard `id` over: stops it with 4000 (resumable), saves its session, deletes the
     /// lease.
-    async fn hand_over(&self, scripts: &Scripts, runner: &Runner, id: u32, owned: &Owned) {
+    async fn hand_over<R: ShardHost>(&self, scripts: &Scripts, runner: &R, id: u32, owned: &Owned) {
         let session = runner.stop(id, CloseFrame::RESUME, HANDOVER_GRACE).await;
         if let Some(session) = &session
             && let Err(error) = self
@@ -376,10 +392,10 @@ impl Coordination {
     }
 
     /// One round: heartbeat, renewals, fair share (give back, take), session saves.
-    async fn round(
+    async fn round<R: ShardHost>(
         &self,
         scripts: &Scripts,
-        runner: &Runner,
+        runner: &R,
         owned: &mut BTreeMap<u32, Owned>,
     ) -> Result<(), String> {
         let sent = Instant::now();
@@ -468,10 +484,10 @@ impl Coordination {
     }
 
     /// Writes the sessions of the held shards that changed since they were last written.
-    async fn save_sessions(
+    async fn save_sessions<R: ShardHost>(
         &self,
         scripts: &Scripts,
-        runner: &Runner,
+        runner: &R,
         owned: &mut BTreeMap<u32, Owned>,
     ) -> Result<(), String> {
         for (id, lease) in owned.iter_mut() {
@@ -515,7 +531,11 @@ enum Wake {
 }
 
 /// Waits until `deadline`, a new session or the stop signal.
-async fn wait(deadline: Instant, runner: &Runner, stop: &mut watch::Receiver<bool>) -> Wake {
+async fn wait<R: ShardHost>(
+    deadline: Instant,
+    runner: &R,
+    stop: &mut watch::Receiver<bool>,
+) -> Wake {
     if *stop.borrow() {
         return Wake::Stop;
     }
@@ -530,9 +550,9 @@ async fn wait(deadline: Instant, runner: &Runner, stop: &mut watch::Receiver<boo
 
 /// The lease loop (`--shards auto` or N with `--redis-url`) until `stop`: then it saves the
 /// sessions, closes its shards with 4000 and gives the leases back.
-pub(crate) async fn run_leases(
+pub(crate) async fn run_leases<R: ShardHost>(
     coordination: Coordination,
-    runner: Arc<Runner>,
+    runner: Arc<R>,
     mut stop: watch::Receiver<bool>,
 ) {
     let scripts = Scripts::default();
@@ -550,7 +570,7 @@ pub(crate) async fn run_leases(
                 .values()
                 .map(|lease| lease.renewed + fence_after)
                 .min();
-            let round = coordination.round(&scripts, &runner, &mut owned);
+            let round = coordination.round(&scripts, &*runner, &mut owned);
             let outcome = match fence {
                 Some(fence) => tokio::time::timeout_at(fence.into(), round)
                     .await
@@ -589,11 +609,11 @@ pub(crate) async fn run_leases(
             }
             let next = Instant::now() + tick;
             loop {
-                match wait(next, &runner, &mut stop).await {
+                match wait(next, &*runner, &mut stop).await {
                     Wake::Round => break,
                     Wake::Stop => break 'rounds,
                     Wake::NewSession => {
-                        let save = coordination.save_sessions(&scripts, &runner, &mut owned);
+                        let save = coordination.save_sessions(&scripts, &*runner, &mut owned);
                         if let Err(error) = tokio::time::timeout(tick, save)
                             .await
                             .unwrap_or_else(|_| Err("timed out".to_owned()))
@@ -608,7 +628,7 @@ pub(crate) async fn run_leases(
     // Shutting down: hand every shard over at once.
     let handovers = owned
         .iter()
-        .map(|(id, lease)| coordination.hand_over(&scripts, &runner, *id, lease));
+        .map(|(id, lease)| coordination.hand_over(&scripts, &*runner, *id, lease));
     futures_util::future::join_all(handovers).await;
     let _: Result<i64, String> = coordination
         .link
@@ -623,9 +643,9 @@ pub(crate) async fn run_leases(
 /// With a static range (`--shards A..B/T`) and Redis: starts `ids`, resuming the sessions saved
 /// in Redis, and saves their sessions every round ([`round_interval`]) until `stop`; then closes them
 /// with 4000 (resumable) and saves the last sessions, so that a restart resumes them.
-pub(crate) async fn run_static(
+pub(crate) async fn run_static<R: ShardHost>(
     coordination: Coordination,
-    runner: Arc<Runner>,
+    runner: Arc<R>,
     ids: Vec<u32>,
     mut stop: watch::Receiver<bool>,
 ) {
@@ -639,7 +659,7 @@ pub(crate) async fn run_static(
     let tick = round_interval(coordination.ttl);
     let mut next = Instant::now() + tick;
     loop {
-        let wake = wait(next, &runner, &mut stop).await;
+        let wake = wait(next, &*runner, &mut stop).await;
         if matches!(wake, Wake::Round) {
             next = Instant::now() + tick;
         }
