@@ -5,6 +5,8 @@
 //!                  [--scope-header on-429|always] [--latency-ms N]
 //!                  [--route-limit 'METHOD /route=LIMIT/PER_MS']... [--global-limit N]
 //!                  [--invalid-request-limit N] [--ban-ms N]
+//!                  [--gateway-shards N] [--max-concurrency N] [--session-start-limit N]
+//!                  [--identify-window-ms N]
 //! ```
 
 use std::net::SocketAddr;
@@ -67,6 +69,20 @@ pub struct Cli {
     /// How long a ban lasts in milliseconds (default: the fixture's, else 3600000).
     #[arg(long, value_name = "MS", value_parser = clap::value_parser!(u64).range(1..))]
     pub ban_ms: Option<u64>,
+    /// `GET /gateway/bot`'s recommended `shards` (default: the fixture's, else 1).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub gateway_shards: Option<u32>,
+    /// `session_start_limit.max_concurrency`: IDENTIFYs per identify window, one per
+    /// `shard_id % N` (default: the fixture's, else 1); more are answered INVALID_SESSION.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_concurrency: Option<u32>,
+    /// `session_start_limit.total`: session starts per 24 h (default: the fixture's, else
+    /// 1000); an IDENTIFY beyond it "resets the token" (4004 for every session).
+    #[arg(long, value_name = "N")]
+    pub session_start_limit: Option<u32>,
+    /// The identify window of each rate-limit key in milliseconds (Discord: 5000).
+    #[arg(long, value_name = "MS", default_value_t = 5000, value_parser = clap::value_parser!(u64).range(1..))]
+    pub identify_window_ms: u64,
 }
 
 /// A validated configuration: where to listen and what to serve.
@@ -94,6 +110,16 @@ impl Config {
         options.gateway.heartbeat_interval =
             std::time::Duration::from_millis(cli.heartbeat_interval_ms);
         options.gateway.privileged_intents = cli.privileged_intents;
+        if let Some(shards) = cli.gateway_shards {
+            options.gateway.shards = shards;
+        }
+        if let Some(max_concurrency) = cli.max_concurrency {
+            options.gateway.max_concurrency = max_concurrency;
+        }
+        if let Some(total) = cli.session_start_limit {
+            options.gateway.session_start_limit = total;
+        }
+        options.gateway.identify_window = Duration::from_millis(cli.identify_window_ms);
         let limits = &mut options.rate_limits;
         limits.mode = cli.rate_limits;
         if let Some(scope_header) = cli.scope_header {
@@ -169,6 +195,46 @@ mod tests {
             Cli::try_parse_from(["discord-emulator", "--privileged-intents", "guilds"]).is_err()
         );
         assert!(Cli::try_parse_from(["discord-emulator", "--heartbeat-interval-ms", "0"]).is_err());
+        let defaults = Config::from_cli(Cli::try_parse_from(["discord-emulator"]).unwrap())
+            .unwrap()
+            .options
+            .gateway;
+        assert_eq!(
+            (
+                defaults.shards,
+                defaults.max_concurrency,
+                defaults.session_start_limit
+            ),
+            (1, 1, 1000)
+        );
+        assert_eq!(defaults.identify_window, Duration::from_secs(5));
+        let cli = Cli::try_parse_from([
+            "discord-emulator",
+            "--gateway-shards",
+            "8",
+            "--max-concurrency",
+            "2",
+            "--session-start-limit",
+            "20",
+            "--identify-window-ms",
+            "500",
+        ])
+        .unwrap();
+        let gateway = Config::from_cli(cli).unwrap().options.gateway;
+        assert_eq!(
+            (
+                gateway.shards,
+                gateway.max_concurrency,
+                gateway.session_start_limit
+            ),
+            (8, 2, 20)
+        );
+        assert_eq!(gateway.identify_window, Duration::from_millis(500));
+        for bad in [["--gateway-shards", "0"], ["--max-concurrency", "0"]] {
+            let mut args = vec!["discord-emulator"];
+            args.extend(bad);
+            assert!(Cli::try_parse_from(args).is_err(), "{bad:?}");
+        }
     }
 
     #[test]

@@ -74,7 +74,9 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 pub use fixture::{Fixture, FixtureError};
-pub use gateway::{Gateway, GatewayOptions, ReceivedCommand, SessionInfo};
+pub use gateway::{
+    Gateway, GatewayOptions, LimitsChange, LimitsInfo, ReceivedCommand, SessionInfo,
+};
 pub use options::Options;
 pub use ratelimit::config::{
     DEFAULT_BAN_DURATION, DEFAULT_GLOBAL_PER_SECOND, DEFAULT_INVALID_REQUEST_LIMIT,

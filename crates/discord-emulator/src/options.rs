@@ -14,8 +14,9 @@ use crate::ratelimit::RateLimitConfig;
 pub struct Options {
     /// The users, guilds, channels and bot token to serve. Default: [`Fixture::default_fixture`].
     pub fixture: Fixture,
-    /// The websocket gateway: heartbeat interval, allowed privileged intents, session expiry.
-    /// Default: [`GatewayOptions::default`].
+    /// The websocket gateway: heartbeat interval, allowed privileged intents, session expiry,
+    /// shards and identify limits. Default: [`GatewayOptions::default`] with the fixture's
+    /// `gateway` section applied.
     pub gateway: GatewayOptions,
     /// Rate limits: mode, scope header, route table, global limit, ban. Default: Discord's
     /// behaviour with the documented table, overridden by the fixture's `rate_limits` section
@@ -28,8 +29,10 @@ pub struct Options {
 impl Options {
     /// Options serving `fixture`.
     pub fn new(fixture: Fixture) -> Self {
+        let mut gateway = GatewayOptions::default();
+        fixture.gateway.apply(&mut gateway);
         Self {
-            gateway: GatewayOptions::default(),
+            gateway,
             rate_limits: RateLimitConfig::for_fixture(&fixture),
             latency: Duration::ZERO,
             fixture,

@@ -10,6 +10,7 @@ use crate::edge::Edge;
 use crate::fixture::Fixture;
 use crate::gateway::{ConnectContext, Gateway};
 use crate::options::Options;
+use crate::ratelimit::RateLimits;
 use crate::request_log::RequestLog;
 use crate::store::{SharedStore, Store};
 
@@ -34,9 +35,12 @@ impl State {
     /// The state for `options`, with the gateway served at `gateway_url`.
     pub(crate) fn new(options: &Options, gateway_url: String) -> Self {
         let fixture = &options.fixture;
+        let mut gateway_options = options.gateway.clone();
+        // `--rate-limits off` lifts the gateway's identify limits too (benchmarks, tests).
+        gateway_options.identify_limits &= options.rate_limits.mode == RateLimits::Discord;
         Self {
             token: fixture.token.clone(),
-            gateway: Gateway::new(options.gateway.clone(), gateway_url.clone()),
+            gateway: Gateway::new(gateway_options, gateway_url.clone()),
             gateway_url,
             fixture: fixture.clone(),
             store: SharedStore::new(Store::new(fixture)),

@@ -8,7 +8,7 @@ use crate::{
     api_keys::ApiKeys,
     discord::{
         api_base::ApiBase,
-        gateway::{GatewayOptions, ShardCount},
+        gateway::{GatewayOptions, ShardCount, SharedShards},
     },
     events::DEFAULT_EVENT_BUFFER,
     server::{DEFAULT_MAX_REQUEST_BYTES, DEFAULT_MAX_STREAMS_PER_CONNECTION, ServeOptions},
@@ -93,7 +93,9 @@ pub struct Cli {
     /// Activity text shown for the bot ("Playing TEXT").
     #[arg(long)]
     pub activity: Option<String>,
-    /// Number of gateway shards: `auto` (Discord's recommendation) or a number.
+    /// Gateway shards: `auto` (Discord's recommendation), a number N (shards 0..N of N), or a
+    /// range of a total `A..B/T` (shards A to B-1 of T, e.g. `0..4/8`) for static splits over
+    /// instances. With --redis-url, `auto` and N are spread over the live instances by leases.
     #[arg(long, default_value = "auto")]
     pub shards: String,
     /// Events a StreamEvents subscriber may fall behind before it is ended; also the events
@@ -166,6 +168,11 @@ pub struct Cli {
     /// ban the instances on it share (default: the address the system picks).
     #[arg(long, value_name = "IP")]
     pub discord_source_ip: Option<std::net::IpAddr>,
+    /// Seconds a shard lease lives without renewal (with --redis-url and --shards auto or N):
+    /// renewed every second (every third of it when shorter); an instance that could not renew
+    /// for half of it stops the shard, and another instance takes it over after it.
+    #[arg(long, default_value_t = crate::discord::shard_lease::DEFAULT_LEASE_TTL.as_secs_f64())]
+    pub shard_lease_ttl: f64,
 }
 
 fn parse_positive_usize(text: &str) -> Result<usize, String> {
@@ -219,6 +226,48 @@ pub fn parse_intents(list: &str) -> Result<Intents, ConfigError> {
         intents |= intent;
     }
     Ok(intents)
+}
+
+/// Parses `--shards`: `auto`, a positive number N, or `A..B/T` (shards A to B-1 of T).
+///
+/// # Errors
+/// [`ConfigError::Shards`] saying what is wrong (B > T, A >= B, T = 0, not numbers).
+pub fn parse_shards(text: &str) -> Result<ShardCount, ConfigError> {
+    let text = text.trim();
+    let fail = |why: &str| Err(ConfigError::Shards(format!("{text:?}: {why}")));
+    if text == "auto" {
+        return Ok(ShardCount::Auto);
+    }
+    let Some((range, total)) = text.split_once('/') else {
+        return match text.parse::<u32>() {
+            Ok(count) if count > 0 => Ok(ShardCount::Fixed(count)),
+            Ok(_) => fail("the shard count must be at least 1"),
+            Err(_) => {
+                fail("use auto, a number of shards, or a range of a total A..B/T (e.g. 0..4/8)")
+            }
+        };
+    };
+    let Some((start, end)) = range.split_once("..") else {
+        return fail("expected a range A..B before the slash (e.g. 0..4/8)");
+    };
+    let number = |part: &str| part.trim().parse::<u32>().ok();
+    let (Some(start), Some(end), Some(total)) = (number(start), number(end), number(total)) else {
+        return fail("A, B and T of A..B/T must be whole numbers (e.g. 0..4/8)");
+    };
+    if total == 0 {
+        return fail("the total T must be at least 1");
+    }
+    if start >= end {
+        return fail(&format!(
+            "the range {start}..{end} is empty (A..B runs shards A to B-1: A must be below B)"
+        ));
+    }
+    if end > total {
+        return fail(&format!(
+            "the range ends after the last shard: {total} shards are 0..{total}, so B is at most {total}"
+        ));
+    }
+    Ok(ShardCount::Range { start, end, total })
 }
 
 /// Validated server configuration.
@@ -293,8 +342,8 @@ pub enum ConfigError {
     /// `--intents` names an unknown intent.
     #[error("invalid --intents: {0}")]
     Intents(String),
-    /// `--shards` is neither `auto` nor a positive number.
-    #[error("invalid --shards {0:?}: use auto or a positive number")]
+    /// `--shards` is not `auto`, a positive number or `A..B/T` (the message says why).
+    #[error("invalid --shards {0}")]
     Shards(String),
     /// `--event-buffer` is 0.
     #[error("--event-buffer must be at least 1")]
@@ -302,12 +351,15 @@ pub enum ConfigError {
     /// `--max-pending` is 0.
     #[error("--max-pending must be at least 1")]
     MaxPending,
-    /// `--redis-url` is not a Redis URL.
-    #[error("{0}")]
-    RedisUrl(String),
     /// `--negative-cache-ttl` is negative or not a number.
     #[error("--negative-cache-ttl must be 0 or a positive number of seconds")]
     NegativeCacheTtl,
+    /// `--redis-url` cannot be parsed.
+    #[error("invalid --redis-url: {0}")]
+    RedisUrl(String),
+    /// `--shard-lease-ttl` is below 1 s or not a number.
+    #[error("--shard-lease-ttl must be a number of seconds of at least 1")]
+    ShardLeaseTtl,
 }
 
 impl Config {
@@ -349,18 +401,34 @@ impl Config {
         if !(cli.request_timeout.is_finite() && cli.request_timeout > 0.0) {
             return Err(ConfigError::RequestTimeout);
         }
-        let shards = match cli.shards.trim() {
-            "auto" => ShardCount::Auto,
-            number => match number.parse::<u32>() {
-                Ok(count) if count > 0 => ShardCount::Fixed(count),
-                _ => return Err(ConfigError::Shards(cli.shards.clone())),
-            },
+        let shards = parse_shards(&cli.shards)?;
+        // One URL for both users of Redis: the REST store and the shard leases.
+        let redis_url = cli
+            .redis_url
+            .clone()
+            .or_else(|| env(REDIS_URL_ENV))
+            .map(|url| url.trim().to_owned())
+            .filter(|url| !url.is_empty());
+        let shared = match &redis_url {
+            None => None,
+            Some(url) => {
+                redis::Client::open(url.as_str())
+                    .map_err(|error| ConfigError::RedisUrl(error.to_string()))?;
+                if !(cli.shard_lease_ttl.is_finite() && cli.shard_lease_ttl >= 1.0) {
+                    return Err(ConfigError::ShardLeaseTtl);
+                }
+                Some(SharedShards {
+                    redis_url: url.clone(),
+                    lease_ttl: Duration::from_secs_f64(cli.shard_lease_ttl),
+                })
+            }
         };
         let gateway = GatewayOptions {
             intents: parse_intents(&cli.intents)?,
             status: cli.status.into(),
             activity: cli.activity.clone(),
             shards,
+            shared,
         };
         if cli.event_buffer == 0 {
             return Err(ConfigError::EventBuffer);
@@ -380,15 +448,15 @@ impl Config {
             Some(path) => Some(Arc::new(ApiKeys::load(path)?)),
             None => None,
         };
-        let redis = match cli.redis_url.clone().or_else(|| env(REDIS_URL_ENV)) {
-            Some(url) if !url.trim().is_empty() => Some(
+        let redis = match redis_url {
+            Some(url) => Some(
                 crate::discord::redis::RedisOptions::new(
-                    url.trim().to_owned(),
+                    url,
                     Duration::from_millis(cli.redis_timeout_ms),
                 )
-                .map_err(|error| ConfigError::RedisUrl(error.to_string()))?,
+                .map_err(|error| ConfigError::RedisUrl(error.0))?,
             ),
-            _ => None,
+            None => None,
         };
         let (console, file) = match cli.log_level {
             Some(level) => (level, level),
@@ -671,6 +739,7 @@ mod tests {
             parse(&["--token", "t", "--shards", "0"], &[]),
             Err(ConfigError::Shards(_))
         ));
+        assert!(gateway.shared.is_none());
         assert_eq!(
             parse(&["--token", "t", "--event-buffer", "0"], &[]).unwrap_err(),
             ConfigError::EventBuffer
@@ -709,6 +778,111 @@ mod tests {
             parse(&["--token", "t", "--redis-url", "http://x"], &[]),
             Err(ConfigError::RedisUrl(_))
         ));
+    }
+
+    #[test]
+    fn shard_ranges() {
+        assert_eq!(parse_shards("auto").unwrap(), ShardCount::Auto);
+        assert_eq!(parse_shards(" 4 ").unwrap(), ShardCount::Fixed(4));
+        assert_eq!(
+            parse_shards("0..4/8").unwrap(),
+            ShardCount::Range {
+                start: 0,
+                end: 4,
+                total: 8
+            }
+        );
+        assert_eq!(
+            parse_shards("7..8/8").unwrap(),
+            ShardCount::Range {
+                start: 7,
+                end: 8,
+                total: 8
+            }
+        );
+        assert_eq!(
+            parse_shards("0..1/1").unwrap(),
+            ShardCount::Range {
+                start: 0,
+                end: 1,
+                total: 1
+            }
+        );
+        for (bad, why) in [
+            ("0..9/8", "B is at most 8"),
+            ("4..4/8", "is empty"),
+            ("5..4/8", "is empty"),
+            ("0..0/0", "at least 1"),
+            ("0..4", "number of shards"),
+            ("0-4/8", "expected a range"),
+            ("a..4/8", "whole numbers"),
+            ("0..4/-8", "whole numbers"),
+            ("-1", "number of shards"),
+            ("0", "at least 1"),
+            ("", "number of shards"),
+        ] {
+            let error = parse_shards(bad).unwrap_err().to_string();
+            assert!(
+                error.starts_with(&format!("invalid --shards {bad:?}: ")) && error.contains(why),
+                "{bad}: {error}"
+            );
+        }
+        let config = parse(&["--token", "t", "--shards", "4..8/8"], &[]).unwrap();
+        assert_eq!(
+            config.gateway.unwrap().shards,
+            ShardCount::Range {
+                start: 4,
+                end: 8,
+                total: 8
+            }
+        );
+        assert!(matches!(
+            parse(&["--token", "t", "--shards", "4..9/8"], &[]),
+            Err(ConfigError::Shards(message)) if message.contains("B is at most 8")
+        ));
+    }
+
+    #[test]
+    fn redis_shares_the_shards() {
+        let config = parse(
+            &[
+                "--token",
+                "t",
+                "--redis-url",
+                "redis://127.0.0.1:6379/0",
+                "--shard-lease-ttl",
+                "2.5",
+            ],
+            &[],
+        )
+        .unwrap();
+        let shared = config.gateway.unwrap().shared.unwrap();
+        assert_eq!(shared.redis_url, "redis://127.0.0.1:6379/0");
+        assert_eq!(shared.lease_ttl, Duration::from_millis(2500));
+        let default = parse(&["--token", "t", "--redis-url", "redis://h/1"], &[]).unwrap();
+        assert_eq!(
+            default.gateway.unwrap().shared.unwrap().lease_ttl,
+            crate::discord::shard_lease::DEFAULT_LEASE_TTL
+        );
+        assert!(matches!(
+            parse(&["--token", "t", "--redis-url", "http://h"], &[]),
+            Err(ConfigError::RedisUrl(_))
+        ));
+        assert_eq!(
+            parse(
+                &[
+                    "--token",
+                    "t",
+                    "--redis-url",
+                    "redis://h",
+                    "--shard-lease-ttl",
+                    "0.5"
+                ],
+                &[]
+            )
+            .unwrap_err(),
+            ConfigError::ShardLeaseTtl
+        );
     }
 
     #[test]

@@ -17,7 +17,7 @@
 //! | `auth`, `api_keys`, `tls`, `exposure` | `--api-keys-file`, TLS, the non-loopback warning |
 //! | `rpc` | the one table of RPCs → the `DiscordApi` impl and the common call wrapper; `rpc/<resource>/<verb_noun>.rs`, one file per RPC (reactions in `rpc/reaction/`, pins in `rpc/pin/`; `rpc/any/call_discord_api.rs`: any route by path); `rpc/caller` holds the call's API key for `CallDiscordApi`'s route allow-list |
 //! | `state` | [`ProxyState`]: everything an RPC handler needs |
-//! | `discord` | talking to Discord: `client` (the request loop), `outgoing` (what an endpoint hands it: query, body, files, `X-Audit-Log-Reason`, retry policy), `multipart` (the `multipart/form-data` body of uploads, built once as `Bytes`), `route` (the one table of routes, snowflake parameters and the string kind `Emoji` for `{emoji}`; `route/dynamic` derives template and major parameter of a `CallDiscordApi` path, interned up to a cap; `route/endpoint` is either kind), `request/<resource>/` (one file per endpoint; reactions and pins in `request/reaction/`, `request/pin/`), `percent` (percent-encoding), `ratelimit/` (buckets, the global limit, and the store trait with the embedded memory store and the Redis store of several instances), `redis` (the shared Redis of `--redis-url`: key namespace, bounded calls, degraded state, the Lua scripts), `transport`, `gateway` (the shards, and `GatewayCommands`: op 3 and op 8 for `UpdatePresence` and `RequestGuildMembers`), caches |
+//! | `discord` | talking to Discord: `client` (the request loop), `outgoing` (what an endpoint hands it: query, body, files, `X-Audit-Log-Reason`, retry policy), `multipart` (the `multipart/form-data` body of uploads, built once as `Bytes`), `route` (the one table of routes, snowflake parameters and the string kind `Emoji` for `{emoji}`; `route/dynamic` derives template and major parameter of a `CallDiscordApi` path, interned up to a cap; `route/endpoint` is either kind), `request/<resource>/` (one file per endpoint; reactions and pins in `request/reaction/`, `request/pin/`), `percent` (percent-encoding), `ratelimit/` (buckets, the global limit, and the store trait with the embedded memory store and the Redis store of several instances), `redis` (the shared Redis of `--redis-url`: key namespace, bounded calls, degraded state, the Lua scripts), `transport`, `gateway` (the shards this instance runs, and `GatewayCommands`: op 3 and op 8 for `UpdatePresence` and `RequestGuildMembers`), `shard_lease` (with `--redis-url`: shard leases over the instances, session state for takeover by RESUME), `identify_queue` (the identify queue the instances share in Redis), caches |
 //! | `convert` | pure Discord JSON ⇄ proto conversions, one file per resource (`component`: message components both ways; `file`: files → `attachments` entries and multipart parts); Discord's answers are read field by field (`convert/json.rs`), so a 2xx answer never fails a call over a field the call does not use |
 //! | `status` | the one [`Error`] → `tonic::Status` table |
 //! | `error`, `token`, `deadline`, `readiness`, `events`, `metrics`, `health`, `metrics_server`, `startup`, `telemetry`, `sandbox` | the pieces those use |
@@ -27,7 +27,7 @@
 //! `serve` → `server` → (`auth`, `health`, `rpc`) → `state` → `discord` → `convert` → `error`.
 //! Inside `discord`: `request` → `client` → (`outgoing`, `multipart`, `ratelimit`, `route`,
 //! `transport`, `api_error`), (`outgoing`, `route`) → `percent`,
-//! `gateway` → (`client`, `cache`, `shard_status`). `status` (used through `From<Error> for
+//! `gateway` → (`client`, `cache`, `shard_status`, `identify_queue` → `shard_lease`). `status` (used through `From<Error> for
 //! Status`) and `error` are at the bottom.
 
 mod api_keys;
@@ -67,7 +67,7 @@ pub use api_keys::{ApiKeys, ApiKeysError};
 pub use discord::{
     api_base::{ApiBase, InvalidApiUrl},
     client::RestOptions,
-    gateway::{GatewayOptions, ShardCount},
+    gateway::{GatewayOptions, ShardCount, SharedShards},
     redis::{InvalidRedisUrl, RedisOptions},
 };
 pub use server::ServeOptions;

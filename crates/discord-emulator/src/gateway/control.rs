@@ -11,6 +11,8 @@
 //! | `POST /_emulator/gateway/close` | `session_id`, `code` (default 4000), `reason` | close frame |
 //! | `POST /_emulator/gateway/drop` | `session_id` | drop the TCP connection, no close frame |
 //! | `POST /_emulator/gateway/dispatch` | `t` (required), `d`, `guild_id`, `session_id`, `count` (1–1,000,000, default 1) | dispatch an event (`count` copies, each with its own sequence number) |
+//! | `GET /_emulator/gateway/limits` | | shards, identify concurrency, session starts ([`LimitsInfo`](super::LimitsInfo)) |
+//! | `PATCH /_emulator/gateway/limits` | `shards`, `max_concurrency`, `session_start_limit`, `reset` | change them ([`LimitsChange`](super::LimitsChange)); answers the new limits |
 //!
 //! The POST routes answer `{"sessions": [ids acted on]}`; a `session_id` that names no session
 //! answers 404 `{"message": "Unknown session"}`, a malformed body 400 `{"message": …}`.
@@ -26,7 +28,7 @@ use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
-use super::{Gateway, ReceivedCommand, SessionInfo};
+use super::{Gateway, LimitsChange, LimitsInfo, ReceivedCommand, SessionInfo};
 use crate::snowflake::parse_snowflake;
 
 /// The `/_emulator/gateway/…` routes.
@@ -40,6 +42,10 @@ pub(super) fn router() -> Router<Gateway> {
         .route("/_emulator/gateway/close", post(close))
         .route("/_emulator/gateway/drop", post(drop_connections))
         .route("/_emulator/gateway/dispatch", post(dispatch))
+        .route(
+            "/_emulator/gateway/limits",
+            get(limits).patch(change_limits),
+        )
 }
 
 /// A control error: status and message.
@@ -98,6 +104,23 @@ async fn reset(AxumState(gateway): AxumState<Gateway>) -> StatusCode {
 /// `GET /_emulator/gateway/commands`.
 async fn commands(AxumState(gateway): AxumState<Gateway>) -> Json<Vec<ReceivedCommand>> {
     Json(gateway.commands())
+}
+
+/// `GET /_emulator/gateway/limits`.
+async fn limits(AxumState(gateway): AxumState<Gateway>) -> Json<LimitsInfo> {
+    Json(gateway.limits())
+}
+
+/// `PATCH /_emulator/gateway/limits`.
+async fn change_limits(
+    AxumState(gateway): AxumState<Gateway>,
+    bytes: Bytes,
+) -> Result<Json<LimitsInfo>, ControlError> {
+    let change: LimitsChange = body(&bytes)?;
+    gateway
+        .change_limits(&change)
+        .map(Json)
+        .map_err(|message| ControlError(StatusCode::BAD_REQUEST, message))
 }
 
 /// `POST /_emulator/gateway/reconnect`.

@@ -15,11 +15,13 @@
 //! [`messages`] (the message events of REST changes), [`reactions`] (the reaction events),
 //! [`pins`] (CHANNEL_PINS_UPDATE), [`typing`] (TYPING_START), [`members`] (REQUEST_GUILD_MEMBERS
 //! and PRESENCE_UPDATE), [`intents`], [`compression`],
-//! [`control`] (`/_emulator/gateway/…`).
+//! [`control`] (`/_emulator/gateway/…`), `limits` (`GET /gateway/bot`'s shards and session
+//! start limit, identify concurrency).
 
 mod compression;
 mod control;
 pub mod intents;
+mod limits;
 pub mod members;
 mod messages;
 mod payload;
@@ -45,6 +47,7 @@ use axum::routing::any;
 use serde_json::Value;
 use tokio::sync::watch;
 
+pub use limits::{LimitsChange, LimitsInfo};
 pub(crate) use reactions::ReactionChange;
 pub use registry::{ReceivedCommand, SessionInfo};
 
@@ -76,6 +79,22 @@ pub struct GatewayOptions {
     pub session_ttl: Duration,
     /// How many dispatches each session keeps for RESUME. Default 1,000.
     pub replay_capacity: usize,
+    /// `GET /gateway/bot`'s recommended `shards`. Default 1.
+    pub shards: u32,
+    /// `session_start_limit.max_concurrency`: IDENTIFYs per identify window, one per
+    /// rate-limit key `shard_id % max_concurrency`. Default 1.
+    pub max_concurrency: u32,
+    /// `session_start_limit.total`: session starts (accepted IDENTIFYs) per
+    /// [`session_start_period`](Self::session_start_period). Default 1,000.
+    pub session_start_limit: u32,
+    /// How long after the first session start the budget comes back. Default 24 h.
+    pub session_start_period: Duration,
+    /// The identify window of each rate-limit key. Default 5 s (Discord's).
+    pub identify_window: Duration,
+    /// Whether IDENTIFY beyond the concurrency is refused (INVALID_SESSION `false`) and an
+    /// overrun of the session start budget resets the token (close 4004). Default on;
+    /// [`Emulator::start`](crate::Emulator::start) turns it off with `RateLimits::Off`.
+    pub identify_limits: bool,
 }
 
 impl Default for GatewayOptions {
@@ -85,6 +104,12 @@ impl Default for GatewayOptions {
             privileged_intents: intents::PRIVILEGED,
             session_ttl: Duration::from_secs(300),
             replay_capacity: 1000,
+            shards: 1,
+            max_concurrency: 1,
+            session_start_limit: 1000,
+            session_start_period: Duration::from_secs(86_400),
+            identify_window: Duration::from_secs(5),
+            identify_limits: true,
         }
     }
 }
@@ -94,6 +119,8 @@ impl Default for GatewayOptions {
 pub(crate) struct GatewayInner {
     pub(crate) options: GatewayOptions,
     pub(crate) registry: Registry,
+    /// Shards, identify concurrency and session starts.
+    pub(crate) limits: limits::Limits,
     /// `ws://host:port`: READY's `resume_gateway_url`.
     pub(crate) url: String,
     /// Set to `true` when the emulator stops: connections close with 1001.
@@ -113,10 +140,12 @@ impl Gateway {
     /// A gateway served at `url` (`ws://host:port`).
     pub(crate) fn new(options: GatewayOptions, url: String) -> Self {
         let registry = Registry::new(options.session_ttl, options.replay_capacity);
+        let limits = limits::Limits::new(&options);
         Self {
             inner: Arc::new(GatewayInner {
                 options,
                 registry,
+                limits,
                 url,
                 shutdown: watch::Sender::new(false),
             }),
@@ -132,6 +161,21 @@ impl Gateway {
     /// Every session (connected or waiting to be resumed), oldest first.
     pub fn sessions(&self) -> Vec<SessionInfo> {
         self.inner.registry.sessions()
+    }
+
+    /// The shard count, identify concurrency and session start budget (what `GET /gateway/bot`
+    /// answers), with counters.
+    pub fn limits(&self) -> LimitsInfo {
+        self.inner.limits.info()
+    }
+
+    /// Changes the limits (unset fields stay); `Err` names a value out of range.
+    ///
+    /// # Errors
+    ///
+    /// When `shards` or `max_concurrency` is 0.
+    pub fn change_limits(&self, change: &LimitsChange) -> Result<LimitsInfo, String> {
+        self.inner.limits.change(change)
     }
 
     /// Every payload received from clients (opcode, connection, session), oldest first; at most
@@ -396,5 +440,9 @@ mod tests {
         assert_eq!(options.privileged_intents, intents::PRIVILEGED);
         assert_eq!(options.session_ttl, Duration::from_secs(300));
         assert_eq!(options.replay_capacity, 1000);
+        assert_eq!((options.shards, options.max_concurrency), (1, 1));
+        assert_eq!(options.session_start_limit, 1000);
+        assert_eq!(options.identify_window, Duration::from_secs(5));
+        assert!(options.identify_limits);
     }
 }

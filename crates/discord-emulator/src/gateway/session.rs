@@ -19,6 +19,7 @@ use tokio::sync::{Notify, mpsc, watch};
 use tokio::time::Instant;
 
 use super::compression::{Compression, Encoded, Encoder};
+use super::limits::Admission;
 use super::members;
 use super::payload::{self, CloseCode};
 use super::registry::{Connection, Outgoing, Registry, ResumeOutcome};
@@ -77,6 +78,14 @@ struct ConnectionTask {
     deadline: Instant,
     /// Arrival times of recent non-heartbeat commands.
     recent_commands: VecDeque<Instant>,
+}
+
+/// How an IDENTIFY that broke no rule went.
+enum Identified {
+    /// The session exists; READY is queued.
+    Ready,
+    /// Refused for the identify concurrency: answer INVALID_SESSION `false`.
+    TooSoon,
 }
 
 /// What to do after handling a client payload.
@@ -320,7 +329,15 @@ impl ConnectionTask {
                     return Flow::Close(CloseCode::AlreadyAuthenticated);
                 }
                 match self.identify(&d) {
-                    Ok(()) => Flow::Continue,
+                    Ok(Identified::Ready) => Flow::Continue,
+                    Ok(Identified::TooSoon) => {
+                        // Discord: "If you hit this limit, the Gateway will respond with an
+                        // Opcode 9 Invalid Session"; the connection stays open.
+                        if !self.send(&payload::invalid_session(false)).await {
+                            return Flow::Close(CloseCode::UnknownError);
+                        }
+                        Flow::Continue
+                    }
                     Err(code) => Flow::Close(code),
                 }
             }
@@ -384,13 +401,14 @@ impl ConnectionTask {
             .is_some_and(|token| token.strip_prefix("Bot ").unwrap_or(token) == self.context.token)
     }
 
-    /// IDENTIFY: checks the token, intents and shard, creates the session and queues READY and
-    /// one GUILD_CREATE per guild of the shard (with the GUILDS intent).
-    fn identify(&mut self, d: &Value) -> Result<(), CloseCode> {
+    /// IDENTIFY: checks the token, intents and shard, then the identify limits
+    /// ([`super::limits`]), creates the session and queues READY and one GUILD_CREATE per guild
+    /// of the shard (with the GUILDS intent).
+    fn identify(&mut self, d: &Value) -> Result<Identified, CloseCode> {
         if !d.is_object() {
             return Err(CloseCode::DecodeError);
         }
-        if !self.token_ok(d) {
+        if !self.token_ok(d) || self.gateway.limits.token_reset() {
             return Err(CloseCode::AuthenticationFailed);
         }
         let intent_bits = d
@@ -419,8 +437,28 @@ impl ConnectionTask {
             .and_then(Value::as_u64)
             .unwrap_or(payload::DEFAULT_LARGE_THRESHOLD)
             .clamp(50, 250);
-        let session_id = Registry::new_session_id();
         let [shard_id, shard_count] = shard.unwrap_or([0, 1]);
+        match self.gateway.limits.admit_identify(shard_id) {
+            Admission::Start => {}
+            Admission::TooSoon => {
+                tracing::debug!(
+                    connection = self.id,
+                    shard_id,
+                    "IDENTIFY beyond max_concurrency"
+                );
+                return Ok(Identified::TooSoon);
+            }
+            Admission::TokenReset => {
+                tracing::warn!(
+                    connection = self.id,
+                    "session start limit overrun: the bot's token is reset and its sessions end"
+                );
+                let code = CloseCode::AuthenticationFailed;
+                self.registry().close(None, code.code(), code.reason());
+                return Err(code);
+            }
+        }
+        let session_id = Registry::new_session_id();
         {
             // Store before registry (the lock order), so no MESSAGE_CREATE slips in between.
             let store = self.context.store.lock();
@@ -454,7 +492,7 @@ impl ConnectionTask {
         }
         tracing::debug!(connection = self.id, %session_id, intents = intent_bits, ?shard, "identified");
         self.session = Some(session_id);
-        Ok(())
+        Ok(Identified::Ready)
     }
 
     /// RESUME: replays what the session missed and queues RESUMED, or answers INVALID_SESSION
@@ -463,7 +501,7 @@ impl ConnectionTask {
         if !d.is_object() {
             return Flow::Close(CloseCode::DecodeError);
         }
-        if !self.token_ok(d) {
+        if !self.token_ok(d) || self.gateway.limits.token_reset() {
             return Flow::Close(CloseCode::AuthenticationFailed);
         }
         let Some(session_id) = d.get("session_id").and_then(Value::as_str) else {

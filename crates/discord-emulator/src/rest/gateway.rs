@@ -17,16 +17,18 @@ pub(super) async fn get_gateway(AxumState(state): AxumState<Arc<State>>) -> Json
     Json(json!({ "url": state.gateway_url }))
 }
 
-/// `GET /gateway/bot` → the URL, one shard and a fresh session start limit.
+/// `GET /gateway/bot` → the URL, the recommended shard count and the session start limit
+/// (`remaining` goes down with each IDENTIFY the gateway accepts; see `gateway::limits`).
 pub(super) async fn get_gateway_bot(AxumState(state): AxumState<Arc<State>>) -> Json<Value> {
+    let limits = state.gateway.limits();
     Json(json!({
         "url": state.gateway_url,
-        "shards": 1,
+        "shards": limits.shards,
         "session_start_limit": {
-            "total": 1000,
-            "remaining": 1000,
-            "reset_after": 86_400_000,
-            "max_concurrency": 1,
+            "total": limits.total,
+            "remaining": limits.remaining,
+            "reset_after": limits.reset_after,
+            "max_concurrency": limits.max_concurrency,
         },
     }))
 }

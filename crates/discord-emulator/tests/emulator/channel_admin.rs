@@ -22,7 +22,10 @@ const WAIT: Duration = Duration::from_secs(10);
 
 async fn start() -> Emulator {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    Emulator::start(listener, Options::default()).await.unwrap()
+    let mut options = Options::default();
+    // Several sessions identify at once (no shards: one rate-limit key).
+    options.gateway.identify_limits = false;
+    Emulator::start(listener, options).await.unwrap()
 }
 
 /// `method path` with the bot token and an optional JSON body → status and JSON.

@@ -964,3 +964,178 @@ async fn shutdown_closes_connections_with_1001() {
     emulator.shutdown().await;
     assert_eq!(client.close_code().await.0, 1001);
 }
+
+/// IDENTIFY with `shard`, answering READY's `d` or the op 9 that refused it.
+async fn identify_shard(client: &mut Client, token: &str, shard: [u64; 2]) -> Value {
+    client
+        .send(json!({"op": 2, "d": {
+            "token": token, "intents": intents::GUILD_MESSAGES, "shard": shard,
+            "properties": {"os": "linux", "browser": "raw", "device": "raw"}
+        }}))
+        .await;
+    loop {
+        let payload = client.payload().await;
+        match payload["op"].as_u64() {
+            Some(0) => return payload["d"].clone(),
+            Some(9) => return payload,
+            _ => {}
+        }
+    }
+}
+
+async fn gateway_bot(emulator: &Emulator) -> Value {
+    reqwest::Client::new()
+        .get(format!("{}/gateway/bot", emulator.api_base_url()))
+        .header("Authorization", format!("Bot {}", emulator.token()))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
+async fn patch_limits(emulator: &Emulator, body: Value) -> (u16, Value) {
+    let response = reqwest::Client::new()
+        .patch(format!("{}/_emulator/gateway/limits", emulator.base_url()))
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
+
+#[tokio::test]
+async fn identify_concurrency_and_session_starts_are_limited_like_discord() {
+    const WINDOW: Duration = Duration::from_millis(600);
+    let emulator = start_with(|options| {
+        options.rate_limits.mode = RateLimits::Discord;
+        options.gateway.shards = 4;
+        options.gateway.max_concurrency = 2;
+        options.gateway.session_start_limit = 5;
+        options.gateway.identify_window = WINDOW;
+    })
+    .await;
+    let url = emulator.gateway_url();
+    let token = emulator.token().to_owned();
+    let bot = gateway_bot(&emulator).await;
+    assert_eq!(bot["shards"], json!(4));
+    assert_eq!(
+        bot["session_start_limit"],
+        json!({"total": 5, "remaining": 5, "reset_after": 86_400_000, "max_concurrency": 2})
+    );
+
+    // Keys 0 and 1 identify at once; shard 2 (key 0 again) is refused with op 9 false.
+    let started = Instant::now();
+    let mut clients = Vec::new();
+    for shard in [0, 1] {
+        let (mut client, _) = Client::connect(&url, JSON_V10).await;
+        let ready = identify_shard(&mut client, &token, [shard, 4]).await;
+        assert_eq!(ready["shard"], json!([shard, 4]), "{ready}");
+        clients.push(client);
+    }
+    let (mut third, _) = Client::connect(&url, JSON_V10).await;
+    let refused = identify_shard(&mut third, &token, [2, 4]).await;
+    assert_eq!(
+        refused,
+        json!({"t": null, "s": null, "op": 9, "d": false}),
+        "within {:?}",
+        started.elapsed()
+    );
+    let limits = emulator.gateway().limits();
+    assert_eq!((limits.remaining, limits.refused_identifies), (3, 1));
+    assert_eq!(
+        gateway_bot(&emulator).await["session_start_limit"]["remaining"],
+        json!(3)
+    );
+    // The same connection may identify again once the key's window has passed.
+    tokio::time::sleep(WINDOW).await;
+    let ready = identify_shard(&mut third, &token, [2, 4]).await;
+    assert_eq!(ready["shard"], json!([2, 4]));
+    clients.push(third);
+    // A RESUME is no session start.
+    let session_id = ready["session_id"].as_str().unwrap().to_owned();
+    let seq = emulator.gateway().sessions()[2].seq;
+    emulator.gateway().drop_connections(Some(&session_id));
+    let (mut resumed, _) = Client::connect(&url, JSON_V10).await;
+    resumed
+        .send(json!({"op": 6, "d": {"token": token, "session_id": session_id, "seq": seq}}))
+        .await;
+    assert_eq!(resumed.dispatch().await["t"], json!("RESUMED"));
+    assert_eq!(emulator.gateway().limits().remaining, 2);
+
+    // Use the rest of the budget, then overrun it: the token is "reset", every session ends
+    // with 4004, and so do later IDENTIFYs and RESUMEs.
+    for shard in [3, 0] {
+        let (mut client, _) = Client::connect(&url, JSON_V10).await;
+        tokio::time::sleep(WINDOW).await;
+        let ready = identify_shard(&mut client, &token, [shard, 4]).await;
+        assert_eq!(ready["shard"], json!([shard, 4]), "{ready}");
+        clients.push(client);
+    }
+    assert_eq!(emulator.gateway().limits().remaining, 0);
+    tokio::time::sleep(WINDOW).await;
+    let (mut over, _) = Client::connect(&url, JSON_V10).await;
+    over.send(json!({"op": 2, "d": {
+        "token": token, "intents": intents::GUILD_MESSAGES, "shard": [1, 4],
+        "properties": {"os": "linux", "browser": "raw", "device": "raw"}
+    }}))
+    .await;
+    assert_eq!(over.close_code().await.0, 4004);
+    assert_eq!(resumed.close_code().await.0, 4004);
+    for client in &mut clients {
+        // The dropped connection of shard 2 ended already; the others get 4004.
+        if let Got::Close(code, _) = client.next().await {
+            assert_eq!(code, 4004);
+        }
+    }
+    assert!(emulator.gateway().sessions().is_empty());
+    assert!(emulator.gateway().limits().token_reset);
+    let (mut again, _) = Client::connect(&url, JSON_V10).await;
+    again
+        .send(json!({"op": 6, "d": {"token": token, "session_id": session_id, "seq": seq}}))
+        .await;
+    assert_eq!(again.close_code().await.0, 4004);
+
+    // The control route resets the budget and changes the limits.
+    let (status, limits) = patch_limits(
+        &emulator,
+        json!({"reset": true, "shards": 8, "max_concurrency": 1}),
+    )
+    .await;
+    assert_eq!(status, 200, "{limits}");
+    assert_eq!(
+        (
+            &limits["remaining"],
+            &limits["shards"],
+            &limits["token_reset"]
+        ),
+        (&json!(5), &json!(8), &json!(false))
+    );
+    let (mut fresh, _) = Client::connect(&url, JSON_V10).await;
+    assert_eq!(
+        identify_shard(&mut fresh, &token, [5, 8]).await["shard"],
+        json!([5, 8])
+    );
+    assert_eq!(
+        patch_limits(&emulator, json!({"max_concurrency": 0}))
+            .await
+            .0,
+        400
+    );
+    assert_eq!(patch_limits(&emulator, json!({"nope": 1})).await.0, 400);
+}
+
+#[tokio::test]
+async fn identify_limits_are_off_with_rate_limits_off() {
+    let emulator = start_with(|options| options.gateway.session_start_limit = 1).await;
+    let url = emulator.gateway_url();
+    for _ in 0..3 {
+        let (mut client, _) = Client::connect(&url, JSON_V10).await;
+        login(&mut client, &emulator, GUILD_INTENTS).await;
+    }
+    let limits = emulator.gateway().limits();
+    assert!(!limits.enforced);
+    assert_eq!((limits.session_starts, limits.remaining), (3, 0));
+}

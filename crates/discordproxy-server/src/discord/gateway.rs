@@ -2,6 +2,13 @@
 //! event bus, tracks shard state, and reports fatal close codes.
 //! <https://discord.com/developers/docs/events/gateway>
 //!
+//! Which shards this instance runs: all of them (`--shards auto` or N), a static range of a
+//! total (`--shards A..B/T`), or, with `--redis-url` and `auto` or N, the shards it holds
+//! leases for ([`super::shard_lease`]); those come and go at run time, so the running shards are
+//! kept by id in a [`Runner`]. With Redis, identifies go through the shared
+//! [`super::identify_queue`] and session state is kept in Redis, so that a shard that moves to
+//! another instance (or comes back after a restart) resumes its session.
+//!
 //! twilight-gateway reconnects with backoff and resumes on every resumable close, handles
 //! RECONNECT and INVALID_SESSION, and heartbeats. This module observes: every frame it
 //! receives is published once, in order, per shard. RPCs send gateway commands (op 3, op 8)
@@ -11,35 +18,62 @@
 use super::{
     cache::GuildCache,
     client::{DiscordClient, HTTP_TIMEOUT},
+    identify_queue::{IdentifyLimits, RedisQueue},
+    shard_lease::{self, Keys, RedisLink, SavedSession, ShardHost},
     shard_status::ShardBoard,
 };
 use crate::{convert, error::Result, events::EventBus, token::BotToken};
 use discordproxy_proto::shard_status::State;
 use serde_json::Value;
 use std::{
+    collections::BTreeMap,
+    fmt,
     sync::{
         Arc, Mutex, PoisonError,
         atomic::{AtomicBool, Ordering},
     },
     time::Duration,
 };
-use tokio::{sync::mpsc, task::JoinSet};
+use tokio::{
+    sync::{mpsc, oneshot, watch},
+    task::JoinHandle,
+};
 use twilight_gateway::{
-    CloseFrame, ConfigBuilder, EventTypeFlags, Intents, Message, MessageSender, Shard, ShardId,
-    ShardState, queue::InMemoryQueue,
+    CloseFrame, Config, ConfigBuilder, EventTypeFlags, Intents, Message, MessageSender, Session,
+    Shard, ShardId, ShardState,
+    queue::{InMemoryQueue, Queue},
 };
 use twilight_model::gateway::{
     payload::outgoing::update_presence::UpdatePresencePayload,
     presence::{ActivityType, MinimalActivity, Status},
 };
 
-/// How many shards to run.
+/// Which shards to run (`--shards`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ShardCount {
-    /// As many as `GET /gateway/bot` recommends.
+    /// As many as `GET /gateway/bot` recommends (all in this process, or spread by leases
+    /// with Redis).
     Auto,
-    /// Exactly this many (all in this process).
+    /// Exactly this many (all in this process, or spread by leases with Redis).
     Fixed(u32),
+    /// Shards `start..end` of `total` in this process (a static split; no leases).
+    Range {
+        /// The first shard.
+        start: u32,
+        /// One past the last shard (at most `total`).
+        end: u32,
+        /// The bot's shard count.
+        total: u32,
+    },
+}
+
+/// Several instances of one bot sharing their shards through Redis (`--redis-url`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SharedShards {
+    /// `redis://HOST:PORT/DB` or `rediss://…`.
+    pub redis_url: String,
+    /// How long a shard lease lives without renewal (`--shard-lease-ttl`, default 10 s).
+    pub lease_ttl: Duration,
 }
 
 /// Gateway settings from the command line.
@@ -54,6 +88,8 @@ pub struct GatewayOptions {
     pub activity: Option<String>,
     /// Shards (default auto).
     pub shards: ShardCount,
+    /// With Redis: leases, the shared identify queue and session state (default none).
+    pub shared: Option<SharedShards>,
 }
 
 /// A gateway close code that reconnecting cannot fix: the process must exit.
@@ -68,9 +104,9 @@ pub struct FatalClose {
 /// The running shards.
 #[derive(Debug)]
 pub struct Gateway {
-    senders: Vec<MessageSender>,
-    stopping: Arc<AtomicBool>,
-    tasks: JoinSet<()>,
+    runner: Arc<Runner>,
+    /// The lease or session-saving loop (with Redis) and the signal that ends it.
+    coordinator: Option<(watch::Sender<bool>, JoinHandle<()>)>,
     /// Shard state for `GetGatewayStatus` and health.
     pub board: Arc<ShardBoard>,
     /// The commands RPCs send through the shards (`RequestGuildMembers`, `UpdatePresence`).
@@ -80,7 +116,7 @@ pub struct Gateway {
 /// Why a gateway command could not be queued.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CommandError {
-    /// No such shard.
+    /// No such shard, or a shard another instance runs.
     UnknownShard,
     /// The shard's task has ended (the gateway is closing or closed fatally).
     Closed,
@@ -91,7 +127,10 @@ pub enum CommandError {
 /// (120 per 60 s per connection).
 #[derive(Debug)]
 pub struct GatewayCommands {
-    senders: Vec<MessageSender>,
+    /// The senders of the shards this instance runs, by id.
+    senders: Mutex<BTreeMap<u32, MessageSender>>,
+    /// The bot's shard count.
+    total: u32,
     intents: Intents,
     board: Arc<ShardBoard>,
     /// The op 3 frame of the last `UpdatePresence`, sent again on every READY; the lock also
@@ -100,18 +139,28 @@ pub struct GatewayCommands {
 }
 
 impl GatewayCommands {
-    fn new(senders: Vec<MessageSender>, intents: Intents, board: Arc<ShardBoard>) -> Self {
+    fn new(total: u32, intents: Intents, board: Arc<ShardBoard>) -> Self {
         Self {
-            senders,
+            senders: Mutex::new(BTreeMap::new()),
+            total,
             intents,
             board,
             presence: Mutex::new(None),
         }
     }
 
-    /// How many shards run.
+    fn senders(&self) -> std::sync::MutexGuard<'_, BTreeMap<u32, MessageSender>> {
+        self.senders.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The bot's shard count (of every instance; the shard formula's `num_shards`).
     pub fn shard_count(&self) -> u32 {
-        u32::try_from(self.senders.len()).unwrap_or(u32::MAX)
+        self.total
+    }
+
+    /// Whether this instance runs shard `id`.
+    pub fn runs(&self, id: u32) -> bool {
+        self.senders().contains_key(&id)
     }
 
     /// The intents IDENTIFY sent (`--intents`).
@@ -136,20 +185,18 @@ impl GatewayCommands {
     /// # Errors
     /// [`CommandError`] when there is no such shard or its task ended.
     pub fn send(&self, id: u32, frame: String) -> Result<(), CommandError> {
-        let sender = usize::try_from(id)
-            .ok()
-            .and_then(|index| self.senders.get(index))
-            .ok_or(CommandError::UnknownShard)?;
+        let senders = self.senders();
+        let sender = senders.get(&id).ok_or(CommandError::UnknownShard)?;
         sender.send(frame).map_err(|_| CommandError::Closed)
     }
 
-    /// Remembers the op 3 payload `frame` and queues it on every shard; returns how many
-    /// shards took it.
+    /// Remembers the op 3 payload `frame` and queues it on every shard this instance runs;
+    /// returns how many shards took it.
     pub fn update_presence(&self, frame: String) -> u32 {
         let mut presence = self.presence.lock().unwrap_or_else(PoisonError::into_inner);
         let sent = self
-            .senders
-            .iter()
+            .senders()
+            .values()
             .filter(|sender| sender.send(frame.clone()).is_ok())
             .count();
         *presence = Some(frame);
@@ -189,8 +236,26 @@ pub struct Sinks {
     pub application: Arc<super::application_id::ApplicationId>,
 }
 
+/// The identify queue of this instance's shards: twilight's in-memory queue, or the queue
+/// the instances share through Redis.
+#[derive(Clone)]
+pub struct IdentifyQueue(Arc<dyn Queue + Send + Sync>);
+
+impl fmt::Debug for IdentifyQueue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("IdentifyQueue")
+    }
+}
+
+impl Queue for IdentifyQueue {
+    fn enqueue(&self, id: u32) -> oneshot::Receiver<()> {
+        self.0.enqueue(id)
+    }
+}
+
 /// Starts the shards: `GET /gateway/bot` for the URL, shard count and identify limits, then
-/// one task per shard. Fatal closes are sent on the returned channel.
+/// one task per shard this instance runs (with leases: the lease loop starts them as it gets
+/// leases). Fatal closes are sent on the returned channel.
 ///
 /// # Errors
 /// When `GET /gateway/bot` fails.
@@ -203,17 +268,50 @@ pub async fn start(
     let info = rest
         .gateway_bot(tokio::time::Instant::now() + HTTP_TIMEOUT)
         .await?;
-    let count = match options.shards {
+    let total = match options.shards {
         ShardCount::Auto => info.shards.max(1),
         ShardCount::Fixed(count) => count.max(1),
+        ShardCount::Range { total, .. } => total,
     };
-    let total = info.total.max(info.remaining);
-    let queue = InMemoryQueue::new(
-        info.max_concurrency,
-        info.remaining,
-        Duration::from_millis(info.reset_after_ms),
-        total,
-    );
+    // The shards this process runs from the start; `None`: the leases decide.
+    let local: Option<Vec<u32>> = match (options.shards, &options.shared) {
+        (ShardCount::Range { start, end, .. }, _) => Some((start..end).collect()),
+        (_, None) => Some((0..total).collect()),
+        (_, Some(_)) => None,
+    };
+    let shared = match &options.shared {
+        Some(shared) => Some((
+            shared,
+            RedisLink::open(
+                &shared.redis_url,
+                shard_lease::command_timeout(shared.lease_ttl),
+            )
+            .map_err(|error| {
+                crate::error::Error::GatewayUnavailable(format!("--redis-url: {error}"))
+            })?,
+            Keys::for_token(token.expose(), total),
+        )),
+        None => None,
+    };
+    let instance = shard_lease::instance_id();
+    let queue = match &shared {
+        Some((_, link, keys)) => IdentifyQueue(Arc::new(RedisQueue::new(
+            link.clone(),
+            keys.clone(),
+            IdentifyLimits {
+                max_concurrency: info.max_concurrency,
+                remaining: info.remaining,
+                reset_after_ms: info.reset_after_ms,
+            },
+            instance.clone(),
+        ))),
+        None => IdentifyQueue(Arc::new(InMemoryQueue::new(
+            info.max_concurrency,
+            info.remaining,
+            Duration::from_millis(info.reset_after_ms),
+            info.total.max(info.remaining),
+        ))),
+    };
     let mut builder = ConfigBuilder::new(token.expose().to_owned(), options.intents)
         .proxy_url(info.url.clone())
         .queue(queue);
@@ -221,36 +319,73 @@ pub async fn start(
         builder = builder.presence(presence);
     }
     let config = builder.build();
-    tracing::info!(url = %info.url, shards = count, intents = ?options.intents, "connecting to the gateway");
+    tracing::info!(
+        url = %info.url,
+        shards = total,
+        local = ?local,
+        redis = shared.is_some(),
+        %instance,
+        intents = ?options.intents,
+        "connecting to the gateway"
+    );
 
-    let board = Arc::new(ShardBoard::new(count));
-    let stopping = Arc::new(AtomicBool::new(false));
-    let (fatal_tx, fatal_rx) = mpsc::channel(u32::max(count, 1) as usize);
-    let mut tasks = JoinSet::new();
-    let shards: Vec<Shard> = (0..count)
-        .map(|id| Shard::with_config(ShardId::new(id, count), config.clone()))
-        .collect();
-    let senders: Vec<MessageSender> = shards.iter().map(Shard::sender).collect();
+    let board = Arc::new(match &local {
+        Some(ids) => ShardBoard::for_shards(ids.iter().copied(), total, false),
+        None => ShardBoard::for_shards([], total, true),
+    });
+    let (fatal_tx, fatal_rx) = mpsc::channel(usize::try_from(total.max(1)).unwrap_or(1));
     let commands = Arc::new(GatewayCommands::new(
-        senders.clone(),
+        total,
         options.intents,
         Arc::clone(&board),
     ));
-    for shard in shards {
-        tasks.spawn(run_shard(
-            shard,
-            sinks.clone(),
-            Arc::clone(&commands),
-            Arc::clone(&stopping),
-            fatal_tx.clone(),
-            options.intents,
-        ));
-    }
+    let runner = Arc::new(Runner {
+        config,
+        total,
+        sinks,
+        commands: Arc::clone(&commands),
+        fatal: fatal_tx,
+        intents: options.intents,
+        running: Mutex::new(BTreeMap::new()),
+        new_session: Arc::new(tokio::sync::Notify::new()),
+    });
+    let coordinator = match (shared, local) {
+        (None, Some(ids)) => {
+            for id in ids {
+                runner.start(id, None);
+            }
+            None
+        }
+        (Some((shared, link, keys)), local) => {
+            let (stop_tx, stop_rx) = watch::channel(false);
+            let coordination = shard_lease::Coordination {
+                link,
+                keys,
+                instance,
+                total,
+                ttl: shared.lease_ttl,
+            };
+            let task = match local {
+                Some(ids) => tokio::spawn(shard_lease::run_static(
+                    coordination,
+                    Arc::clone(&runner),
+                    ids,
+                    stop_rx,
+                )),
+                None => tokio::spawn(shard_lease::run_leases(
+                    coordination,
+                    Arc::clone(&runner),
+                    stop_rx,
+                )),
+            };
+            Some((stop_tx, task))
+        }
+        (None, None) => None,
+    };
     Ok((
         Gateway {
-            senders,
-            stopping,
-            tasks,
+            runner,
+            coordinator,
             board,
             commands,
         },
@@ -259,17 +394,178 @@ pub async fn start(
 }
 
 impl Gateway {
-    /// Closes every shard with a normal close frame (1000) and waits up to `grace` for them.
-    pub async fn close(mut self, grace: Duration) {
-        self.stopping.store(true, Ordering::SeqCst);
-        for sender in &self.senders {
-            let _ = sender.close(CloseFrame::NORMAL);
+    /// Closes every shard and waits up to `grace` for them. Without Redis with a normal close
+    /// frame (1000: the sessions end); with Redis the lease loop saves each session, closes
+    /// with 4000 (resumable) and gives the leases back, so that another instance (or this one
+    /// restarted) resumes the sessions.
+    pub async fn close(self, grace: Duration) {
+        match self.coordinator {
+            Some((stop, mut task)) => {
+                let _ = stop.send(true);
+                if tokio::time::timeout(grace, &mut task).await.is_err() {
+                    task.abort();
+                }
+                self.runner.stop_all(CloseFrame::RESUME, grace).await;
+            }
+            None => self.runner.stop_all(CloseFrame::NORMAL, grace).await,
         }
-        let _ = tokio::time::timeout(grace, async {
-            while self.tasks.join_next().await.is_some() {}
-        })
-        .await;
-        self.tasks.abort_all();
+    }
+}
+
+impl ShardHost for Runner {
+    fn start(&self, id: u32, session: Option<SavedSession>) {
+        Runner::start(self, id, session);
+    }
+
+    fn stop(
+        &self,
+        id: u32,
+        frame: CloseFrame<'static>,
+        grace: Duration,
+    ) -> impl Future<Output = Option<SavedSession>> + Send {
+        Runner::stop(self, id, frame, grace)
+    }
+
+    fn session(&self, id: u32) -> Option<SavedSession> {
+        Runner::session(self, id)
+    }
+
+    fn new_session(&self) -> impl Future<Output = ()> + Send {
+        Runner::new_session(self)
+    }
+}
+
+/// One running shard.
+#[derive(Debug)]
+struct Running {
+    stopping: Arc<AtomicBool>,
+    sender: MessageSender,
+    /// The shard's session as it goes (for saving it), `None` before READY.
+    session: watch::Receiver<Option<SavedSession>>,
+    /// Ends with the session the shard had when it stopped.
+    task: JoinHandle<Option<SavedSession>>,
+}
+
+/// The shards this instance runs, by id; shards start and stop at run time (leases).
+#[derive(Debug)]
+pub(crate) struct Runner {
+    config: Config<IdentifyQueue>,
+    total: u32,
+    sinks: Sinks,
+    commands: Arc<GatewayCommands>,
+    fatal: mpsc::Sender<FatalClose>,
+    intents: Intents,
+    running: Mutex<BTreeMap<u32, Running>>,
+    /// Woken when a shard gets a new session (READY), so that it is saved at once.
+    new_session: Arc<tokio::sync::Notify>,
+}
+
+impl Runner {
+    /// Resolves when a shard got a new session (READY) since the last call.
+    pub(crate) async fn new_session(&self) {
+        self.new_session.notified().await;
+    }
+
+    fn running(&self) -> std::sync::MutexGuard<'_, BTreeMap<u32, Running>> {
+        self.running.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The ids of the running shards.
+    pub(crate) fn ids(&self) -> Vec<u32> {
+        self.running().keys().copied().collect()
+    }
+
+    /// Starts shard `id` (if it is not running): it resumes `session` when given, else it
+    /// identifies through the queue.
+    pub(crate) fn start(&self, id: u32, session: Option<SavedSession>) {
+        let mut running = self.running();
+        if running.contains_key(&id) {
+            return;
+        }
+        let mut builder = ConfigBuilder::from(self.config.clone());
+        if let Some(saved) = &session {
+            builder = builder.session(Session::new(saved.sequence, saved.session_id.clone()));
+            if let Some(url) = &saved.resume_url {
+                builder = builder.resume_url(url.clone());
+            }
+        }
+        tracing::info!(
+            shard = id,
+            total = self.total,
+            resume = session.is_some(),
+            "starting shard"
+        );
+        let shard = Shard::with_config(ShardId::new(id, self.total), builder.build());
+        let sender = shard.sender();
+        let stopping = Arc::new(AtomicBool::new(false));
+        let (session_tx, session_rx) = watch::channel(session);
+        self.commands.board.add(id);
+        self.commands.senders().insert(id, sender.clone());
+        let task = tokio::spawn(run_shard(
+            shard,
+            ShardLinks {
+                sinks: self.sinks.clone(),
+                commands: Arc::clone(&self.commands),
+                stopping: Arc::clone(&stopping),
+                fatal: self.fatal.clone(),
+                intents: self.intents,
+                session: session_tx,
+                new_session: Arc::clone(&self.new_session),
+            },
+        ));
+        running.insert(
+            id,
+            Running {
+                stopping,
+                sender,
+                session: session_rx,
+                task,
+            },
+        );
+    }
+
+    /// Shard `id`'s current session, if it runs and has one.
+    pub(crate) fn session(&self, id: u32) -> Option<SavedSession> {
+        self.running()
+            .get(&id)
+            .and_then(|running| running.session.borrow().clone())
+    }
+
+    /// Stops shard `id` with `frame` (4000 keeps its session resumable for another instance,
+    /// 1000 ends it) and returns the session it had; a shard that does not end within `grace`
+    /// is dropped (its connection closes without a frame, which keeps the session too).
+    pub(crate) async fn stop(
+        &self,
+        id: u32,
+        frame: CloseFrame<'static>,
+        grace: Duration,
+    ) -> Option<SavedSession> {
+        let running = self.running().remove(&id)?;
+        self.commands.senders().remove(&id);
+        running.stopping.store(true, Ordering::SeqCst);
+        let code = frame.code;
+        let _ = running.sender.close(frame);
+        let last = running.session.borrow().clone();
+        let mut task = running.task;
+        let session = match tokio::time::timeout(grace, &mut task).await {
+            Ok(Ok(session)) => session.or(last),
+            _ => {
+                task.abort();
+                last
+            }
+        };
+        self.commands.board.remove(id);
+        tracing::info!(shard = id, code, "shard stopped");
+        session
+    }
+
+    /// Stops every running shard with `frame` (at once), waiting up to `grace`.
+    pub(crate) async fn stop_all(&self, frame: CloseFrame<'static>, grace: Duration) {
+        let stops = self
+            .ids()
+            .into_iter()
+            .map(|id| self.stop(id, frame.clone(), grace));
+        futures_util::future::join_all(stops).await;
     }
 }
 
@@ -292,17 +588,34 @@ fn presence(options: &GatewayOptions) -> Option<UpdatePresencePayload> {
     UpdatePresencePayload::new(vec![activity.into()], false, None, options.status).ok()
 }
 
-async fn run_shard(
-    mut shard: Shard,
+/// What a shard task publishes into and is told through.
+struct ShardLinks {
     sinks: Sinks,
     commands: Arc<GatewayCommands>,
+    /// Set when the runner stops the shard: its next close ends the task.
     stopping: Arc<AtomicBool>,
     fatal: mpsc::Sender<FatalClose>,
     intents: Intents,
-) {
+    /// The shard's session as it goes.
+    session: watch::Sender<Option<SavedSession>>,
+    /// Woken at a new session.
+    new_session: Arc<tokio::sync::Notify>,
+}
+
+/// Runs one shard until it is stopped or closes fatally; returns its session at the end.
+async fn run_shard(mut shard: Shard<IdentifyQueue>, links: ShardLinks) -> Option<SavedSession> {
+    let ShardLinks {
+        sinks,
+        commands,
+        stopping,
+        fatal,
+        intents,
+        session,
+        new_session,
+    } = links;
     let board = Arc::clone(&commands.board);
     let id = shard.id().number();
-    let mut had_session = false;
+    let mut had_session = session.borrow().is_some();
     while let Some(item) = futures_util::StreamExt::next(&mut shard).await {
         match item {
             Err(error) => tracing::warn!(
@@ -330,6 +643,9 @@ async fn run_shard(
                 }
             }
         }
+        if note_session(&shard, &session) {
+            new_session.notify_one();
+        }
         let state = map_state(shard.state());
         let latency = shard
             .latency()
@@ -343,6 +659,40 @@ async fn run_shard(
             }
         });
     }
+    note_session(&shard, &session);
+    session.borrow().clone()
+}
+
+/// Publishes the shard's session (id, sequence, resume URL) when it changed; keeps the last
+/// one while the shard has none (reconnecting). `true` for a new session id.
+fn note_session(
+    shard: &Shard<IdentifyQueue>,
+    session: &watch::Sender<Option<SavedSession>>,
+) -> bool {
+    let Some(current) = shard.session() else {
+        return false;
+    };
+    let url = shard.resume_url();
+    let new_id = session
+        .borrow()
+        .as_ref()
+        .is_none_or(|saved| saved.session_id != current.id());
+    session.send_if_modified(|saved| {
+        let same = saved.as_ref().is_some_and(|saved| {
+            saved.sequence == current.sequence()
+                && saved.session_id == current.id()
+                && saved.resume_url.as_deref() == url
+        });
+        if !same {
+            *saved = Some(SavedSession {
+                session_id: current.id().to_owned(),
+                sequence: current.sequence(),
+                resume_url: url.map(str::to_owned),
+            });
+        }
+        !same
+    });
+    new_id
 }
 
 /// Handles one text frame; `true` when it was READY (a new session).

@@ -1,4 +1,5 @@
-//! Per-shard gateway state for `GetGatewayStatus` and health.
+//! Per-shard gateway state for `GetGatewayStatus` and health: the shards this instance runs
+//! (a static range, or the shards it holds leases for), and the bot's total shard count.
 
 use discordproxy_proto::{ShardStatus, shard_status::State};
 use std::sync::Mutex;
@@ -21,30 +22,81 @@ pub struct ShardInfo {
     pub reconnects: u32,
 }
 
-/// All shards' state; changes are announced on a watch channel (for health).
+impl ShardInfo {
+    /// A shard that is connecting.
+    fn connecting(id: u32) -> Self {
+        Self {
+            id,
+            state: State::Connecting,
+            heartbeat_latency_ms: -1,
+            session_started_at: String::new(),
+            resumes: 0,
+            reconnects: 0,
+        }
+    }
+}
+
+/// The state of the shards this instance runs (by id); changes are announced on a watch
+/// channel (for health).
 #[derive(Debug)]
 pub struct ShardBoard {
     shards: Mutex<Vec<ShardInfo>>,
+    /// The bot's shard count (every instance's shards).
+    total: u32,
+    /// Whether running no shard is normal (shards handed out by leases: an instance may hold
+    /// none); otherwise an empty board is not ready.
+    may_be_empty: bool,
     changed: watch::Sender<u64>,
 }
 
 impl ShardBoard {
-    /// A board for `count` shards, all connecting.
+    /// A board for shards `0..count` of `count`, all connecting.
     pub fn new(count: u32) -> Self {
-        let shards = (0..count)
-            .map(|id| ShardInfo {
-                id,
-                state: State::Connecting,
-                heartbeat_latency_ms: -1,
-                session_started_at: String::new(),
-                resumes: 0,
-                reconnects: 0,
-            })
-            .collect();
+        Self::for_shards(0..count, count, false)
+    }
+
+    /// A board for `shards` (connecting) of `total`; `may_be_empty` when shards come and go
+    /// (leases).
+    pub fn for_shards(
+        shards: impl IntoIterator<Item = u32>,
+        total: u32,
+        may_be_empty: bool,
+    ) -> Self {
+        let mut shards: Vec<ShardInfo> = shards.into_iter().map(ShardInfo::connecting).collect();
+        shards.sort_by_key(|shard| shard.id);
         Self {
             shards: Mutex::new(shards),
+            total,
+            may_be_empty,
             changed: watch::Sender::new(0),
         }
+    }
+
+    /// The bot's shard count (all instances).
+    pub fn total(&self) -> u32 {
+        self.total
+    }
+
+    /// The ids of the shards this instance runs, ascending.
+    pub fn ids(&self) -> Vec<u32> {
+        self.lock().iter().map(|shard| shard.id).collect()
+    }
+
+    /// Adds shard `id` (connecting) if the board does not have it; announces it.
+    pub fn add(&self, id: u32) {
+        {
+            let mut shards = self.lock();
+            if let Err(at) = shards.binary_search_by_key(&id, |shard| shard.id) {
+                shards.insert(at, ShardInfo::connecting(id));
+            }
+        }
+        self.changed.send_modify(|version| *version += 1);
+    }
+
+    /// Removes shard `id` (this instance no longer runs it); announces it.
+    pub fn remove(&self, id: u32) {
+        self.lock().retain(|shard| shard.id != id);
+        self.changed.send_modify(|version| *version += 1);
     }
 
     /// Applies `change` to shard `id` and announces it.
@@ -58,10 +110,12 @@ impl ShardBoard {
         self.changed.send_modify(|version| *version += 1);
     }
 
-    /// Whether there is at least one shard and every shard is `READY`.
+    /// Whether every shard this instance runs is `READY`, and there is at least one unless
+    /// the board may be empty (leases).
     pub fn all_ready(&self) -> bool {
         let shards = self.lock();
-        !shards.is_empty() && shards.iter().all(|shard| shard.state == State::Ready)
+        (self.may_be_empty || !shards.is_empty())
+            && shards.iter().all(|shard| shard.state == State::Ready)
     }
 
     /// The state of shard `id`, `None` for a shard the board does not have.
@@ -116,6 +170,33 @@ mod tests {
         assert!(!ShardBoard::new(0).all_ready());
         assert_eq!(board.state(1), Some(State::Resuming));
         assert_eq!(board.state(2), None);
+    }
+
+    #[test]
+    fn boards_of_some_shards() {
+        let board = ShardBoard::for_shards([5, 4], 8, false);
+        assert_eq!((board.ids(), board.total()), (vec![4, 5], 8));
+        board.update(4, |s| s.state = State::Ready);
+        board.update(5, |s| s.state = State::Ready);
+        assert!(board.all_ready());
+        board.add(6);
+        board.add(6);
+        assert_eq!(board.ids(), vec![4, 5, 6]);
+        assert!(!board.all_ready());
+        board.remove(6);
+        assert!(board.all_ready());
+        assert_eq!(
+            board
+                .snapshot()
+                .iter()
+                .map(|s| s.shard_id)
+                .collect::<Vec<_>>(),
+            vec![4, 5]
+        );
+        let leased = ShardBoard::for_shards([], 8, true);
+        assert!(leased.all_ready());
+        leased.add(3);
+        assert!(!leased.all_ready());
     }
 
     #[test]

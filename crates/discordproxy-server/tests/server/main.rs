@@ -1,4 +1,5 @@
-//! The `discordproxyserver` binary as a process: start-up, security flags and secret hygiene.
+//! The `discordproxyserver` binary as a process: start-up, security flags, secret hygiene and
+//! shards over several instances.
 //!
 //! One test binary for the crate (one module per scenario), so the test build links once.
 
@@ -6,3 +7,4 @@ mod common;
 mod process;
 mod secret_hygiene;
 mod security;
+mod shards;

@@ -853,6 +853,7 @@ async fn with_a_gateway_the_application_id_comes_from_ready() {
         status: twilight_model::gateway::presence::Status::Online,
         activity: None,
         shards: ShardCount::Auto,
+        shared: None,
     };
     let stack = Stack::start_with_gateway(options, gateway, 64).await;
     let mut client = stack.client().await;

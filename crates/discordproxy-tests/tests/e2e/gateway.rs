@@ -32,6 +32,7 @@ fn gateway_options() -> GatewayOptions {
         status: Status::Online,
         activity: None,
         shards: ShardCount::Auto,
+        shared: None,
     }
 }
 

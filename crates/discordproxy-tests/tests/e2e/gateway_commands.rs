@@ -35,6 +35,7 @@ fn gateway_options(intents: Intents) -> GatewayOptions {
         status: Status::DoNotDisturb,
         activity: Some("start-up activity".into()),
         shards: ShardCount::Auto,
+        shared: None,
     }
 }
 

@@ -603,6 +603,7 @@ async fn interactions_arrive_typed_over_stream_events_and_are_answered_in_time()
         status: Status::Online,
         activity: None,
         shards: ShardCount::Auto,
+        shared: None,
     };
     let stack = Stack::start_with_gateway(options, gateway, 1024).await;
     let mut client = stack.client().await;

@@ -1168,6 +1168,7 @@ async fn role_and_member_events_arrive_typed_over_stream_events() {
         status: Status::Online,
         activity: None,
         shards: ShardCount::Auto,
+        shared: None,
     };
     let stack = Stack::start_with_gateway(options, gateway, 1024).await;
     let mut client = stack.client().await;

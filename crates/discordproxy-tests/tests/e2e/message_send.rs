@@ -378,6 +378,7 @@ fn gateway_options() -> GatewayOptions {
         status: twilight_model::gateway::presence::Status::Online,
         activity: None,
         shards: ShardCount::Auto,
+        shared: None,
     }
 }
 

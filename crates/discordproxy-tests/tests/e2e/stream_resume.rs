@@ -32,6 +32,7 @@ async fn start(event_buffer: usize) -> Stack {
         status: Status::Online,
         activity: None,
         shards: ShardCount::Auto,
+        shared: None,
     };
     let stack = Stack::start_with_gateway(options, gateway, event_buffer).await;
     wait_serving(&stack).await;

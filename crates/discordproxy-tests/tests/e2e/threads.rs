@@ -739,6 +739,7 @@ async fn stream_events_has_thread_create_typed() {
         status: twilight_model::gateway::presence::Status::Online,
         activity: None,
         shards: ShardCount::Auto,
+        shared: None,
     };
     let stack = Stack::start_with_gateway(options, gateway, 64).await;
     let mut client = stack.client().await;

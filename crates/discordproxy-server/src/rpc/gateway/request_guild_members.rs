@@ -198,7 +198,8 @@ fn classify(event: &GatewayEvent, guild_id: u64, nonce: &str) -> Matched {
 /// - `INVALID_ARGUMENT` naming the field ([`validate`]);
 /// - `FAILED_PRECONDITION`: no gateway session (`--no-gateway`, or it could not start), or an
 ///   intent missing from `--intents` ([`check_intents`]);
-/// - `UNAVAILABLE`: the gateway has not started yet, or the guild's shard is not connected;
+/// - `UNAVAILABLE`: the gateway has not started yet, the guild's shard is not connected, or
+///   another instance runs it (`--shards A..B/T`, leases);
 /// - `NOT_FOUND`: the bot is not in the guild (READY and GUILD_CREATE/DELETE as cached);
 /// - `RESOURCE_EXHAUSTED`: `--max-pending` calls are in progress.
 ///
@@ -230,12 +231,17 @@ fn start(
     let gateway = commands(state, METHOD)?;
     check_intents(request, gateway.intents())?;
     let guild_id = request.guild_id;
+    let shard = gateway.shard_of(guild_id);
+    if !gateway.runs(shard) {
+        return Err(Error::GatewayUnavailable(format!(
+            "shard {shard} (the shard of guild {guild_id}) runs on another instance of this bot, not here (--shards, GetGatewayStatus); call an instance that runs it"
+        )));
+    }
     if !state.cache.has_guild(guild_id) {
         return Err(Error::NotFound(format!(
             "the bot is not in guild {guild_id} (per the gateway session's READY and GUILD_CREATE)"
         )));
     }
-    let shard = gateway.shard_of(guild_id);
     if !gateway.is_connected(shard) {
         return Err(Error::GatewayUnavailable(format!(
             "shard {shard} (the shard of guild {guild_id}) is not connected to the gateway; retry when it is (GetGatewayStatus)"
