@@ -3,12 +3,13 @@
 //! RESUME a shard's session instead of identifying anew.
 //! <https://discord.com/developers/docs/events/gateway#resuming>
 //!
-//! Keys (one hash tag per bot token, so a Redis Cluster keeps them in one slot; `T` is the
-//! shard count, so a deployment that changes it starts afresh):
+//! Keys (in the deployment's namespace `dp:{BOT}:` of [`super::redis::namespace`], whose hash
+//! tag keeps them in one Redis Cluster slot; `T` is the shard count, so a deployment that
+//! changes it starts afresh):
 //!
 //! | key | what |
 //! | --- | --- |
-//! | `discordproxy:{BOT}:instances` | sorted set: live instances, scored by when their heartbeat expires (Redis time) |
+//! | `dp:{BOT}:gateway:instances` | sorted set: live instances, scored by when their heartbeat expires (Redis time) |
 //! | `…:shards:T:ID:lease` | the lease of shard ID: `INSTANCE/EPOCH`, expires after `--shard-lease-ttl` |
 //! | `…:shards:T:ID:epoch` | the fencing counter: incremented on every acquisition |
 //! | `…:shards:T:ID:session` | `{"session_id", "sequence", "resume_url"}`, written only by the lease holder |
@@ -28,7 +29,6 @@
 
 use redis::{FromRedisValue, aio::ConnectionManager};
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 use std::{
     collections::BTreeMap,
     fmt,
@@ -149,16 +149,11 @@ pub struct Keys {
 }
 
 impl Keys {
-    /// The keys of the bot with `token`, running `total` shards. The token itself is never
-    /// written: the hash tag is the start of its SHA-256.
+    /// The keys of the bot with `token`, running `total` shards: under the deployment's
+    /// namespace ([`super::redis::namespace`], shared with the REST store), in `gateway:`.
     pub fn for_token(token: &str, total: u32) -> Self {
-        let digest = Sha256::digest(token.as_bytes());
-        let tag: String = digest[..8]
-            .iter()
-            .map(|byte| format!("{byte:02x}"))
-            .collect();
         Self {
-            prefix: format!("discordproxy:{{{tag}}}"),
+            prefix: format!("{}gateway", super::redis::namespace(token)),
             total,
         }
     }
@@ -727,7 +722,7 @@ mod tests {
         let keys = Keys::for_token("secret-token", 8);
         let lease = keys.shard(3, "lease");
         assert!(!lease.contains("secret"), "{lease}");
-        assert!(lease.starts_with("discordproxy:{") && lease.ends_with(":shards:8:3:lease"));
+        assert!(lease.starts_with("dp:{") && lease.ends_with(":gateway:shards:8:3:lease"));
         let tag = |key: &str| key[key.find('{').unwrap()..=key.find('}').unwrap()].to_owned();
         assert_eq!(tag(&lease), tag(&keys.instances()));
         assert_eq!(tag(&lease), tag(&keys.identify_slot(0)));
