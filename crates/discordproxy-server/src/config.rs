@@ -402,23 +402,31 @@ impl Config {
             return Err(ConfigError::RequestTimeout);
         }
         let shards = parse_shards(&cli.shards)?;
-        // One URL for both users of Redis: the REST store and the shard leases.
         let redis_url = cli
             .redis_url
             .clone()
             .or_else(|| env(REDIS_URL_ENV))
             .map(|url| url.trim().to_owned())
             .filter(|url| !url.is_empty());
-        let shared = match &redis_url {
+        // Checked once here (RedisOptions::new), used by the REST store and the shard leases.
+        let redis = match redis_url {
+            Some(url) => Some(
+                crate::discord::redis::RedisOptions::new(
+                    url,
+                    Duration::from_millis(cli.redis_timeout_ms),
+                )
+                .map_err(|error| ConfigError::RedisUrl(error.0))?,
+            ),
             None => None,
-            Some(url) => {
-                redis::Client::open(url.as_str())
-                    .map_err(|error| ConfigError::RedisUrl(error.to_string()))?;
+        };
+        let shared = match &redis {
+            None => None,
+            Some(options) => {
                 if !(cli.shard_lease_ttl.is_finite() && cli.shard_lease_ttl >= 1.0) {
                     return Err(ConfigError::ShardLeaseTtl);
                 }
                 Some(SharedShards {
-                    redis_url: url.clone(),
+                    redis_url: options.url.clone(),
                     lease_ttl: Duration::from_secs_f64(cli.shard_lease_ttl),
                 })
             }
@@ -446,16 +454,6 @@ impl Config {
         )?;
         let api_keys = match &cli.api_keys_file {
             Some(path) => Some(Arc::new(ApiKeys::load(path)?)),
-            None => None,
-        };
-        let redis = match redis_url {
-            Some(url) => Some(
-                crate::discord::redis::RedisOptions::new(
-                    url,
-                    Duration::from_millis(cli.redis_timeout_ms),
-                )
-                .map_err(|error| ConfigError::RedisUrl(error.0))?,
-            ),
             None => None,
         };
         let (console, file) = match cli.log_level {
