@@ -76,12 +76,12 @@ pub enum Missed {
 }
 
 /// Where a new subscription starts.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Start<'a> {
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Start {
     /// The last position the client handled; 0: live only.
     pub resume_after: u64,
     /// The epoch the client's positions come from; empty: none.
-    pub epoch: &'a str,
+    pub epoch: String,
 }
 
 /// A new subscriber: its live receiver and where the replay of the history ends.
@@ -89,6 +89,8 @@ pub struct Start<'a> {
 pub struct Subscription {
     /// Live events, from position `newest + 1` on.
     pub receiver: broadcast::Receiver<Arc<GatewayEvent>>,
+    /// The epoch of the positions (the bus's when subscribing).
+    pub epoch: String,
     /// The newest position when subscribing (0: nothing published yet). Events in
     /// `(replay_after, newest]` come from the history ([`EventBus::replay_next`]).
     pub newest: u64,
@@ -121,8 +123,12 @@ struct Note {
     guild: u64,
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug)]
 struct Log {
+    /// The live ring; replaced (ending every receiver) when the epoch changes.
+    tx: broadcast::Sender<Arc<GatewayEvent>>,
+    /// The epoch the positions belong to.
+    epoch: String,
     /// The newest position (0: nothing published yet).
     newest: u64,
     /// The newest events, positions `newest - len + 1 ..= newest`.
@@ -140,10 +146,8 @@ impl Log {
 
 #[derive(Debug)]
 struct Inner {
-    tx: broadcast::Sender<Arc<GatewayEvent>>,
     capacity: usize,
     evicted_capacity: usize,
-    epoch: String,
     names: RandomState,
     log: Mutex<Log>,
 }
@@ -163,12 +167,16 @@ impl EventBus {
         let (tx, _) = broadcast::channel(capacity);
         Self {
             inner: Arc::new(Inner {
-                tx,
                 capacity,
                 evicted_capacity: capacity.saturating_mul(EVICTED_PER_EVENT),
-                epoch: format!("{:032x}", fastrand::u128(..)),
                 names: RandomState::new(),
-                log: Mutex::new(Log::default()),
+                log: Mutex::new(Log {
+                    tx,
+                    epoch: new_epoch(),
+                    newest: 0,
+                    retained: VecDeque::new(),
+                    evicted: VecDeque::new(),
+                }),
             }),
         }
     }
@@ -186,10 +194,55 @@ impl EventBus {
 
     /// Gives `event` the next position, keeps it in the history and sends it to every current
     /// subscriber (none is fine). Returns its position.
-    pub fn publish(&self, mut event: GatewayEvent) -> u64 {
+    pub fn publish(&self, event: GatewayEvent) -> u64 {
         let mut log = self.log();
-        log.newest += 1;
-        event.position = log.newest;
+        let position = log.newest + 1;
+        self.append(&mut log, event, position);
+        position
+    }
+
+    /// Publishes `event` at `position`, given by the deployment's shared stream
+    /// ([`crate::discord::redis::events`]): a position at or below the newest is a duplicate
+    /// and dropped (`false`); one beyond `newest + 1` is a gap (events this bus never got):
+    /// the history restarts there, so that a resume point before it is answered with the
+    /// exact count of unfiltered events missed and `Unknown` for a filtered stream.
+    pub fn publish_at(&self, event: GatewayEvent, position: u64) -> bool {
+        let mut log = self.log();
+        if position <= log.newest {
+            return false;
+        }
+        if position > log.newest + 1 {
+            log.retained.clear();
+            log.evicted.clear();
+            log.newest = position - 1;
+        }
+        self.append(&mut log, event, position);
+        true
+    }
+
+    /// Starts epoch `epoch` (the shared stream was made anew, e.g. Redis restarted empty):
+    /// the history is dropped, positions start again after 0, and every live subscriber's
+    /// receiver is closed (its stream ends with `UNAVAILABLE`, to be resumed in the new
+    /// epoch). Nothing happens when `epoch` is the current one.
+    pub fn reset(&self, epoch: &str) {
+        let mut log = self.log();
+        if log.epoch == epoch {
+            return;
+        }
+        let (tx, _) = broadcast::channel(self.inner.capacity);
+        *log = Log {
+            tx,
+            epoch: epoch.to_owned(),
+            newest: 0,
+            retained: VecDeque::new(),
+            evicted: VecDeque::new(),
+        };
+    }
+
+    /// Appends `event` at `position` (`log.newest + 1`).
+    fn append(&self, log: &mut Log, mut event: GatewayEvent, position: u64) {
+        log.newest = position;
+        event.position = position;
         let event = Arc::new(event);
         if log.retained.len() == self.inner.capacity
             && let Some(old) = log.retained.pop_front()
@@ -205,13 +258,12 @@ impl EventBus {
         }
         log.retained.push_back(Arc::clone(&event));
         // Sent under the lock: the ring's order is the positions' order.
-        let _ = self.inner.tx.send(event);
-        log.newest
+        let _ = log.tx.send(event);
     }
 
     /// A new subscriber, receiving events published from now on.
     pub fn subscribe(&self) -> broadcast::Receiver<Arc<GatewayEvent>> {
-        self.inner.tx.subscribe()
+        self.log().tx.subscribe()
     }
 
     /// A new subscriber starting at `start`: live from now on, and, when `start` resumes this
@@ -227,12 +279,13 @@ impl EventBus {
     /// # Errors
     /// `INVALID_ARGUMENT` when `resume_after` is set without an epoch, or with this epoch but
     /// beyond the newest position.
-    pub fn open(&self, start: Start<'_>, filter: &EventFilter) -> Result<Subscription> {
+    pub fn open(&self, start: &Start, filter: &EventFilter) -> Result<Subscription> {
         let log = self.log();
         // Subscribed first, under the lock that publishing takes: the live ring starts right
         // after `newest`, the replay ends at it.
-        let receiver = self.inner.tx.subscribe();
+        let receiver = log.tx.subscribe();
         let newest = log.newest;
+        let epoch = log.epoch.clone();
         if start.epoch.is_empty() && start.resume_after > 0 {
             return Err(Error::InvalidArgument(format!(
                 "epoch is empty but resume_after is {}: send the discordproxy-stream-epoch \
@@ -240,7 +293,7 @@ impl EventBus {
                 start.resume_after
             )));
         }
-        let this_epoch = start.epoch == self.inner.epoch;
+        let this_epoch = start.epoch == epoch;
         if this_epoch && start.resume_after > newest {
             return Err(Error::InvalidArgument(format!(
                 "resume_after {} is beyond the newest position {newest} of this stream epoch",
@@ -259,6 +312,7 @@ impl EventBus {
         };
         Ok(Subscription {
             receiver,
+            epoch,
             newest,
             replay_after,
             missed,
@@ -307,9 +361,10 @@ impl EventBus {
             .map_or(Replay::Done, |event| Replay::Event(Arc::clone(event)))
     }
 
-    /// This bus's epoch: 32 lower-case hex digits, random per bus (server process).
-    pub fn epoch(&self) -> &str {
-        &self.inner.epoch
+    /// This bus's epoch: 32 lower-case hex digits, random per bus (server process), or the
+    /// deployment's shared stream's with `--redis-url`.
+    pub fn epoch(&self) -> String {
+        self.log().epoch.clone()
     }
 
     /// The newest position (0: nothing published yet).
@@ -325,7 +380,7 @@ impl EventBus {
     /// Events currently held in the ring (at most [`EventBus::capacity`] rounded up to a power
     /// of two).
     pub fn queued(&self) -> usize {
-        self.inner.tx.len()
+        self.log().tx.len()
     }
 
     /// Events currently held in full by the history (at most [`EventBus::capacity`]).
@@ -340,8 +395,13 @@ impl EventBus {
 
     /// Number of current subscribers.
     pub fn subscribers(&self) -> usize {
-        self.inner.tx.receiver_count()
+        self.log().tx.receiver_count()
     }
+}
+
+/// A new random epoch: 32 lower-case hex digits.
+pub fn new_epoch() -> String {
+    format!("{:032x}", fastrand::u128(..))
 }
 
 impl Default for EventBus {
@@ -369,7 +429,7 @@ mod tests {
         )
     }
 
-    fn resume(bus: &EventBus, after: u64) -> Start<'_> {
+    fn resume(bus: &EventBus, after: u64) -> Start {
         Start {
             resume_after: after,
             epoch: bus.epoch(),
@@ -457,7 +517,7 @@ mod tests {
             bus.publish(event(if i % 2 == 0 { "EVEN" } else { "ODD" }, i % 3));
         }
         let evens = filter(&["EVEN"], &[]);
-        let mut sub = bus.open(resume(&bus, 3), &evens).unwrap();
+        let mut sub = bus.open(&resume(&bus, 3), &evens).unwrap();
         assert_eq!((sub.newest, sub.replay_after), (10, 3));
         assert_eq!(sub.missed, Some(Missed::Count(0)));
         // Positions 5, 7, 9 carry i = 4, 6, 8.
@@ -482,10 +542,10 @@ mod tests {
         }
         // Retained: 17..=20; evicted and noted: 1..=16.
         let missed =
-            |after, filter: &EventFilter| bus.open(resume(&bus, after), filter).unwrap().missed;
+            |after, filter: &EventFilter| bus.open(&resume(&bus, after), filter).unwrap().missed;
         // The replay starts at the oldest retained event; the rest is counted.
         let a = filter(&["A"], &[]);
-        let sub = bus.open(resume(&bus, 2), &a).unwrap();
+        let sub = bus.open(&resume(&bus, 2), &a).unwrap();
         assert_eq!((sub.replay_after, sub.newest), (16, 20));
         assert_eq!(replay_all(&bus, sub.replay_after, sub.newest, &a), [17]);
         assert_eq!(missed(2, &EventFilter::default()), Some(Missed::Count(14)));
@@ -511,7 +571,7 @@ mod tests {
         // Retained: the newest; noted: the EVICTED_PER_EVENT before it; forgotten: 1..=10.
         let a = filter(&["A"], &[]);
         let missed =
-            |after, filter: &EventFilter| bus.open(resume(&bus, after), filter).unwrap().missed;
+            |after, filter: &EventFilter| bus.open(&resume(&bus, after), filter).unwrap().missed;
         assert_eq!(
             missed(10, &a),
             Some(Missed::Count(EVICTED_PER_EVENT as u64))
@@ -531,16 +591,16 @@ mod tests {
             bus.publish(event("A", 0));
         }
         let all = EventFilter::default();
-        let live = bus.open(Start::default(), &all).unwrap();
+        let live = bus.open(&Start::default(), &all).unwrap();
         assert_eq!((live.newest, live.replay_after, live.missed), (6, 6, None));
-        let same_epoch_from_zero = bus.open(resume(&bus, 0), &all).unwrap();
+        let same_epoch_from_zero = bus.open(&resume(&bus, 0), &all).unwrap();
         assert_eq!(same_epoch_from_zero.missed, None);
         assert_eq!(same_epoch_from_zero.replay_after, 6);
         let other = bus
             .open(
-                Start {
+                &Start {
                     resume_after: 3,
-                    epoch: "0123",
+                    epoch: "0123".into(),
                 },
                 &all,
             )
@@ -549,15 +609,15 @@ mod tests {
             (other.replay_after, other.missed),
             (6, Some(Missed::Unknown))
         );
-        let beyond = bus.open(resume(&bus, 7), &all).unwrap_err().to_string();
+        let beyond = bus.open(&resume(&bus, 7), &all).unwrap_err().to_string();
         assert!(beyond.starts_with("resume_after 7 is beyond"), "{beyond}");
-        let newest = bus.open(resume(&bus, 6), &all).unwrap();
+        let newest = bus.open(&resume(&bus, 6), &all).unwrap();
         assert_eq!(newest.missed, Some(Missed::Count(0)));
         let no_epoch = bus
             .open(
-                Start {
+                &Start {
                     resume_after: 3,
-                    epoch: "",
+                    epoch: String::new(),
                 },
                 &all,
             )
@@ -567,6 +627,68 @@ mod tests {
             no_epoch.contains("epoch") && no_epoch.contains("resume_after"),
             "{no_epoch}"
         );
+    }
+
+    #[test]
+    fn shared_positions_drop_duplicates_and_restart_the_history_at_a_gap() {
+        let bus = EventBus::new(4);
+        let mut receiver = bus.subscribe();
+        assert!(bus.publish_at(event("A", 1), 5));
+        assert!(bus.publish_at(event("B", 1), 6));
+        assert!(!bus.publish_at(event("B", 1), 6), "a duplicate is dropped");
+        assert!(
+            !bus.publish_at(event("B", 1), 2),
+            "an older position is dropped"
+        );
+        assert_eq!(receiver.try_recv().unwrap().position, 5);
+        assert_eq!(receiver.try_recv().unwrap().position, 6);
+        assert!(receiver.try_recv().is_err());
+        // Positions 7..=9 never came: the history restarts at 10.
+        assert!(bus.publish_at(event("A", 1), 10));
+        assert_eq!(bus.retained(), 1);
+        let all = EventFilter::default();
+        assert_eq!(
+            bus.open(&resume(&bus, 6), &all).unwrap().missed,
+            Some(Missed::Count(3)),
+            "unfiltered: exact, positions are the deployment's"
+        );
+        assert_eq!(
+            bus.open(&resume(&bus, 6), &filter(&["A"], &[]))
+                .unwrap()
+                .missed,
+            Some(Missed::Unknown),
+            "filtered: what the gap held is not known"
+        );
+        let sub = bus.open(&resume(&bus, 6), &all).unwrap();
+        assert_eq!(replay_all(&bus, sub.replay_after, sub.newest, &all), [10]);
+    }
+
+    #[tokio::test]
+    async fn a_new_epoch_ends_live_receivers_and_starts_positions_again() {
+        let bus = EventBus::new(4);
+        let old = bus.epoch();
+        bus.publish(event("A", 0));
+        let mut receiver = bus.subscribe();
+        bus.reset(&old);
+        assert_eq!(bus.newest(), 1, "the same epoch changes nothing");
+        bus.reset("0123456789abcdef0123456789abcdef");
+        assert_eq!(bus.epoch(), "0123456789abcdef0123456789abcdef");
+        assert_eq!((bus.newest(), bus.retained()), (0, 0));
+        assert!(matches!(
+            receiver.recv().await,
+            Err(broadcast::error::RecvError::Closed)
+        ));
+        let resumed = bus
+            .open(
+                &Start {
+                    resume_after: 1,
+                    epoch: old,
+                },
+                &EventFilter::default(),
+            )
+            .unwrap();
+        assert_eq!(resumed.missed, Some(Missed::Unknown));
+        assert_eq!(bus.publish(event("A", 0)), 1);
     }
 
     #[test]

@@ -88,6 +88,13 @@ pub struct ShardLabel {
     pub shard: u32,
 }
 
+/// An instance of the deployment (its random id: no secret).
+#[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct InstanceLabel {
+    /// The instance id (`GetGatewayStatus`'s `deployment.instances[].id`).
+    pub instance: String,
+}
+
 /// A cache table.
 #[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
 pub struct KindLabel {
@@ -141,6 +148,11 @@ pub struct Metrics {
     pub redis_round_trip: Histogram,
     /// `discordproxy_redis_instances`: live instances of the deployment (last heartbeat).
     pub redis_instances: Gauge,
+    /// `discordproxy_redis_events_dropped_total`: gateway events of this instance's shards
+    /// dropped because Redis could not take them for longer than `--event-buffer` events.
+    pub redis_events_dropped: Counter,
+    /// `discordproxy_deployment_shards{instance}`: shards each live instance holds (leases).
+    pub deployment_shards: Family<InstanceLabel, Gauge>,
 }
 
 fn latency_histogram() -> Histogram {
@@ -172,6 +184,8 @@ impl Default for Metrics {
             // 50 µs … ~0.4 s.
             redis_round_trip: Histogram::new(exponential_buckets(0.000_05, 2.0, 14)),
             redis_instances: Gauge::default(),
+            redis_events_dropped: Counter::default(),
+            deployment_shards: Family::default(),
             registry: Registry::default(),
         };
         registry.register(
@@ -268,6 +282,16 @@ impl Default for Metrics {
             "redis_instances",
             "live instances of the deployment sharing the Redis (from the heartbeat)",
             metrics.redis_instances.clone(),
+        );
+        registry.register(
+            "redis_events_dropped",
+            "gateway events of this instance's shards dropped while Redis could not take them",
+            metrics.redis_events_dropped.clone(),
+        );
+        registry.register(
+            "deployment_shards",
+            "gateway shards each live instance of the deployment holds (shard leases)",
+            metrics.deployment_shards.clone(),
         );
         Self {
             registry,

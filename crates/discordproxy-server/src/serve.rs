@@ -221,6 +221,7 @@ async fn start_up(
         bus: state.events.clone(),
         cache: Arc::clone(&state.cache),
         application: Arc::clone(&state.application),
+        shared: state.shared_events.clone(),
     };
     match gateway::start(&state.rest, &token, &options, sinks).await {
         Ok((gateway, mut closes)) => {

@@ -57,6 +57,11 @@ pub struct ProxyState {
     pub metrics: Arc<Metrics>,
     /// The bot's application id (READY, or `GET /applications/@me` without a gateway).
     pub application: Arc<ApplicationId>,
+    /// The shared Redis (`--redis-url`), `None` without.
+    pub redis: Option<Arc<crate::discord::redis::RedisShared>>,
+    /// The deployment's event stream (with `--redis-url`): the shards' events go there and
+    /// come back to [`ProxyState::events`] from every instance.
+    pub shared_events: Option<Arc<crate::discord::redis::events::SharedEvents>>,
 }
 
 impl ProxyState {
@@ -84,6 +89,8 @@ impl ProxyState {
             max_pending: DEFAULT_MAX_PENDING,
             metrics,
             application: Arc::default(),
+            redis: None,
+            shared_events: None,
         }
     }
 
@@ -134,7 +141,13 @@ impl ProxyState {
         self.rest =
             DiscordClient::with_store(token, api, options, Arc::clone(&self.metrics), store);
         self.negative = std::mem::take(&mut self.negative).with_shared(Arc::clone(&shared));
-        self.dm_channels = std::mem::take(&mut self.dm_channels).with_shared(shared);
+        self.dm_channels = std::mem::take(&mut self.dm_channels).with_shared(Arc::clone(&shared));
+        self.shared_events = Some(crate::discord::redis::events::SharedEvents::start(
+            Arc::clone(&shared),
+            self.events.clone(),
+            Arc::clone(&self.cache) as Arc<dyn crate::discord::redis::events::RemoteEvents>,
+        ));
+        self.redis = Some(shared);
         tracing::info!(
             timeout_ms = redis.timeout.as_millis(),
             "sharing REST limits and caches through Redis (--redis-url)"

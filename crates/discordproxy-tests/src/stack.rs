@@ -124,6 +124,7 @@ impl Stack {
                     bus: state.events.clone(),
                     cache: Arc::clone(&state.cache),
                     application: Arc::clone(&state.application),
+                    shared: state.shared_events.clone(),
                 };
                 let (gateway, fatal) = start_gateway(&state.rest, &token, &options, sinks)
                     .await

@@ -234,6 +234,21 @@ pub struct Sinks {
     pub cache: Arc<GuildCache>,
     /// Where READY's `application.id` goes.
     pub application: Arc<super::application_id::ApplicationId>,
+    /// The deployment's event stream (with `--redis-url`): dispatches go there instead of
+    /// straight to `bus`, and come back to every instance's bus at the deployment's positions.
+    pub shared: Option<Arc<super::redis::events::SharedEvents>>,
+}
+
+impl Sinks {
+    /// Publishes a dispatch: to the shared stream with Redis, else to the local bus.
+    fn publish(&self, event: discordproxy_proto::GatewayEvent) {
+        match &self.shared {
+            Some(shared) => shared.push(event),
+            None => {
+                self.bus.publish(event);
+            }
+        }
+    }
 }
 
 /// The identify queue of this instance's shards: twilight's in-memory queue, or the queue
@@ -734,7 +749,7 @@ fn handle_text(
         sinks.cache.update(&twilight_gateway::Event::from(event));
     }
     if let Some(event) = convert::event::from_frame(&frame, id, now()) {
-        sinks.bus.publish(event);
+        sinks.publish(event);
     }
     name == Some("READY")
 }

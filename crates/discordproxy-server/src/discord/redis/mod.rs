@@ -13,6 +13,7 @@
 //! on their local copy. The heartbeat (every second, every 500 ms while degraded) notices when
 //! Redis answers again; the state is then rebuilt and the log says so.
 
+pub mod events;
 pub mod scripts;
 
 use crate::metrics::Metrics;
@@ -67,6 +68,7 @@ pub fn namespace(token: &str) -> String {
 
 /// The shared Redis of a deployment, as one instance sees it.
 pub struct RedisShared {
+    client: redis::Client,
     connection: ConnectionManager,
     prefix: String,
     timeout: Duration,
@@ -117,9 +119,10 @@ impl RedisShared {
             .set_number_of_retries(1)
             .set_min_delay(Duration::from_millis(50))
             .set_max_delay(Duration::from_millis(500));
-        let connection = ConnectionManager::new_lazy_with_config(client, config)
+        let connection = ConnectionManager::new_lazy_with_config(client.clone(), config)
             .map_err(|error| InvalidRedisUrl(error.to_string()))?;
         Ok(Self {
+            client,
             connection,
             prefix: namespace(token),
             timeout: options.timeout,
@@ -188,6 +191,28 @@ impl RedisShared {
         if *known != egress {
             egress.clone_into(&mut known);
         }
+    }
+
+    /// A connection of its own, for blocking reads (`XREAD BLOCK`) that would hold up the
+    /// shared connection's other calls; its calls wait at most `block` plus the timeout.
+    ///
+    /// # Errors
+    /// When Redis cannot be reached within the timeout.
+    pub async fn dedicated(
+        &self,
+        block: Duration,
+    ) -> redis::RedisResult<redis::aio::MultiplexedConnection> {
+        let config = redis::AsyncConnectionConfig::new()
+            .set_connection_timeout(Some(self.timeout.max(Duration::from_millis(200))))
+            .set_response_timeout(Some(block + self.timeout.max(Duration::from_millis(200))));
+        self.client
+            .get_multiplexed_async_connection_with_config(&config)
+            .await
+    }
+
+    /// The metrics it records into.
+    pub fn metrics(&self) -> &Metrics {
+        &self.metrics
     }
 
     /// A handle on the connection for one call.

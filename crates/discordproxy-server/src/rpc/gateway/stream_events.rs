@@ -97,9 +97,9 @@ pub(crate) fn open(
     let filter = filter(request);
     let start = Start {
         resume_after: request.resume_after,
-        epoch: &request.epoch,
+        epoch: request.epoch.clone(),
     };
-    let subscription = state.events.open(start, &filter)?;
+    let subscription = state.events.open(&start, &filter)?;
     tracing::info!(
         rpc = "StreamEvents",
         names = ?request.event_names,
@@ -110,9 +110,10 @@ pub(crate) fn open(
         "subscriber joined"
     );
     let (newest, missed) = (subscription.newest, subscription.missed);
+    let epoch = subscription.epoch.clone();
     let mut response = tonic::Response::new(handle(state, filter, subscription));
     let metadata = response.metadata_mut();
-    if let Ok(epoch) = MetadataValue::try_from(state.events.epoch()) {
+    if let Ok(epoch) = MetadataValue::try_from(epoch) {
         metadata.insert(EPOCH_METADATA, epoch);
     }
     metadata.insert(POSITION_METADATA, MetadataValue::from(newest));
@@ -177,7 +178,18 @@ impl Cursor {
                         }
                     }
                     Err(RecvError::Lagged(missed)) => return Err(self.lagged(missed)),
-                    Err(RecvError::Closed) => return Err(Status::from(Error::ShuttingDown)),
+                    Err(RecvError::Closed) if *self.shutdown.borrow() => {
+                        return Err(Status::from(Error::ShuttingDown));
+                    }
+                    // The bus began a new epoch (the deployment's stream was made anew).
+                    Err(RecvError::Closed) => return Err(Status::from(Error::GatewayUnavailable(
+                        format!(
+                            "the deployment's event stream was made anew (Redis lost its \
+                             state) after position {}: subscribe again with resume_after and \
+                             epoch as before to learn the new epoch; what was missed is unknown",
+                            self.last
+                        ),
+                    ))),
                 },
                 _ = self.shutdown.changed() => {}
             }
@@ -303,7 +315,7 @@ mod tests {
         let mut response = open(&state, &resume(&state, &["even"], 3)).unwrap();
         assert_eq!(
             header(&response, EPOCH_METADATA),
-            Some(state.events.epoch())
+            Some(state.events.epoch().as_str())
         );
         assert_eq!(header(&response, POSITION_METADATA), Some("10"));
         assert_eq!(header(&response, MISSED_METADATA), Some("2"));
