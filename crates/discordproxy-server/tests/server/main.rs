@@ -8,3 +8,4 @@ mod process;
 mod secret_hygiene;
 mod security;
 mod shards;
+mod shared_events;

@@ -26,7 +26,7 @@ use std::{
 use time::{OffsetDateTime, format_description::well_known::Iso8601};
 
 /// A port nobody listens on right now.
-fn free_port() -> u16 {
+pub(crate) fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -35,7 +35,7 @@ fn free_port() -> u16 {
 }
 
 /// A child process killed (SIGKILL) when dropped.
-struct Process(Child);
+pub(crate) struct Process(Child);
 
 impl Drop for Process {
     fn drop(&mut self) {
@@ -45,13 +45,13 @@ impl Drop for Process {
 }
 
 /// A `redis-server` of the test's own on a free port; `None` when it is not installed.
-struct Redis {
+pub(crate) struct Redis {
     process: Process,
-    url: String,
+    pub(crate) url: String,
 }
 
 impl Redis {
-    async fn start() -> Option<Redis> {
+    pub(crate) async fn start() -> Option<Redis> {
         let port = free_port();
         let child = match Command::new("redis-server")
             .args(["--port", &port.to_string(), "--bind", "127.0.0.1"])
@@ -91,7 +91,7 @@ impl Redis {
     }
 
     /// Sends `signal` (`STOP`, `CONT`) to the server.
-    fn signal(&self, signal: &str) {
+    pub(crate) fn signal(&self, signal: &str) {
         let sent = Command::new("kill")
             .arg(format!("-{signal}"))
             .arg(self.process.0.id().to_string())
@@ -102,13 +102,13 @@ impl Redis {
 }
 
 /// One `discordproxyserver` process.
-struct Instance {
+pub(crate) struct Instance {
     process: Process,
-    port: u16,
+    pub(crate) port: u16,
 }
 
 impl Instance {
-    fn start(emulator: &Emulator, log_dir: &Path, name: &str, args: &[&str]) -> Instance {
+    pub(crate) fn start(emulator: &Emulator, log_dir: &Path, name: &str, args: &[&str]) -> Instance {
         let port = free_port();
         let dir = log_dir.join(name);
         std::fs::create_dir_all(&dir).unwrap();
@@ -131,7 +131,7 @@ impl Instance {
     }
 
     /// `GetGatewayStatus`, or `None` while the server does not answer.
-    async fn status(&self) -> Option<GetGatewayStatusResponse> {
+    pub(crate) async fn status(&self) -> Option<GetGatewayStatusResponse> {
         let mut client = DiscordApiClient::connect(format!("http://127.0.0.1:{}", self.port))
             .await
             .ok()?;
@@ -145,7 +145,7 @@ impl Instance {
     }
 
     /// The ids of the shards that are READY here.
-    async fn ready_shards(&self) -> Option<BTreeSet<u32>> {
+    pub(crate) async fn ready_shards(&self) -> Option<BTreeSet<u32>> {
         let status = self.status().await?;
         Some(
             status
@@ -158,13 +158,13 @@ impl Instance {
     }
 
     /// The ids of every shard the instance runs (any state).
-    async fn shards(&self) -> Option<BTreeSet<u32>> {
+    pub(crate) async fn shards(&self) -> Option<BTreeSet<u32>> {
         let status = self.status().await?;
         Some(status.shards.iter().map(|shard| shard.shard_id).collect())
     }
 
     /// Whether gRPC health says `SERVING`.
-    async fn serving(&self) -> bool {
+    pub(crate) async fn serving(&self) -> bool {
         use tonic_health::pb::{
             HealthCheckRequest, health_check_response::ServingStatus, health_client::HealthClient,
         };
@@ -185,12 +185,12 @@ impl Instance {
             .is_ok_and(|answer| answer.into_inner().status() == ServingStatus::Serving)
     }
 
-    fn kill(self) {
+    pub(crate) fn kill(self) {
         drop(self.process);
     }
 }
 
-async fn emulator(shards: u32, max_concurrency: u32) -> Emulator {
+pub(crate) async fn emulator(shards: u32, max_concurrency: u32) -> Emulator {
     let mut options = Options::new(Fixture::default_fixture());
     options.gateway.shards = shards;
     options.gateway.max_concurrency = max_concurrency;
@@ -203,7 +203,7 @@ async fn emulator(shards: u32, max_concurrency: u32) -> Emulator {
 }
 
 /// The connected sessions by shard id.
-fn connected(emulator: &Emulator) -> BTreeMap<u64, Vec<SessionInfo>> {
+pub(crate) fn connected(emulator: &Emulator) -> BTreeMap<u64, Vec<SessionInfo>> {
     let mut by_shard: BTreeMap<u64, Vec<SessionInfo>> = BTreeMap::new();
     for session in emulator.gateway().sessions() {
         if session.connected {
@@ -214,7 +214,7 @@ fn connected(emulator: &Emulator) -> BTreeMap<u64, Vec<SessionInfo>> {
 }
 
 /// Whether every shard of `total` has exactly one connected session.
-fn one_session_per_shard(emulator: &Emulator, total: u64) -> bool {
+pub(crate) fn one_session_per_shard(emulator: &Emulator, total: u64) -> bool {
     let by_shard = connected(emulator);
     by_shard.len() as u64 == total
         && by_shard.keys().copied().eq(0..total)
@@ -255,7 +255,7 @@ fn most_identifies_in_5_s(times: &[OffsetDateTime]) -> usize {
 }
 
 /// Polls `check` every 50 ms until it holds; fails after `limit` saying `what`.
-async fn wait_until<F, Fut>(limit: Duration, what: &str, mut check: F)
+pub(crate) async fn wait_until<F, Fut>(limit: Duration, what: &str, mut check: F)
 where
     F: FnMut() -> Fut,
     Fut: std::future::Future<Output = bool>,
