@@ -108,7 +108,12 @@ pub(crate) struct Instance {
 }
 
 impl Instance {
-    pub(crate) fn start(emulator: &Emulator, log_dir: &Path, name: &str, args: &[&str]) -> Instance {
+    pub(crate) fn start(
+        emulator: &Emulator,
+        log_dir: &Path,
+        name: &str,
+        args: &[&str],
+    ) -> Instance {
         let port = free_port();
         let dir = log_dir.join(name);
         std::fs::create_dir_all(&dir).unwrap();
