@@ -308,7 +308,13 @@ pub async fn start(
         )),
         None => None,
     };
-    let instance = shard_lease::instance_id();
+    // With Redis, the one id of this instance in the deployment (heartbeat, leases, events).
+    let instance = sinks
+        .shared
+        .as_ref()
+        .map_or_else(shard_lease::instance_id, |shared| {
+            shared.instance().to_owned()
+        });
     let queue = match &shared {
         Some((_, link, keys)) => IdentifyQueue(Arc::new(RedisQueue::new(
             link.clone(),

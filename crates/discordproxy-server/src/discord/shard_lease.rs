@@ -152,10 +152,20 @@ impl Keys {
     /// The keys of the bot with `token`, running `total` shards: under the deployment's
     /// namespace ([`super::redis::namespace`], shared with the REST store), in `gateway:`.
     pub fn for_token(token: &str, total: u32) -> Self {
+        Self::in_namespace(&super::redis::namespace(token), total)
+    }
+
+    /// The keys under `namespace` (`dp:{H}:`) for `total` shards.
+    pub fn in_namespace(namespace: &str, total: u32) -> Self {
         Self {
-            prefix: format!("{}gateway", super::redis::namespace(token)),
+            prefix: format!("{namespace}gateway"),
             total,
         }
+    }
+
+    /// The lease of shard `id`: `INSTANCE/EPOCH` while held.
+    pub fn lease(&self, id: u32) -> String {
+        self.shard(id, "lease")
     }
 
     fn instances(&self) -> String {

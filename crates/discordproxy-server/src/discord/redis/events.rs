@@ -143,6 +143,11 @@ impl SharedEvents {
         self.wake.notify_one();
     }
 
+    /// This instance's id in the deployment.
+    pub fn instance(&self) -> &str {
+        self.shared.instance()
+    }
+
     /// Events waiting to be appended.
     pub fn queued(&self) -> usize {
         self.queue().len()

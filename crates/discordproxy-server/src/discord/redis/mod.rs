@@ -13,6 +13,7 @@
 //! on their local copy. The heartbeat (every second, every 500 ms while degraded) notices when
 //! Redis answers again; the state is then rebuilt and the log says so.
 
+pub mod deployment;
 pub mod events;
 pub mod scripts;
 
