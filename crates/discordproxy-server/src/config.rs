@@ -158,6 +158,10 @@ pub struct Cli {
     /// deployment (see the README, "Running several instances"). Off unless set.
     #[arg(long, value_name = "URL")]
     pub redis_url: Option<String>,
+    /// PEM file of the CA certificates a rediss:// Redis is checked against (e.g. a private
+    /// CA), instead of the bundled web PKI roots.
+    #[arg(long, value_name = "FILE")]
+    pub redis_ca_file: Option<std::path::PathBuf>,
     /// Longest wait for one Redis call, in milliseconds; a slower or failed call makes the
     /// instance run on its local limiter (with the global limit divided by the number of
     /// instances) until Redis answers again.
@@ -226,6 +230,19 @@ pub fn parse_intents(list: &str) -> Result<Intents, ConfigError> {
         intents |= intent;
     }
     Ok(intents)
+}
+
+/// The PEM bytes of `--redis-ca-file`, when given.
+fn read_redis_ca(path: Option<&std::path::Path>) -> Result<Option<Vec<u8>>, ConfigError> {
+    path.map(|path| {
+        std::fs::read(path).map_err(|error| {
+            ConfigError::RedisUrl(format!(
+                "--redis-ca-file {} cannot be read: {error}",
+                path.display()
+            ))
+        })
+    })
+    .transpose()
 }
 
 /// Parses `--shards`: `auto`, a positive number N, or `A..B/T` (shards A to B-1 of T).
@@ -415,8 +432,15 @@ impl Config {
                     url,
                     Duration::from_millis(cli.redis_timeout_ms),
                 )
+                .map_err(|error| ConfigError::RedisUrl(error.0))?
+                .with_ca(read_redis_ca(cli.redis_ca_file.as_deref())?)
                 .map_err(|error| ConfigError::RedisUrl(error.0))?,
             ),
+            None if cli.redis_ca_file.is_some() => {
+                return Err(ConfigError::RedisUrl(
+                    "--redis-ca-file needs --redis-url rediss://…".into(),
+                ));
+            }
             None => None,
         };
         let shared = match &redis {
@@ -426,7 +450,7 @@ impl Config {
                     return Err(ConfigError::ShardLeaseTtl);
                 }
                 Some(SharedShards {
-                    redis_url: options.url.clone(),
+                    redis: options.clone(),
                     lease_ttl: Duration::from_secs_f64(cli.shard_lease_ttl),
                 })
             }
@@ -855,7 +879,7 @@ mod tests {
         )
         .unwrap();
         let shared = config.gateway.unwrap().shared.unwrap();
-        assert_eq!(shared.redis_url, "redis://127.0.0.1:6379/0");
+        assert_eq!(shared.redis.url, "redis://127.0.0.1:6379/0");
         assert_eq!(shared.lease_ttl, Duration::from_millis(2500));
         let default = parse(&["--token", "t", "--redis-url", "redis://h/1"], &[]).unwrap();
         assert_eq!(

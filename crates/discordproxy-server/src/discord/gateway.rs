@@ -70,8 +70,8 @@ pub enum ShardCount {
 /// Several instances of one bot sharing their shards through Redis (`--redis-url`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SharedShards {
-    /// `redis://HOST:PORT/DB` or `rediss://…`.
-    pub redis_url: String,
+    /// The Redis (`--redis-url`, `--redis-ca-file`).
+    pub redis: super::redis::RedisOptions,
     /// How long a shard lease lives without renewal (`--shard-lease-ttl`, default 10 s).
     pub lease_ttl: Duration,
 }
@@ -298,7 +298,7 @@ pub async fn start(
         Some(shared) => Some((
             shared,
             RedisLink::open(
-                &shared.redis_url,
+                &shared.redis,
                 shard_lease::command_timeout(shared.lease_ttl),
             )
             .map_err(|error| {

@@ -97,12 +97,12 @@ impl fmt::Debug for RedisLink {
 }
 
 impl RedisLink {
-    /// A link to `url` (connected lazily: Redis need not be up yet).
+    /// A link to the Redis of `options` (connected lazily: Redis need not be up yet).
     ///
     /// # Errors
-    /// When `url` is not a Redis URL.
-    pub fn open(url: &str, timeout: Duration) -> Result<Self, String> {
-        let client = redis::Client::open(url).map_err(|error| error.to_string())?;
+    /// When the URL is not a Redis URL.
+    pub fn open(options: &super::redis::RedisOptions, timeout: Duration) -> Result<Self, String> {
+        let client = options.client().map_err(|error| error.to_string())?;
         let config = redis::aio::ConnectionManagerConfig::new()
             .set_connection_timeout(Some(timeout))
             .set_response_timeout(Some(timeout))

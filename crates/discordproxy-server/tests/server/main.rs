@@ -5,6 +5,7 @@
 
 mod common;
 mod process;
+mod redis_tls;
 mod secret_hygiene;
 mod security;
 mod shards;

@@ -36,7 +36,7 @@ struct Pki {
     dir: tempfile::TempDir,
 }
 
-fn ca(name: &str) -> (String, Issuer<'static, KeyPair>) {
+pub(crate) fn ca(name: &str) -> (String, Issuer<'static, KeyPair>) {
     let key = KeyPair::generate().unwrap();
     let mut params = CertificateParams::new(Vec::<String>::new()).unwrap();
     params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
@@ -45,7 +45,7 @@ fn ca(name: &str) -> (String, Issuer<'static, KeyPair>) {
     (cert.pem(), Issuer::new(params, key))
 }
 
-fn leaf(names: &[&str], issuer: &Issuer<'_, KeyPair>) -> (String, String) {
+pub(crate) fn leaf(names: &[&str], issuer: &Issuer<'_, KeyPair>) -> (String, String) {
     let key = KeyPair::generate().unwrap();
     let params =
         CertificateParams::new(names.iter().map(|n| (*n).to_owned()).collect::<Vec<_>>()).unwrap();

@@ -35,7 +35,7 @@ pub(crate) fn free_port() -> u16 {
 }
 
 /// A child process killed (SIGKILL) when dropped.
-pub(crate) struct Process(Child);
+pub(crate) struct Process(pub(crate) Child);
 
 impl Drop for Process {
     fn drop(&mut self) {

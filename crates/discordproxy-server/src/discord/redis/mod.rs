@@ -38,6 +38,8 @@ pub struct RedisOptions {
     pub url: String,
     /// Bound of each Redis call (default 100 ms).
     pub timeout: Duration,
+    /// PEM CA certificates for `rediss://` (`--redis-ca-file`); `None`: the web PKI roots.
+    pub ca_pem: Option<Vec<u8>>,
 }
 
 /// Why `--redis-url` is unusable.
@@ -53,7 +55,54 @@ impl RedisOptions {
     /// password).
     pub fn new(url: String, timeout: Duration) -> Result<Self, InvalidRedisUrl> {
         redis::Client::open(url.as_str()).map_err(|error| InvalidRedisUrl(error.to_string()))?;
-        Ok(Self { url, timeout })
+        Ok(Self {
+            url,
+            timeout,
+            ca_pem: None,
+        })
+    }
+
+    /// Trusts the CA certificates `ca_pem` (PEM) for `rediss://` instead of the web PKI roots.
+    ///
+    /// # Errors
+    /// [`InvalidRedisUrl`] when the PEM holds no certificate or the URL is not `rediss://`.
+    pub fn with_ca(mut self, ca_pem: Option<Vec<u8>>) -> Result<Self, InvalidRedisUrl> {
+        if let Some(pem) = &ca_pem {
+            if !self.url.starts_with("rediss://") {
+                return Err(InvalidRedisUrl(
+                    "--redis-ca-file is for rediss:// URLs (TLS)".into(),
+                ));
+            }
+            if !String::from_utf8_lossy(pem).contains("-----BEGIN CERTIFICATE-----") {
+                return Err(InvalidRedisUrl(
+                    "--redis-ca-file holds no PEM certificate".into(),
+                ));
+            }
+        }
+        self.ca_pem = ca_pem;
+        self.client()?;
+        Ok(self)
+    }
+
+    /// A client for the URL (with the CA of `--redis-ca-file` when given).
+    ///
+    /// # Errors
+    /// [`InvalidRedisUrl`] with redis-rs's reason.
+    pub fn client(&self) -> Result<redis::Client, InvalidRedisUrl> {
+        // rediss:// builds its rustls config with the process default provider: ring, the
+        // only one compiled in.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let client = match &self.ca_pem {
+            None => redis::Client::open(self.url.as_str()),
+            Some(pem) => redis::Client::build_with_tls(
+                self.url.as_str(),
+                redis::TlsCertificates {
+                    client_tls: None,
+                    root_cert: Some(pem.clone()),
+                },
+            ),
+        };
+        client.map_err(|error| InvalidRedisUrl(error.to_string()))
     }
 }
 
@@ -109,11 +158,7 @@ impl RedisShared {
         token: &str,
         metrics: Arc<Metrics>,
     ) -> Result<Self, InvalidRedisUrl> {
-        // rediss:// builds its rustls config with the process default provider: ring, the
-        // only one compiled in.
-        let _ = rustls::crypto::ring::default_provider().install_default();
-        let client = redis::Client::open(options.url.as_str())
-            .map_err(|error| InvalidRedisUrl(error.to_string()))?;
+        let client = options.client()?;
         let config = redis::aio::ConnectionManagerConfig::new()
             .set_connection_timeout(Some(options.timeout.max(Duration::from_millis(200))))
             .set_response_timeout(Some(options.timeout))
