@@ -62,6 +62,9 @@ pub struct ProxyState {
     /// The deployment's event stream (with `--redis-url`): the shards' events go there and
     /// come back to [`ProxyState::events`] from every instance.
     pub shared_events: Option<Arc<crate::discord::redis::events::SharedEvents>>,
+    /// Gateway commands to the instances that run the shards (with `--redis-url`, once the
+    /// gateway started).
+    pub shared_commands: OnceLock<Arc<crate::discord::redis::commands::SharedCommands>>,
 }
 
 impl ProxyState {
@@ -91,6 +94,7 @@ impl ProxyState {
             application: Arc::default(),
             redis: None,
             shared_events: None,
+            shared_commands: OnceLock::new(),
         }
     }
 
@@ -99,6 +103,16 @@ impl ProxyState {
     pub fn attach_gateway(&self, gateway: &Gateway) {
         let _ = self.shards.set(Arc::clone(&gateway.board));
         let _ = self.gateway.set(Arc::clone(&gateway.commands));
+        if let Some(shared) = &self.redis
+            && self.shared_commands.get().is_none()
+        {
+            let _ =
+                self.shared_commands
+                    .set(crate::discord::redis::commands::SharedCommands::start(
+                        Arc::clone(shared),
+                        Arc::clone(&gateway.commands),
+                    ));
+        }
     }
 
     /// Replaces the REST client with one using `options` (`--global-rate-limit`,

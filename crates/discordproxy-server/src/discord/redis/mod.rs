@@ -13,6 +13,7 @@
 //! on their local copy. The heartbeat (every second, every 500 ms while degraded) notices when
 //! Redis answers again; the state is then rebuilt and the log says so.
 
+pub mod commands;
 pub mod deployment;
 pub mod events;
 pub mod scripts;
@@ -254,6 +255,14 @@ impl RedisShared {
         self.client
             .get_multiplexed_async_connection_with_config(&config)
             .await
+    }
+
+    /// A publish/subscribe connection of its own.
+    ///
+    /// # Errors
+    /// When Redis cannot be reached.
+    pub async fn pubsub(&self) -> redis::RedisResult<redis::aio::PubSub> {
+        self.client.get_async_pubsub().await
     }
 
     /// The metrics it records into.

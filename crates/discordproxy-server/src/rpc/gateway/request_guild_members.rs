@@ -199,7 +199,10 @@ fn classify(event: &GatewayEvent, guild_id: u64, nonce: &str) -> Matched {
 /// - `FAILED_PRECONDITION`: no gateway session (`--no-gateway`, or it could not start), or an
 ///   intent missing from `--intents` ([`check_intents`]);
 /// - `UNAVAILABLE`: the gateway has not started yet, the guild's shard is not connected, or
-///   another instance runs it (`--shards A..B/T`, leases);
+///   another instance runs it without Redis (`--shards A..B/T`). With `--redis-url` op 8 for
+///   another instance's shard goes through Redis ([`crate::discord::redis::commands`]) and its
+///   chunks come back through the shared event stream; the stream then ends with
+///   `UNAVAILABLE` when no instance holds the shard or Redis is unreachable;
 /// - `NOT_FOUND`: the bot is not in the guild (READY and GUILD_CREATE/DELETE as cached);
 /// - `RESOURCE_EXHAUSTED`: `--max-pending` calls are in progress.
 ///
@@ -232,17 +235,22 @@ fn start(
     check_intents(request, gateway.intents())?;
     let guild_id = request.guild_id;
     let shard = gateway.shard_of(guild_id);
-    if !gateway.runs(shard) {
-        return Err(Error::GatewayUnavailable(format!(
-            "shard {shard} (the shard of guild {guild_id}) runs on another instance of this bot, not here (--shards, GetGatewayStatus); call an instance that runs it"
-        )));
-    }
+    // Another instance's shard: forwarded through Redis when there is one.
+    let remote = match (gateway.runs(shard), state.shared_commands.get()) {
+        (true, _) => None,
+        (false, Some(commands)) => Some(Arc::clone(commands)),
+        (false, None) => {
+            return Err(Error::GatewayUnavailable(format!(
+                "shard {shard} (the shard of guild {guild_id}) runs on another instance of this bot, not here (--shards, GetGatewayStatus); call an instance that runs it"
+            )));
+        }
+    };
     if !state.cache.has_guild(guild_id) {
         return Err(Error::NotFound(format!(
             "the bot is not in guild {guild_id} (per the gateway session's READY and GUILD_CREATE)"
         )));
     }
-    if !gateway.is_connected(shard) {
+    if remote.is_none() && !gateway.is_connected(shard) {
         return Err(Error::GatewayUnavailable(format!(
             "shard {shard} (the shard of guild {guild_id}) is not connected to the gateway; retry when it is (GetGatewayStatus)"
         )));
@@ -257,15 +265,26 @@ fn start(
     // Subscribed before op 8 goes out: no chunk can come before the subscription.
     let receiver = state.events.subscribe();
     let d = gateway_command::request_guild_members(request, &nonce);
-    gateway
-        .send(shard, gateway_command::frame(REQUEST_GUILD_MEMBERS, &d))
-        .map_err(|error| {
-            Error::GatewayUnavailable(format!(
-                "shard {shard} cannot take gateway commands ({error:?}); the gateway session is closing"
-            ))
-        })?;
-    tracing::info!(rpc = METHOD, guild = guild_id, shard, %nonce, budget_s = budget.as_secs_f64(), "op 8 sent");
+    let frame = gateway_command::frame(REQUEST_GUILD_MEMBERS, &d);
+    let forward = match remote {
+        Some(commands) => Some(Forward {
+            commands,
+            shard,
+            total: gateway.shard_count(),
+            frame,
+        }),
+        None => {
+            gateway.send(shard, frame).map_err(|error| {
+                Error::GatewayUnavailable(format!(
+                    "shard {shard} cannot take gateway commands ({error:?}); the gateway session is closing"
+                ))
+            })?;
+            tracing::info!(rpc = METHOD, guild = guild_id, shard, %nonce, budget_s = budget.as_secs_f64(), "op 8 sent");
+            None
+        }
+    };
     let pending = Pending {
+        forward,
         receiver,
         shutdown: state.shutdown.subscribe(),
         capacity: state.events.capacity(),
@@ -297,8 +316,48 @@ fn start(
     Ok(Box::pin(stream))
 }
 
+/// Op 8 for a shard another instance runs, sent through Redis when the stream is first polled.
+struct Forward {
+    commands: Arc<crate::discord::redis::commands::SharedCommands>,
+    shard: u32,
+    total: u32,
+    frame: String,
+}
+
+impl Forward {
+    /// Publishes the frame to the instance holding the shard's lease.
+    async fn send(self, guild_id: u64) -> Result<()> {
+        let shard = self.shard;
+        let Some(holder) = self.commands.holder(shard, self.total).await else {
+            return Err(Error::GatewayUnavailable(format!(
+                "shard {shard} (the shard of guild {guild_id}) is held by no instance now (or Redis is unreachable); retry when it is (GetGatewayStatus)"
+            )));
+        };
+        match self.commands.forward(Some(shard), &self.frame).await {
+            Ok(receivers) if receivers > 0 => {
+                tracing::info!(
+                    rpc = METHOD,
+                    guild = guild_id,
+                    shard,
+                    holder,
+                    "op 8 forwarded through Redis"
+                );
+                Ok(())
+            }
+            Ok(_) => Err(Error::GatewayUnavailable(format!(
+                "no instance listens for gateway commands; shard {shard} cannot be reached"
+            ))),
+            Err(reason) => Err(Error::GatewayUnavailable(format!(
+                "op 8 for shard {shard} could not be forwarded to instance {holder}: {reason}"
+            ))),
+        }
+    }
+}
+
 /// A request whose chunks are on their way.
 struct Pending {
+    /// Set until op 8 was forwarded to another instance.
+    forward: Option<Forward>,
     receiver: broadcast::Receiver<Arc<GatewayEvent>>,
     shutdown: watch::Receiver<bool>,
     capacity: usize,
@@ -319,6 +378,11 @@ struct Pending {
 impl Pending {
     /// The next chunk, the error that ends the stream, or `None` after the last chunk.
     async fn next(&mut self) -> Option<Result<GuildMembersChunk>> {
+        if let Some(forward) = self.forward.take()
+            && let Err(error) = forward.send(self.guild_id).await
+        {
+            return Some(Err(error));
+        }
         loop {
             if self
                 .expected
