@@ -202,7 +202,7 @@ impl EventBus {
     }
 
     /// Publishes `event` at `position`, given by the deployment's shared stream
-    /// ([`crate::discord::redis::events`]): a position at or below the newest is a duplicate
+    /// ([`crate::discord::event_stream`]): a position at or below the newest is a duplicate
     /// and dropped (`false`); one beyond `newest + 1` is a gap (events this bus never got):
     /// the history restarts there, so that a resume point before it is answered with the
     /// exact count of unfiltered events missed and `Unknown` for a filtered stream.

@@ -39,7 +39,7 @@ async fn scrape(State((state, gateway)): State<(Arc<ProxyState>, bool)>) -> impl
             .map(|board| board.snapshot().iter().map(|s| s.shard_id).collect())
             .unwrap_or_default();
         let total = board.map_or(0, |board| board.total());
-        crate::discord::redis::deployment::snapshot(shared, total, &local).await;
+        crate::discord::deployment::snapshot(shared, total, &local).await;
         shared.account_degraded();
     }
     (

@@ -61,10 +61,10 @@ pub struct ProxyState {
     pub redis: Option<Arc<crate::discord::redis::RedisShared>>,
     /// The deployment's event stream (with `--redis-url`): the shards' events go there and
     /// come back to [`ProxyState::events`] from every instance.
-    pub shared_events: Option<Arc<crate::discord::redis::events::SharedEvents>>,
+    pub shared_events: Option<Arc<crate::discord::event_stream::SharedEvents>>,
     /// Gateway commands to the instances that run the shards (with `--redis-url`, once the
     /// gateway started).
-    pub shared_commands: OnceLock<Arc<crate::discord::redis::commands::SharedCommands>>,
+    pub shared_commands: OnceLock<Arc<crate::discord::shared_commands::SharedCommands>>,
 }
 
 impl ProxyState {
@@ -108,7 +108,7 @@ impl ProxyState {
         {
             let _ =
                 self.shared_commands
-                    .set(crate::discord::redis::commands::SharedCommands::start(
+                    .set(crate::discord::shared_commands::SharedCommands::start(
                         Arc::clone(shared),
                         Arc::clone(&gateway.commands),
                     ));
@@ -156,10 +156,10 @@ impl ProxyState {
             DiscordClient::with_store(token, api, options, Arc::clone(&self.metrics), store);
         self.negative = std::mem::take(&mut self.negative).with_shared(Arc::clone(&shared));
         self.dm_channels = std::mem::take(&mut self.dm_channels).with_shared(Arc::clone(&shared));
-        self.shared_events = Some(crate::discord::redis::events::SharedEvents::start(
+        self.shared_events = Some(crate::discord::event_stream::SharedEvents::start(
             Arc::clone(&shared),
             self.events.clone(),
-            Arc::clone(&self.cache) as Arc<dyn crate::discord::redis::events::RemoteEvents>,
+            Arc::clone(&self.cache) as Arc<dyn crate::discord::event_stream::RemoteEvents>,
         ));
         self.redis = Some(shared);
         tracing::info!(

@@ -236,7 +236,7 @@ pub struct Sinks {
     pub application: Arc<super::application_id::ApplicationId>,
     /// The deployment's event stream (with `--redis-url`): dispatches go there instead of
     /// straight to `bus`, and come back to every instance's bus at the deployment's positions.
-    pub shared: Option<Arc<super::redis::events::SharedEvents>>,
+    pub shared: Option<Arc<crate::discord::event_stream::SharedEvents>>,
 }
 
 impl Sinks {

@@ -13,9 +13,6 @@
 //! on their local copy. The heartbeat (every second, every 500 ms while degraded) notices when
 //! Redis answers again; the state is then rebuilt and the log says so.
 
-pub mod commands;
-pub mod deployment;
-pub mod events;
 pub mod scripts;
 
 use crate::metrics::Metrics;
@@ -323,6 +320,19 @@ impl RedisShared {
         let mut connection = self.connection();
         self.call(what, async move { cmd.query_async(&mut connection).await })
             .await
+    }
+
+    /// Runs a read for reports (status, metrics) unless degraded, within the timeout; a
+    /// failure gives `None` but does not mark Redis degraded (that is the REST path's and
+    /// the heartbeat's to decide).
+    pub async fn peek<T: FromRedisValue>(&self, cmd: redis::Cmd) -> Option<T> {
+        if self.degraded() {
+            return None;
+        }
+        let mut connection = self.connection();
+        self.timed(async move { cmd.query_async(&mut connection).await })
+            .await
+            .ok()
     }
 
     /// Runs a plain command in a task of its own (writes nobody waits for).

@@ -3,7 +3,7 @@
 //! deployment (live instances and their shards, Redis round trip, degraded time, the event
 //! stream's epoch and position). No start-up gate, no Discord request.
 
-use crate::{discord::redis::deployment, error::Result, state::ProxyState};
+use crate::{discord::deployment, error::Result, state::ProxyState};
 use discordproxy_proto::{
     DeploymentStatus, GetGatewayStatusRequest, GetGatewayStatusResponse,
     deployment_status::Instance,

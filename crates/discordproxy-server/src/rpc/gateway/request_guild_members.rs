@@ -200,7 +200,7 @@ fn classify(event: &GatewayEvent, guild_id: u64, nonce: &str) -> Matched {
 ///   intent missing from `--intents` ([`check_intents`]);
 /// - `UNAVAILABLE`: the gateway has not started yet, the guild's shard is not connected, or
 ///   another instance runs it without Redis (`--shards A..B/T`). With `--redis-url` op 8 for
-///   another instance's shard goes through Redis ([`crate::discord::redis::commands`]) and its
+///   another instance's shard goes through Redis ([`crate::discord::shared_commands`]) and its
 ///   chunks come back through the shared event stream; the stream then ends with
 ///   `UNAVAILABLE` when no instance holds the shard or Redis is unreachable;
 /// - `NOT_FOUND`: the bot is not in the guild (READY and GUILD_CREATE/DELETE as cached);
@@ -318,7 +318,7 @@ fn start(
 
 /// Op 8 for a shard another instance runs, sent through Redis when the stream is first polled.
 struct Forward {
-    commands: Arc<crate::discord::redis::commands::SharedCommands>,
+    commands: Arc<crate::discord::shared_commands::SharedCommands>,
     shard: u32,
     total: u32,
     frame: String,

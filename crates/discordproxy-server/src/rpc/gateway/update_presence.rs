@@ -13,7 +13,7 @@ use tokio::time::Instant;
 
 /// Validates the presence, sends op 3 (`{"since", "activities", "status", "afk"}`) on every
 /// shard and answers how many shards took it. With `--redis-url` the other instances' shards
-/// get it through Redis ([`crate::discord::redis::commands`]) and are counted by their leases;
+/// get it through Redis ([`crate::discord::shared_commands`]) and are counted by their leases;
 /// the presence is kept there for instances and shards that start later. The presence replaces the start-up one
 /// (`--status`, `--activity`) until the server restarts: a shard that starts a new session
 /// (twilight identifies with the start-up presence) gets it again right after READY. twilight
@@ -49,8 +49,7 @@ pub(crate) async fn handle(
             .map(|board| board.snapshot().iter().map(|s| s.shard_id).collect())
             .unwrap_or_default();
         let deployment =
-            crate::discord::redis::deployment::snapshot(shared, gateway.shard_count(), &local)
-                .await;
+            crate::discord::deployment::snapshot(shared, gateway.shard_count(), &local).await;
         let others: usize = deployment
             .instances
             .iter()

@@ -9,7 +9,7 @@
 //! - The last presence is also kept in `gateway:presence`, so an instance that starts later
 //!   (or a shard that moves to it) sends it after READY like its own.
 //! - The answer to op 8, GUILD_MEMBERS_CHUNK, comes back through the shared event stream
-//!   ([`super::events`]) to the instance whose client asked.
+//!   ([`crate::discord::event_stream`]) to the instance whose client asked.
 //! - Redis unreachable: forwarding fails (`UNAVAILABLE`); the subscriber reconnects every
 //!   250 ms (messages published meanwhile are not delivered: pub/sub keeps nothing).
 

@@ -18,17 +18,18 @@ pub struct Deployment {
 }
 
 /// Reads the deployment (one `PING`, one `ZRANGE`, one `MGET` of the `total` leases), and sets
-/// the `discordproxy_deployment_shards` gauges from it. When Redis does not answer, the
-/// deployment is this instance alone, with the shards `local` it runs.
+/// the `discordproxy_deployment_shards` gauges from it. When Redis does not answer (or is
+/// degraded), the deployment is this instance alone, with the shards `local` it runs; a failed
+/// read does not mark Redis degraded.
 pub async fn snapshot(shared: &RedisShared, total: u32, local: &[u32]) -> Deployment {
     let started = Instant::now();
-    let ping: Option<String> = shared.command("deployment ping", redis::cmd("PING")).await;
+    let ping: Option<String> = shared.peek(redis::cmd("PING")).await;
     let round_trip_ms = ping.map(|_| started.elapsed().as_secs_f64() * 1000.0);
     let mut instances: BTreeMap<String, Vec<u32>> = BTreeMap::new();
     let live: Option<Vec<String>> = if round_trip_ms.is_some() {
         let mut zrange = redis::cmd("ZRANGE");
         zrange.arg(shared.key("instances")).arg(0).arg(-1);
-        shared.command("deployment instances", zrange).await
+        shared.peek(zrange).await
     } else {
         None
     };
@@ -39,7 +40,7 @@ pub async fn snapshot(shared: &RedisShared, total: u32, local: &[u32]) -> Deploy
             for id in 0..total {
                 mget.arg(keys.lease(id));
             }
-            shared.command("deployment leases", mget).await
+            shared.peek(mget).await
         }
         _ => Some(Vec::new()),
     };

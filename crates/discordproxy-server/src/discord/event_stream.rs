@@ -25,7 +25,7 @@ use crate::{
 };
 use discordproxy_proto::GatewayEvent;
 use prost::Message as _;
-use redis::Value;
+use redis::{Value, aio::MultiplexedConnection};
 use std::{
     collections::VecDeque,
     sync::{Arc, Mutex, PoisonError},
@@ -39,6 +39,10 @@ const BATCH: usize = 256;
 const BLOCK: Duration = Duration::from_secs(1);
 /// Pause after a failed Redis call.
 const RETRY: Duration = Duration::from_millis(250);
+/// Longest wait for one append or read (beyond `XREAD`'s block): events can be large (the
+/// GUILD_CREATE of a big guild), more than `--redis-timeout-ms` is meant for. Appends and reads
+/// have connections of their own, so they never hold up the REST limiter's calls.
+const CALL_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// Finds or makes the epoch, then appends `ARGV[4..]` as entries `n-0` with the instance id.
 /// KEYS: stream, position counter, epoch. ARGV: max length, a proposed epoch, instance id,
@@ -161,8 +165,13 @@ impl SharedEvents {
         ]
     }
 
-    /// Runs the append script for `events` (possibly none): the epoch and the first position.
-    async fn append(&self, events: &[Vec<u8>]) -> Result<(String, u64), String> {
+    /// Runs the append script for `events` (possibly none) on `connection`: the epoch and the
+    /// first position.
+    async fn append(
+        &self,
+        connection: &mut MultiplexedConnection,
+        events: &[Vec<u8>],
+    ) -> Result<(String, u64), String> {
         let [stream, position, epoch] = self.keys();
         let mut invocation = self.script.key(stream);
         invocation
@@ -174,10 +183,18 @@ impl SharedEvents {
         for event in events {
             invocation.arg(event.as_slice());
         }
-        let mut connection = self.shared.connection();
-        self.shared
-            .timed(async move { invocation.invoke_async(&mut connection).await })
-            .await
+        let started = std::time::Instant::now();
+        match tokio::time::timeout(CALL_TIMEOUT, invocation.invoke_async(connection)).await {
+            Ok(Ok(answer)) => {
+                self.shared
+                    .metrics()
+                    .redis_round_trip
+                    .observe(started.elapsed().as_secs_f64());
+                Ok(answer)
+            }
+            Ok(Err(error)) => Err(error.to_string()),
+            Err(_) => Err(format!("no answer within {} s", CALL_TIMEOUT.as_secs())),
+        }
     }
 
     /// Puts `batch` back in front, in order; the bound still holds (the oldest are dropped).
@@ -193,6 +210,7 @@ impl SharedEvents {
     }
 
     async fn publish_loop(self: Arc<Self>) {
+        let mut connection: Option<MultiplexedConnection> = None;
         loop {
             let batch: Vec<GatewayEvent> = {
                 let mut queue = self.queue();
@@ -204,11 +222,19 @@ impl SharedEvents {
                 continue;
             }
             let encoded: Vec<Vec<u8>> = batch.iter().map(GatewayEvent::encode_to_vec).collect();
-            match self.append(&encoded).await {
+            if connection.is_none() {
+                connection = self.shared.dedicated(CALL_TIMEOUT).await.ok();
+            }
+            let appended = match connection.as_mut() {
+                Some(connection) => self.append(connection, &encoded).await,
+                None => Err("Redis cannot be reached".to_owned()),
+            };
+            match appended {
                 // A new epoch is the reader's to start (it also restarts its cursor).
                 Ok(_) => {}
                 Err(reason) => {
                     tracing::debug!(reason, "could not append gateway events to Redis");
+                    connection = None;
                     self.requeue(batch);
                     tokio::time::sleep(RETRY).await;
                 }
@@ -223,7 +249,7 @@ impl SharedEvents {
             loaded: false,
         };
         loop {
-            let Ok(mut connection) = self.shared.dedicated(BLOCK).await else {
+            let Ok(mut connection) = self.shared.dedicated(BLOCK + CALL_TIMEOUT).await else {
                 tokio::time::sleep(RETRY).await;
                 continue;
             };
@@ -241,13 +267,13 @@ impl SharedEvents {
     /// per epoch), then new ones.
     async fn read(
         &self,
-        connection: &mut redis::aio::MultiplexedConnection,
+        connection: &mut MultiplexedConnection,
         cursor: &mut ReadCursor,
         remote: &dyn RemoteEvents,
     ) -> redis::RedisResult<()> {
         let [stream, _, epoch_key] = self.keys();
         let (epoch, _) = self
-            .append(&[])
+            .append(connection, &[])
             .await
             .map_err(|reason| redis::RedisError::from((redis::ErrorKind::Io, "append", reason)))?;
         if cursor.epoch.as_deref() != Some(epoch.as_str()) {
