@@ -101,14 +101,15 @@ def free_port() -> int:
 
 
 class Emulator:
-    def __init__(self, binary: Path, fixture: Path, scope_header: str, work: Path):
-        self.stderr_path = work / f"emulator-{scope_header}.stderr"
+    def __init__(self, binary: Path, fixture: Path, scope_header: str, work: Path,
+                 rate_limits: str = "discord", name: str | None = None):
+        self.stderr_path = work / f"emulator-{name or scope_header}.stderr"
         self.proc = subprocess.Popen(
             [
                 str(binary),
                 "--listen", "127.0.0.1:0",
                 "--fixture", str(fixture),
-                "--rate-limits", "discord",
+                "--rate-limits", rate_limits,
                 "--scope-header", scope_header,
             ],
             stdout=subprocess.PIPE,
@@ -138,7 +139,7 @@ class Emulator:
 
 class Server:
     def __init__(self, binary: Path, emulator: Emulator, token: str, work: Path, name: str,
-                 gateway: bool = False):
+                 gateway: bool = False, extra_args: list[str] | None = None):
         self.port = free_port()
         self.target = f"127.0.0.1:{self.port}"
         self.output_path = work / f"server-{name}.output"
@@ -154,6 +155,7 @@ class Server:
                 "--discord-api-url", emulator.api_url,
                 *([] if gateway else ["--no-gateway"]),
                 "--log-file-path", str(log_dir),
+                *(extra_args or []),
             ],
             stdout=open(self.output_path, "wb"),
             stderr=subprocess.STDOUT,
@@ -199,11 +201,13 @@ def percentile(sorted_values: list[float], p: float) -> float | None:
     return sorted_values[index]
 
 
-def drive(target: str, channels: list[int], concurrency: int, duration: float,
+def drive(target: str | list[str], channels: list[int], concurrency: int, duration: float,
           deadline: float, label: str) -> dict:
     """`concurrency` clients (one gRPC channel each), each with one call in flight, round-robin
-    over `channels`, until `duration` seconds have passed; then in-flight calls are cancelled."""
-    grpc_channels = [grpc.insecure_channel(target) for _ in range(concurrency)]
+    over `channels`, until `duration` seconds have passed; then in-flight calls are cancelled.
+    With several targets (instances of one deployment), client `i` uses target `i % targets`."""
+    targets = [target] if isinstance(target, str) else target
+    grpc_channels = [grpc.insecure_channel(targets[i % len(targets)]) for i in range(concurrency)]
     for channel in grpc_channels:
         grpc.channel_ready_future(channel).result(timeout=10)
     stubs = [DiscordApiStub(channel) for channel in grpc_channels]

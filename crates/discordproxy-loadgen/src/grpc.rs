@@ -1,7 +1,8 @@
 //! The gRPC target: a discordproxy server driven through the generated tonic client.
 //!
 //! Connections: a pool of `connections` HTTP/2 connections (one tonic [`Channel`] each, opened
-//! before the clock starts); worker `w` uses connection `w % connections`. With the default of
+//! before the clock starts); worker `w` uses connection `w % connections`, and connection `c`
+//! goes to URL `c % URLs` when several instances are driven at once. With the default of
 //! up to 16 connections, 200 workers put at most 13 streams on a connection, far below any
 //! HTTP/2 `MAX_CONCURRENT_STREAMS` (100 by default in gRPC servers), so stream limits never
 //! queue calls.
@@ -27,25 +28,33 @@ pub struct GrpcCaller {
 }
 
 impl GrpcCaller {
-    /// Opens `connections` (at least 1) HTTP/2 connections to `url` (`http://HOST:PORT`).
-    /// Every call carries a gRPC deadline of `deadline`.
+    /// Opens `connections` (at least 1) HTTP/2 connections, connection `c` to
+    /// `urls[c % urls.len()]` (`http://HOST:PORT`). Every call carries a gRPC deadline of
+    /// `deadline`.
     ///
     /// # Errors
     ///
-    /// When the URL is invalid or a connection cannot be opened within 10 s.
+    /// When there is no URL, a URL is invalid or a connection cannot be opened within 10 s.
     pub async fn connect(
-        url: &str,
+        urls: &[&str],
         connections: usize,
         workload: Workload,
         deadline: Duration,
     ) -> anyhow::Result<GrpcCaller> {
-        let endpoint = Endpoint::from_shared(url.to_owned())
-            .with_context(|| format!("invalid gRPC URL {url}"))?
-            .tcp_nodelay(true)
-            .connect_timeout(Duration::from_secs(10));
+        anyhow::ensure!(!urls.is_empty(), "no gRPC URL");
+        let endpoints = urls
+            .iter()
+            .map(|url| {
+                Ok(Endpoint::from_shared((*url).to_owned())
+                    .with_context(|| format!("invalid gRPC URL {url}"))?
+                    .tcp_nodelay(true)
+                    .connect_timeout(Duration::from_secs(10)))
+            })
+            .collect::<anyhow::Result<Vec<Endpoint>>>()?;
         let mut clients = Vec::with_capacity(connections.max(1));
-        for _ in 0..connections.max(1) {
-            let channel = endpoint
+        for c in 0..connections.max(1) {
+            let url = urls[c % urls.len()];
+            let channel = endpoints[c % urls.len()]
                 .connect()
                 .await
                 .with_context(|| format!("cannot connect to {url}"))?;

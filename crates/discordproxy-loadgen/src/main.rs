@@ -4,6 +4,8 @@
 //! ```text
 //! discordproxy-loadgen run --target grpc  --url http://127.0.0.1:50051 --scenario channel \
 //!     --concurrency 50 --calls 2000 [--label ours]
+//! discordproxy-loadgen run --target grpc  --url http://127.0.0.1:50051,http://127.0.0.1:50052 \
+//!     --scenario channel --concurrency 48 --connections 12 --calls 20000
 //! discordproxy-loadgen run --target floor --url http://127.0.0.1:PORT/api/v10 --scenario dm-many \
 //!     --concurrency 50 --calls 2000 --user-id 210000000000000001 --user-count 2000
 //! discordproxy-loadgen plot --input runs.jsonl --output chart.png [--title T]
@@ -42,7 +44,9 @@ struct RunArgs {
     /// gRPC server or the emulator's REST API.
     #[arg(long, value_enum)]
     target: Target,
-    /// `http://HOST:PORT` (grpc) or `http://HOST:PORT/api/v10` (floor).
+    /// `http://HOST:PORT` (grpc) or `http://HOST:PORT/api/v10` (floor). For grpc, several
+    /// comma-separated URLs (instances of one deployment): connection `c` goes to URL
+    /// `c % URLs`, so `--connections` a multiple of the URLs spreads the workers evenly.
     #[arg(long)]
     url: String,
     /// The scenario.
@@ -151,10 +155,12 @@ async fn run(args: RunArgs) -> anyhow::Result<Report> {
         Target::Grpc => {
             let connections = args.connections.unwrap_or(concurrency.min(16)).max(1);
             options.connections = connections;
-            let caller = GrpcCaller::connect(&args.url, connections, workload, timeout).await?;
+            let urls: Vec<&str> = args.url.split(',').map(str::trim).collect();
+            let caller = GrpcCaller::connect(&urls, connections, workload, timeout).await?;
             drive(Arc::new(caller), &options).await
         }
         Target::Floor => {
+            anyhow::ensure!(!args.url.contains(','), "the floor target takes one URL");
             let caller = FloorCaller::new(&args.url, &args.token, workload, timeout).await?;
             drive(Arc::new(caller), &options).await
         }
