@@ -8,9 +8,9 @@
 #   3. a virtualenv .venv with tests/python/requirements.txt (the unmodified PyPI
 #      discordproxy 1.5.1 client, pytest); set up in the background while steps 1-2 run
 #   4. pytest tests/python against the binaries of step 1 (emulator + server as real processes)
-#   5. the Python distribution: scripts/build-wheel.sh builds the manylinux wheel (profile
-#      wheel-ci: the release wheel's packaging with unoptimised binaries; it compiles in the
-#      background while step 4 runs); a fresh venv gets discordproxy 1.5.1 and the test requirements, then the wheel
+#   5. the Python distribution: scripts/build-wheel.sh --host builds the wheel (the release
+#      wheel's packaging with the dev binaries of step 1, for this machine: no second compile;
+#      `scripts/build-wheel.sh` alone builds the manylinux2014 wheel for users); a fresh venv gets discordproxy 1.5.1 and the test requirements, then the wheel
 #      installed over them, with no cargo or rustc on the PATH
 #   6. pytest tests/python again in that venv: the same compatibility suite with OUR
 #      `discordproxy.client` in place of 1.5.1's, against venv/bin/discordproxyserver, plus
@@ -206,12 +206,12 @@ PY
   fi
 }
 
-# The wheel (step 5) compiles beside the 1.5.1 suite, which mostly waits on its sockets.
+# The wheel (step 5) is packed beside the 1.5.1 suite, which mostly waits on its sockets.
 WHEEL_DIR="$LOG_DIR/dist"
 WHEEL_BUILD_PID=""
 if [ "${SKIP_WHEEL:-0}" != "1" ]; then
   WHEEL_BUILD_STARTED=$(date +%s)
-  bash scripts/build-wheel.sh --profile wheel-ci "$WHEEL_DIR" >"$LOG_DIR/wheel-build.log" 2>&1 &
+  bash scripts/build-wheel.sh --host "$WHEEL_DIR" >"$LOG_DIR/wheel-build.log" 2>&1 &
   WHEEL_BUILD_PID=$!
 fi
 
@@ -225,7 +225,7 @@ if [ "${SKIP_WHEEL:-0}" = "1" ]; then
 fi
 
 # --- 5. the wheel, installed over discordproxy 1.5.1 in a fresh venv -----------------------
-step "scripts/build-wheel.sh --profile wheel-ci (manylinux wheel; started beside step 4)"
+step "scripts/build-wheel.sh --host (this machine's wheel from the step 1 build; started beside step 4)"
 set +e
 wait "$WHEEL_BUILD_PID"
 WHEEL_BUILD_RC=$?

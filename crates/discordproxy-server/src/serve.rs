@@ -217,6 +217,14 @@ async fn start_up(
         return;
     };
     state.application.expect_gateway();
+    if state.redis.is_some() {
+        // With leases this instance may hold no shard, and then no READY of its own tells
+        // the application id: REST tells it too.
+        let learner = Arc::clone(&state);
+        tokio::spawn(async move {
+            startup::learn_application_id(&learner.rest, &learner.application).await;
+        });
+    }
     let sinks = Sinks {
         bus: state.events.clone(),
         cache: Arc::clone(&state.cache),

@@ -9,8 +9,9 @@
 
 use crate::shards::{Instance, Redis, connected, emulator, one_session_per_shard, wait_until};
 use discordproxy_proto::{
-    GatewayEvent, GetGuildChannelsRequest, RequestGuildMembersRequest, StreamEventsRequest,
-    UpdatePresenceRequest, discord_api_client::DiscordApiClient,
+    GatewayEvent, GetGlobalApplicationCommandsRequest, GetGuildChannelsRequest,
+    RequestGuildMembersRequest, StreamEventsRequest, UpdatePresenceRequest,
+    discord_api_client::DiscordApiClient,
 };
 use std::{
     collections::{BTreeMap, BTreeSet},
@@ -159,6 +160,20 @@ async fn events_of_every_shard_reach_any_instance_and_resume_on_another_from_the
             .flat_map(|i| i.shard_ids.iter().copied())
             .collect();
         assert_eq!(held, BTreeSet::from([0, 1]));
+    }
+
+    // The application id reaches every instance, also the one holding no shard (no READY of
+    // its own): the command RPCs answer there within a second.
+    for instance in &instances {
+        let mut client = DiscordApiClient::connect(format!("http://127.0.0.1:{}", instance.port))
+            .await
+            .unwrap();
+        let mut request = tonic::Request::new(GetGlobalApplicationCommandsRequest::default());
+        request.set_timeout(Duration::from_secs(1));
+        client
+            .get_global_application_commands(request)
+            .await
+            .expect("GetGlobalApplicationCommands on every instance");
     }
 
     // Every instance opens streams of the same epoch.
