@@ -32,16 +32,8 @@ pub async fn serve(listener: TcpListener, state: Arc<ProxyState>, gateway: bool)
 
 async fn scrape(State((state, gateway)): State<(Arc<ProxyState>, bool)>) -> impl IntoResponse {
     refresh(&state, gateway);
-    if let Some(shared) = &state.redis {
-        // `discordproxy_deployment_shards{instance}` from the leases in Redis.
-        let board = state.shards.get();
-        let local: Vec<u32> = board
-            .map(|board| board.snapshot().iter().map(|s| s.shard_id).collect())
-            .unwrap_or_default();
-        let total = board.map_or(0, |board| board.total());
-        crate::discord::deployment::snapshot(shared, total, &local).await;
-        shared.account_degraded();
-    }
+    // `discordproxy_deployment_shards{instance}` from the leases in Redis.
+    state.deployment().await;
     (
         [(header::CONTENT_TYPE, CONTENT_TYPE)],
         state.metrics.encode(),

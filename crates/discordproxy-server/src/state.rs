@@ -98,6 +98,22 @@ impl ProxyState {
         }
     }
 
+    /// With `--redis-url`: the deployment as Redis tells it now
+    /// ([`crate::discord::deployment::snapshot`], which also sets the
+    /// `discordproxy_deployment_shards` gauges), with the degraded time brought up to date;
+    /// `None` without Redis.
+    pub async fn deployment(&self) -> Option<crate::discord::deployment::Deployment> {
+        let shared = self.redis.as_ref()?;
+        let board = self.shards.get();
+        let local: Vec<u32> = board
+            .map(|board| board.snapshot().iter().map(|s| s.shard_id).collect())
+            .unwrap_or_default();
+        let total = board.map_or(0, |board| board.total());
+        let seen = crate::discord::deployment::snapshot(shared, total, &local).await;
+        shared.account_degraded();
+        Some(seen)
+    }
+
     /// Makes the started `gateway` known to RPCs, health and status: its shard board and its
     /// command sender. Later calls change nothing.
     pub fn attach_gateway(&self, gateway: &Gateway) {
@@ -159,7 +175,7 @@ impl ProxyState {
         self.shared_events = Some(crate::discord::event_stream::SharedEvents::start(
             Arc::clone(&shared),
             self.events.clone(),
-            Arc::clone(&self.cache) as Arc<dyn crate::discord::event_stream::RemoteEvents>,
+            Arc::clone(&self.cache),
         ));
         self.redis = Some(shared);
         tracing::info!(

@@ -63,29 +63,23 @@ end
 return {epoch, first}
 ";
 
-/// What the reader feeds besides the bus.
-pub trait RemoteEvents: Send + Sync {
-    /// Applies an event another instance's shard received (cache, application id).
-    fn apply(&self, event: &GatewayEvent);
-}
-
-impl RemoteEvents for GuildCache {
-    fn apply(&self, event: &GatewayEvent) {
-        let frame = format!(
-            r#"{{"op":0,"s":{},"t":{},"d":{}}}"#,
-            event.sequence,
-            serde_json::Value::String(event.name.clone()),
-            if event.payload_json.is_empty() {
-                "null"
-            } else {
-                &event.payload_json
-            }
-        );
-        if let Ok(Some(parsed)) =
-            twilight_gateway::parse(frame, twilight_gateway::EventTypeFlags::all())
-        {
-            self.update(&twilight_gateway::Event::from(parsed));
+/// Applies an event another instance's shard received to this instance's cache (its own
+/// were applied when received).
+fn apply_remote(cache: &GuildCache, event: &GatewayEvent) {
+    let frame = format!(
+        r#"{{"op":0,"s":{},"t":{},"d":{}}}"#,
+        event.sequence,
+        serde_json::Value::String(event.name.clone()),
+        if event.payload_json.is_empty() {
+            "null"
+        } else {
+            &event.payload_json
         }
+    );
+    if let Ok(Some(parsed)) =
+        twilight_gateway::parse(frame, twilight_gateway::EventTypeFlags::all())
+    {
+        cache.update(&twilight_gateway::Event::from(parsed));
     }
 }
 
@@ -108,12 +102,8 @@ impl std::fmt::Debug for SharedEvents {
 }
 
 impl SharedEvents {
-    /// Starts the publisher and the reader (which feeds `bus` and `remote`).
-    pub fn start(
-        shared: Arc<RedisShared>,
-        bus: EventBus,
-        remote: Arc<dyn RemoteEvents>,
-    ) -> Arc<Self> {
+    /// Starts the publisher and the reader (which feeds `bus` and `cache`).
+    pub fn start(shared: Arc<RedisShared>, bus: EventBus, cache: Arc<GuildCache>) -> Arc<Self> {
         let events = Arc::new(Self {
             shared,
             bus,
@@ -122,7 +112,7 @@ impl SharedEvents {
             wake: Notify::new(),
         });
         tokio::spawn(Arc::clone(&events).publish_loop());
-        tokio::spawn(Arc::clone(&events).read_loop(remote));
+        tokio::spawn(Arc::clone(&events).read_loop(cache));
         events
     }
 
@@ -242,7 +232,7 @@ impl SharedEvents {
         }
     }
 
-    async fn read_loop(self: Arc<Self>, remote: Arc<dyn RemoteEvents>) {
+    async fn read_loop(self: Arc<Self>, cache: Arc<GuildCache>) {
         let mut cursor = ReadCursor {
             last: String::from("0-0"),
             epoch: None,
@@ -253,7 +243,7 @@ impl SharedEvents {
                 tokio::time::sleep(RETRY).await;
                 continue;
             };
-            match self.read(&mut connection, &mut cursor, &*remote).await {
+            match self.read(&mut connection, &mut cursor, &cache).await {
                 Ok(()) => {}
                 Err(error) => {
                     tracing::debug!(%error, "reading the shared event stream failed; retrying");
@@ -269,7 +259,7 @@ impl SharedEvents {
         &self,
         connection: &mut MultiplexedConnection,
         cursor: &mut ReadCursor,
-        remote: &dyn RemoteEvents,
+        cache: &GuildCache,
     ) -> redis::RedisResult<()> {
         let [stream, _, epoch_key] = self.keys();
         let (epoch, _) = self
@@ -302,7 +292,7 @@ impl SharedEvents {
                 .await?;
             let mut entries = entries(&newest);
             entries.reverse();
-            self.deliver(entries, last, remote);
+            self.deliver(entries, last, cache);
             cursor.loaded = true;
         }
         loop {
@@ -328,11 +318,11 @@ impl SharedEvents {
                 }
                 continue;
             }
-            self.deliver(read, last, remote);
+            self.deliver(read, last, cache);
         }
     }
 
-    fn deliver(&self, entries: Vec<Entry>, last: &mut String, remote: &dyn RemoteEvents) {
+    fn deliver(&self, entries: Vec<Entry>, last: &mut String, cache: &GuildCache) {
         for entry in entries {
             entry.id.clone_into(last);
             let Some(position) = entry.position() else {
@@ -350,7 +340,7 @@ impl SharedEvents {
                 continue;
             };
             if entry.origin.as_deref() != Some(self.shared.instance()) {
-                remote.apply(&event);
+                apply_remote(cache, &event);
             }
             self.bus.publish_at(event, position);
         }
@@ -491,11 +481,14 @@ mod tests {
             "joined_at": "2024-01-01T00:00:00+00:00", "large": false, "member_count": 1,
             "unavailable": false, "nsfw": false
         });
-        cache.apply(&GatewayEvent {
-            name: "GUILD_CREATE".into(),
-            payload_json: guild.to_string(),
-            ..GatewayEvent::default()
-        });
+        apply_remote(
+            &cache,
+            &GatewayEvent {
+                name: "GUILD_CREATE".into(),
+                payload_json: guild.to_string(),
+                ..GatewayEvent::default()
+            },
+        );
         let channels = cache.guild_channels(5).expect("the guild is cached");
         assert_eq!(channels.len(), 1);
         assert_eq!(channels[0].id, 9);

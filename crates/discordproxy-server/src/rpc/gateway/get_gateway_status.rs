@@ -3,7 +3,7 @@
 //! deployment (live instances and their shards, Redis round trip, degraded time, the event
 //! stream's epoch and position). No start-up gate, no Discord request.
 
-use crate::{discord::deployment, error::Result, state::ProxyState};
+use crate::{error::Result, state::ProxyState};
 use discordproxy_proto::{
     DeploymentStatus, GetGatewayStatusRequest, GetGatewayStatusResponse,
     deployment_status::Instance,
@@ -26,29 +26,24 @@ pub(crate) async fn handle(
     let board = state.shards.get();
     let shards = board.map(|board| board.snapshot()).unwrap_or_default();
     let shard_count = board.map_or(0, |board| board.total());
-    let deployment = match &state.redis {
-        Some(shared) => {
-            let local: Vec<u32> = shards.iter().map(|shard| shard.shard_id).collect();
-            let seen = deployment::snapshot(shared, shard_count, &local).await;
-            shared.account_degraded();
-            Some(DeploymentStatus {
-                instances: seen
-                    .instances
-                    .into_iter()
-                    .map(|(id, shard_ids)| Instance {
-                        this_instance: id == shared.instance(),
-                        id,
-                        shard_ids,
-                    })
-                    .collect(),
-                degraded: shared.degraded(),
-                degraded_seconds: state.metrics.redis_degraded_seconds.get(),
-                redis_round_trip_ms: seen.round_trip_ms.unwrap_or(-1.0),
-                event_epoch: state.events.epoch(),
-                event_position: state.events.newest(),
-            })
-        }
-        None => None,
+    let deployment = match (&state.redis, state.deployment().await) {
+        (Some(shared), Some(seen)) => Some(DeploymentStatus {
+            instances: seen
+                .instances
+                .into_iter()
+                .map(|(id, shard_ids)| Instance {
+                    this_instance: id == shared.instance(),
+                    id,
+                    shard_ids,
+                })
+                .collect(),
+            degraded: shared.degraded(),
+            degraded_seconds: state.metrics.redis_degraded_seconds.get(),
+            redis_round_trip_ms: seen.round_trip_ms.unwrap_or(-1.0),
+            event_epoch: state.events.epoch(),
+            event_position: state.events.newest(),
+        }),
+        _ => None,
     };
     Ok(GetGatewayStatusResponse {
         shards,

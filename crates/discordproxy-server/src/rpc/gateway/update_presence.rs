@@ -43,13 +43,7 @@ pub(crate) async fn handle(
                  instances' ({reason}); call again"
             ))
         })?;
-        let local: Vec<u32> = state
-            .shards
-            .get()
-            .map(|board| board.snapshot().iter().map(|s| s.shard_id).collect())
-            .unwrap_or_default();
-        let deployment =
-            crate::discord::deployment::snapshot(shared, gateway.shard_count(), &local).await;
+        let deployment = state.deployment().await.unwrap_or_default();
         let others: usize = deployment
             .instances
             .iter()
