@@ -142,11 +142,6 @@ impl SharedEvents {
         self.shared.instance()
     }
 
-    /// Events waiting to be appended.
-    pub fn queued(&self) -> usize {
-        self.queue().len()
-    }
-
     fn keys(&self) -> [String; 3] {
         [
             self.shared.key("events"),
