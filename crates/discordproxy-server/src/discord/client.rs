@@ -346,11 +346,7 @@ impl DiscordClient {
             } else {
                 GlobalScope::Counted
             };
-            let slot = match self
-                .limiter
-                .acquire_route(key, scope, !outgoing.route.secret(), deadline)
-                .await
-            {
+            let slot = match self.limiter.acquire_in(key, scope, deadline).await {
                 Ok(slot) => slot,
                 Err(Refused::NoSlot(no_slot)) => {
                     return Err(no_slot_error(route, &no_slot, deadline, Instant::now()));

@@ -6,7 +6,10 @@
 //! it). The server binary must be built (see `discordproxy_tests::instance`).
 
 use discord_emulator::{Emulator, Fixture, Options, RecordedRequest};
-use discordproxy_proto::{SendChannelMessageRequest, SendDirectMessageRequest};
+use discordproxy_proto::{
+    CreateWebhookRequest, ExecuteWebhookRequest, SendChannelMessageRequest,
+    SendDirectMessageRequest,
+};
 use discordproxy_tests::{instance::Instance, redis_server::RedisServer, stack};
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, HashMap};
@@ -20,6 +23,8 @@ const ALICE: u64 = 200_000_000_000_000_001;
 const BOB_DMS_CLOSED: u64 = 200_000_000_000_000_002;
 /// The first of the extra text channels of [`fixture`].
 const FIRST_CHANNEL: u64 = 410_000_000_000_000_001;
+/// The default fixture's `#general`.
+const GENERAL: u64 = 400_000_000_000_000_002;
 const SOURCES: [&str; 3] = ["127.0.0.2", "127.0.0.3", "127.0.0.4"];
 
 /// The two load tests run one after the other: each alone is timing-sensitive enough (the
@@ -434,4 +439,62 @@ async fn the_negative_cache_and_dm_channels_are_shared() {
     assert!(keys.contains("invalid:127.0.0.2"), "{keys}");
     assert!(!keys.contains("invalid:127.0.0.3"), "{keys}");
     assert!(keys.contains("dp:{"), "{keys}");
+}
+
+/// Webhook token routes share their bucket too (outside the global limit): 12 concurrent
+/// executes of one webhook over 2 instances, under the emulator's 5 per 2 s per webhook,
+/// meet at most one 429 between them (each instance alone would spend the whole window:
+/// 3 429s with per-instance buckets), and no Redis key holds the token.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn webhook_token_buckets_are_shared_too() {
+    let _load = LOAD.lock().await;
+    let Some(redis) = RedisServer::start() else {
+        return;
+    };
+    let emulator = emulator(0).await;
+    let instances = instances(&emulator, &redis, 2).await;
+    let webhook = instances[0]
+        .client()
+        .await
+        .create_webhook(CreateWebhookRequest {
+            channel_id: GENERAL,
+            name: "Shared".into(),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner()
+        .webhook
+        .unwrap();
+    let baseline = emulator.requests().len();
+    let mut tasks = tokio::task::JoinSet::new();
+    for n in 0..12usize {
+        let mut client = instances[n % 2].client().await;
+        let request = ExecuteWebhookRequest {
+            webhook_id: webhook.id,
+            webhook_token: webhook.token.clone(),
+            wait: true,
+            content: format!("execute {n}"),
+            ..Default::default()
+        };
+        tasks.spawn(async move { client.execute_webhook(request).await.map(drop) });
+    }
+    while let Some(joined) = tasks.join_next().await {
+        joined.unwrap().unwrap();
+    }
+    let statuses: Vec<Option<u16>> = emulator.requests()[baseline..]
+        .iter()
+        .filter(|request| request.path.starts_with("/api/v10/webhooks/"))
+        .map(|request| request.status)
+        .collect();
+    let limited = statuses.iter().filter(|s| **s == Some(429)).count();
+    eprintln!("12 executes over 2 instances: {limited} 429s: {statuses:?}");
+    assert!(limited <= 1, "{statuses:?}");
+    assert_eq!(statuses.len() - limited, 12, "{statuses:?}");
+    let keys = redis.command(&["KEYS", "*"]);
+    assert!(!keys.contains(&webhook.token), "{keys}");
+    assert!(
+        keys.contains("POST /webhooks/{webhook_id}/{webhook_token}"),
+        "{keys}"
+    );
 }

@@ -750,3 +750,38 @@ async fn execute_webhook_never_waits_behind_the_bots_global_limit() {
     }
     stack.stop().await;
 }
+
+#[tokio::test]
+async fn concurrent_executes_of_one_webhook_learn_its_bucket_and_meet_no_429() {
+    // The emulator limits executing a webhook to 5 per 2 s per webhook (id + token).
+    let stack = Stack::start().await;
+    let mut client = stack.client().await;
+    let webhook = create(&mut client, "Busy").await;
+    let start = skip(&stack);
+    let mut calls = Vec::new();
+    for index in 0..8 {
+        let mut client = client.clone();
+        let request = execute(&webhook, &format!("busy {index}"));
+        calls.push(tokio::spawn(async move {
+            client.execute_webhook(request).await.map(|_| ())
+        }));
+    }
+    for call in calls {
+        call.await.unwrap().unwrap();
+    }
+    let statuses: Vec<_> = requests_since(&stack, start)
+        .iter()
+        .filter(|request| request.path.starts_with("/api/v10/webhooks/"))
+        .map(|request| request.status)
+        .collect();
+    assert_eq!(
+        statuses
+            .iter()
+            .filter(|status| **status == Some(429))
+            .count(),
+        0,
+        "{statuses:?}"
+    );
+    assert_eq!(statuses.len(), 8, "{statuses:?}");
+    stack.stop().await;
+}

@@ -125,45 +125,25 @@ impl RateLimiter {
             .await
     }
 
-    /// [`acquire`](Self::acquire) for a request of `scope`: one [`GlobalScope::Exempt`]
+    /// [`acquire`](Self::acquire) for a request of `scope`: its turn in the bucket's local
+    /// queue (arrival order), then a slot from the store. One [`GlobalScope::Exempt`]
     /// (webhook and interaction token routes) waits for its bucket only, never for the
     /// global limit (nor a global 429's pause), and does not count towards it.
     ///
     /// # Errors
     /// [`Refused::NoSlot`] at once when the bucket (or, when counted, the global limit) cannot
-    /// give a slot before `deadline`.
-    #[cfg(test)]
+    /// give a slot before `deadline`; [`Refused::Banned`] when the store knows of a ban of
+    /// this instance's egress IP.
     pub async fn acquire_in(
         &self,
         route: BucketKey,
         scope: GlobalScope,
         deadline: Instant,
     ) -> Result<Slot, Refused> {
-        self.acquire_route(route, scope, true, deadline).await
-    }
-
-    /// Waits until a request of `route` and `scope` may be sent: its turn in the bucket's
-    /// local queue (arrival order), then a slot from the store. `shared` is false for routes
-    /// whose bucket key must not leave the process (token routes): their buckets stay local.
-    ///
-    /// # Errors
-    /// [`Refused::NoSlot`] at once when the bucket (or, when counted, the global limit) cannot
-    /// give a slot before `deadline`; [`Refused::Banned`] when the store knows of a ban of
-    /// this instance's egress IP.
-    pub async fn acquire_route(
-        &self,
-        route: BucketKey,
-        scope: GlobalScope,
-        shared: bool,
-        deadline: Instant,
-    ) -> Result<Slot, Refused> {
         let started = Instant::now();
         let bucket = self.bucket(route);
         let turn = bucket.turn(deadline).await?;
-        let permit = self
-            .store
-            .take(&bucket, route, scope, shared, deadline)
-            .await?;
+        let permit = self.store.take(&bucket, route, scope, deadline).await?;
         drop(turn);
         Ok(Slot {
             permit,

@@ -66,8 +66,6 @@ pub struct RedisStore {
     shared: Arc<RedisShared>,
     /// The local limiter while Redis is degraded (a `1 / instances` share).
     fallback: MemoryStore,
-    /// Buckets that never leave the process (token routes).
-    local: MemoryStore,
     global_per_second: u16,
     /// `--discord-source-ip`: the egress address is known and fixed.
     fixed_egress: bool,
@@ -249,7 +247,6 @@ impl RedisStore {
         let store = Arc::new(Self {
             shared,
             fallback: MemoryStore::new(global_per_second),
-            local: MemoryStore::new(global_per_second),
             global_per_second,
             fixed_egress: source_ip.is_some(),
             sequence: AtomicU64::new(0),
@@ -593,18 +590,9 @@ impl LimitStore for RedisStore {
         bucket: &'a Arc<Bucket>,
         route: BucketKey,
         scope: GlobalScope,
-        shared: bool,
         deadline: Instant,
     ) -> BoxFuture<'a, Result<Permit, Refused>> {
         Box::pin(async move {
-            if !shared {
-                let store = if scope == GlobalScope::Exempt {
-                    &self.local
-                } else {
-                    &self.fallback
-                };
-                return store.take_local(bucket, scope, deadline).await;
-            }
             if self.shared.degraded() {
                 self.remember(route, bucket);
                 return self.take_fallback(bucket, scope, deadline).await;

@@ -51,14 +51,12 @@ pub struct Seen<'a> {
 pub trait LimitStore: Send + Sync + std::fmt::Debug {
     /// Takes a slot of `bucket` (requests of `route`) and, for a [`GlobalScope::Counted`]
     /// request, a place under the global limit, waiting as long as `deadline` allows. The
-    /// caller holds the bucket's [`Turn`](super::bucket::Turn). `shared` is false for routes
-    /// whose bucket stays local (webhook and interaction token routes).
+    /// caller holds the bucket's [`Turn`](super::bucket::Turn).
     fn take<'a>(
         &'a self,
         bucket: &'a Arc<Bucket>,
         route: BucketKey,
         scope: GlobalScope,
-        shared: bool,
         deadline: Instant,
     ) -> BoxFuture<'a, Result<Permit, Refused>>;
 
@@ -178,7 +176,6 @@ impl LimitStore for MemoryStore {
         bucket: &'a Arc<Bucket>,
         _route: BucketKey,
         scope: GlobalScope,
-        _shared: bool,
         deadline: Instant,
     ) -> BoxFuture<'a, Result<Permit, Refused>> {
         Box::pin(self.take_local(bucket, scope, deadline))

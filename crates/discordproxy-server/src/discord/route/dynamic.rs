@@ -16,7 +16,7 @@
 //!   `templates/…` codes are `{invite_code}` and `{template_code}`. Templates are interned up
 //!   to a cap ([`intern`]); beyond it a call's template is `OTHER` (one shared bucket).
 //! - Major parameter: the id of a path starting `channels/{channel_id}`, `guilds/{guild_id}`
-//!   or `webhooks/{webhook_id}` (with the token: a per-process keyed digest of id and token),
+//!   or `webhooks/{webhook_id}` (with the token: a digest of id and token, never the token),
 //!   and the interaction of `interactions/{interaction_id}/{interaction_token}` (Discord
 //!   treats interaction tokens as webhooks); 0 otherwise.
 //! - Token routes (`webhooks/{id}/…`, `interactions/{id}/…`) are secret: their path is never
@@ -27,8 +27,7 @@ pub mod intern;
 
 use crate::error::{Error, Result};
 use http::Method;
-use std::hash::{BuildHasher, Hash, Hasher, RandomState};
-use std::sync::LazyLock;
+use sha2::{Digest, Sha256};
 
 /// The longest path accepted (characters).
 pub const MAX_PATH_LEN: usize = 2048;
@@ -242,14 +241,19 @@ fn placeholder(resource: &str) -> &'static str {
     }
 }
 
-/// A per-process keyed digest of a webhook id and token: the major parameter of token
-/// routes (it never reveals the token).
+/// A digest of a webhook id and token, the same in every process (instances sharing Redis
+/// share the bucket): the major parameter of token routes. It never reveals the token: the
+/// first 8 bytes of a domain-separated SHA-256.
 pub(crate) fn token_major(id: &str, token: &str) -> u64 {
-    static KEYS: LazyLock<RandomState> = LazyLock::new(RandomState::new);
-    let mut hasher = KEYS.build_hasher();
-    id.hash(&mut hasher);
-    token.hash(&mut hasher);
-    hasher.finish()
+    let digest = Sha256::new()
+        .chain_update(b"discordproxy token route:")
+        .chain_update(id.as_bytes())
+        .chain_update(b"/")
+        .chain_update(token.as_bytes())
+        .finalize();
+    let mut major = [0; 8];
+    major.copy_from_slice(&digest[..8]);
+    u64::from_be_bytes(major)
 }
 
 /// A segment as Discord's router would read it, for keyword matching only: percent-decoded
@@ -572,6 +576,8 @@ mod tests {
         let b = route("POST", "/webhooks/1/tokenB");
         assert_eq!(a.major(), route("POST", "/webhooks/1/tokenA").major());
         assert_ne!(a.major(), b.major(), "each webhook token has its bucket");
+        // The same in every process (instances sharing Redis share the bucket): a fixed value.
+        assert_eq!(token_major("1", "tokenA"), 0x8a48_3a2b_4ad8_884c);
     }
 
     #[test]
