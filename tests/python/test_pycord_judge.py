@@ -85,12 +85,19 @@ class Recorder(discord.Client):
 
 
 @contextlib.asynccontextmanager
-async def logged_in():
-    """A started py-cord client that has seen `on_ready`; closed afterwards."""
+async def logged_in(emu: Emulator):
+    """A started py-cord client that has seen `on_ready`; closed afterwards.
+
+    Each test's client identifies anew: the emulator first forgets the previous test's
+    IDENTIFY, which would otherwise keep this one waiting out Discord's 5 s identify window
+    (INVALID_SESSION, then py-cord's retry)."""
+    await asyncio.to_thread(control, emu, "PATCH", "/_emulator/gateway/limits", {"reset": True})
     intents = discord.Intents.default()
     intents.guilds = True
     intents.messages = True
-    client = Recorder(intents=intents)
+    # py-cord waits this long after the last GUILD_CREATE before on_ready (default 2 s); the
+    # emulator sends the guild right after READY.
+    client = Recorder(intents=intents, guild_ready_timeout=0.5)
     task = asyncio.create_task(client.start(TOKEN))
     try:
         ready = asyncio.create_task(client.ready.wait())
@@ -124,7 +131,7 @@ def commands(emu: Emulator) -> list[int]:
 
 def test_on_ready_has_the_fixture_guild_and_its_channels(pycord_emulator):
     async def scenario():
-        async with logged_in() as client:
+        async with logged_in(pycord_emulator) as client:
             assert client.user is not None and client.user.bot
             guild = client.get_guild(GUILD_ID)
             assert guild is not None, [g.id for g in client.guilds]
@@ -148,7 +155,7 @@ def test_on_ready_has_the_fixture_guild_and_its_channels(pycord_emulator):
 
 def test_channel_send_and_dm_succeed_and_come_back_as_events(pycord_emulator):
     async def scenario():
-        async with logged_in() as client:
+        async with logged_in(pycord_emulator) as client:
             general = client.get_channel(GENERAL_ID)
             sent = await asyncio.wait_for(general.send("hello from py-cord"), STEP_TIMEOUT)
             assert sent.id and sent.channel.id == GENERAL_ID
@@ -168,7 +175,7 @@ def test_channel_send_and_dm_succeed_and_come_back_as_events(pycord_emulator):
 
 def test_message_from_another_http_client_arrives_as_on_message(pycord_emulator):
     async def scenario():
-        async with logged_in() as client:
+        async with logged_in(pycord_emulator) as client:
             created = await asyncio.to_thread(
                 control,
                 pycord_emulator,
@@ -185,7 +192,7 @@ def test_message_from_another_http_client_arrives_as_on_message(pycord_emulator)
 
 def test_forced_reconnect_resumes_and_messages_still_arrive(pycord_emulator):
     async def scenario():
-        async with logged_in() as client:
+        async with logged_in(pycord_emulator) as client:
             session_id = client.ws.session_id
             before = commands(pycord_emulator)
             answer = await asyncio.to_thread(
