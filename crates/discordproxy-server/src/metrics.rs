@@ -151,6 +151,10 @@ pub struct Metrics {
     /// `discordproxy_redis_events_dropped_total`: gateway events of this instance's shards
     /// dropped because Redis could not take them for longer than `--event-buffer` events.
     pub redis_events_dropped: Counter,
+    /// `discordproxy_redis_events_deduplicated_total`: gateway events of this instance's
+    /// shards not appended to the shared stream because their session had appended them
+    /// already (Discord's replay after a shard moved to this instance by RESUME).
+    pub redis_events_deduplicated: Counter,
     /// `discordproxy_deployment_shards{instance}`: shards each live instance holds (leases).
     pub deployment_shards: Family<InstanceLabel, Gauge>,
 }
@@ -185,6 +189,7 @@ impl Default for Metrics {
             redis_round_trip: Histogram::new(exponential_buckets(0.000_05, 2.0, 14)),
             redis_instances: Gauge::default(),
             redis_events_dropped: Counter::default(),
+            redis_events_deduplicated: Counter::default(),
             deployment_shards: Family::default(),
             registry: Registry::default(),
         };
@@ -287,6 +292,12 @@ impl Default for Metrics {
             "redis_events_dropped",
             "gateway events of this instance's shards dropped while Redis could not take them",
             metrics.redis_events_dropped.clone(),
+        );
+        registry.register(
+            "redis_events_deduplicated",
+            "gateway events of this instance's shards not appended again: their session had \
+             appended them before the shard moved here (Discord's replay on RESUME)",
+            metrics.redis_events_deduplicated.clone(),
         );
         registry.register(
             "deployment_shards",

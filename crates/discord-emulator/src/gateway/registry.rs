@@ -87,6 +87,10 @@ pub struct SessionInfo {
     pub seq: u64,
     /// How many times the session was resumed.
     pub resumes: u64,
+    /// The `seq` of the last RESUME (the last sequence number the client said it had: the
+    /// dispatches after it were replayed); `None` (`null`) until the session is resumed.
+    #[serde(default)]
+    pub resumed_from: Option<u64>,
     /// The transport compression of its last connection: `zlib-stream`, `zstd-stream`, or
     /// `None` (serialized as `null`) for plain JSON text frames.
     pub compress: Option<String>,
@@ -129,6 +133,7 @@ struct Session {
     /// When the last connection went away (for expiry).
     disconnected_at: Option<Instant>,
     resumes: u64,
+    resumed_from: Option<u64>,
     identified_at: String,
     /// The last connection's compression.
     compress: Option<&'static str>,
@@ -314,6 +319,7 @@ impl Registry {
             connection: Some(connection),
             disconnected_at: None,
             resumes: 0,
+            resumed_from: None,
             identified_at: format_timestamp(OffsetDateTime::now_utc()),
             presence: None,
         };
@@ -357,6 +363,7 @@ impl Registry {
         session.connection = Some(connection);
         session.disconnected_at = None;
         session.resumes += 1;
+        session.resumed_from = Some(seq);
         session.dispatch("RESUMED", &payload::resumed());
         ResumeOutcome::Resumed { replay }
     }
@@ -514,6 +521,7 @@ impl Registry {
                     connected: session.connection.is_some(),
                     seq: session.seq,
                     resumes: session.resumes,
+                    resumed_from: session.resumed_from,
                     compress: session
                         .connection
                         .as_ref()
@@ -579,6 +587,7 @@ mod tests {
         assert_eq!(resumed["t"], json!("RESUMED"));
         assert_eq!(resumed["s"], json!(4));
         assert_eq!(registry.sessions()[0].resumes, 1);
+        assert_eq!(registry.sessions()[0].resumed_from, Some(1));
         // Newer than the session: invalid, and the session is gone.
         let (conn, _rx) = connection(3);
         assert!(matches!(

@@ -3,7 +3,13 @@
 //! any instance carries the events of every shard, with the same positions everywhere.
 //!
 //! - **Keys** (`dp:{H}:` namespace): `events` (the stream, `MAXLEN ~ --event-buffer`),
-//!   `events:position` (the last position given) and `events:epoch` (the stream's epoch).
+//!   `events:position` (the last position given), `events:epoch` (the stream's epoch) and
+//!   `events:last` (each shard's last appended session id and sequence number).
+//! - **No duplicates after a takeover**: a shard that moved to another instance resumes from
+//!   the session saved in Redis, which may be a little older than the last event the dead
+//!   instance appended; Discord replays the events after it. The script drops an event whose
+//!   session is the shard's last and whose sequence number is not above the last appended
+//!   (counted in `discordproxy_redis_events_deduplicated_total`).
 //! - **Positions**: one script appends a batch and gives each event the next position `n` of
 //!   the deployment, as the entry id `n-0`; the position is the `StreamEvents` cursor on every
 //!   instance. One publisher task per instance sends its shards' events in the order they
@@ -44,24 +50,50 @@ const RETRY: Duration = Duration::from_millis(250);
 /// have connections of their own, so they never hold up the REST limiter's calls.
 const CALL_TIMEOUT: Duration = Duration::from_secs(5);
 
-/// Finds or makes the epoch, then appends `ARGV[4..]` as entries `n-0` with the instance id.
-/// KEYS: stream, position counter, epoch. ARGV: max length, a proposed epoch, instance id,
-/// encoded events. Returns `{epoch, first position (0: none appended)}`.
+/// Finds or makes the epoch, then appends the events of `ARGV[4..]` as entries `n-0` with the
+/// instance id, except those a shard's session already appended (a replay after a takeover).
+/// KEYS: stream, position counter, epoch, last (hash: `SHARD:s` session id, `SHARD:q`
+/// sequence). ARGV: max length, a proposed epoch, instance id, then per event its shard id,
+/// session id (empty: not known), sequence number and encoding. Returns `{epoch, first
+/// position (0: none appended), events dropped as duplicates}`.
 const APPEND: &str = r"
 local epoch = redis.call('GET', KEYS[3])
 if not epoch then
   epoch = ARGV[2]
-  redis.call('DEL', KEYS[1], KEYS[2])
+  redis.call('DEL', KEYS[1], KEYS[2], KEYS[4])
   redis.call('SET', KEYS[3], epoch)
 end
 local first = 0
-for i = 4, #ARGV do
-  local n = redis.call('INCR', KEYS[2])
-  if first == 0 then first = n end
-  redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], n .. '-0', 'e', ARGV[i], 'i', ARGV[3])
+local duplicates = 0
+for i = 4, #ARGV, 4 do
+  local shard, session, seq = ARGV[i], ARGV[i + 1], tonumber(ARGV[i + 2])
+  local fresh = true
+  if session ~= '' and seq > 0 then
+    local known = redis.call('HMGET', KEYS[4], shard .. ':s', shard .. ':q')
+    if known[1] == session and tonumber(known[2]) >= seq then
+      fresh = false
+    else
+      redis.call('HSET', KEYS[4], shard .. ':s', session, shard .. ':q', seq)
+    end
+  end
+  if fresh then
+    local n = redis.call('INCR', KEYS[2])
+    if first == 0 then first = n end
+    redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], n .. '-0', 'e', ARGV[i + 3], 'i', ARGV[3])
+  else
+    duplicates = duplicates + 1
+  end
 end
-return {epoch, first}
+return {epoch, first, duplicates}
 ";
+
+/// A dispatch of this instance's shards waiting to be appended.
+#[derive(Debug)]
+struct Pending {
+    event: GatewayEvent,
+    /// The shard's session id when the event came (empty: not known).
+    session: String,
+}
 
 /// Applies an event another instance's shard received to this instance's cache (its own
 /// were applied when received).
@@ -89,7 +121,7 @@ pub struct SharedEvents {
     bus: EventBus,
     script: redis::Script,
     /// Events of this instance's shards not yet appended.
-    queue: Mutex<VecDeque<GatewayEvent>>,
+    queue: Mutex<VecDeque<Pending>>,
     wake: Notify,
 }
 
@@ -116,12 +148,13 @@ impl SharedEvents {
         events
     }
 
-    fn queue(&self) -> std::sync::MutexGuard<'_, VecDeque<GatewayEvent>> {
+    fn queue(&self) -> std::sync::MutexGuard<'_, VecDeque<Pending>> {
         self.queue.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// Queues a dispatch of this instance's shards for the stream (never waits).
-    pub fn push(&self, event: GatewayEvent) {
+    /// Queues a dispatch of this instance's shards, received on session `session` (empty:
+    /// not known), for the stream (never waits).
+    pub fn push(&self, event: GatewayEvent, session: &str) {
         let mut queue = self.queue();
         if queue.len() >= self.bus.capacity() {
             queue.pop_front();
@@ -132,7 +165,10 @@ impl SharedEvents {
                  gateway event was dropped"
             );
         }
-        queue.push_back(event);
+        queue.push_back(Pending {
+            event,
+            session: session.to_owned(),
+        });
         drop(queue);
         self.wake.notify_one();
     }
@@ -142,31 +178,37 @@ impl SharedEvents {
         self.shared.instance()
     }
 
-    fn keys(&self) -> [String; 3] {
+    fn keys(&self) -> [String; 4] {
         [
             self.shared.key("events"),
             self.shared.key("events:position"),
             self.shared.key("events:epoch"),
+            self.shared.key("events:last"),
         ]
     }
 
-    /// Runs the append script for `events` (possibly none) on `connection`: the epoch and the
-    /// first position.
+    /// Runs the append script for `events` (possibly none) on `connection`: the epoch, the
+    /// first position and how many were dropped as duplicates.
     async fn append(
         &self,
         connection: &mut MultiplexedConnection,
-        events: &[Vec<u8>],
-    ) -> Result<(String, u64), String> {
-        let [stream, position, epoch] = self.keys();
+        events: &[Pending],
+    ) -> Result<(String, u64, u64), String> {
+        let [stream, position, epoch, last] = self.keys();
         let mut invocation = self.script.key(stream);
         invocation
             .key(position)
             .key(epoch)
+            .key(last)
             .arg(self.bus.capacity())
             .arg(crate::events::new_epoch())
             .arg(self.shared.instance());
-        for event in events {
-            invocation.arg(event.as_slice());
+        for pending in events {
+            invocation
+                .arg(pending.event.shard_id)
+                .arg(&pending.session)
+                .arg(pending.event.sequence)
+                .arg(pending.event.encode_to_vec());
         }
         let started = std::time::Instant::now();
         match tokio::time::timeout(CALL_TIMEOUT, invocation.invoke_async(connection)).await {
@@ -183,7 +225,7 @@ impl SharedEvents {
     }
 
     /// Puts `batch` back in front, in order; the bound still holds (the oldest are dropped).
-    fn requeue(&self, batch: Vec<GatewayEvent>) {
+    fn requeue(&self, batch: Vec<Pending>) {
         let mut queue = self.queue();
         for event in batch.into_iter().rev() {
             queue.push_front(event);
@@ -197,7 +239,7 @@ impl SharedEvents {
     async fn publish_loop(self: Arc<Self>) {
         let mut connection: Option<MultiplexedConnection> = None;
         loop {
-            let batch: Vec<GatewayEvent> = {
+            let batch: Vec<Pending> = {
                 let mut queue = self.queue();
                 let n = queue.len().min(BATCH);
                 queue.drain(..n).collect()
@@ -206,17 +248,27 @@ impl SharedEvents {
                 self.wake.notified().await;
                 continue;
             }
-            let encoded: Vec<Vec<u8>> = batch.iter().map(GatewayEvent::encode_to_vec).collect();
             if connection.is_none() {
                 connection = self.shared.dedicated(CALL_TIMEOUT).await.ok();
             }
             let appended = match connection.as_mut() {
-                Some(connection) => self.append(connection, &encoded).await,
+                Some(connection) => self.append(connection, &batch).await,
                 None => Err("Redis cannot be reached".to_owned()),
             };
             match appended {
                 // A new epoch is the reader's to start (it also restarts its cursor).
-                Ok(_) => {}
+                Ok((_, _, duplicates)) => {
+                    if duplicates > 0 {
+                        tracing::debug!(
+                            duplicates,
+                            "gateway events replayed by a resumed session were appended before"
+                        );
+                        self.shared
+                            .metrics()
+                            .redis_events_deduplicated
+                            .inc_by(duplicates);
+                    }
+                }
                 Err(reason) => {
                     tracing::debug!(reason, "could not append gateway events to Redis");
                     connection = None;
@@ -256,8 +308,8 @@ impl SharedEvents {
         cursor: &mut ReadCursor,
         cache: &GuildCache,
     ) -> redis::RedisResult<()> {
-        let [stream, _, epoch_key] = self.keys();
-        let (epoch, _) = self
+        let [stream, _, epoch_key, _] = self.keys();
+        let (epoch, _, _) = self
             .append(connection, &[])
             .await
             .map_err(|reason| redis::RedisError::from((redis::ErrorKind::Io, "append", reason)))?;

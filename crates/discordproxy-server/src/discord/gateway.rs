@@ -240,10 +240,11 @@ pub struct Sinks {
 }
 
 impl Sinks {
-    /// Publishes a dispatch: to the shared stream with Redis, else to the local bus.
-    fn publish(&self, event: discordproxy_proto::GatewayEvent) {
+    /// Publishes a dispatch of session `session`: to the shared stream with Redis, else to
+    /// the local bus.
+    fn publish(&self, event: discordproxy_proto::GatewayEvent, session: Option<&str>) {
         match &self.shared {
-            Some(shared) => shared.push(event),
+            Some(shared) => shared.push(event, session.unwrap_or_default()),
             None => {
                 self.bus.publish(event);
             }
@@ -659,7 +660,8 @@ async fn run_shard(mut shard: Shard<IdentifyQueue>, links: ShardLinks) -> Option
                 }
             }
             Ok(Message::Text(json)) => {
-                if handle_text(id, &json, &sinks, &board, &mut had_session) {
+                let session_id = shard.session().map(twilight_gateway::Session::id);
+                if handle_text(id, &json, session_id, &sinks, &board, &mut had_session) {
                     commands.restore_presence(id);
                 }
             }
@@ -716,10 +718,11 @@ fn note_session(
     new_id
 }
 
-/// Handles one text frame; `true` when it was READY (a new session).
+/// Handles one text frame of session `session`; `true` when it was READY (a new session).
 fn handle_text(
     id: u32,
     json: &str,
+    session: Option<&str>,
     sinks: &Sinks,
     board: &ShardBoard,
     had_session: &mut bool,
@@ -755,7 +758,7 @@ fn handle_text(
         sinks.cache.update(&twilight_gateway::Event::from(event));
     }
     if let Some(event) = convert::event::from_frame(&frame, id, now()) {
-        sinks.publish(event);
+        sinks.publish(event, session);
     }
     name == Some("READY")
 }
