@@ -85,6 +85,7 @@ pub fn init(settings: &LogSettings) -> std::io::Result<WorkerGuard> {
     let (file_writer, guard) = tracing_appender::non_blocking(writer);
     let console = tracing_subscriber::fmt::layer()
         .with_writer(std::io::stdout)
+        .with_ansi(colours(&std::io::stdout()))
         .with_target(false)
         .without_time()
         .with_filter(targets(settings.console_level.filter()));
@@ -98,6 +99,12 @@ pub fn init(settings: &LogSettings) -> std::io::Result<WorkerGuard> {
         .with(file)
         .init();
     Ok(guard)
+}
+
+/// Whether a console log on `stream` gets ANSI colours: only on a terminal, and not when
+/// `NO_COLOR` is set (<https://no-color.org>). Pipes, files and journald get plain text.
+fn colours(stream: &impl std::io::IsTerminal) -> bool {
+    stream.is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|value| value.is_empty())
 }
 
 /// The file layer's span field formatter: `DefaultFields` under a type of its own. A span's

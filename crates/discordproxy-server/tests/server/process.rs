@@ -64,6 +64,12 @@ async fn invalid_token_exits_1_within_5_s_and_never_logs_the_token() {
     let stdout = String::from_utf8_lossy(&output.stdout);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(log.contains("invalid Discord bot token"), "{log}");
+    // The console log goes to a pipe here, not a terminal: plain text, no colour codes.
+    assert!(stdout.contains("invalid Discord bot token"), "{stdout}");
+    assert!(
+        !stdout.contains('\u{1b}'),
+        "ANSI colour codes in a pipe: {stdout:?}"
+    );
     for text in [&log, &stdout.to_string(), &stderr.to_string()] {
         assert!(!text.contains(secret), "token leaked: {text}");
         assert!(
