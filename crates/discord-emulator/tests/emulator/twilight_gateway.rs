@@ -2,7 +2,8 @@
 //! transport compression, so every payload here went through `compress=zstd-stream`) logs in,
 //! receives READY, GUILD_CREATE and MESSAGE_CREATE as twilight-model events, and survives a
 //! dropped connection, RECONNECT and INVALID_SESSION by resuming or re-identifying as Discord
-//! expects, without losing or repeating an event.
+//! expects, without losing or repeating an event; its REQUEST_GUILD_MEMBERS (op 8) gets
+//! GUILD_MEMBERS_CHUNK events that twilight-model parses.
 
 use std::collections::HashSet;
 use std::time::Duration;
@@ -409,4 +410,66 @@ async fn shards_split_the_guilds() {
     assert_eq!(sessions.len(), 2);
     let shards: HashSet<[u64; 2]> = sessions.iter().map(|s| s.shard).collect();
     assert_eq!(shards, HashSet::from([[0, 2], [1, 2]]));
+}
+
+#[tokio::test]
+async fn twilight_requests_guild_members_and_parses_the_chunks() {
+    use twilight_model::gateway::payload::outgoing::RequestGuildMembers;
+    let emulator = start().await;
+    let mut shard = shard(&emulator, Intents::GUILDS | Intents::GUILD_MEMBERS);
+    assert!(matches!(next_event(&mut shard).await, Event::Ready(_)));
+    assert!(matches!(
+        next_event(&mut shard).await,
+        Event::GuildCreate(_)
+    ));
+
+    // Every member (query "", limit 0), with a nonce.
+    shard.command(
+        &RequestGuildMembers::builder(Id::new(GUILD))
+            .nonce("all")
+            .query("", Some(0)),
+    );
+    let Event::MemberChunk(chunk) = next_event(&mut shard).await else {
+        panic!("GUILD_MEMBERS_CHUNK");
+    };
+    assert_eq!(chunk.guild_id, Id::new(GUILD));
+    assert_eq!((chunk.chunk_index, chunk.chunk_count), (0, 1));
+    assert_eq!(chunk.nonce.as_deref(), Some("all"));
+    let mut ids: Vec<String> = chunk
+        .members
+        .iter()
+        .map(|m| m.user.id.to_string())
+        .collect();
+    ids.sort();
+    assert_eq!(
+        ids,
+        [
+            "100000000000000001",
+            "200000000000000001",
+            "200000000000000003"
+        ]
+    );
+    assert!(chunk.not_found.is_empty());
+    assert!(
+        chunk
+            .members
+            .iter()
+            .all(|member| member.joined_at.is_some())
+    );
+
+    // By user id: a member and a user who is not one (not_found).
+    let stranger = 200_000_000_000_000_999;
+    shard.command(
+        &RequestGuildMembers::builder(Id::new(GUILD))
+            .nonce("ids")
+            .user_ids(vec![Id::new(200_000_000_000_000_001), Id::new(stranger)])
+            .unwrap(),
+    );
+    let Event::MemberChunk(chunk) = next_event(&mut shard).await else {
+        panic!("GUILD_MEMBERS_CHUNK");
+    };
+    assert_eq!(chunk.nonce.as_deref(), Some("ids"));
+    assert_eq!(chunk.members.len(), 1);
+    assert_eq!(chunk.members[0].user.id.to_string(), ALICE);
+    assert_eq!(chunk.not_found, vec![Id::new(stranger)]);
 }
