@@ -7,11 +7,14 @@
 //!   shard it names if it runs it, or on all its shards for `null` (presence). Its own
 //!   messages are skipped: the sender applied them already.
 //! - The last presence is also kept in `gateway:presence`, so an instance that starts later
-//!   (or a shard that moves to it) sends it after READY like its own.
+//!   (or a shard that moves to it) sends it after READY like its own, and an instance whose
+//!   subscription was cut catches up when it subscribes again.
 //! - The answer to op 8, GUILD_MEMBERS_CHUNK, comes back through the shared event stream
 //!   ([`crate::discord::event_stream`]) to the instance whose client asked.
 //! - Redis unreachable: forwarding fails (`UNAVAILABLE`); the subscriber reconnects every
-//!   250 ms (messages published meanwhile are not delivered: pub/sub keeps nothing).
+//!   250 ms. Pub/sub keeps nothing: a presence published meanwhile comes from
+//!   `gateway:presence` after the new subscription; an op 8 published meanwhile is lost, and
+//!   its caller's deadline ends the call.
 
 use crate::discord::{gateway::GatewayCommands, redis::RedisShared, shard_lease::Keys};
 use futures_util::StreamExt;
@@ -92,17 +95,24 @@ impl SharedCommands {
         self.forward(None, frame).await
     }
 
-    async fn subscribe_loop(self: Arc<Self>, gateway: Arc<GatewayCommands>) {
+    /// Applies the deployment's presence kept in Redis when this instance's differs: it was
+    /// set while this instance was not subscribed (before it started, or while its
+    /// subscription was cut).
+    async fn catch_up_presence(&self, gateway: &GatewayCommands) {
         let mut get = redis::cmd("GET");
         get.arg(self.presence_key());
         if let Some(Some(frame)) = self
             .shared
             .command::<Option<String>>("load presence", get)
             .await
-            && gateway.presence().is_none()
+            && gateway.presence().as_deref() != Some(frame.as_str())
         {
-            gateway.update_presence(frame);
+            let shards = gateway.update_presence(frame);
+            tracing::info!(shards, "presence set while not subscribed applied");
         }
+    }
+
+    async fn subscribe_loop(self: Arc<Self>, gateway: Arc<GatewayCommands>) {
         loop {
             let pubsub = match self.shared.pubsub().await {
                 Ok(mut pubsub) => match pubsub.subscribe(self.channel()).await {
@@ -117,6 +127,8 @@ impl SharedCommands {
                     continue;
                 }
             };
+            // Subscribed: what was published before is not coming; the presence is kept.
+            self.catch_up_presence(&gateway).await;
             let mut messages = pubsub.into_on_message();
             while let Some(message) = messages.next().await {
                 let Ok(payload) = message.get_payload::<String>() else {

@@ -294,10 +294,10 @@ async fn events_of_every_shard_reach_any_instance_and_resume_on_another_from_the
         chunks.message().await.unwrap().is_none(),
         "one chunk in all"
     );
-    let mut client = DiscordApiClient::connect(format!("http://127.0.0.1:{}", instances[a].port))
+    let mut client_a = DiscordApiClient::connect(format!("http://127.0.0.1:{}", instances[a].port))
         .await
         .unwrap();
-    let presence = client
+    let presence = client_a
         .update_presence(UpdatePresenceRequest {
             status: "idle".into(),
             ..Default::default()
@@ -316,6 +316,44 @@ async fn events_of_every_shard_reach_any_instance_and_resume_on_another_from_the
                     .is_some_and(|p| p["status"] == "idle")
             })
     })
+    .await;
+
+    // Pub/sub keeps nothing: with every instance's subscription cut (CLIENT KILL), a
+    // presence set on A reaches the others' shards anyway, from `gateway:presence` when
+    // they subscribe again.
+    let client = redis::Client::open(redis.url.as_str()).unwrap();
+    let mut connection = client.get_multiplexed_async_connection().await.unwrap();
+    let killed: u64 = redis::cmd("CLIENT")
+        .arg("KILL")
+        .arg("TYPE")
+        .arg("pubsub")
+        .query_async(&mut connection)
+        .await
+        .unwrap();
+    assert!(killed >= 2, "{killed} subscriptions cut");
+    let presence = client_a
+        .update_presence(UpdatePresenceRequest {
+            status: "dnd".into(),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(presence.shards, 2);
+    wait_until(
+        Duration::from_secs(10),
+        "both shards dnd after the subscriptions were cut",
+        || async {
+            let by_shard = connected(&emulator);
+            by_shard.len() == 2
+                && by_shard.values().all(|sessions| {
+                    sessions[0]
+                        .presence
+                        .as_ref()
+                        .is_some_and(|p| p["status"] == "dnd")
+                })
+        },
+    )
     .await;
 
     // B dies just after 3 more of shard 1's events reached C: the session B saved in Redis
