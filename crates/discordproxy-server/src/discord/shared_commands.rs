@@ -1,11 +1,15 @@
 //! Gateway commands across the deployment: `RequestGuildMembers` (op 8) on an instance that
-//! does not run the guild's shard, and `UpdatePresence` (op 3) for every shard, go through the
-//! Redis channel `gateway:commands` to the instances that run the shards.
+//! does not run the guild's shard goes through the Redis channel `gateway:commands:INSTANCE`
+//! of the instance holding the shard's lease, and `UpdatePresence` (op 3) for every shard
+//! through `gateway:commands` to all instances.
 //!
 //! - A message is JSON `{"origin": instance, "shard": id or null, "frame": op payload}`; every
-//!   instance with a gateway subscribes (a connection of its own) and sends the frame on the
-//!   shard it names if it runs it, or on all its shards for `null` (presence). Its own
-//!   messages are skipped: the sender applied them already.
+//!   instance with a gateway subscribes to both channels (a connection of its own) and sends
+//!   the frame on the shard it names if it runs it, or on all its shards for `null`
+//!   (presence). Its own messages are skipped: the sender applied them already.
+//! - An op 8 that no subscriber received (`PUBLISH` answered 0: the holder's subscription is
+//!   down, e.g. reconnecting) is published again every 250 ms, for up to 2 s within the
+//!   call's deadline, to the shard's holder of the moment.
 //! - The last presence is also kept in `gateway:presence`, so an instance that starts later
 //!   (or a shard that moves to it) sends it after READY like its own, and an instance whose
 //!   subscription was cut catches up when it subscribes again.
@@ -13,8 +17,7 @@
 //!   ([`crate::discord::event_stream`]) to the instance whose client asked.
 //! - Redis unreachable: forwarding fails (`UNAVAILABLE`); the subscriber reconnects every
 //!   250 ms. Pub/sub keeps nothing: a presence published meanwhile comes from
-//!   `gateway:presence` after the new subscription; an op 8 published meanwhile is lost, and
-//!   its caller's deadline ends the call.
+//!   `gateway:presence` after the new subscription; an op 8 is published again (above).
 
 use crate::discord::{gateway::GatewayCommands, redis::RedisShared, shard_lease::Keys};
 use futures_util::StreamExt;
@@ -50,6 +53,11 @@ impl SharedCommands {
         self.shared.key("gateway:commands")
     }
 
+    /// The channel of instance `instance`'s own commands.
+    fn instance_channel(&self, instance: &str) -> String {
+        self.shared.key(&format!("gateway:commands:{instance}"))
+    }
+
     fn presence_key(&self) -> String {
         self.shared.key("gateway:presence")
     }
@@ -63,12 +71,24 @@ impl SharedCommands {
         lease.and_then(|lease| lease.split_once('/').map(|(holder, _)| holder.to_owned()))
     }
 
-    /// Publishes `frame` for shard `shard` (`None`: every shard); how many instances
-    /// received it.
+    /// Publishes `frame` for shard `shard` to instance `holder`; how many subscribers
+    /// received it (0: the holder is not subscribed now).
     ///
     /// # Errors
     /// When Redis is degraded or does not answer.
-    pub async fn forward(&self, shard: Option<u32>, frame: &str) -> Result<u32, String> {
+    pub async fn forward_to(&self, holder: &str, shard: u32, frame: &str) -> Result<u32, String> {
+        self.publish(self.instance_channel(holder), Some(shard), frame)
+            .await
+    }
+
+    /// Publishes `frame` for shard `shard` (`None`: every shard) on `channel`; how many
+    /// instances received it.
+    async fn publish(
+        &self,
+        channel: String,
+        shard: Option<u32>,
+        frame: &str,
+    ) -> Result<u32, String> {
         let message = Forwarded {
             origin: self.shared.instance().to_owned(),
             shard,
@@ -76,7 +96,7 @@ impl SharedCommands {
         };
         let mut publish = redis::cmd("PUBLISH");
         publish
-            .arg(self.channel())
+            .arg(channel)
             .arg(serde_json::to_string(&message).unwrap_or_default());
         self.shared
             .command("forward gateway command", publish)
@@ -92,7 +112,7 @@ impl SharedCommands {
         let mut set = redis::cmd("SET");
         set.arg(self.presence_key()).arg(frame);
         let _: Option<redis::Value> = self.shared.command("store presence", set).await;
-        self.forward(None, frame).await
+        self.publish(self.channel(), None, frame).await
     }
 
     /// Applies the deployment's presence kept in Redis when this instance's differs: it was
@@ -115,7 +135,13 @@ impl SharedCommands {
     async fn subscribe_loop(self: Arc<Self>, gateway: Arc<GatewayCommands>) {
         loop {
             let pubsub = match self.shared.pubsub().await {
-                Ok(mut pubsub) => match pubsub.subscribe(self.channel()).await {
+                Ok(mut pubsub) => match pubsub
+                    .subscribe(vec![
+                        self.channel(),
+                        self.instance_channel(self.shared.instance()),
+                    ])
+                    .await
+                {
                     Ok(()) => pubsub,
                     Err(_) => {
                         tokio::time::sleep(RETRY).await;

@@ -320,9 +320,12 @@ async fn events_of_every_shard_reach_any_instance_and_resume_on_another_from_the
 
     // Pub/sub keeps nothing: with every instance's subscription cut (CLIENT KILL), a
     // presence set on A reaches the others' shards anyway, from `gateway:presence` when
-    // they subscribe again.
-    let client = redis::Client::open(redis.url.as_str()).unwrap();
-    let mut connection = client.get_multiplexed_async_connection().await.unwrap();
+    // they subscribe again, and an op 8 reaches the guild's shard.
+    let mut connection = redis::Client::open(redis.url.as_str())
+        .unwrap()
+        .get_multiplexed_async_connection()
+        .await
+        .unwrap();
     let killed: u64 = redis::cmd("CLIENT")
         .arg("KILL")
         .arg("TYPE")
@@ -331,15 +334,29 @@ async fn events_of_every_shard_reach_any_instance_and_resume_on_another_from_the
         .await
         .unwrap();
     assert!(killed >= 2, "{killed} subscriptions cut");
-    let presence = client_a
-        .update_presence(UpdatePresenceRequest {
+    // At once, before they subscribe again: a presence, and an op 8 for the guild's shard
+    // (published again until its holder listens).
+    let (presence, chunks) = tokio::join!(
+        client_a.update_presence(UpdatePresenceRequest {
             status: "dnd".into(),
             ..Default::default()
+        }),
+        client.request_guild_members(RequestGuildMembersRequest {
+            guild_id: GUILD,
+            query: Some(String::new()),
+            ..Default::default()
         })
-        .await
-        .unwrap()
-        .into_inner();
-    assert_eq!(presence.shards, 2);
+    );
+    assert_eq!(presence.unwrap().into_inner().shards, 2);
+    let chunk = tokio::time::timeout(
+        Duration::from_secs(10),
+        chunks.unwrap().into_inner().message(),
+    )
+    .await
+    .expect("a chunk within 10 s")
+    .expect("a chunk after the subscriptions were cut")
+    .expect("one chunk");
+    assert_eq!(chunk.guild_id, GUILD);
     wait_until(
         Duration::from_secs(10),
         "both shards dnd after the subscriptions were cut",
@@ -356,18 +373,40 @@ async fn events_of_every_shard_reach_any_instance_and_resume_on_another_from_the
     )
     .await;
 
-    // B dies just after 3 more of shard 1's events reached C: the session B saved in Redis
-    // (every renew period) is most likely older than them, so Discord replays them to the
-    // next holder with the 5 dispatched meanwhile. C's subscriber gets the 5, in order, and
-    // nothing twice.
-    for n in 40..43 {
+    // B dies just after more of shard 1's events reached C than the session B saved in
+    // Redis (every renew period) knows of, so Discord replays them to the next holder with
+    // the 5 dispatched meanwhile. C's subscriber gets the 5, in order, and nothing twice.
+    let saved_key: String = redis::cmd("KEYS")
+        .arg("*:gateway:shards:2:1:session")
+        .query_async::<Vec<String>>(&mut connection)
+        .await
+        .unwrap()
+        .pop()
+        .expect("shard 1's saved session");
+    let mut n = 40;
+    let (seq_at_kill, saved_at_kill) = loop {
         dispatch(&emulator, &sessions[&1], n);
-    }
-    for _ in 40..43 {
-        let (n, _, _) = next(&mut on_c).await;
+        let (got, _, _) = next(&mut on_c).await;
+        assert_eq!(got, n);
         assert!(received.insert(n), "event {n} came twice");
-    }
-    let seq_at_kill = connected(&emulator)[&1][0].seq;
+        n += 1;
+        let saved: String = redis::cmd("GET")
+            .arg(&saved_key)
+            .query_async(&mut connection)
+            .await
+            .unwrap();
+        let saved = serde_json::from_str::<serde_json::Value>(&saved).unwrap()["sequence"]
+            .as_u64()
+            .unwrap();
+        let seq = connected(&emulator)[&1][0].seq;
+        if saved < seq || n == 60 {
+            break (seq, saved);
+        }
+    };
+    assert!(
+        saved_at_kill < seq_at_kill,
+        "the saved session was never behind"
+    );
     let killed = std::time::Instant::now();
     instances.remove(b).kill();
     for n in 35..40 {
@@ -395,7 +434,8 @@ async fn events_of_every_shard_reach_any_instance_and_resume_on_another_from_the
     let resumed_from = resumed.resumed_from.expect("a RESUME");
     eprintln!(
         "shard 1's events dispatched after SIGKILL of its instance reached the subscriber {:.2} \
-         s later; the RESUME replayed {} dispatches, none of them twice",
+         s later; the RESUME replayed {} dispatches (saved session {saved_at_kill}, at the kill \
+         {seq_at_kill}), none of them twice",
         killed.elapsed().as_secs_f64(),
         seq_at_kill.saturating_sub(resumed_from)
     );

@@ -316,6 +316,11 @@ fn start(
     Ok(Box::pin(stream))
 }
 
+/// How often an op 8 is published again while the shard's holder is not subscribed.
+const FORWARD_RETRY: Duration = Duration::from_millis(250);
+/// How long an op 8 waits at most for the shard's holder to subscribe (again).
+const FORWARD_PATIENCE: Duration = Duration::from_secs(2);
+
 /// Op 8 for a shard another instance runs, sent through Redis when the stream is first polled.
 struct Forward {
     commands: Arc<crate::discord::shared_commands::SharedCommands>,
@@ -325,31 +330,43 @@ struct Forward {
 }
 
 impl Forward {
-    /// Publishes the frame to the instance holding the shard's lease.
-    async fn send(self, guild_id: u64) -> Result<()> {
+    /// Publishes the frame to the instance holding the shard's lease; when that instance is
+    /// not subscribed right now (reconnecting), again every [`FORWARD_RETRY`] for up to
+    /// [`FORWARD_PATIENCE`] before `deadline`, to the holder of the moment.
+    async fn send(self, guild_id: u64, deadline: Instant) -> Result<()> {
         let shard = self.shard;
-        let Some(holder) = self.commands.holder(shard, self.total).await else {
-            return Err(Error::GatewayUnavailable(format!(
-                "shard {shard} (the shard of guild {guild_id}) is held by no instance now (or Redis is unreachable); retry when it is (GetGatewayStatus)"
-            )));
-        };
-        match self.commands.forward(Some(shard), &self.frame).await {
-            Ok(receivers) if receivers > 0 => {
-                tracing::info!(
-                    rpc = METHOD,
-                    guild = guild_id,
-                    shard,
-                    holder,
-                    "op 8 forwarded through Redis"
-                );
-                Ok(())
+        let give_up = deadline.min(Instant::now() + FORWARD_PATIENCE);
+        loop {
+            let Some(holder) = self.commands.holder(shard, self.total).await else {
+                return Err(Error::GatewayUnavailable(format!(
+                    "shard {shard} (the shard of guild {guild_id}) is held by no instance now (or Redis is unreachable); retry when it is (GetGatewayStatus)"
+                )));
+            };
+            match self.commands.forward_to(&holder, shard, &self.frame).await {
+                Ok(receivers) if receivers > 0 => {
+                    tracing::info!(
+                        rpc = METHOD,
+                        guild = guild_id,
+                        shard,
+                        holder,
+                        "op 8 forwarded through Redis"
+                    );
+                    return Ok(());
+                }
+                Ok(_) if Instant::now() + FORWARD_RETRY < give_up => {
+                    tokio::time::sleep(FORWARD_RETRY).await;
+                }
+                Ok(_) => {
+                    return Err(Error::GatewayUnavailable(format!(
+                        "instance {holder}, which runs shard {shard}, is not listening for gateway commands (its Redis subscription is down); retry later"
+                    )));
+                }
+                Err(reason) => {
+                    return Err(Error::GatewayUnavailable(format!(
+                        "op 8 for shard {shard} could not be forwarded to instance {holder}: {reason}"
+                    )));
+                }
             }
-            Ok(_) => Err(Error::GatewayUnavailable(format!(
-                "no instance listens for gateway commands; shard {shard} cannot be reached"
-            ))),
-            Err(reason) => Err(Error::GatewayUnavailable(format!(
-                "op 8 for shard {shard} could not be forwarded to instance {holder}: {reason}"
-            ))),
         }
     }
 }
@@ -379,7 +396,7 @@ impl Pending {
     /// The next chunk, the error that ends the stream, or `None` after the last chunk.
     async fn next(&mut self) -> Option<Result<GuildMembersChunk>> {
         if let Some(forward) = self.forward.take()
-            && let Err(error) = forward.send(self.guild_id).await
+            && let Err(error) = forward.send(self.guild_id, self.deadline).await
         {
             return Some(Err(error));
         }
