@@ -76,6 +76,25 @@ fn dispatch(emulator: &discord_emulator::Emulator, session: &str, n: u64) {
     assert_eq!(sent.len(), 1, "dispatched to the session");
 }
 
+/// Waits until both shards' sessions at the emulator have the presence status `status`.
+async fn both_shards_show(emulator: &discord_emulator::Emulator, status: &str) {
+    wait_until(
+        Duration::from_secs(10),
+        &format!("both shards {status}"),
+        || async {
+            let by_shard = connected(emulator);
+            by_shard.len() == 2
+                && by_shard.values().all(|sessions| {
+                    sessions[0]
+                        .presence
+                        .as_ref()
+                        .is_some_and(|p| p["status"] == status)
+                })
+        },
+    )
+    .await;
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn events_of_every_shard_reach_any_instance_and_resume_on_another_from_the_cursor() {
     let Some(redis) = Redis::start().await else {
@@ -306,17 +325,7 @@ async fn events_of_every_shard_reach_any_instance_and_resume_on_another_from_the
         .unwrap()
         .into_inner();
     assert_eq!(presence.shards, 2, "this instance's shards and the others'");
-    wait_until(Duration::from_secs(10), "both shards idle", || async {
-        let by_shard = connected(&emulator);
-        by_shard.len() == 2
-            && by_shard.values().all(|sessions| {
-                sessions[0]
-                    .presence
-                    .as_ref()
-                    .is_some_and(|p| p["status"] == "idle")
-            })
-    })
-    .await;
+    both_shards_show(&emulator, "idle").await;
 
     // Pub/sub keeps nothing: with every instance's subscription cut (CLIENT KILL), a
     // presence set on A reaches the others' shards anyway, from `gateway:presence` when
@@ -357,21 +366,7 @@ async fn events_of_every_shard_reach_any_instance_and_resume_on_another_from_the
     .expect("a chunk after the subscriptions were cut")
     .expect("one chunk");
     assert_eq!(chunk.guild_id, GUILD);
-    wait_until(
-        Duration::from_secs(10),
-        "both shards dnd after the subscriptions were cut",
-        || async {
-            let by_shard = connected(&emulator);
-            by_shard.len() == 2
-                && by_shard.values().all(|sessions| {
-                    sessions[0]
-                        .presence
-                        .as_ref()
-                        .is_some_and(|p| p["status"] == "dnd")
-                })
-        },
-    )
-    .await;
+    both_shards_show(&emulator, "dnd").await;
 
     // B dies just after more of shard 1's events reached C than the session B saved in
     // Redis (every renew period) knows of, so Discord replays them to the next holder with

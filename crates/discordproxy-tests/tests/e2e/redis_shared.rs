@@ -7,8 +7,7 @@
 
 use discord_emulator::{Emulator, Fixture, Options, RecordedRequest};
 use discordproxy_proto::{
-    CreateWebhookRequest, ExecuteWebhookRequest, SendChannelMessageRequest,
-    SendDirectMessageRequest,
+    ExecuteWebhookRequest, SendChannelMessageRequest, SendDirectMessageRequest,
 };
 use discordproxy_tests::{instance::Instance, redis_server::RedisServer, stack};
 use serde_json::{Value, json};
@@ -23,8 +22,6 @@ const ALICE: u64 = 200_000_000_000_000_001;
 const BOB_DMS_CLOSED: u64 = 200_000_000_000_000_002;
 /// The first of the extra text channels of [`fixture`].
 const FIRST_CHANNEL: u64 = 410_000_000_000_000_001;
-/// The default fixture's `#general`.
-const GENERAL: u64 = 400_000_000_000_000_002;
 const SOURCES: [&str; 3] = ["127.0.0.2", "127.0.0.3", "127.0.0.4"];
 
 /// The two load tests run one after the other: each alone is timing-sensitive enough (the
@@ -453,19 +450,7 @@ async fn webhook_token_buckets_are_shared_too() {
     };
     let emulator = emulator(0).await;
     let instances = instances(&emulator, &redis, 2).await;
-    let webhook = instances[0]
-        .client()
-        .await
-        .create_webhook(CreateWebhookRequest {
-            channel_id: GENERAL,
-            name: "Shared".into(),
-            ..Default::default()
-        })
-        .await
-        .unwrap()
-        .into_inner()
-        .webhook
-        .unwrap();
+    let webhook = crate::webhooks::create(&mut instances[0].client().await, "Shared").await;
     let baseline = emulator.requests().len();
     let mut tasks = tokio::task::JoinSet::new();
     for n in 0..12usize {

@@ -30,7 +30,8 @@ const BOT: u64 = 100_000_000_000_000_001;
 const UNKNOWN_GUILD: u64 = 300_000_000_000_000_999;
 const AVATAR: &str = "data:image/png;base64,iVBORw0KGgo=";
 
-async fn create(client: &mut DiscordApiClient<Channel>, name: &str) -> Webhook {
+/// Creates a webhook in `#general`.
+pub(crate) async fn create(client: &mut DiscordApiClient<Channel>, name: &str) -> Webhook {
     client
         .create_webhook(CreateWebhookRequest {
             channel_id: GENERAL,
