@@ -38,7 +38,9 @@ def request(cls: type[_M], /, **fields: object) -> _M:
     """`cls(**fields)` without the fields that are None (= not set).
 
     A plain string for a repeated field is refused: protobuf would take it as a sequence of
-    one-character strings.
+    one-character strings. A value protobuf refuses (wrong type, out of range) raises its
+    `TypeError` or `ValueError` with the message and field named (`GetGuildRequest.guild_id:
+    …`) and the type given, never the value (it may be a token).
     """
     values = {name: value for name, value in fields.items() if value is not None}
     for name, value in values.items():
@@ -48,7 +50,17 @@ def request(cls: type[_M], /, **fields: object) -> _M:
                 raise TypeError(
                     f"{cls.__name__}.{name} is a repeated field: pass a list, not {value!r}"
                 )
-    return cls(**values)
+    try:
+        return cls(**values)
+    except (TypeError, ValueError) as error:
+        for name, value in values.items():
+            try:
+                cls(**{name: value})
+            except (TypeError, ValueError) as field_error:
+                raise type(error)(
+                    f"{cls.__name__}.{name}: {field_error} (a {type(value).__name__} was given)"
+                ) from None
+        raise
 
 
 def _is_repeated(descriptor: Any) -> bool:

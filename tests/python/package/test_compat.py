@@ -299,6 +299,17 @@ def test_generated_methods_leave_none_unset(client, rest):
         client.stream_events_rpc(event_names="MESSAGE_CREATE")  # a str is not a list
 
 
+def test_a_value_protobuf_refuses_names_the_field_and_never_shows_the_value(client):
+    with pytest.raises(TypeError, match=r"^GetGuildRequest\.guild_id: .*\(a str was given\)$"):
+        client.get_guild(guild_id="abc")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match=r"^GetGuildRequest\.guild_id: .*out of range"):
+        client.get_guild(guild_id=-1)
+    with pytest.raises(TypeError) as refused:
+        client.execute_webhook(webhook_id=1, webhook_token=31337, content="x")  # type: ignore[arg-type]
+    assert "ExecuteWebhookRequest.webhook_token" in str(refused.value)
+    assert "31337" not in str(refused.value)
+
+
 def test_server_stream_method(client, emulator):
     from discordproxy.discord_api_pb2 import GatewayEvent
     from pkg_support import post_as_bot
