@@ -17,6 +17,11 @@ use std::{
 pub const DEFAULT_TTL: Duration = Duration::from_secs(60);
 /// Most targets remembered at once.
 pub const CAPACITY: usize = 100_000;
+/// With Redis: how long a target the deployment had no answer for is taken as still having
+/// none, without asking Redis again. Calls for a busy channel or user then cost no Redis round
+/// trip; an answer another instance learns meanwhile is given here this much later at most
+/// (at worst one more request to Discord per instance).
+pub const SHARED_RECHECK: Duration = Duration::from_secs(1);
 
 /// What a remembered answer is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -48,6 +53,8 @@ pub struct NegativeCache {
     ttl: Duration,
     entries: Mutex<HashMap<Target, (DiscordHttpError, Instant)>>,
     shared: Option<Arc<RedisShared>>,
+    /// With Redis: targets Redis had no answer for, and when it was asked.
+    absent: Mutex<HashMap<Target, Instant>>,
 }
 
 impl NegativeCache {
@@ -57,6 +64,7 @@ impl NegativeCache {
             ttl,
             entries: Mutex::new(HashMap::new()),
             shared: None,
+            absent: Mutex::new(HashMap::new()),
         }
     }
 
@@ -89,6 +97,7 @@ impl NegativeCache {
         }
         self.insert_local(target, error.clone(), self.ttl);
         if let Some(shared) = &self.shared {
+            self.absent_lock().remove(&target);
             let value = serde_json::json!({
                 "status": error.status,
                 "code": error.code,
@@ -124,6 +133,9 @@ impl NegativeCache {
             return Some(error);
         }
         let shared = self.shared.as_ref().filter(|_| !self.ttl.is_zero())?;
+        if self.recently_absent(target) {
+            return None;
+        }
         let key = shared.key(&target.key());
         let mut pipe = redis::pipe();
         pipe.get(&key).pttl(&key);
@@ -133,7 +145,11 @@ impl NegativeCache {
                 pipe.query_async(&mut connection).await
             })
             .await?;
-        let value: serde_json::Value = serde_json::from_str(&value?).ok()?;
+        let Some(value) = value else {
+            self.note_absent(target);
+            return None;
+        };
+        let value: serde_json::Value = serde_json::from_str(&value).ok()?;
         let error = DiscordHttpError {
             status: u16::try_from(value["status"].as_u64()?).ok()?,
             code: value["code"].as_u64()?,
@@ -142,6 +158,31 @@ impl NegativeCache {
         let left = Duration::from_millis(u64::try_from(left).ok()?).min(self.ttl);
         self.insert_local(target, error.clone(), left);
         Some(error)
+    }
+
+    /// Whether Redis had no answer for `target` less than [`SHARED_RECHECK`] ago.
+    fn recently_absent(&self, target: Target) -> bool {
+        self.absent_lock()
+            .get(&target)
+            .is_some_and(|asked| asked.elapsed() < SHARED_RECHECK)
+    }
+
+    fn note_absent(&self, target: Target) {
+        let now = Instant::now();
+        let mut absent = self.absent_lock();
+        if absent.len() >= CAPACITY {
+            absent.retain(|_, asked| now.duration_since(*asked) < SHARED_RECHECK);
+            if absent.len() >= CAPACITY {
+                return;
+            }
+        }
+        absent.insert(target, now);
+    }
+
+    fn absent_lock(&self) -> std::sync::MutexGuard<'_, HashMap<Target, Instant>> {
+        self.absent
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     /// The locally remembered answer for `target`, if still fresh.

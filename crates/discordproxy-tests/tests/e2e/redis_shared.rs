@@ -22,6 +22,8 @@ const ALICE: u64 = 200_000_000_000_000_001;
 const BOB_DMS_CLOSED: u64 = 200_000_000_000_000_002;
 /// The first of the extra text channels of [`fixture`].
 const FIRST_CHANNEL: u64 = 410_000_000_000_000_001;
+/// The default fixture's `#general`.
+const GENERAL: u64 = 400_000_000_000_000_002;
 const SOURCES: [&str; 3] = ["127.0.0.2", "127.0.0.3", "127.0.0.4"];
 
 /// The two load tests run one after the other: each alone is timing-sensitive enough (the
@@ -52,6 +54,50 @@ async fn emulator(channels: u64) -> Emulator {
     Emulator::start(stack::bind().await, Options::new(fixture(channels)))
         .await
         .unwrap()
+}
+
+/// The commands a `MONITOR` connection to `redis` saw, one line each, until [`Monitor::stop`].
+struct Monitor {
+    stop: Arc<AtomicBool>,
+    thread: std::thread::JoinHandle<Vec<String>>,
+}
+
+impl Monitor {
+    fn stop(self) -> Vec<String> {
+        // Let the last commands arrive.
+        std::thread::sleep(Duration::from_millis(200));
+        self.stop.store(true, Ordering::SeqCst);
+        self.thread.join().unwrap()
+    }
+}
+
+fn monitor(redis: &RedisServer) -> Monitor {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(("127.0.0.1", redis.port())).unwrap();
+    stream.write_all(b"MONITOR\r\n").unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_millis(50)))
+        .unwrap();
+    // Wait for +OK, so no command is missed.
+    let mut ok = [0u8; 5];
+    stream.read_exact(&mut ok).unwrap();
+    assert_eq!(&ok, b"+OK\r\n");
+    let stop = Arc::new(AtomicBool::new(false));
+    let stopped = Arc::clone(&stop);
+    let thread = std::thread::spawn(move || {
+        let mut text = Vec::new();
+        let mut chunk = [0u8; 8192];
+        while !stopped.load(Ordering::SeqCst) {
+            if let Ok(read) = stream.read(&mut chunk) {
+                text.extend_from_slice(&chunk[..read]);
+            }
+        }
+        String::from_utf8_lossy(&text)
+            .lines()
+            .map(str::to_owned)
+            .collect()
+    });
+    Monitor { stop, thread }
 }
 
 /// Three instances on `redis`, each sending from its own loopback address.
@@ -430,6 +476,32 @@ async fn the_negative_cache_and_dm_channels_are_shared() {
         .collect();
     assert_eq!(calls.len(), 1, "{calls:?}");
     assert!(calls[0].starts_with("POST /api/v10/channels/"), "{calls:?}");
+
+    // Calls for a channel nobody has a negative answer for ask Redis once a second at most,
+    // not once per call (MONITOR shows each read of the channel's key).
+    let monitor = monitor(&redis);
+    for n in 0..10 {
+        a.send_channel_message(message(GENERAL, format!("busy {n}")))
+            .await
+            .unwrap();
+    }
+    let commands = monitor.stop();
+    let key = format!("neg:c:{GENERAL}");
+    let reads = commands
+        .iter()
+        .filter(|line| line.contains("\"GET\"") && line.contains(&key))
+        .count();
+    let calls = commands
+        .iter()
+        .filter(|line| !line.contains("lua]"))
+        .count();
+    eprintln!(
+        "10 SendChannelMessage calls: {calls} Redis calls (scripts counted once), {reads} negative-cache reads"
+    );
+    assert!(
+        (1..=2).contains(&reads),
+        "{reads} reads of {key} for 10 calls: {commands:?}"
+    );
 
     let keys = redis.command(&["KEYS", "*"]);
     assert!(!keys.contains(emulator.token()), "{keys}");
