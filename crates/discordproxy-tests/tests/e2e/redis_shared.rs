@@ -26,6 +26,10 @@ const FIRST_CHANNEL: u64 = 410_000_000_000_000_001;
 const GENERAL: u64 = 400_000_000_000_000_002;
 const SOURCES: [&str; 3] = ["127.0.0.2", "127.0.0.3", "127.0.0.4"];
 
+/// Requests over the global limit in a sliding second that the outage test accepts as
+/// measurement jitter (see there).
+const ARRIVAL_JITTER: usize = 5;
+
 /// The two load tests run one after the other: each alone is timing-sensitive enough (the
 /// emulator judges arrivals to the millisecond) on a 2-core machine running the other tests.
 static LOAD: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
@@ -395,7 +399,16 @@ async fn redis_outages_under_load_lose_nothing() {
         limited <= usize::try_from(CHANNELS).unwrap(),
         "{limited} 429s: a storm"
     );
-    assert!(max_rate <= 50, "{max_rate} requests in one second");
+    // The emulator judges the global limit as Discord does: none went over it.
+    assert_eq!(stats["rate_limited"]["global"], json!(0));
+    // Arrival times are taken in this test process, which also runs the 50 clients: a stall
+    // of its runtime bunches arrivals (53 in a sliding second was seen once in 15 runs, with
+    // no global 429). Through the outages the instances switch between the shared limit and
+    // their local shares, so allow that much here; the steady test above allows none.
+    assert!(
+        max_rate <= 50 + ARRIVAL_JITTER,
+        "{max_rate} requests in one second"
+    );
     assert!(recovered < Duration::from_secs(3) && recovered_empty < Duration::from_secs(3));
     for instance in instances.iter() {
         let degraded = metric(instance, "discordproxy_redis_degraded_seconds_total")
