@@ -130,12 +130,7 @@ async fn rediss_urls_share_state_over_tls() {
         },
     )
     .await;
-    let deployment = instance
-        .status()
-        .await
-        .unwrap()
-        .deployment
-        .expect("with Redis");
+    let deployment = instance.deployment().await;
     assert!(!deployment.degraded, "{deployment:?}");
     assert!(deployment.redis_round_trip_ms >= 0.0, "{deployment:?}");
     assert_eq!(deployment.instances.len(), 1);

@@ -14,8 +14,8 @@ use crate::common::server;
 
 use discord_emulator::{Emulator, Fixture, Options, ReceivedCommand, SessionInfo};
 use discordproxy_proto::{
-    GetGatewayStatusRequest, GetGatewayStatusResponse, discord_api_client::DiscordApiClient,
-    shard_status::State,
+    DeploymentStatus, GetGatewayStatusRequest, GetGatewayStatusResponse,
+    discord_api_client::DiscordApiClient, shard_status::State,
 };
 use std::{
     collections::{BTreeMap, BTreeSet},
@@ -135,11 +135,21 @@ impl Instance {
         }
     }
 
+    /// A gRPC client of this instance, or `None` while it does not accept connections.
+    async fn try_client(&self) -> Option<DiscordApiClient<tonic::transport::Channel>> {
+        DiscordApiClient::connect(format!("http://127.0.0.1:{}", self.port))
+            .await
+            .ok()
+    }
+
+    /// A gRPC client of this instance (which must be serving).
+    pub(crate) async fn client(&self) -> DiscordApiClient<tonic::transport::Channel> {
+        self.try_client().await.expect("the instance accepts gRPC")
+    }
+
     /// `GetGatewayStatus`, or `None` while the server does not answer.
     pub(crate) async fn status(&self) -> Option<GetGatewayStatusResponse> {
-        let mut client = DiscordApiClient::connect(format!("http://127.0.0.1:{}", self.port))
-            .await
-            .ok()?;
+        let mut client = self.try_client().await?;
         Some(
             client
                 .get_gateway_status(GetGatewayStatusRequest {})
@@ -160,6 +170,15 @@ impl Instance {
                 .map(|shard| shard.shard_id)
                 .collect(),
         )
+    }
+
+    /// `GetGatewayStatus`'s `deployment` (the instance must be serving, with Redis).
+    pub(crate) async fn deployment(&self) -> DeploymentStatus {
+        self.status()
+            .await
+            .expect("GetGatewayStatus")
+            .deployment
+            .expect("with Redis")
     }
 
     /// The ids of every shard the instance runs (any state).
@@ -272,6 +291,15 @@ where
     }
 }
 
+/// The READY shards of each of `instances`, or `None` while one of them does not answer.
+pub(crate) async fn ready_everywhere(instances: &[Instance]) -> Option<Vec<BTreeSet<u32>>> {
+    let mut sets = Vec::new();
+    for instance in instances {
+        sets.push(instance.ready_shards().await?);
+    }
+    Some(sets)
+}
+
 /// The shards each instance holds, once every shard is READY on exactly one instance, shared
 /// evenly (2 or 3 each of 8), with one connected session per shard at the emulator.
 async fn spread(instances: &[Instance], emulator: &Emulator) -> Option<Vec<BTreeSet<u32>>> {
@@ -377,14 +405,10 @@ async fn leases_spread_8_shards_over_3_instances_and_a_killed_instances_shards_r
             let instances = &instances;
             let emulator = &emulator;
             async move {
-                let mut union = BTreeSet::new();
-                for instance in instances {
-                    match instance.ready_shards().await {
-                        Some(ready) => union.extend(ready),
-                        None => return false,
-                    }
-                }
-                union.len() == 8 && one_session_per_shard(emulator, 8)
+                ready_everywhere(instances)
+                    .await
+                    .is_some_and(|sets| sets.iter().flatten().collect::<BTreeSet<_>>().len() == 8)
+                    && one_session_per_shard(emulator, 8)
             }
         },
     )
@@ -450,14 +474,10 @@ async fn without_redis_shards_stop_before_their_leases_pass_and_resume_when_it_r
             let instances = &instances;
             let emulator = &emulator;
             async move {
-                let mut count = 0;
-                for instance in instances {
-                    match instance.ready_shards().await {
-                        Some(ready) if ready.len() == 2 => count += ready.len(),
-                        _ => return false,
-                    }
-                }
-                count == 4 && one_session_per_shard(emulator, 4)
+                ready_everywhere(instances)
+                    .await
+                    .is_some_and(|sets| sets.iter().all(|ready| ready.len() == 2))
+                    && one_session_per_shard(emulator, 4)
             }
         },
     )

@@ -7,11 +7,12 @@
 //!
 //! The emulator runs in this process; servers and Redis are processes (see `shards`).
 
-use crate::shards::{Instance, Redis, connected, emulator, one_session_per_shard, wait_until};
+use crate::shards::{
+    Instance, Redis, connected, emulator, one_session_per_shard, ready_everywhere, wait_until,
+};
 use discordproxy_proto::{
     GatewayEvent, GetGlobalApplicationCommandsRequest, GetGuildChannelsRequest,
     RequestGuildMembersRequest, StreamEventsRequest, UpdatePresenceRequest,
-    discord_api_client::DiscordApiClient,
 };
 use std::{
     collections::{BTreeMap, BTreeSet},
@@ -30,9 +31,7 @@ async fn subscribe(
     resume_after: u64,
     epoch: &str,
 ) -> (String, String, Option<String>, Streaming<GatewayEvent>) {
-    let mut client = DiscordApiClient::connect(format!("http://127.0.0.1:{}", instance.port))
-        .await
-        .unwrap();
+    let mut client = instance.client().await;
     let response = client
         .stream_events(StreamEventsRequest {
             event_names: vec![NAME.into()],
@@ -123,14 +122,10 @@ async fn events_of_every_shard_reach_any_instance_and_resume_on_another_from_the
             let instances = &instances;
             let emulator = &emulator;
             async move {
-                let mut held = 0;
-                for instance in instances {
-                    match instance.ready_shards().await {
-                        Some(ready) => held += ready.len(),
-                        None => return false,
-                    }
-                }
-                held == 2 && one_session_per_shard(emulator, 2)
+                ready_everywhere(instances)
+                    .await
+                    .is_some_and(|sets| sets.iter().map(BTreeSet::len).sum::<usize>() == 2)
+                    && one_session_per_shard(emulator, 2)
             }
         },
     )
@@ -153,12 +148,7 @@ async fn events_of_every_shard_reach_any_instance_and_resume_on_another_from_the
     // Each instance's GetGatewayStatus shows the whole deployment: 3 instances, itself
     // marked, each shard held by the instance that runs it.
     for (index, instance) in instances.iter().enumerate() {
-        let deployment = instance
-            .status()
-            .await
-            .unwrap()
-            .deployment
-            .expect("with Redis");
+        let deployment = instance.deployment().await;
         assert_eq!(deployment.instances.len(), 3, "{deployment:?}");
         assert!(!deployment.degraded && deployment.redis_round_trip_ms >= 0.0);
         let me: Vec<_> = deployment
@@ -184,9 +174,7 @@ async fn events_of_every_shard_reach_any_instance_and_resume_on_another_from_the
     // The application id reaches every instance, also the one holding no shard (no READY of
     // its own): the command RPCs answer there within a second.
     for instance in &instances {
-        let mut client = DiscordApiClient::connect(format!("http://127.0.0.1:{}", instance.port))
-            .await
-            .unwrap();
+        let mut client = instance.client().await;
         let mut request = tonic::Request::new(GetGlobalApplicationCommandsRequest::default());
         request.set_timeout(Duration::from_secs(1));
         client
@@ -258,10 +246,7 @@ async fn events_of_every_shard_reach_any_instance_and_resume_on_another_from_the
     // The guild's channels come from the cache on A and C (both have read the stream past
     // GUILD_CREATE, whichever instance holds the guild's shard): no REST request.
     for index in [a, c] {
-        let mut client =
-            DiscordApiClient::connect(format!("http://127.0.0.1:{}", instances[index].port))
-                .await
-                .unwrap();
+        let mut client = instances[index].client().await;
         let channels = client
             .get_guild_channels(GetGuildChannelsRequest { guild_id: GUILD })
             .await
@@ -289,10 +274,7 @@ async fn events_of_every_shard_reach_any_instance_and_resume_on_another_from_the
     // stream), op 3 from A to both shards.
     let guild_shard = u32::try_from((GUILD >> 22) % 2).unwrap();
     let asker = (0..3).find(|i| *i != holder[&guild_shard]).unwrap();
-    let mut client =
-        DiscordApiClient::connect(format!("http://127.0.0.1:{}", instances[asker].port))
-            .await
-            .unwrap();
+    let mut client = instances[asker].client().await;
     let mut chunks = client
         .request_guild_members(RequestGuildMembersRequest {
             guild_id: GUILD,
@@ -313,9 +295,7 @@ async fn events_of_every_shard_reach_any_instance_and_resume_on_another_from_the
         chunks.message().await.unwrap().is_none(),
         "one chunk in all"
     );
-    let mut client_a = DiscordApiClient::connect(format!("http://127.0.0.1:{}", instances[a].port))
-        .await
-        .unwrap();
+    let mut client_a = instances[a].client().await;
     let presence = client_a
         .update_presence(UpdatePresenceRequest {
             status: "idle".into(),
