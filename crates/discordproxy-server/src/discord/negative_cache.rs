@@ -53,7 +53,7 @@ pub struct NegativeCache {
     ttl: Duration,
     entries: Mutex<HashMap<Target, (DiscordHttpError, Instant)>>,
     shared: Option<Arc<RedisShared>>,
-    /// With Redis: targets Redis had no answer for, and when it was asked.
+    /// With Redis: targets Redis had no answer for, until when that is taken as still true.
     absent: Mutex<HashMap<Target, Instant>>,
 }
 
@@ -116,14 +116,13 @@ impl NegativeCache {
 
     fn insert_local(&self, target: Target, error: DiscordHttpError, ttl: Duration) {
         let now = Instant::now();
-        let mut entries = self.lock();
-        if entries.len() >= CAPACITY {
-            entries.retain(|_, (_, expires)| *expires > now);
-            if entries.len() >= CAPACITY {
-                return;
-            }
-        }
-        entries.insert(target, (error, now + ttl));
+        insert_bounded(
+            &mut self.lock(),
+            target,
+            (error, now + ttl),
+            now,
+            |(_, expires)| *expires,
+        );
     }
 
     /// The remembered answer for `target`, if still fresh: the local copy, else (with Redis)
@@ -164,19 +163,18 @@ impl NegativeCache {
     fn recently_absent(&self, target: Target) -> bool {
         self.absent_lock()
             .get(&target)
-            .is_some_and(|asked| asked.elapsed() < SHARED_RECHECK)
+            .is_some_and(|until| *until > Instant::now())
     }
 
     fn note_absent(&self, target: Target) {
         let now = Instant::now();
-        let mut absent = self.absent_lock();
-        if absent.len() >= CAPACITY {
-            absent.retain(|_, asked| now.duration_since(*asked) < SHARED_RECHECK);
-            if absent.len() >= CAPACITY {
-                return;
-            }
-        }
-        absent.insert(target, now);
+        insert_bounded(
+            &mut self.absent_lock(),
+            target,
+            now + SHARED_RECHECK,
+            now,
+            |until| *until,
+        );
     }
 
     fn absent_lock(&self) -> std::sync::MutexGuard<'_, HashMap<Target, Instant>> {
@@ -213,6 +211,25 @@ impl NegativeCache {
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
+}
+
+/// Inserts `value` for `target` into a map of at most [`CAPACITY`] entries: when it is full,
+/// the entries `expires` says have expired by `now` go first; when it is still full, `value` is
+/// not kept.
+fn insert_bounded<V>(
+    map: &mut HashMap<Target, V>,
+    target: Target,
+    value: V,
+    now: Instant,
+    expires: impl Fn(&V) -> Instant,
+) {
+    if map.len() >= CAPACITY {
+        map.retain(|_, kept| expires(kept) > now);
+        if map.len() >= CAPACITY {
+            return;
+        }
+    }
+    map.insert(target, value);
 }
 
 impl Default for NegativeCache {
